@@ -1,0 +1,80 @@
+import { createRequire } from 'node:module';
+import type { Db } from './db.ts';
+
+/** Legal dates are calendar dates in Asia/Shanghai, written YYYY-MM-DD. */
+export type DateStr = string;
+
+const require = createRequire(import.meta.url);
+const data: { holidays: Record<string, string>; workdays: Record<string, string> } = require('chinese-days/dist/chinese-days.json');
+
+export interface Calendar {
+  /** Day → true (working day) or false (day off), overriding weekdays and weekends. */
+  overrides: Map<DateStr, boolean>;
+  /** Years whose holiday schedule is known (published data or entered by the office). */
+  years: Set<number>;
+}
+
+const yearOf = (d: DateStr) => Number(d.slice(0, 4));
+
+/** The national calendar of the `chinese-days` package, with the office's own entries laid over it. */
+export function buildCalendar(entries: { day: DateStr; kind: 'holiday' | 'workday' }[] = []): Calendar {
+  const overrides = new Map<DateStr, boolean>();
+  const years = new Set<number>();
+  for (const d of Object.keys(data.holidays)) {
+    overrides.set(d, false);
+    years.add(yearOf(d));
+  }
+  for (const d of Object.keys(data.workdays)) overrides.set(d, true);
+  for (const e of entries) {
+    overrides.set(e.day, e.kind === 'workday');
+    if (e.kind === 'holiday') years.add(yearOf(e.day));
+  }
+  return { overrides, years };
+}
+
+export async function loadCalendar(db: Db): Promise<Calendar> {
+  return buildCalendar(await db.selectFrom('calendar_days').select(['day', 'kind']).execute());
+}
+
+export function addDays(d: DateStr, n: number): DateStr {
+  const t = new Date(`${d}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + n);
+  return t.toISOString().slice(0, 10);
+}
+
+export function isWorkday(cal: Calendar, d: DateStr): boolean {
+  const o = cal.overrides.get(d);
+  if (o !== undefined) return o;
+  const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
+  return dow !== 0 && dow !== 6;
+}
+
+export const isKnownYear = (cal: Calendar, d: DateStr) => cal.years.has(yearOf(d));
+
+/**
+ * The n-th working day after `start` (start itself not counted). `certain` is false when the walk
+ * crossed a year whose holidays are not known: the result is then only a weekend-based guess.
+ */
+export function addWorkdays(cal: Calendar, start: DateStr, n: number): { date: DateStr; certain: boolean } {
+  let d = start;
+  let certain = true;
+  let left = n;
+  while (left > 0) {
+    d = addDays(d, 1);
+    if (!isKnownYear(cal, d)) certain = false;
+    if (isWorkday(cal, d)) left--;
+  }
+  return { date: d, certain };
+}
+
+/** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */
+export function workdaysBetween(cal: Calendar, from: DateStr, to: DateStr): number {
+  let count = 0;
+  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (isWorkday(cal, d)) count++;
+  return count;
+}
+
+const shanghai = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar date in Asia/Shanghai of an instant. */
+export const shanghaiDate = (t: Date): DateStr => shanghai.format(t);

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Public origin used in feeds, sitemaps and QR codes when the request gives none. */
+  BASE_URL: z.url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  /** Real PostgreSQL; without it the embedded PGlite under DATA_DIR/pg is used. */
+  DATABASE_URL: z.string().startsWith('postgres').optional(),
+  /** fsync on the embedded database: off trades durability for speed (tests only). */
+  PGLITE_FSYNC: bool.default(true),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET 至少 32 个字符').optional(),
+  SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** Set behind a TLS-terminating reverse proxy: cookies become Secure and X-Forwarded-* is trusted. */
+  TRUST_PROXY: bool.default(false),
+  SECURE_COOKIES: bool.optional(),
+  MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(200).default(20),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Interval of the scheduled-publishing sweep. */
+  SCHEDULER_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+/** Validates the environment once at start; refuses to start with a clear message when it is wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`配置错误 (configuration error):\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    baseUrl: e.BASE_URL?.replace(/\/$/, ''),
+    dataDir,
+    filesDir: path.join(dataDir, 'files'),
+    databaseUrl: e.DATABASE_URL,
+    pgliteDir: path.join(dataDir, 'pg'),
+    pgliteFsync: e.PGLITE_FSYNC,
+    sessionSecret: e.SESSION_SECRET,
+    sessionHours: e.SESSION_HOURS,
+    trustProxy: e.TRUST_PROXY,
+    secureCookies: e.SECURE_COOKIES ?? (e.TRUST_PROXY || e.NODE_ENV === 'production'),
+    maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
+    logLevel: e.LOG_LEVEL,
+    schedulerSeconds: e.SCHEDULER_SECONDS,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    loginLockMinutes: e.LOGIN_LOCK_MINUTES,
+  };
+}
+
+/** The secret that signs cookies: from the environment, or generated once and kept in the data folder. */
+export function sessionSecret(config: Config): string {
+  if (config.sessionSecret) return config.sessionSecret;
+  const file = path.join(config.dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,11 @@
+import type { Config } from './config.ts';
+import type { Db } from './db.ts';
+import type { FileStore } from './files.ts';
+
+/** What every service function needs: the database, the file store, the configuration and a clock. */
+export interface Ctx {
+  db: Db;
+  files: FileStore;
+  config: Config;
+  now: () => Date;
+}

@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Results, types as pgliteTypes } from '@electric-sql/pglite';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryResult,
+} from 'kysely';
+import pg from 'pg';
+import type { Config } from './config.ts';
+import type { DB } from './db.types.ts';
+
+export type Db = Kysely<DB>;
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** A promise-chain mutex: PGlite is one connection, so one caller holds it at a time. */
+class Lock {
+  #tail: Promise<void> = Promise.resolve();
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((r) => {
+      release = r;
+    });
+    const ready = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => next);
+    return ready;
+  }
+}
+
+class PGliteConnection implements DatabaseConnection {
+  constructor(readonly client: PGlite) {}
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    // Without parameters use the simple protocol, which (like pg) accepts several statements.
+    const result = query.parameters.length
+      ? await this.client.query<R>(query.sql, [...query.parameters])
+      : ((await this.client.exec(query.sql)).at(-1) as Results<R>);
+    return {
+      rows: result.rows,
+      numAffectedRows: result.affectedRows === undefined ? undefined : BigInt(result.affectedRows),
+    };
+  }
+  // biome-ignore lint/correctness/useYield: PGlite cannot stream; Kysely requires the method.
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('PGlite does not stream results');
+  }
+}
+
+/**
+ * Kysely driver for PGlite that serialises connections, so that a transaction never interleaves
+ * with another caller's queries on the single embedded connection.
+ */
+class PGliteDriver implements Driver {
+  #lock = new Lock();
+  #releases = new WeakMap<DatabaseConnection, () => void>();
+  constructor(readonly client: PGlite) {}
+  async init() {}
+  async acquireConnection() {
+    const release = await this.#lock.acquire();
+    const connection = new PGliteConnection(this.client);
+    this.#releases.set(connection, release);
+    return connection;
+  }
+  async beginTransaction(c: DatabaseConnection) {
+    await c.executeQuery(CompiledQuery.raw('begin'));
+  }
+  async commitTransaction(c: DatabaseConnection) {
+    await c.executeQuery(CompiledQuery.raw('commit'));
+  }
+  async rollbackTransaction(c: DatabaseConnection) {
+    await c.executeQuery(CompiledQuery.raw('rollback'));
+  }
+  async releaseConnection(c: DatabaseConnection) {
+    this.#releases.get(c)?.();
+  }
+  async destroy() {
+    await this.client.close();
+  }
+}
+
+export async function openPGlite(dir: string | undefined, fsync: boolean): Promise<PGlite> {
+  if (dir) mkdirSync(dir, { recursive: true });
+  // The defaults start PGlite with -F (fsync off); durable installs turn fsync on.
+  const startParams = (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams.filter((p) => p !== '-F');
+  return PGlite.create(dir ?? 'memory://', {
+    startParams: [...startParams, '-c', `fsync=${fsync ? 'on' : 'off'}`],
+    parsers: {
+      [DATE_OID]: (v: string) => v,
+      [INT8_OID]: (v: string) => Number(v),
+      [NUMERIC_OID]: (v: string) => Number(v),
+      [pgliteTypes.TIMESTAMPTZ]: (v: string) => new Date(v),
+    },
+  });
+}
+
+export function pgliteDb(client: PGlite): Db {
+  return new Kysely<DB>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new PGliteDriver(client),
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
+}
+
+export function postgresDb(url: string, max = 10): Db {
+  const typeParsers: Record<number, (v: string) => unknown> = {
+    [DATE_OID]: (v) => v,
+    [INT8_OID]: (v) => Number(v),
+    [NUMERIC_OID]: (v) => Number(v),
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export async function openDb(config: Config): Promise<Db> {
+  if (config.databaseUrl) return postgresDb(config.databaseUrl);
+  return pgliteDb(await openPGlite(config.pgliteDir, config.pgliteFsync));
+}

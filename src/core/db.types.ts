@@ -1,0 +1,263 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<unknown, string | undefined, string>;
+/** Calendar dates stay strings (YYYY-MM-DD): legal dates are dates in Asia/Shanghai, not instants. */
+type DateString = ColumnType<string, string, string>;
+
+export interface SitesTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  hosts: ColumnType<string[], string[] | undefined, string[]>;
+  settings: Json;
+  created_at: Generated<Date>;
+}
+
+export interface AgenciesTable {
+  id: Generated<number>;
+  site_id: number;
+  parent_id: number | null;
+  name: string;
+  kind: 'government' | 'office' | 'department' | 'township' | 'other';
+  code: string;
+  sort: Generated<number>;
+  office_name: Generated<string>;
+  office_address: Generated<string>;
+  office_hours: Generated<string>;
+  office_phone: Generated<string>;
+  office_fax: Generated<string>;
+  office_email: Generated<string>;
+  office_postcode: Generated<string>;
+  guide_text: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export type Role = 'editor' | 'reviewer' | 'confidentiality_reviewer' | 'office_admin' | 'platform_admin';
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  name: string;
+  phone: Generated<string>;
+  agency_id: number | null;
+  password_hash: string;
+  active: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface UserRolesTable {
+  id: Generated<number>;
+  user_id: number;
+  role: Role;
+  agency_id: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  ip: Generated<string>;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  site_id: number | null;
+  at: Generated<Date>;
+  actor_id: number | null;
+  actor_name: Generated<string>;
+  agency_id: number | null;
+  ip: Generated<string>;
+  action: string;
+  entity_type: string;
+  entity_id: Generated<string>;
+  before: Json | null;
+  after: Json | null;
+}
+
+export interface ColumnsTable {
+  id: Generated<number>;
+  site_id: number;
+  parent_id: number | null;
+  slug: string;
+  name: string;
+  kind: string;
+  description: Generated<string>;
+  sort: Generated<number>;
+  visible: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface FilesTable {
+  hash: string;
+  size: ColumnType<number, number, number>;
+  mime: string;
+  created_at: Generated<Date>;
+}
+
+export interface IndexSerialsTable {
+  agency_id: number;
+  year: number;
+  last_serial: number;
+}
+
+export type PublicationStatus = 'unpublished_draft' | 'published' | 'withdrawn' | 'unpublished';
+
+export interface PublicationsTable {
+  id: Generated<number>;
+  site_id: number;
+  agency_id: number;
+  index_no: string | null;
+  status: Generated<PublicationStatus>;
+  status_reason: Generated<string>;
+  status_changed_at: Date | null;
+  first_published_at: Date | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export type EditionState =
+  | 'draft'
+  | 'submitted'
+  | 'reviewed'
+  | 'scheduled'
+  | 'published'
+  | 'superseded'
+  | 'withdrawn'
+  | 'unpublished';
+export type Validity = 'valid' | 'expired' | 'repealed' | 'amended';
+export type DisclosureMode = 'active' | 'on_request' | 'not_public';
+
+export interface EditionsTable {
+  id: Generated<number>;
+  publication_id: number;
+  number: number;
+  state: EditionState;
+  title: string;
+  doc_no: Generated<string>;
+  written_on: DateString | null;
+  published_at: Date | null;
+  theme_category: Generated<string>;
+  genre: string;
+  keywords: ColumnType<string[], string[] | undefined, string[]>;
+  summary: Generated<string>;
+  disclosure_mode: Generated<DisclosureMode>;
+  non_disclosure_reason: Generated<string>;
+  validity: Generated<Validity>;
+  effective_on: DateString | null;
+  validity_changed_on: DateString | null;
+  replaced_by_id: number | null;
+  body_html: Generated<string>;
+  body_text: Generated<string>;
+  interpretation_kind: 'text' | 'graphic' | 'video' | null;
+  video_url: Generated<string>;
+  change_note: Generated<string>;
+  scheduled_at: Date | null;
+  rejection_reason: Generated<string>;
+  created_by: number | null;
+  submitted_by: number | null;
+  submitted_at: Date | null;
+  reviewed_by: number | null;
+  reviewed_at: Date | null;
+  approved_by: number | null;
+  approved_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface EditionAgenciesTable {
+  edition_id: number;
+  agency_id: number;
+  position: number;
+}
+
+export interface EditionColumnsTable {
+  edition_id: number;
+  column_id: number;
+}
+
+export interface EditionInterpretsTable {
+  edition_id: number;
+  policy_id: number;
+}
+
+export interface AttachmentsTable {
+  id: Generated<number>;
+  edition_id: number;
+  file_hash: string;
+  filename: string;
+  mime: string;
+  size: ColumnType<number, number, number>;
+  text_content: Generated<string>;
+  position: Generated<number>;
+}
+
+export interface GazetteIssuesTable {
+  id: Generated<number>;
+  site_id: number;
+  year: number;
+  number: number;
+  total_number: number | null;
+  issue_date: DateString;
+  published: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface GazetteEntriesTable {
+  id: Generated<number>;
+  issue_id: number;
+  position: number;
+  section: Generated<string>;
+  title: string;
+  publication_id: number | null;
+}
+
+export interface CalendarDaysTable {
+  day: DateString;
+  kind: 'holiday' | 'workday';
+  name: Generated<string>;
+  updated_at: Generated<Date>;
+}
+
+export interface DB {
+  sites: SitesTable;
+  agencies: AgenciesTable;
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_events: AuditEventsTable;
+  columns: ColumnsTable;
+  files: FilesTable;
+  index_serials: IndexSerialsTable;
+  publications: PublicationsTable;
+  editions: EditionsTable;
+  edition_agencies: EditionAgenciesTable;
+  edition_columns: EditionColumnsTable;
+  edition_interprets: EditionInterpretsTable;
+  attachments: AttachmentsTable;
+  gazette_issues: GazetteIssuesTable;
+  gazette_entries: GazetteEntriesTable;
+  calendar_days: CalendarDaysTable;
+}
+
+export type Site = Selectable<SitesTable>;
+export type Agency = Selectable<AgenciesTable>;
+export type User = Selectable<UsersTable>;
+export type Column = Selectable<ColumnsTable>;
+export type Publication = Selectable<PublicationsTable>;
+export type Edition = Selectable<EditionsTable>;
+export type NewEdition = Insertable<EditionsTable>;

@@ -1,0 +1,21 @@
+import * as OpenCC from 'opencc-js';
+
+const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
+const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+
+/** Simplified → traditional (Taiwan standard), as the portal's 繁体 switch shows it. */
+export const hant = (s: string): string => toTraditional(s);
+export const hans = (s: string): string => toSimplified(s);
+
+/** Folds full-width ASCII forms and the ideographic space to half-width. */
+export function foldWidth(s: string): string {
+  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+}
+
+/** Removes control characters and lone surrogates; normalises to NFC. */
+export function cleanText(s: string): string {
+  return s
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+    .normalize('NFC');
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { idList, optionalDate, text } from '../../core/validate.ts';
+import { GENRES, THEMES } from './catalog.rules.ts';
+
+const MAX_BODY = 2_000_000;
+
+/** A Shanghai wall-clock time from a datetime-local field, as an instant. */
+const localDateTime = z
+  .string()
+  .trim()
+  .max(25)
+  .refine((s) => s === '' || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(s), '定时发布时间格式应为 年-月-日 时:分')
+  .transform((s) => (s === '' ? null : new Date(`${s.length === 16 ? `${s}:00` : s}+08:00`)))
+  .refine((d) => d === null || !Number.isNaN(d.getTime()), '定时发布时间无效');
+
+/** The fields of an edition as staff fill them in (web form or API). */
+export const editionInput = z
+  .object({
+    title: text('标题', 300, 1),
+    docNo: text('发文字号', 100).default(''),
+    writtenOn: optionalDate('成文日期').prefault(''),
+    themeCategory: z.union([z.enum(THEMES), z.literal('')], { error: '主题分类无效' }).default(''),
+    genre: z.enum(GENRES, { error: '请选择有效的体裁分类' }),
+    keywords: text('主题词', 200)
+      .prefault('')
+      .transform((s) => [...new Set(s.split(/[\s,，;；、]+/).filter(Boolean))])
+      .refine((k) => k.length <= 20 && k.every((w) => w.length <= 30), '主题词最多 20 个，每个不超过 30 字'),
+    summary: text('内容概述', 2000).default(''),
+    disclosureMode: z.enum(['active', 'on_request', 'not_public'], { error: '公开方式无效' }).default('active'),
+    nonDisclosureReason: text('不予公开理由', 500).default(''),
+    validity: z.enum(['valid', 'expired', 'repealed', 'amended'], { error: '有效性无效' }).default('valid'),
+    effectiveOn: optionalDate('施行日期').prefault(''),
+    validityChangedOn: optionalDate('失效/废止日期').prefault(''),
+    replacedById: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.number().int().positive().max(2_147_483_647).nullable()).default(null),
+    bodyHtml: z.string().max(MAX_BODY, '正文过长（上限 200 万字符）').default(''),
+    agencyIds: idList('发文机关', 10).refine((a) => a.length >= 1, '请至少选择一个发文机关'),
+    columnIds: idList('栏目', 20).refine((a) => a.length >= 1, '请至少选择一个栏目'),
+    interpretsIds: idList('解读对象', 20).default([]),
+    interpretationKind: z.enum(['text', 'graphic', 'video', '']).default(''),
+    videoUrl: z
+      .string()
+      .trim()
+      .max(500, '视频链接过长')
+      .refine((s) => s === '' || /^https?:\/\/[^\s<>"]+$/.test(s), '视频链接必须是 http(s) 地址')
+      .default(''),
+    changeNote: text('修改说明', 1000).default(''),
+    scheduledAt: localDateTime.prefault(''),
+  })
+  .superRefine((v, ctx) => {
+    if (v.disclosureMode === 'not_public' && !v.nonDisclosureReason) {
+      ctx.addIssue({ code: 'custom', path: ['nonDisclosureReason'], message: '不予公开的信息必须填写理由' });
+    }
+    if ((v.validity === 'repealed' || v.validity === 'expired') && !v.validityChangedOn) {
+      ctx.addIssue({ code: 'custom', path: ['validityChangedOn'], message: '失效或废止的文件必须填写失效/废止日期' });
+    }
+    if (v.genre === '政策解读' && v.interpretsIds.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['interpretsIds'], message: '政策解读必须关联至少一个被解读的文件' });
+    }
+    if (v.interpretationKind === 'video' && !v.videoUrl) {
+      ctx.addIssue({ code: 'custom', path: ['videoUrl'], message: '视频解读必须填写视频链接' });
+    }
+  });
+
+export type EditionInput = z.output<typeof editionInput>;
+
+export const reasonInput = z.object({ reason: text('理由', 500, 1) });

@@ -1,0 +1,105 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB, EditionState } from '../../core/db.types.ts';
+import type { EditionInput } from './catalog.schema.ts';
+
+type Q = Kysely<DB>;
+
+export function editionValues(input: EditionInput, bodyHtml: string, bodyText: string) {
+  return {
+    title: input.title,
+    doc_no: input.docNo,
+    written_on: input.writtenOn,
+    theme_category: input.themeCategory,
+    genre: input.genre,
+    keywords: input.keywords,
+    summary: input.summary,
+    disclosure_mode: input.disclosureMode,
+    non_disclosure_reason: input.nonDisclosureReason,
+    validity: input.validity,
+    effective_on: input.effectiveOn,
+    validity_changed_on: input.validityChangedOn,
+    replaced_by_id: input.replacedById,
+    body_html: bodyHtml,
+    body_text: bodyText,
+    interpretation_kind: input.interpretationKind || null,
+    video_url: input.videoUrl,
+    change_note: input.changeNote,
+    scheduled_at: input.scheduledAt,
+  };
+}
+
+export async function setEditionLinks(q: Q, editionId: number, input: Pick<EditionInput, 'agencyIds' | 'columnIds' | 'interpretsIds'>) {
+  await q.deleteFrom('edition_agencies').where('edition_id', '=', editionId).execute();
+  await q.deleteFrom('edition_columns').where('edition_id', '=', editionId).execute();
+  await q.deleteFrom('edition_interprets').where('edition_id', '=', editionId).execute();
+  const agencies = [...new Set(input.agencyIds)];
+  await q.insertInto('edition_agencies').values(agencies.map((agency_id, position) => ({ edition_id: editionId, agency_id, position }))).execute();
+  const columns = [...new Set(input.columnIds)];
+  await q.insertInto('edition_columns').values(columns.map((column_id) => ({ edition_id: editionId, column_id }))).execute();
+  const policies = [...new Set(input.interpretsIds)];
+  if (policies.length) await q.insertInto('edition_interprets').values(policies.map((policy_id) => ({ edition_id: editionId, policy_id }))).execute();
+}
+
+/** Copies links and attachments from one edition to a new one. */
+export async function copyEditionChildren(q: Q, fromId: number, toId: number) {
+  await sql`insert into edition_agencies (edition_id, agency_id, position) select ${toId}, agency_id, position from edition_agencies where edition_id = ${fromId}`.execute(q);
+  await sql`insert into edition_columns (edition_id, column_id) select ${toId}, column_id from edition_columns where edition_id = ${fromId}`.execute(q);
+  await sql`insert into edition_interprets (edition_id, policy_id) select ${toId}, policy_id from edition_interprets where edition_id = ${fromId}`.execute(q);
+  await sql`insert into attachments (edition_id, file_hash, filename, mime, size, text_content, position)
+    select ${toId}, file_hash, filename, mime, size, text_content, position from attachments where edition_id = ${fromId}`.execute(q);
+}
+
+/** The edition with its publication, locked for the rest of the transaction. */
+export function lockEdition(q: Q, editionId: number) {
+  return q
+    .selectFrom('editions')
+    .innerJoin('publications', 'publications.id', 'editions.publication_id')
+    .select([
+      'editions.id',
+      'editions.publication_id',
+      'editions.number',
+      'editions.state',
+      'editions.title',
+      'editions.submitted_by',
+      'editions.scheduled_at',
+      'editions.change_note',
+      'publications.site_id',
+      'publications.agency_id',
+      'publications.status',
+      'publications.index_no',
+    ])
+    .where('editions.id', '=', editionId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function lockPublication(q: Q, publicationId: number) {
+  return q.selectFrom('publications').selectAll().where('id', '=', publicationId).forUpdate().executeTakeFirst();
+}
+
+export function findEdition(q: Q, publicationId: number, states: EditionState[]) {
+  return q.selectFrom('editions').selectAll().where('publication_id', '=', publicationId).where('state', 'in', states).executeTakeFirst();
+}
+
+/** Next 索引号 serial for an agency and year: an atomic increment, so serials are never reused. */
+export async function nextSerial(q: Q, agencyId: number, year: number): Promise<number> {
+  const row = await q
+    .insertInto('index_serials')
+    .values({ agency_id: agencyId, year, last_serial: 1 })
+    .onConflict((oc) => oc.columns(['agency_id', 'year']).doUpdateSet({ last_serial: sql`index_serials.last_serial + 1` }))
+    .returning('last_serial')
+    .executeTakeFirstOrThrow();
+  return row.last_serial;
+}
+
+/** How many of the ids are rows of `table` on this site. */
+export async function countOnSite(q: Q, table: 'agencies' | 'columns' | 'publications', siteId: number, ids: number[]): Promise<number> {
+  if (!ids.length) return 0;
+  const r = await q
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('site_id', '=', siteId)
+    .where('id', 'in', [...new Set(ids)])
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
