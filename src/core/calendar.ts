@@ -67,6 +67,17 @@ export function addWorkdays(cal: Calendar, start: DateStr, n: number): { date: D
   return { date: d, certain };
 }
 
+/** The day `n` working days before `end` (so that workdaysBetween(result, end) = n). */
+export function workdaysBefore(cal: Calendar, end: DateStr, n: number): DateStr {
+  let d = end;
+  let left = n;
+  while (left > 0) {
+    if (isWorkday(cal, d)) left--;
+    d = addDays(d, -1);
+  }
+  return d;
+}
+
 /** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */
 export function workdaysBetween(cal: Calendar, from: DateStr, to: DateStr): number {
   let count = 0;

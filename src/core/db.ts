@@ -125,6 +125,8 @@ export function postgresDb(url: string, max = 10): Db {
         typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // an idle connection dropped by the server (restart, failover) must not crash the process
+  pool.on('error', (e) => console.error('PostgreSQL connection error:', e.message));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 

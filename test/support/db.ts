@@ -33,7 +33,7 @@ export async function freshDb(kind: DbKind): Promise<{ db: Db; close: () => Prom
     db,
     close: async () => {
       await db.destroy();
-      await sql.raw(`drop database if exists ${name} with (force)`).execute(admin);
+      await sql.raw(`drop database if exists ${name}`).execute(admin);
       await admin.destroy();
     },
   };

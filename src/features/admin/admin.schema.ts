@@ -25,6 +25,8 @@ export const siteInput = z.object({
   hosts: z
     .preprocess((v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : (v ?? [])), z.array(z.string().regex(/^[a-z0-9.-]{1,253}(:\d{1,5})?$/i, '域名格式无效')).max(20))
     .default([]),
+  /** Working days a policy may wait for its interpretation before the office is told (三同步). */
+  interpretationDays: z.coerce.number().int().min(1, '解读时限至少 1 个工作日').max(60, '解读时限最多 60 个工作日').default(3),
 });
 
 export const agencyInput = z.object({

@@ -14,7 +14,11 @@ export async function createSite(ctx: Ctx, actor: Actor, raw: unknown): Promise<
   return ctx.db.transaction().execute(async (trx) => {
     const taken = await trx.selectFrom('sites').select('id').where('code', '=', input.code).executeTakeFirst();
     if (taken) throw conflict(`站点代码“${input.code}”已被使用`);
-    const site = await trx.insertInto('sites').values({ code: input.code, name: input.name, hosts: input.hosts, settings: '{}' }).returning('id').executeTakeFirstOrThrow();
+    const site = await trx
+      .insertInto('sites')
+      .values({ code: input.code, name: input.name, hosts: input.hosts, settings: JSON.stringify({ interpretationDays: input.interpretationDays }) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await audit(trx, actor, { siteId: site.id, action: 'site.create', entityType: 'site', entityId: site.id, after: input });
     return site.id;
   });

@@ -64,3 +64,14 @@ export const editionInput = z
 export type EditionInput = z.output<typeof editionInput>;
 
 export const reasonInput = z.object({ reason: text('理由', 500, 1) });
+
+export const gazetteInput = z.object({
+  year: z.coerce.number().int().min(1949, '年份无效').max(2200, '年份无效'),
+  number: z.coerce.number().int().min(1, '期号无效').max(400, '期号无效'),
+  totalNumber: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.number().int().min(1).max(100000).nullable()).default(null),
+  issueDate: optionalDate('出版日期').refine((d) => d !== null, '请填写出版日期'),
+  published: z.preprocess((v) => v === true || v === 'on' || v === 'true' || v === '1', z.boolean()).default(false),
+  entries: z
+    .array(z.object({ section: text('栏目', 50).default(''), title: text('篇目标题', 300, 1), publicationId: z.coerce.number().int().positive().max(2_147_483_647).nullable().default(null) }))
+    .max(300, '每期最多 300 篇'),
+});

@@ -9,7 +9,7 @@ import { checkUpload, docxToHtml, extractText } from '../../core/files.ts';
 import { htmlToText, sanitizeHtml } from '../../core/html.ts';
 import { parseInput } from '../../core/validate.ts';
 import { ACTION_ROLE, assertEditable, assertLiveAction, type EditionAction, formatIndexNo, nextState } from './catalog.rules.ts';
-import { type EditionInput, editionInput, reasonInput } from './catalog.schema.ts';
+import { type EditionInput, editionInput, gazetteInput, reasonInput } from './catalog.schema.ts';
 import {
   copyEditionChildren,
   countOnSite,
@@ -112,7 +112,8 @@ export async function actOnEdition(ctx: Ctx, actor: Actor, editionId: number, ac
     requireRole(p, ACTION_ROLE[action], e.agency_id, '执行此操作');
     const now = ctx.now();
     const state = nextState({ state: e.state, submittedBy: e.submitted_by }, action, p.userId, now, e.scheduled_at);
-    const set: Record<string, unknown> = { state, updated_at: now };
+    // publishing itself (state, 索引号, superseding the old live edition) happens in publishEdition
+    const set: Record<string, unknown> = { updated_at: now, ...(state === 'published' ? {} : { state }) };
     if (action === 'submit') Object.assign(set, { submitted_by: p.userId, submitted_at: now, rejection_reason: '' });
     if (action === 'approve_review') Object.assign(set, { reviewed_by: p.userId, reviewed_at: now });
     if (action === 'approve_confidentiality') Object.assign(set, { approved_by: p.userId, approved_at: now });
@@ -263,4 +264,30 @@ export async function importDocx(ctx: Ctx, actor: Actor, agencyId: number, filen
   const firstLine = text.split('\n').find((l) => l.trim())?.trim() ?? filename.replace(/\.docx$/i, '');
   const docNo = text.match(/[\p{Script=Han}]{1,10}[〔［[（(]\d{4}[〕］\]）)]\d{1,4}号/u)?.[0] ?? '';
   return createDraft(ctx, actor, agencyId, { docNo, ...fields, title: String(fields.title || firstLine).slice(0, 300), bodyHtml: html });
+}
+
+/** Creates or replaces a gazette issue (year and number) with its table of contents; by the office. */
+export async function saveGazetteIssue(ctx: Ctx, actor: Actor, siteId: number, raw: unknown): Promise<number> {
+  requireSiteAdmin(actor, siteId);
+  const input = parseInput(gazetteInput, raw);
+  return ctx.db.transaction().execute(async (trx) => {
+    const linked = input.entries.map((e) => e.publicationId).filter((x): x is number => x !== null);
+    if ((await countOnSite(trx, 'publications', siteId, linked)) !== new Set(linked).size) throw badInput('公报篇目关联的信息不存在');
+    const values = { total_number: input.totalNumber, issue_date: input.issueDate!, published: input.published };
+    const issue = await trx
+      .insertInto('gazette_issues')
+      .values({ site_id: siteId, year: input.year, number: input.number, ...values })
+      .onConflict((oc) => oc.columns(['site_id', 'year', 'number']).doUpdateSet(values))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx.deleteFrom('gazette_entries').where('issue_id', '=', issue.id).execute();
+    if (input.entries.length) {
+      await trx
+        .insertInto('gazette_entries')
+        .values(input.entries.map((e, position) => ({ issue_id: issue.id, position, section: e.section, title: e.title, publication_id: e.publicationId })))
+        .execute();
+    }
+    await audit(trx, actor, { siteId, action: 'gazette.save', entityType: 'gazette_issue', entityId: issue.id, after: { year: input.year, number: input.number, entries: input.entries.length, published: input.published } });
+    return issue.id;
+  });
 }

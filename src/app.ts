@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { sessionSecret } from './core/config.ts';
+import type { Ctx } from './core/context.ts';
+import type { Site } from './core/db.types.ts';
+import { AppError } from './core/errors.ts';
+import { adminRoutes } from './features/admin/admin.routes.ts';
+import { apiRoutes } from './features/catalog/catalog.api.ts';
+import { pageCtx, portalRoutes } from './features/catalog/catalog.routes.ts';
+import { ErrorPage } from './web/layout.tsx';
+import { safeBack, sendHtml } from './web/request.ts';
+
+const staticDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web/static');
+
+/** Messages for errors that Fastify and its plugins raise before our code runs. */
+function frameworkMessage(e: FastifyError): { status: number; message: string } {
+  const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
+  if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') return { status: 403, message: '页面已过期或来源无效，请刷新页面后重新提交' };
+  if (status === 413 || e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_FILES_LIMIT' || e.code === 'FST_PARTS_LIMIT') return { status: 413, message: '提交的内容或文件过大' };
+  if (status === 415) return { status, message: '不支持的提交格式' };
+  if (status === 429) return { status, message: '请求过于频繁，请稍后再试' };
+  if (status === 404) return { status, message: '页面不存在' };
+  if (status >= 400 && status < 500) return { status, message: '请求格式有误，请检查后重新提交' };
+  return { status, message: '服务器内部错误，请稍后再试' };
+}
+
+export async function buildApp(ctx: Ctx, opts: { rateLimitPerMinute?: number } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: 3 * 1024 * 1024,
+    maxParamLength: 500,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  await app.register(cookie, { secret: sessionSecret(ctx.config) });
+  await app.register(csrf, { sessionPlugin: '@fastify/cookie', cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: ctx.config.secureCookies } });
+  await app.register(formbody, { bodyLimit: 3 * 1024 * 1024 });
+  await app.register(multipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: 1, fields: 60, fieldSize: 3 * 1024 * 1024, parts: 70 } });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        frameAncestors: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(rateLimit, { max: opts.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
+  await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1d' });
+
+  app.decorateRequest('site', null as unknown as Site);
+  app.decorateRequest('base', '');
+  app.decorateRequest('principal', null);
+
+  app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
+    const known = err instanceof AppError;
+    const { status, message } = known ? { status: err.status, message: err.message } : frameworkMessage(err as FastifyError);
+    if (status >= 500) req.log.error(err);
+    if (req.url.startsWith('/api/')) return reply.status(status).send({ error: known ? err.code : 'request_error', message, ...(known && err.details ? { details: err.details } : {}) });
+    const ctx2 = req.site ? await pageCtx(ctx, req, '/').catch(() => null) : null;
+    return sendHtml(req, reply, ErrorPage({ ctx: ctx2, status, message }), status);
+  });
+
+  app.setNotFoundHandler(async (req, reply) => {
+    if (req.url.startsWith('/api/')) return reply.status(404).send({ error: 'not_found', message: '接口不存在' });
+    return sendHtml(req, reply, ErrorPage({ ctx: null, status: 404, message: '您访问的页面不存在或已被删除' }), 404);
+  });
+
+  // 简/繁 and the elder mode are cookies set by plain links, so they work without JavaScript.
+  app.get('/prefs/:name/:value', async (req, reply) => {
+    const { name, value } = req.params as { name: string; value: string };
+    const opts2 = { path: '/', maxAge: 365 * 86400, sameSite: 'lax' as const, httpOnly: true, secure: ctx.config.secureCookies };
+    if (name === 'script' && (value === 'hant' || value === 'hans')) reply.setCookie('gk_script', value, opts2);
+    else if (name === 'elder' && (value === 'on' || value === 'off')) reply.setCookie('gk_elder', value === 'on' ? '1' : '0', opts2);
+    else throw new AppError('not_found', '无此设置');
+    return reply.redirect(safeBack((req.query as { back?: unknown }).back), 303);
+  });
+
+  const sites = async (where: (s: Site) => boolean): Promise<Site | undefined> => (await ctx.db.selectFrom('sites').selectAll().execute()).find(where);
+
+  // A site by its own host name…
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (req) => {
+      const host = req.host.toLowerCase();
+      const all = await ctx.db.selectFrom('sites').selectAll().orderBy('id').execute();
+      const site = all.find((s) => s.hosts.includes(host)) ?? (all.length === 1 ? all[0] : undefined);
+      if (!site) throw new AppError('not_found', '本域名未绑定站点，请通过 /s/站点代码 访问');
+      req.site = site;
+      req.base = '';
+    });
+    await portalRoutes(scope, ctx);
+  });
+  // …or by path prefix, for local use and for sites without a host name of their own.
+  await app.register(
+    async (scope) => {
+      scope.addHook('onRequest', async (req: FastifyRequest) => {
+        const code = (req.params as { siteCode?: string }).siteCode ?? '';
+        const site = await sites((s) => s.code === code);
+        if (!site) throw new AppError('not_found', '站点不存在');
+        req.site = site;
+        req.base = `/s/${site.code}`;
+      });
+      await portalRoutes(scope, ctx);
+    },
+    { prefix: '/s/:siteCode' },
+  );
+
+  await app.register(async (scope) => adminRoutes(scope, ctx), { prefix: '/admin' });
+  await app.register(async (scope) => apiRoutes(scope, ctx), { prefix: '/api' });
+  return app;
+}

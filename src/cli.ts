@@ -1,0 +1,64 @@
+import { SYSTEM } from './core/access.ts';
+import { newToken } from './core/auth.ts';
+import { loadConfig } from './core/config.ts';
+import { loadDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './features/admin/admin.demo.ts';
+import { audit } from './core/audit.ts';
+import { openCtx, serve } from './server.ts';
+
+const usage = `用法：
+  tsx src/cli.ts demo               载入演示站点（如尚未载入）并启动
+  tsx src/cli.ts serve              启动
+  tsx src/cli.ts migrate            只执行数据库迁移
+  tsx src/cli.ts token <用户名> <名称>  为工作人员创建 API 访问令牌`;
+
+async function main(args: string[]) {
+  const [command, ...rest] = args;
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  if (!['demo', 'serve', 'migrate', 'token'].includes(command ?? '')) {
+    console.log(usage);
+    process.exit(command ? 2 : 0);
+  }
+  const ctx = await openCtx(config);
+  if (command === 'migrate') {
+    await ctx.db.destroy();
+    console.log('数据库已是最新结构');
+    return;
+  }
+  if (command === 'token') {
+    const [username, name] = rest;
+    if (!username || !name) throw new Error(usage);
+    const user = await ctx.db.selectFrom('users').select(['id']).where('username', '=', username).executeTakeFirst();
+    if (!user) throw new Error(`用户 ${username} 不存在`);
+    const { token, hash } = newToken();
+    await ctx.db.transaction().execute(async (trx) => {
+      const row = await trx.insertInto('api_tokens').values({ user_id: user.id, name: name.slice(0, 100), token_hash: hash }).returning('id').executeTakeFirstOrThrow();
+      await audit(trx, SYSTEM, { siteId: null, action: 'api_token.create', entityType: 'user', entityId: user.id, after: { tokenId: row.id, name } });
+    });
+    await ctx.db.destroy();
+    console.log(token);
+    return;
+  }
+  if (command === 'demo') {
+    console.log('正在准备演示站点（首次约需一分钟）…');
+    const created = await loadDemo(ctx, { log: console.log });
+    console.log(created ? '演示站点已创建' : '演示站点已存在');
+  }
+  const address = await serve(ctx);
+  const site = address.replace('127.0.0.1', 'localhost');
+  console.log(`\nGongkai 已启动：${site}/\n  演示站点：${site}/s/demo/\n  管理后台：${site}/admin\n  接口文档：${site}/api/docs\n`);
+  if (command === 'demo') {
+    console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）：`);
+    for (const a of DEMO_ACCOUNTS) console.log(`  ${a.label.padEnd(10, '　')} ${a.username}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { loadPrincipal, login, logout, sessionUser } from '../../core/auth.ts';
+import type { Ctx } from '../../core/context.ts';
+import { AppError } from '../../core/errors.ts';
+import { csrfToken, sendHtml } from '../../web/request.ts';
+import { catalogStaffRoutes } from '../catalog/catalog.staff.routes.ts';
+import { LoginPage } from './admin.views.tsx';
+
+export const SESSION_COOKIE = 'gk_session';
+
+const loginInput = z.object({ username: z.string().max(100).default(''), password: z.string().max(200).default('') });
+
+/** The back office: every route but the login page needs a session; every POST needs the CSRF token. */
+export async function adminRoutes(app: FastifyInstance, ctx: Ctx) {
+  app.addHook('onRequest', async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    const userId = token ? await sessionUser(ctx.db, token) : null;
+    req.principal = userId ? await loadPrincipal(ctx.db, userId) : null;
+    reply.header('cache-control', 'no-store');
+    if (req.method !== 'GET' && req.method !== 'HEAD') await new Promise<void>((resolve, reject) => app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())));
+    const open = req.routeOptions.url === '/admin/login';
+    if (!open && !req.principal) {
+      if (req.method === 'GET') return reply.redirect(`/admin/login?next=${encodeURIComponent(req.url)}`, 303);
+      throw new AppError('unauthenticated', '登录已过期，请重新登录');
+    }
+  });
+
+  app.get('/login', async (req, reply) => sendHtml(req, reply, LoginPage({ csrf: csrfToken(reply) })));
+
+  app.post('/login', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const { username, password } = loginInput.parse(req.body ?? {});
+    try {
+      const { token } = await login(ctx.db, { maxFailures: ctx.config.loginMaxFailures, lockMinutes: ctx.config.loginLockMinutes, sessionHours: ctx.config.sessionHours }, username, password, req.ip);
+      reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies, maxAge: ctx.config.sessionHours * 3600 });
+      const next = (req.query as { next?: string }).next;
+      return reply.redirect(typeof next === 'string' && /^\/admin(\/[^\s]*)?$/.test(next) ? next : '/admin', 303);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      return sendHtml(req, reply, LoginPage({ csrf: csrfToken(reply), error: e.message, username }), e.status);
+    }
+  });
+
+  app.post('/logout', async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) await logout(ctx.db, token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/admin/login', 303);
+  });
+
+  await catalogStaffRoutes(app, ctx);
+}

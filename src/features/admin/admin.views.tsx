@@ -1,0 +1,104 @@
+import type { PropsWithChildren } from '@kitajs/html';
+import { type Principal, ROLE_LABELS } from '../../core/access.ts';
+
+export function AdminLayout(props: PropsWithChildren<{ title: string; principal: Principal | null; csrf: string; flash?: string }>): JSX.Element {
+  const p = props.principal;
+  return (
+    <>
+      {'<!doctype html>'}
+      <html lang="zh-CN">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title safe>{`${props.title} - 政务公开管理后台`}</title>
+          <link rel="stylesheet" href="/static/site.css" />
+        </head>
+        <body>
+          <a class="skip" href="#main">
+            跳到主要内容
+          </a>
+          <header class="site-header">
+            <div class="wrap header-row">
+              <a class="site-name" href="/admin">
+                政务公开管理后台
+              </a>
+              {p && (
+                <nav class="tools" aria-label="账号">
+                  <span safe>{`${p.name}（${[...new Set(p.roles.map((r) => ROLE_LABELS[r.role]))].join('、')}）`}</span>
+                  <form method="post" action="/admin/logout" class="inline-form">
+                    <input type="hidden" name="_csrf" value={props.csrf} />
+                    <button type="submit" class="btn secondary">
+                      退出
+                    </button>
+                  </form>
+                </nav>
+              )}
+            </div>
+            {p && (
+              <nav class="main-nav" aria-label="后台导航">
+                <ul class="wrap">
+                  <li>
+                    <a href="/admin">工作台</a>
+                  </li>
+                  <li>
+                    <a href="/admin/publications">信息管理</a>
+                  </li>
+                  <li>
+                    <a href="/admin/publications/new">新建信息</a>
+                  </li>
+                  <li>
+                    <a href="/admin/import">导入 Word</a>
+                  </li>
+                  <li>
+                    <a href="/admin/interpretations">待解读政策</a>
+                  </li>
+                  <li>
+                    <a href="/admin/audit">操作日志</a>
+                  </li>
+                  <li>
+                    <a href="/">访问网站</a>
+                  </li>
+                </ul>
+              </nav>
+            )}
+          </header>
+          <main id="main" class="wrap">
+            {props.flash && (
+              <p class="notice-ok" role="status" safe>
+                {props.flash}
+              </p>
+            )}
+            {props.children}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}
+
+export function LoginPage(props: { csrf: string; error?: string; username?: string }): JSX.Element {
+  return (
+    <AdminLayout title="登录" principal={null} csrf={props.csrf}>
+      <h1>工作人员登录</h1>
+      {props.error && (
+        <p class="banner" role="alert" safe>
+          {props.error}
+        </p>
+      )}
+      <form method="post" action="/admin/login" style="max-width:360px">
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <div class="field">
+          <label for="username">用户名</label>
+          <input type="text" id="username" name="username" autocomplete="username" required maxlength="40" value={props.username ?? ''} />
+        </div>
+        <div class="field">
+          <label for="password">密码</label>
+          <input type="password" id="password" name="password" autocomplete="current-password" required maxlength="200" />
+        </div>
+        <button class="btn" type="submit">
+          登录
+        </button>
+      </form>
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,522 @@
+import type { Principal } from '../../core/access.ts';
+import type { Agency, Column, Edition } from '../../core/db.types.ts';
+import { fmtDate, fmtDateTime, fmtSize } from '../../web/format.ts';
+import { AdminLayout } from '../admin/admin.views.tsx';
+import { ACTION_LABELS, DISCLOSURE_LABELS, type EditionAction, GENRES, STATE_LABELS, THEMES, VALIDITY_LABELS } from './catalog.rules.ts';
+
+export interface StaffRow {
+  publication_id: number;
+  edition_id: number;
+  title: string;
+  state: Edition['state'];
+  number: number;
+  agency_name: string;
+  updated_at: Date;
+  index_no: string | null;
+}
+
+export function StaffTable(props: { rows: StaffRow[]; empty: string }): JSX.Element {
+  if (!props.rows.length) return <p class="muted" safe>{props.empty}</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">标题</th>
+          <th scope="col">机构</th>
+          <th scope="col">状态</th>
+          <th scope="col">更新时间</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr>
+            <td>
+              <a href={`/admin/editions/${r.edition_id}`} safe>
+                {r.title}
+              </a>
+              {r.number > 1 && <span class="tag">{`第${r.number}版`}</span>}
+            </td>
+            <td safe>{r.agency_name}</td>
+            <td safe>{STATE_LABELS[r.state]}</td>
+            <td class="date">{fmtDateTime(r.updated_at)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function Dashboard(props: { principal: Principal; csrf: string; sections: { title: string; rows: StaffRow[]; empty: string }[] }): JSX.Element {
+  return (
+    <AdminLayout title="工作台" principal={props.principal} csrf={props.csrf}>
+      <h1>工作台</h1>
+      {props.sections.map((s) => (
+        <section>
+          <h2 safe>{`${s.title}（${s.rows.length}）`}</h2>
+          <StaffTable rows={s.rows} empty={s.empty} />
+        </section>
+      ))}
+    </AdminLayout>
+  );
+}
+
+export function PublicationsList(props: { principal: Principal; csrf: string; rows: StaffRow[] }): JSX.Element {
+  return (
+    <AdminLayout title="信息管理" principal={props.principal} csrf={props.csrf}>
+      <h1>信息管理</h1>
+      <p>
+        <a class="btn" href="/admin/publications/new">
+          新建信息
+        </a>
+      </p>
+      <StaffTable rows={props.rows} empty="暂无信息" />
+    </AdminLayout>
+  );
+}
+
+export interface FormValues {
+  [k: string]: unknown;
+}
+
+const str = (v: unknown) => (v === undefined || v === null ? '' : Array.isArray(v) ? v.join(' ') : v instanceof Date ? v.toISOString() : String(v));
+const ids = (v: unknown): number[] => (Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]).map(Number);
+
+function Err(props: { errors: Record<string, string>; name: string }): JSX.Element {
+  const m = props.errors[props.name];
+  return m ? (
+    <span class="field-error" id={`err-${props.name}`} safe>
+      {`错误：${m}`}
+    </span>
+  ) : (
+    <></>
+  );
+}
+
+function TextField(props: { name: string; label: string; values: FormValues; errors: Record<string, string>; type?: string; required?: boolean; max?: number; hint?: string }): JSX.Element {
+  const err = !!props.errors[props.name];
+  return (
+    <div class="field">
+      <label for={`f-${props.name}`}>
+        {props.label}
+        {props.required && <span aria-hidden="true"> *</span>}
+        {props.hint && <span class="hint" safe>{` ${props.hint}`}</span>}
+      </label>
+      <input
+        type={props.type ?? 'text'}
+        id={`f-${props.name}`}
+        name={props.name}
+        value={str(props.values[props.name])}
+        required={props.required}
+        maxlength={props.max ? String(props.max) : undefined}
+        aria-invalid={err ? 'true' : undefined}
+        aria-describedby={err ? `err-${props.name}` : undefined}
+        size="60"
+      />
+      <Err errors={props.errors} name={props.name} />
+    </div>
+  );
+}
+
+function Select(props: { name: string; label: string; options: [string, string][]; value: unknown; errors: Record<string, string> }): JSX.Element {
+  return (
+    <div class="field">
+      <label for={`f-${props.name}`}>{props.label}</label>
+      <select id={`f-${props.name}`} name={props.name}>
+        {props.options.map(([v, l]) => (
+          <option value={v} selected={str(props.value) === v} safe>
+            {l}
+          </option>
+        ))}
+      </select>
+      <Err errors={props.errors} name={props.name} />
+    </div>
+  );
+}
+
+function Checks(props: { name: string; legend: string; options: { id: number; label: string }[]; values: number[]; errors: Record<string, string> }): JSX.Element {
+  return (
+    <fieldset>
+      <legend safe>{props.legend}</legend>
+      <Err errors={props.errors} name={props.name} />
+      <div class="checks">
+        {props.options.map((o) => (
+          <label>
+            <input type="checkbox" name={props.name} value={String(o.id)} checked={props.values.includes(o.id)} />
+            <span safe>{o.label}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+export interface EditionFormProps {
+  csrf: string;
+  action: string;
+  values: FormValues;
+  errors: Record<string, string>;
+  message?: string;
+  agencies: Agency[];
+  ownerAgencies: Agency[];
+  columns: Column[];
+  policies: { id: number; title: string }[];
+  isNewEdition?: boolean;
+}
+
+export function NewEditionPage(props: EditionFormProps & { principal: Principal }): JSX.Element {
+  return (
+    <AdminLayout title="新建信息" principal={props.principal} csrf={props.csrf}>
+      <h1>新建信息</h1>
+      <EditionForm {...props} />
+    </AdminLayout>
+  );
+}
+
+/** The draft form: every catalogue field, with the error message next to the field it concerns. */
+export function EditionForm(props: EditionFormProps): JSX.Element {
+  const v = props.values;
+  const e = props.errors;
+  return (
+    <>
+      {props.message && (
+        <p class="banner" role="alert" safe>
+          {props.message}
+        </p>
+      )}
+      <form method="post" action={props.action}>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        {props.ownerAgencies.length > 0 && (
+          <Select name="ownerAgencyId" label="发布机构" options={props.ownerAgencies.map((a) => [String(a.id), a.name])} value={v.ownerAgencyId} errors={e} />
+        )}
+        <TextField name="title" label="标题" values={v} errors={e} required max={300} />
+        <TextField name="docNo" label="发文字号" values={v} errors={e} max={100} hint="如 青政办〔2026〕12号" />
+        <TextField name="writtenOn" label="成文日期" type="date" values={v} errors={e} />
+        <Select name="genre" label="体裁分类" options={GENRES.map((g) => [g, g])} value={v.genre} errors={e} />
+        <Select name="themeCategory" label="主题分类" options={[['', '（未分类）'], ...THEMES.map((t): [string, string] => [t, t])]} value={v.themeCategory} errors={e} />
+        <TextField name="keywords" label="主题词" values={v} errors={e} max={200} hint="用空格或逗号分隔" />
+        <div class="field">
+          <label for="f-summary">内容概述</label>
+          <textarea id="f-summary" name="summary" rows="3" maxlength="2000" safe>
+            {str(v.summary)}
+          </textarea>
+          <Err errors={e} name="summary" />
+        </div>
+        <div class="field">
+          <label for="f-bodyHtml">
+            正文 <span class="hint">（HTML，保存时自动清理不安全内容）</span>
+          </label>
+          <textarea id="f-bodyHtml" name="bodyHtml" rows="14" safe>
+            {str(v.bodyHtml)}
+          </textarea>
+          <Err errors={e} name="bodyHtml" />
+        </div>
+        <Checks name="agencyIds" legend="发文机关（联合发文可多选）" options={props.agencies.map((a) => ({ id: a.id, label: a.name }))} values={ids(v.agencyIds)} errors={e} />
+        <Checks name="columnIds" legend="所属栏目" options={props.columns.map((c) => ({ id: c.id, label: c.name }))} values={ids(v.columnIds)} errors={e} />
+        <Select name="disclosureMode" label="公开方式" options={Object.entries(DISCLOSURE_LABELS)} value={v.disclosureMode} errors={e} />
+        <TextField name="nonDisclosureReason" label="不予公开理由" values={v} errors={e} max={500} />
+        <Select name="validity" label="有效性" options={Object.entries(VALIDITY_LABELS)} value={v.validity} errors={e} />
+        <TextField name="effectiveOn" label="施行日期" type="date" values={v} errors={e} />
+        <TextField name="validityChangedOn" label="失效/废止日期" type="date" values={v} errors={e} />
+        <Select name="replacedById" label="替代文件（修订或废止时）" options={[['', '（无）'], ...props.policies.map((p): [string, string] => [String(p.id), p.title])]} value={v.replacedById} errors={e} />
+        <Checks name="interpretsIds" legend="解读的文件（体裁为政策解读时必选）" options={props.policies.map((p) => ({ id: p.id, label: p.title }))} values={ids(v.interpretsIds)} errors={e} />
+        <Select name="interpretationKind" label="解读形式" options={[['', '（不是解读）'], ['text', '文字解读'], ['graphic', '图解'], ['video', '视频解读']]} value={v.interpretationKind} errors={e} />
+        <TextField name="videoUrl" label="视频链接" type="url" values={v} errors={e} max={500} />
+        <TextField name="scheduledAt" label="定时发布时间" type="datetime-local" values={v} errors={e} hint="留空则审查通过后立即发布（北京时间）" />
+        {props.isNewEdition && <TextField name="changeNote" label="修改说明" values={v} errors={e} required max={1000} />}
+        <button class="btn" type="submit">
+          保存草稿
+        </button>
+      </form>
+    </>
+  );
+}
+
+export function EditionDetail(props: {
+  principal: Principal;
+  csrf: string;
+  flash?: string;
+  edition: Edition;
+  publication: { id: number; index_no: string | null; status: string; status_reason: string };
+  agencyName: string;
+  actions: EditionAction[];
+  canEdit: boolean;
+  canNewEdition: boolean;
+  canWithdraw: boolean;
+  attachments: { id: number; filename: string; size: number }[];
+  history: { at: Date; actor_name: string; action: string; after: unknown }[];
+  form?: EditionFormProps;
+  siteBase: string;
+}): JSX.Element {
+  const e = props.edition;
+  const p = props.publication;
+  const reasonForm = (action: string, label: string) => (
+    <form method="post" action={action} class="inline-form">
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      <label for={`r-${label}`}>{`${label}理由`}</label>
+      <input type="text" id={`r-${label}`} name="reason" required maxlength="500" />
+      <button class="btn secondary" type="submit" safe>
+        {label}
+      </button>
+    </form>
+  );
+  return (
+    <AdminLayout title={e.title} principal={props.principal} csrf={props.csrf} flash={props.flash}>
+      <h1 safe>{e.title}</h1>
+      <table class="meta">
+        <tbody>
+          <tr>
+            <th scope="row">状态</th>
+            <td safe>{`第 ${e.number} 版：${STATE_LABELS[e.state]}`}</td>
+          </tr>
+          <tr>
+            <th scope="row">索引号</th>
+            <td safe>{p.index_no ?? '（首次发布时生成）'}</td>
+          </tr>
+          <tr>
+            <th scope="row">发布机构</th>
+            <td safe>{props.agencyName}</td>
+          </tr>
+          <tr>
+            <th scope="row">体裁 / 主题</th>
+            <td safe>{`${e.genre} / ${e.theme_category || '未分类'}`}</td>
+          </tr>
+          {e.rejection_reason && e.state === 'draft' && (
+            <tr>
+              <th scope="row">退回理由</th>
+              <td safe>{e.rejection_reason}</td>
+            </tr>
+          )}
+          {e.scheduled_at && (
+            <tr>
+              <th scope="row">定时发布</th>
+              <td>{fmtDateTime(e.scheduled_at)}</td>
+            </tr>
+          )}
+          {p.status === 'withdrawn' || p.status === 'unpublished' ? (
+            <tr>
+              <th scope="row">撤回/撤销理由</th>
+              <td safe>{p.status_reason}</td>
+            </tr>
+          ) : (
+            <></>
+          )}
+        </tbody>
+      </table>
+      {(p.status === 'published' || p.status === 'withdrawn') && (
+        <p>
+          <a href={`${props.siteBase}/p/${p.id}`}>查看公开页面</a>
+        </p>
+      )}
+      <section aria-labelledby="acts">
+        <h2 id="acts">操作</h2>
+        {props.actions.map((a) =>
+          a.startsWith('reject') ? (
+            reasonForm(`/admin/editions/${e.id}/${a}`, ACTION_LABELS[a])
+          ) : (
+            <form method="post" action={`/admin/editions/${e.id}/${a}`} class="inline-form">
+              <input type="hidden" name="_csrf" value={props.csrf} />
+              <button class="btn" type="submit" safe>
+                {ACTION_LABELS[a]}
+              </button>
+            </form>
+          ),
+        )}
+        {props.canNewEdition && (
+          <form method="post" action={`/admin/publications/${p.id}/new-edition`} class="inline-form">
+            <input type="hidden" name="_csrf" value={props.csrf} />
+            <button class="btn secondary" type="submit">
+              创建新版本
+            </button>
+          </form>
+        )}
+        {props.canWithdraw && p.status === 'published' && reasonForm(`/admin/publications/${p.id}/withdraw`, '撤回')}
+        {props.canWithdraw && (p.status === 'published' || p.status === 'withdrawn') && reasonForm(`/admin/publications/${p.id}/unpublish`, '撤销发布')}
+        {!props.actions.length && !props.canNewEdition && !props.canWithdraw && <p class="muted">您当前没有可执行的操作。</p>}
+      </section>
+      <section aria-labelledby="atts">
+        <h2 id="atts">附件</h2>
+        {props.attachments.length === 0 && <p class="muted">无附件</p>}
+        <ul>
+          {props.attachments.map((a) => (
+            <li>
+              <span safe>{a.filename}</span> <span class="muted">{`（${fmtSize(a.size)}）`}</span>
+              {props.canEdit && (
+                <form method="post" action={`/admin/editions/${e.id}/attachments/${a.id}/delete`} class="inline-form">
+                  <input type="hidden" name="_csrf" value={props.csrf} />
+                  <button class="btn secondary" type="submit" aria-label={`删除附件 ${a.filename}`}>
+                    删除
+                  </button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+        {props.canEdit && (
+          <form method="post" action={`/admin/editions/${e.id}/attachments?_csrf=${encodeURIComponent(props.csrf)}`} enctype="multipart/form-data">
+            <label for="att-file">上传附件（PDF、Word、Excel、图片）</label>
+            <input type="file" id="att-file" name="file" required accept=".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp" />
+            <button class="btn secondary" type="submit">
+              上传
+            </button>
+          </form>
+        )}
+      </section>
+      {props.form && (
+        <section aria-labelledby="edit">
+          <h2 id="edit">编辑草稿</h2>
+          <EditionForm {...props.form} />
+        </section>
+      )}
+      <section aria-labelledby="hist">
+        <h2 id="hist">处理记录</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">时间</th>
+              <th scope="col">操作人</th>
+              <th scope="col">操作</th>
+              <th scope="col">说明</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.history.map((h) => (
+              <tr>
+                <td class="date">{fmtDateTime(h.at)}</td>
+                <td safe>{h.actor_name || '系统'}</td>
+                <td safe>{h.action}</td>
+                <td safe>{h.after ? JSON.stringify(h.after) : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </AdminLayout>
+  );
+}
+
+export function InterpretationsPage(props: { principal: Principal; csrf: string; days: number; rows: { id: number; title: string; agency_name: string; first_published_at: Date | null }[]; siteBase: string }): JSX.Element {
+  return (
+    <AdminLayout title="待解读政策" principal={props.principal} csrf={props.csrf}>
+      <h1>待解读政策</h1>
+      <p>{`发布超过 ${props.days} 个工作日仍没有政策解读的规章和行政规范性文件：`}</p>
+      {props.rows.length === 0 ? (
+        <p class="muted">没有逾期未解读的政策文件。</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">文件</th>
+              <th scope="col">机构</th>
+              <th scope="col">发布日期</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((r) => (
+              <tr>
+                <td>
+                  <a href={`${props.siteBase}/p/${r.id}`} safe>
+                    {r.title}
+                  </a>
+                </td>
+                <td safe>{r.agency_name}</td>
+                <td class="date">{fmtDate(r.first_published_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </AdminLayout>
+  );
+}
+
+export function ImportPage(props: { principal: Principal; csrf: string; agencies: Agency[]; genreDefault: string; error?: string }): JSX.Element {
+  return (
+    <AdminLayout title="导入 Word 文件" principal={props.principal} csrf={props.csrf}>
+      <h1>导入 Word 文件为草稿</h1>
+      {props.error && (
+        <p class="banner" role="alert" safe>
+          {props.error}
+        </p>
+      )}
+      <form method="post" action={`/admin/import?_csrf=${encodeURIComponent(props.csrf)}`} enctype="multipart/form-data">
+        <div class="field">
+          <label for="i-agency">发布机构</label>
+          <select id="i-agency" name="agencyId">
+            {props.agencies.map((a) => (
+              <option value={String(a.id)} safe>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="i-genre">体裁分类</label>
+          <select id="i-genre" name="genre">
+            {GENRES.map((g) => (
+              <option value={g} selected={g === props.genreDefault} safe>
+                {g}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="i-file">Word 文件（.docx）</label>
+          <input type="file" id="i-file" name="file" required accept=".docx" />
+        </div>
+        <button class="btn" type="submit">
+          导入
+        </button>
+      </form>
+    </AdminLayout>
+  );
+}
+
+export function AuditPage(props: {
+  principal: Principal;
+  csrf: string;
+  rows: { at: Date; actor_name: string; ip: string; action: string; entity_type: string; entity_id: string; agency_name: string | null }[];
+  filter: { action?: string; actor?: string };
+}): JSX.Element {
+  return (
+    <AdminLayout title="操作日志" principal={props.principal} csrf={props.csrf}>
+      <h1>操作日志</h1>
+      <form method="get" action="/admin/audit" class="filters">
+        <div>
+          <label for="a-action">操作</label>
+          <input type="text" id="a-action" name="action" value={props.filter.action ?? ''} maxlength="60" />
+        </div>
+        <div>
+          <label for="a-actor">操作人</label>
+          <input type="text" id="a-actor" name="actor" value={props.filter.actor ?? ''} maxlength="50" />
+        </div>
+        <button class="btn" type="submit">
+          筛选
+        </button>
+      </form>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">时间</th>
+            <th scope="col">操作人</th>
+            <th scope="col">机构</th>
+            <th scope="col">IP</th>
+            <th scope="col">操作</th>
+            <th scope="col">对象</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>
+              <td class="date">{fmtDateTime(r.at)}</td>
+              <td safe>{r.actor_name || '系统'}</td>
+              <td safe>{r.agency_name ?? ''}</td>
+              <td safe>{r.ip}</td>
+              <td safe>{r.action}</td>
+              <td safe>{`${r.entity_type} #${r.entity_id}`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,268 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { administersSite, agenciesWith, type Principal, requireSiteAdmin } from '../../core/access.ts';
+import { loadCalendar, shanghaiDate, workdaysBefore } from '../../core/calendar.ts';
+import type { Ctx } from '../../core/context.ts';
+import { AppError, badInput, notFound } from '../../core/errors.ts';
+import { id } from '../../core/validate.ts';
+import { actorOf, csrfToken, sendHtml, staff } from '../../web/request.ts';
+import { AuditPage, Dashboard, EditionDetail, type EditionFormProps, type FormValues, ImportPage, InterpretationsPage, NewEditionPage, PublicationsList } from './catalog.admin.views.tsx';
+import { agenciesOf, allColumns, auditRows, policiesAwaitingInterpretation, policyChoices, staffEdition, staffRows } from './catalog.read.ts';
+import { availableActions, type EditionAction, POLICY_GENRES } from './catalog.rules.ts';
+import { actOnEdition, addAttachment, changeLiveStatus, createDraft, importDocx, removeAttachment, startNewEdition, updateDraft } from './catalog.service.ts';
+
+const ACTIONS: EditionAction[] = ['submit', 'approve_review', 'reject_review', 'approve_confidentiality', 'reject_confidentiality'];
+const editionParams = z.object({ id });
+
+/** The site a staff member works on. */
+async function staffSite(ctx: Ctx, p: Principal) {
+  const site = p.siteId
+    ? await ctx.db.selectFrom('sites').selectAll().where('id', '=', p.siteId).executeTakeFirst()
+    : await ctx.db.selectFrom('sites').selectAll().orderBy('id').executeTakeFirst();
+  if (!site) throw notFound('站点不存在');
+  return site;
+}
+
+const siteBase = (site: { code: string }) => `/s/${site.code}`;
+
+function toDatetimeLocal(d: Date | null): string {
+  if (!d) return '';
+  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
+}
+
+export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
+  /** The choices a draft form offers: the site's agencies, columns and policies. */
+  const formProps = async (reply: FastifyReply, p: Principal, values: FormValues, errors: Record<string, string>, action: string, opts: { message?: string; isNewEdition?: boolean; withOwner?: boolean } = {}): Promise<EditionFormProps> => {
+    const site = await staffSite(ctx, p);
+    const [agencies, columns, policies] = await Promise.all([agenciesOf(ctx.db, site.id), allColumns(ctx.db, site.id), policyChoices(ctx.db, site.id)]);
+    const editorIn = agenciesWith(p, ['editor']);
+    return {
+      csrf: csrfToken(reply),
+      action,
+      values,
+      errors,
+      message: opts.message,
+      agencies,
+      ownerAgencies: opts.withOwner ? agencies.filter((a) => editorIn.includes(a.id)) : [],
+      columns,
+      policies,
+      isNewEdition: opts.isNewEdition,
+    };
+  };
+
+  app.get('/', async (req, reply) => {
+    const p = staff(req);
+    const site = await staffSite(ctx, p);
+    const sections = [];
+    const editorIn = agenciesWith(p, ['editor']);
+    if (editorIn.length) {
+      sections.push({ title: '我的草稿', rows: await staffRows(ctx.db, { siteId: site.id, states: ['draft'], createdBy: p.userId }), empty: '没有草稿' });
+    }
+    const reviewerIn = agenciesWith(p, ['reviewer']);
+    if (reviewerIn.length) sections.push({ title: '待我审核', rows: (await staffRows(ctx.db, { siteId: site.id, agencyIds: reviewerIn, states: ['submitted'] })), empty: '没有待审核的信息' });
+    const secrecyIn = agenciesWith(p, ['confidentiality_reviewer']);
+    if (secrecyIn.length) sections.push({ title: '待我保密审查', rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: secrecyIn, states: ['reviewed'] }), empty: '没有待保密审查的信息' });
+    const mine = administersSite(p, site.id) ? undefined : agenciesWith(p, ['editor', 'reviewer', 'confidentiality_reviewer']);
+    sections.push({ title: '定时发布', rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, states: ['scheduled'] }), empty: '没有定时发布的信息' });
+    sections.push({ title: '最近发布', rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, states: ['published'], limit: 20 }), empty: '最近没有发布的信息' });
+    return sendHtml(req, reply, Dashboard({ principal: p, csrf: csrfToken(reply), sections }));
+  });
+
+  app.get('/publications', async (req, reply) => {
+    const p = staff(req);
+    const site = await staffSite(ctx, p);
+    const mine = administersSite(p, site.id) ? undefined : agenciesWith(p, ['editor', 'reviewer', 'confidentiality_reviewer']);
+    return sendHtml(req, reply, PublicationsList({ principal: p, csrf: csrfToken(reply), rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, limit: 200 }) }));
+  });
+
+  app.get('/publications/new', async (req, reply) => {
+    const p = staff(req);
+    if (!agenciesWith(p, ['editor']).length) throw new AppError('forbidden', '您不是任何机构的信息员，不能新建信息');
+    const owner = agenciesWith(p, ['editor'])[0];
+    const form = await formProps(reply, p, { genre: '通知公告', agencyIds: [owner], disclosureMode: 'active', validity: 'valid', ownerAgencyId: owner }, {}, '/admin/publications', { withOwner: true });
+    return sendHtml(req, reply, NewEditionPage({ ...form, principal: p }));
+  });
+
+  app.post('/publications', async (req, reply) => {
+    const p = staff(req);
+    const body = (req.body ?? {}) as FormValues;
+    const owner = z.coerce.number().int().positive().max(2_147_483_647).catch(agenciesWith(p, ['editor'])[0] ?? 0).parse(body.ownerAgencyId);
+    try {
+      const { editionId } = await createDraft(ctx, actorOf(req), owner, body);
+      return reply.redirect(`/admin/editions/${editionId}?saved=1`, 303);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
+      const form = await formProps(reply, p, body, e.details ?? {}, '/admin/publications', { message: e.message, withOwner: true });
+      return sendHtml(req, reply, NewEditionPage({ ...form, principal: p }), 400);
+    }
+  });
+
+  const loadEdition = async (req: FastifyRequest) => {
+    const params = editionParams.safeParse(req.params);
+    const data = params.success ? await staffEdition(ctx.db, params.data.id) : null;
+    const p = staff(req);
+    // staff see only their own site's items, and only agencies where they hold a role (or the whole site as office admin)
+    if (!data || !(administersSite(p, data.publication.site_id) || p.roles.some((r) => r.agencyId === data.publication.agency_id))) throw notFound('该信息不存在或您无权查看');
+    return data;
+  };
+
+  const detail = async (req: FastifyRequest, reply: FastifyReply, formOverride?: { values: FormValues; errors: Record<string, string>; message: string }) => {
+    const p = staff(req);
+    const d = await loadEdition(req);
+    const site = await staffSite(ctx, p);
+    const e = d.edition;
+    const roles = new Set(p.roles.filter((r) => r.agencyId === d.publication.agency_id).map((r) => r.role as string));
+    const canEdit = e.state === 'draft' && roles.has('editor');
+    const isLive = e.state === 'published' || e.state === 'withdrawn';
+    const values: FormValues = formOverride?.values ?? {
+      title: e.title,
+      docNo: e.doc_no,
+      writtenOn: e.written_on ?? '',
+      genre: e.genre,
+      themeCategory: e.theme_category,
+      keywords: e.keywords.join(' '),
+      summary: e.summary,
+      bodyHtml: e.body_html,
+      disclosureMode: e.disclosure_mode,
+      nonDisclosureReason: e.non_disclosure_reason,
+      validity: e.validity,
+      effectiveOn: e.effective_on ?? '',
+      validityChangedOn: e.validity_changed_on ?? '',
+      replacedById: e.replaced_by_id ?? '',
+      interpretationKind: e.interpretation_kind ?? '',
+      videoUrl: e.video_url,
+      changeNote: e.change_note,
+      scheduledAt: toDatetimeLocal(e.scheduled_at),
+      ...d.links,
+    };
+    const form = canEdit ? await formProps(reply, p, values, formOverride?.errors ?? {}, `/admin/editions/${e.id}`, { message: formOverride?.message, isNewEdition: e.number > 1 }) : undefined;
+    const html = EditionDetail({
+      principal: p,
+      csrf: csrfToken(reply),
+      flash: (req.query as { saved?: string }).saved ? '已保存' : undefined,
+      edition: e,
+      publication: d.publication,
+      agencyName: d.agencyName,
+      actions: availableActions({ state: e.state, submittedBy: e.submitted_by }, p.userId, roles),
+      canEdit,
+      canNewEdition: isLive && d.publication.status === 'published' && roles.has('editor') && d.openEditionId === null,
+      canWithdraw: isLive && (roles.has('reviewer') || administersSite(p, d.publication.site_id)),
+      attachments: d.attachments,
+      history: d.history,
+      form,
+      siteBase: siteBase(site),
+    });
+    return sendHtml(req, reply, html, formOverride ? 400 : 200);
+  };
+
+  app.get('/editions/:id', async (req, reply) => detail(req, reply));
+
+  app.post('/editions/:id', async (req, reply) => {
+    const d = await loadEdition(req);
+    const body = (req.body ?? {}) as FormValues;
+    try {
+      await updateDraft(ctx, actorOf(req), d.edition.id, body);
+      return reply.redirect(`/admin/editions/${d.edition.id}?saved=1`, 303);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
+      return detail(req, reply, { values: body, errors: e.details ?? {}, message: e.message });
+    }
+  });
+
+  app.post('/editions/:id/:action', async (req, reply) => {
+    const d = await loadEdition(req);
+    const action = (req.params as { action: string }).action as EditionAction;
+    if (!ACTIONS.includes(action)) throw notFound('无此操作');
+    await actOnEdition(ctx, actorOf(req), d.edition.id, action, req.body ?? {});
+    return reply.redirect(`/admin/editions/${d.edition.id}`, 303);
+  });
+
+  app.post('/editions/:id/attachments', async (req, reply) => {
+    const d = await loadEdition(req);
+    if (!req.isMultipart()) throw badInput('请选择要上传的文件');
+    const file = await req.file();
+    if (!file) throw badInput('请选择要上传的文件');
+    const data = await file.toBuffer();
+    await addAttachment(ctx, actorOf(req), d.edition.id, file.filename || 'file', data);
+    return reply.redirect(`/admin/editions/${d.edition.id}?saved=1`, 303);
+  });
+
+  app.post('/editions/:id/attachments/:aid/delete', async (req, reply) => {
+    const d = await loadEdition(req);
+    const aid = id.safeParse((req.params as { aid: string }).aid);
+    if (!aid.success) throw notFound('附件不存在');
+    await removeAttachment(ctx, actorOf(req), d.edition.id, aid.data);
+    return reply.redirect(`/admin/editions/${d.edition.id}`, 303);
+  });
+
+  const publicationParam = (req: FastifyRequest) => {
+    const r = editionParams.safeParse(req.params);
+    if (!r.success) throw notFound('信息不存在');
+    return r.data.id;
+  };
+
+  app.post('/publications/:id/new-edition', async (req, reply) => {
+    const editionId = await startNewEdition(ctx, actorOf(req), publicationParam(req));
+    return reply.redirect(`/admin/editions/${editionId}`, 303);
+  });
+
+  for (const action of ['withdraw', 'unpublish'] as const) {
+    app.post(`/publications/:id/${action}`, async (req, reply) => {
+      const pubId = publicationParam(req);
+      await changeLiveStatus(ctx, actorOf(req), pubId, action, req.body ?? {});
+      const live = await ctx.db.selectFrom('editions').select('id').where('publication_id', '=', pubId).orderBy('number', 'desc').executeTakeFirstOrThrow();
+      return reply.redirect(`/admin/editions/${live.id}`, 303);
+    });
+  }
+
+  app.get('/import', async (req, reply) => {
+    const p = staff(req);
+    const site = await staffSite(ctx, p);
+    const editorIn = agenciesWith(p, ['editor']);
+    if (!editorIn.length) throw new AppError('forbidden', '您不是任何机构的信息员，不能导入');
+    const agencies = (await agenciesOf(ctx.db, site.id)).filter((a) => editorIn.includes(a.id));
+    return sendHtml(req, reply, ImportPage({ principal: p, csrf: csrfToken(reply), agencies, genreDefault: '其他文件' }));
+  });
+
+  app.post('/import', async (req, reply) => {
+    const p = staff(req);
+    if (!req.isMultipart()) throw badInput('请选择要导入的 Word 文件');
+    const fields: Record<string, string> = {};
+    let file: { name: string; data: Buffer } | undefined;
+    for await (const part of req.parts()) {
+      if (part.type === 'file') file = { name: part.filename, data: await part.toBuffer() };
+      else fields[part.fieldname] = String(part.value).slice(0, 1000);
+    }
+    if (!file) throw badInput('请选择要导入的 Word 文件');
+    const agencyId = z.coerce.number().int().positive().max(2_147_483_647).catch(0).parse(fields.agencyId);
+    const site = await staffSite(ctx, p);
+    const columns = await allColumns(ctx.db, site.id);
+    const column = columns.find((c) => c.kind === (fields.genre === '通知公告' ? 'notice' : 'policy')) ?? columns[0];
+    const { editionId } = await importDocx(ctx, actorOf(req), agencyId, file.name, file.data, {
+      genre: fields.genre,
+      agencyIds: [agencyId],
+      columnIds: column ? [column.id] : [],
+    });
+    return reply.redirect(`/admin/editions/${editionId}?saved=1`, 303);
+  });
+
+  app.get('/interpretations', async (req, reply) => {
+    const p = staff(req);
+    const site = await staffSite(ctx, p);
+    const days = z.coerce.number().int().min(1).max(60).catch(3).parse((site.settings as { interpretationDays?: number }).interpretationDays);
+    // overdue: more than `days` working days have passed since the first publication
+    const cutoff = workdaysBefore(await loadCalendar(ctx.db), shanghaiDate(ctx.now()), days);
+    const rows = await policiesAwaitingInterpretation(ctx.db, site.id, POLICY_GENRES, new Date(`${cutoff}T00:00:00+08:00`));
+    const mine = new Set(p.roles.map((r) => r.agencyId));
+    const visible = administersSite(p, site.id) ? rows : rows.filter((r) => mine.has(r.agency_id));
+    return sendHtml(req, reply, InterpretationsPage({ principal: p, csrf: csrfToken(reply), days, rows: visible, siteBase: siteBase(site) }));
+  });
+
+  app.get('/audit', async (req, reply) => {
+    const p = staff(req);
+    const site = await staffSite(ctx, p);
+    requireSiteAdmin(actorOf(req), site.id);
+    const f = z.object({ action: z.string().max(60).optional().catch(undefined), actor: z.string().max(50).optional().catch(undefined) }).parse(req.query ?? {});
+    return sendHtml(req, reply, AuditPage({ principal: p, csrf: csrfToken(reply), rows: await auditRows(ctx.db, site.id, f), filter: f }));
+  });
+}

@@ -1,0 +1,428 @@
+import type { Agency, Column } from '../../core/db.types.ts';
+import { fmtDate, fmtSize } from '../../web/format.ts';
+import { Layout, type PageCtx, Pager } from '../../web/layout.tsx';
+import type { ListItem, PublicPage } from './catalog.read.ts';
+import { DISCLOSURE_LABELS, GENRES, THEMES, VALIDITY_LABELS } from './catalog.rules.ts';
+
+export function ItemList(props: { ctx: PageCtx; items: ListItem[]; empty?: string }): JSX.Element {
+  if (!props.items.length) return <p class="muted">{props.empty ?? '暂无信息'}</p>;
+  return (
+    <ul class="list">
+      {props.items.map((i) => (
+        <li>
+          <a href={`${props.ctx.base}/p/${i.id}`} safe>
+            {i.title}
+          </a>
+          <span class="date">{fmtDate(i.published_at)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function HomePage(props: { ctx: PageCtx; blocks: { column: Column; items: ListItem[] }[]; keyAreas: Column[]; topics: Column[] }): JSX.Element {
+  const { ctx } = props;
+  return (
+    <Layout ctx={ctx} title="首页">
+      <h1 class="visually-hidden-title">{`${ctx.site.name}政务公开`}</h1>
+      <div class="grid">
+        {props.blocks.map((b) => (
+          <section aria-labelledby={`col-${b.column.id}`}>
+            <h2 id={`col-${b.column.id}`} safe>
+              {b.column.name}
+            </h2>
+            <ItemList ctx={ctx} items={b.items} />
+            <p class="more">
+              <a href={`${ctx.base}/c/${b.column.slug}`} aria-label={`${b.column.name}：更多`}>
+                更多
+              </a>
+            </p>
+          </section>
+        ))}
+      </div>
+      {props.keyAreas.length > 0 && (
+        <section aria-labelledby="key-areas">
+          <h2 id="key-areas">重点领域信息公开</h2>
+          <ul class="checks">
+            {props.keyAreas.map((c) => (
+              <li>
+                <a href={`${ctx.base}/c/${c.slug}`} safe>
+                  {c.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {props.topics.length > 0 && (
+        <section aria-labelledby="topics">
+          <h2 id="topics">专题专栏</h2>
+          <ul class="checks">
+            {props.topics.map((c) => (
+              <li>
+                <a href={`${ctx.base}/c/${c.slug}`} safe>
+                  {c.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </Layout>
+  );
+}
+
+export function ColumnPage(props: { ctx: PageCtx; column: Column; parents: Column[]; children: Column[]; items: ListItem[]; page: number; pages: number; total: number }): JSX.Element {
+  const { ctx, column } = props;
+  return (
+    <Layout ctx={ctx} title={column.name} crumbs={[...props.parents.map((c) => ({ href: `${ctx.base}/c/${c.slug}`, label: c.name })), { label: column.name }]}>
+      <h1 safe>{column.name}</h1>
+      {column.description && <p safe>{column.description}</p>}
+      {props.children.length > 0 && (
+        <nav aria-label="下级栏目">
+          <ul class="checks">
+            {props.children.map((c) => (
+              <li>
+                <a href={`${ctx.base}/c/${c.slug}`} safe>
+                  {c.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <p class="muted">
+        {`共 ${props.total} 条`} · <a href={`${ctx.base}/c/${column.slug}/feed.xml`}>订阅本栏目</a>
+      </p>
+      <ItemList ctx={ctx} items={props.items} empty="本栏目暂无信息" />
+      <Pager page={props.page} pages={props.pages} href={(n) => `${ctx.base}/c/${column.slug}?page=${n}`} />
+    </Layout>
+  );
+}
+
+export function PublicationPage(props: { ctx: PageCtx; data: PublicPage; qrSvg: string; agencyName: string }): JSX.Element {
+  const { ctx, data } = props;
+  const e = data.edition;
+  const p = data.publication;
+  const withdrawn = p.status === 'withdrawn';
+  const column = data.columns[0];
+  const updated = data.history.length > 1 ? data.history.at(-1) : undefined;
+  return (
+    <Layout ctx={ctx} title={e.title} crumbs={[...(column ? [{ href: `${ctx.base}/c/${column.slug}`, label: column.name }] : []), { label: '正文' }]}>
+      {withdrawn && (
+        <div class="banner" role="note">
+          <strong>{`本信息已于 ${fmtDate(p.status_changed_at)} 撤回`}</strong>
+          <span safe>{`撤回原因：${p.status_reason}`}</span>
+        </div>
+      )}
+      {(e.validity === 'repealed' || e.validity === 'expired' || e.validity === 'amended') && (
+        <div class="banner" role="note">
+          <strong safe>{`本文件${VALIDITY_LABELS[e.validity]}${e.validity_changed_on ? `（${e.validity_changed_on}）` : ''}`}</strong>
+          {data.replacedBy ? (
+            <span>
+              {'现行文件：'}
+              <a href={`${ctx.base}/p/${data.replacedBy.id}`} safe>
+                {data.replacedBy.title}
+              </a>
+            </span>
+          ) : (
+            <span>本文件已不再执行，仅供查阅。</span>
+          )}
+        </div>
+      )}
+      <figure class="qr">
+        {props.qrSvg}
+        <figcaption>手机扫码阅读</figcaption>
+      </figure>
+      <table class="meta">
+        <caption class="muted">信息公开目录要素</caption>
+        <tbody>
+          <tr>
+            <th scope="row">索引号</th>
+            <td safe>{p.index_no ?? ''}</td>
+            <th scope="row">主题分类</th>
+            <td safe>{e.theme_category || '—'}</td>
+          </tr>
+          <tr>
+            <th scope="row">发文机关</th>
+            <td safe>{data.agencies.map((a) => a.name).join('、') || props.agencyName}</td>
+            <th scope="row">成文日期</th>
+            <td>{e.written_on ?? '—'}</td>
+          </tr>
+          <tr>
+            <th scope="row">标题</th>
+            <td colspan="3" safe>
+              {e.title}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">发文字号</th>
+            <td safe>{e.doc_no || '—'}</td>
+            <th scope="row">发布日期</th>
+            <td>{fmtDate(p.first_published_at)}</td>
+          </tr>
+          <tr>
+            <th scope="row">体裁分类</th>
+            <td safe>{e.genre}</td>
+            <th scope="row">有效性</th>
+            <td safe>{VALIDITY_LABELS[e.validity] + (e.effective_on ? `（${e.effective_on} 起施行）` : '')}</td>
+          </tr>
+          <tr>
+            <th scope="row">公开方式</th>
+            <td safe>{DISCLOSURE_LABELS[e.disclosure_mode]}</td>
+            <th scope="row">主题词</th>
+            <td safe>{e.keywords.join(' ') || '—'}</td>
+          </tr>
+        </tbody>
+      </table>
+      <article>
+        <h1 class="doc-title" safe>
+          {e.title}
+        </h1>
+        {e.doc_no && (
+          <p class="muted" style="text-align:center" safe>
+            {e.doc_no}
+          </p>
+        )}
+        {e.disclosure_mode === 'active' ? (
+          <div class="body">{e.body_html}</div>
+        ) : (
+          <p class="banner" safe>
+            {e.disclosure_mode === 'on_request' ? '本信息属于依申请公开信息，可通过政府信息公开申请获取。' : `本信息不予公开。理由：${e.non_disclosure_reason}`}
+          </p>
+        )}
+        {e.interpretation_kind === 'video' && e.video_url && (
+          <p>
+            <a href={e.video_url} rel="noopener">
+              观看视频解读
+            </a>
+          </p>
+        )}
+      </article>
+      {e.disclosure_mode === 'active' && data.attachments.length > 0 && (
+        <section aria-labelledby="att">
+          <h2 id="att">附件</h2>
+          <ul>
+            {data.attachments.map((a) => (
+              <li>
+                <a href={`${ctx.base}/files/${a.id}/${encodeURIComponent(a.filename)}`} safe>
+                  {a.filename}
+                </a>{' '}
+                <span class="muted">{`（${fmtSize(a.size)}）`}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {data.interpretations.length > 0 && (
+        <section aria-labelledby="interp">
+          <h2 id="interp">相关解读</h2>
+          <ul>
+            {data.interpretations.map((i) => (
+              <li>
+                <a href={`${ctx.base}/p/${i.id}`} safe>
+                  {i.title}
+                </a>{' '}
+                {i.kind === 'graphic' && <span class="tag">图解</span>}
+                {i.kind === 'video' && <span class="tag">视频</span>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {data.interprets.length > 0 && (
+        <section aria-labelledby="policy">
+          <h2 id="policy">解读的文件</h2>
+          <ul>
+            {data.interprets.map((i) => (
+              <li>
+                <a href={`${ctx.base}/p/${i.id}`} safe>
+                  {i.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {updated && (
+        <section aria-labelledby="changes">
+          <h2 id="changes">修订记录</h2>
+          <ul>
+            {data.history.map((h) => (
+              <li safe>{`第 ${h.number} 版 ${fmtDate(h.published_at)}${h.change_note ? `：${h.change_note}` : ''}`}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </Layout>
+  );
+}
+
+export function AgenciesPage(props: { ctx: PageCtx; agencies: Agency[] }): JSX.Element {
+  const { ctx } = props;
+  const groups: [string, Agency['kind'][]][] = [
+    ['政府及办公室', ['government', 'office']],
+    ['政府部门', ['department', 'other']],
+    ['乡镇（街道）', ['township']],
+  ];
+  return (
+    <Layout ctx={ctx} title="机构信息公开目录" crumbs={[{ label: '机构信息公开目录' }]}>
+      <h1>机构信息公开目录</h1>
+      {groups.map(([label, kinds]) => (
+        <section>
+          <h2 safe>{label}</h2>
+          <ul class="checks">
+            {props.agencies
+              .filter((a) => kinds.includes(a.kind))
+              .map((a) => (
+                <li>
+                  <a href={`${ctx.base}/agencies/${a.id}`} safe>
+                    {a.name}
+                  </a>
+                </li>
+              ))}
+          </ul>
+        </section>
+      ))}
+    </Layout>
+  );
+}
+
+export function AgencyCatalogPage(props: {
+  ctx: PageCtx;
+  agency: Agency;
+  items: (ListItem & { theme_category: string })[];
+  filter: { theme?: string; genre?: string; year?: number };
+  years: number[];
+  page: number;
+  pages: number;
+  total: number;
+}): JSX.Element {
+  const { ctx, agency, filter } = props;
+  const qs = (page: number) => {
+    const u = new URLSearchParams();
+    if (filter.theme) u.set('theme', filter.theme);
+    if (filter.genre) u.set('genre', filter.genre);
+    if (filter.year) u.set('year', String(filter.year));
+    u.set('page', String(page));
+    return `${ctx.base}/agencies/${agency.id}?${u}`;
+  };
+  return (
+    <Layout ctx={ctx} title={`${agency.name}信息公开目录`} crumbs={[{ href: `${ctx.base}/agencies`, label: '机构信息公开目录' }, { label: agency.name }]}>
+      <h1 safe>{`${agency.name}信息公开目录`}</h1>
+      <p>
+        <a href={`${ctx.base}/agencies/${agency.id}/guide`}>政府信息公开指南</a>
+      </p>
+      <form class="filters" method="get" action={`${ctx.base}/agencies/${agency.id}`}>
+        <div>
+          <label for="f-theme">主题分类</label>
+          <select id="f-theme" name="theme">
+            <option value="">全部</option>
+            {THEMES.map((t) => (
+              <option value={t} selected={filter.theme === t} safe>
+                {t}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="f-genre">体裁分类</label>
+          <select id="f-genre" name="genre">
+            <option value="">全部</option>
+            {GENRES.map((g) => (
+              <option value={g} selected={filter.genre === g} safe>
+                {g}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="f-year">发布年份</label>
+          <select id="f-year" name="year">
+            <option value="">全部</option>
+            {props.years.map((y) => (
+              <option value={String(y)} selected={filter.year === y}>
+                {String(y)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button class="btn" type="submit">
+          筛选
+        </button>
+      </form>
+      <p class="muted">{`共 ${props.total} 条`}</p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">索引号</th>
+            <th scope="col">标题</th>
+            <th scope="col">发文字号</th>
+            <th scope="col">发布日期</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.items.map((i) => (
+            <tr>
+              <td safe>{i.index_no ?? ''}</td>
+              <td>
+                <a href={`${ctx.base}/p/${i.id}`} safe>
+                  {i.title}
+                </a>
+              </td>
+              <td safe>{i.doc_no}</td>
+              <td class="date">{fmtDate(i.published_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {props.items.length === 0 && <p class="muted">没有符合条件的信息</p>}
+      <Pager page={props.page} pages={props.pages} href={qs} />
+    </Layout>
+  );
+}
+
+export function AgencyGuidePage(props: { ctx: PageCtx; agency: Agency }): JSX.Element {
+  const { ctx, agency: a } = props;
+  const rows: [string, string][] = [
+    ['政府信息公开工作机构', a.office_name],
+    ['办公地址', a.office_address],
+    ['办公时间', a.office_hours],
+    ['联系电话', a.office_phone],
+    ['传真', a.office_fax],
+    ['电子邮箱', a.office_email],
+    ['邮政编码', a.office_postcode],
+  ];
+  return (
+    <Layout ctx={ctx} title={`${a.name}政府信息公开指南`} crumbs={[{ href: `${ctx.base}/agencies/${a.id}`, label: a.name }, { label: '政府信息公开指南' }]}>
+      <h1 safe>{`${a.name}政府信息公开指南`}</h1>
+      <p>为了更好地提供政府信息公开服务，根据《中华人民共和国政府信息公开条例》，编制本指南。</p>
+      <h2>一、主动公开</h2>
+      <p>
+        {'主动公开的政府信息通过本网站“信息公开目录”发布，可按主题分类、体裁分类和年份查阅。目录包括索引号、名称、内容概述、生成日期等要素。'}
+        <a href={`${ctx.base}/agencies/${a.id}`}>查看本机关信息公开目录</a>
+      </p>
+      <h2>二、依申请公开</h2>
+      <p>公民、法人或者其他组织可以向本机关申请获取相关政府信息。本机关收到申请后，能够当场答复的当场答复；不能当场答复的，自收到申请之日起 20 个工作日内予以答复；需要延长答复期限的，经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不超过 20 个工作日。</p>
+      <h2>三、政府信息公开工作机构</h2>
+      <table class="meta">
+        <tbody>
+          {rows.map(([k, v]) => (
+            <tr>
+              <th scope="row" safe>
+                {k}
+              </th>
+              <td safe>{v || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {a.guide_text && (
+        <>
+          <h2>四、其他说明</h2>
+          <div safe>{a.guide_text}</div>
+        </>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,47 @@
+import { buildApp } from './app.ts';
+import { type Config, loadConfig } from './core/config.ts';
+import type { Ctx } from './core/context.ts';
+import { openDb } from './core/db.ts';
+import { FileStore } from './core/files.ts';
+import { migrate } from './core/migrate.ts';
+import { publishDue } from './features/catalog/catalog.service.ts';
+
+export async function openCtx(config: Config): Promise<Ctx> {
+  const db = await openDb(config);
+  await migrate(db);
+  return { db, files: new FileStore(config.filesDir), config, now: () => new Date() };
+}
+
+/** Starts the web server and the scheduled-publishing sweep; returns the address. */
+export async function serve(ctx: Ctx): Promise<string> {
+  const app = await buildApp(ctx);
+  const address = await app.listen({ host: ctx.config.host, port: ctx.config.port });
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      const n = await publishDue(ctx);
+      if (n) app.log.info(`定时发布 ${n} 条信息`);
+    } catch (e) {
+      app.log.error(e);
+    } finally {
+      running = false;
+    }
+  }, ctx.config.schedulerSeconds * 1000);
+  const stop = async () => {
+    clearInterval(timer);
+    await app.close();
+    await ctx.db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return address;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const ctx = await openCtx(loadConfig());
+  const address = await serve(ctx);
+  console.log(`Gongkai 已启动：${address}`);
+}

@@ -1,0 +1,153 @@
+import type { PropsWithChildren } from '@kitajs/html';
+import type { Site } from '../core/db.types.ts';
+import type { Prefs } from './request.ts';
+
+export interface PageCtx {
+  site: Site;
+  base: string;
+  prefs: Prefs;
+  /** Path of this page (without the site base), for the preference switches to return to. */
+  path: string;
+  nav: { slug: string; name: string }[];
+}
+
+export function Layout(props: PropsWithChildren<{ ctx: PageCtx; title: string; crumbs?: { href?: string; label: string }[] }>): JSX.Element {
+  const { ctx } = props;
+  const back = encodeURIComponent(ctx.base + ctx.path);
+  return (
+    <>
+      {'<!doctype html>'}
+      <html lang={ctx.prefs.hant ? 'zh-Hant' : 'zh-CN'} class={ctx.prefs.elder ? 'elder' : undefined}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title safe>{`${props.title} - ${ctx.site.name}`}</title>
+          <link rel="stylesheet" href="/static/site.css" />
+          <link rel="alternate" type="application/atom+xml" title="最新信息" href={`${ctx.base}/feed.xml`} />
+        </head>
+        <body>
+          <a class="skip" href="#main">
+            跳到主要内容
+          </a>
+          <header class="site-header">
+            <div class="wrap header-row">
+              <a class="site-name" href={`${ctx.base}/`} safe>
+                {ctx.site.name}
+              </a>
+              <nav class="tools" aria-label="阅读设置">
+                <a href={`/prefs/script/${ctx.prefs.hant ? 'hans' : 'hant'}?back=${back}`} lang={ctx.prefs.hant ? 'zh-CN' : 'zh-Hant'}>
+                  {ctx.prefs.hant ? '简体' : '繁體'}
+                </a>
+                <a href={`/prefs/elder/${ctx.prefs.elder ? 'off' : 'on'}?back=${back}`}>{ctx.prefs.elder ? '退出长者模式' : '长者模式'}</a>
+              </nav>
+            </div>
+            <nav class="main-nav" aria-label="主导航">
+              <ul class="wrap">
+                <li>
+                  <a href={`${ctx.base}/`}>首页</a>
+                </li>
+                {ctx.nav.map((c) => (
+                  <li>
+                    <a href={`${ctx.base}/c/${c.slug}`} safe>
+                      {c.name}
+                    </a>
+                  </li>
+                ))}
+                <li>
+                  <a href={`${ctx.base}/agencies`}>机构目录</a>
+                </li>
+                <li>
+                  <a href={`${ctx.base}/gazette`}>政府公报</a>
+                </li>
+              </ul>
+            </nav>
+          </header>
+          <main id="main" class="wrap">
+            {props.crumbs && (
+              <nav aria-label="当前位置" class="crumbs">
+                <ol>
+                  <li>
+                    <a href={`${ctx.base}/`}>首页</a>
+                  </li>
+                  {props.crumbs.map((c) => (
+                    <li>{c.href ? <a href={c.href} safe>{c.label}</a> : <span aria-current="page" safe>{c.label}</span>}</li>
+                  ))}
+                </ol>
+              </nav>
+            )}
+            {props.children}
+          </main>
+          <footer class="site-footer">
+            <div class="wrap">
+              <p safe>{`主办：${ctx.site.name}`}</p>
+              <p>
+                <a href={`${ctx.base}/sitemap.xml`}>网站地图</a> · <a href={`${ctx.base}/feed.xml`}>订阅（Atom）</a> ·{' '}
+                <a href="/admin">工作人员登录</a>
+              </p>
+            </div>
+          </footer>
+        </body>
+      </html>
+    </>
+  );
+}
+
+/** Page links: previous, numbers around the current page, next. Plain links, so they work without JavaScript. */
+export function Pager(props: { page: number; pages: number; href: (page: number) => string }): JSX.Element {
+  const { page, pages } = props;
+  if (pages <= 1) return <></>;
+  const nums: number[] = [];
+  for (let i = Math.max(1, page - 3); i <= Math.min(pages, page + 3); i++) nums.push(i);
+  return (
+    <nav class="pager" aria-label="分页">
+      {page > 1 && (
+        <a href={props.href(page - 1)} rel="prev">
+          上一页
+        </a>
+      )}
+      {nums.map((n) =>
+        n === page ? (
+          <span aria-current="page">{String(n)}</span>
+        ) : (
+          <a href={props.href(n)} aria-label={`第 ${n} 页`}>
+            {String(n)}
+          </a>
+        ),
+      )}
+      {page < pages && (
+        <a href={props.href(page + 1)} rel="next">
+          下一页
+        </a>
+      )}
+      <span class="muted">{`共 ${pages} 页`}</span>
+    </nav>
+  );
+}
+
+export function ErrorPage(props: { ctx: PageCtx | null; status: number; message: string }): JSX.Element {
+  const body = (
+    <section class="error-box">
+      <h1>{props.status === 404 ? '页面不存在' : props.status === 410 ? '该信息已撤销发布' : '请求未能完成'}</h1>
+      <p safe>{props.message}</p>
+    </section>
+  );
+  if (props.ctx) return <Layout ctx={props.ctx} title="提示">{body}</Layout>;
+  return (
+    <>
+      {'<!doctype html>'}
+      <html lang="zh-CN">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>提示</title>
+          <link rel="stylesheet" href="/static/site.css" />
+        </head>
+        <body>
+          <main id="main" class="wrap">
+            {body}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}

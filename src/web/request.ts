@@ -1,0 +1,52 @@
+import '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import '@fastify/csrf-protection';
+import type { Actor, Principal } from '../core/access.ts';
+import { AppError } from '../core/errors.ts';
+import type { Site } from '../core/db.types.ts';
+import { hant } from '../core/text.ts';
+
+export interface Prefs {
+  hant: boolean;
+  elder: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    site: Site;
+    /** '' on a site's own host, '/s/<code>' on the path-prefix fallback. */
+    base: string;
+    principal: Principal | null;
+  }
+}
+
+export function prefsOf(req: FastifyRequest): Prefs {
+  return { hant: req.cookies.gk_script === 'hant', elder: req.cookies.gk_elder === '1' };
+}
+
+/** Sends a rendered page, in traditional characters when the reader chose 繁体. */
+export async function sendHtml(req: FastifyRequest, reply: FastifyReply, html: string | Promise<string>, status = 200) {
+  const page = await html;
+  reply.status(status).type('text/html; charset=utf-8');
+  return reply.send(prefsOf(req).hant ? hant(page) : page);
+}
+
+/** The origin for absolute links (feeds, sitemap, QR codes). */
+export function originOf(req: FastifyRequest, configured?: string): string {
+  return configured ?? `${req.protocol}://${req.host}`;
+}
+
+/** A local path to go back to: anything else (other hosts, schemes, //) becomes '/'. */
+export function safeBack(v: unknown): string {
+  return typeof v === 'string' && /^\/(?![/\\])[^\s]*$/.test(v) && v.length < 2000 ? v : '/';
+}
+
+export const actorOf = (req: FastifyRequest): Actor => ({ principal: req.principal, ip: req.ip });
+
+/** The signed-in staff member, or 401. */
+export function staff(req: FastifyRequest): Principal {
+  if (!req.principal) throw new AppError('unauthenticated', '请先登录');
+  return req.principal;
+}
+
+export const csrfToken = (reply: FastifyReply) => reply.generateCsrf();

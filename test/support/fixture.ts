@@ -1,0 +1,42 @@
+import type { Actor } from '../../src/core/access.ts';
+import { loadPrincipal } from '../../src/core/auth.ts';
+import type { Ctx } from '../../src/core/context.ts';
+import { loadDemo } from '../../src/features/admin/admin.demo.ts';
+import { createUser } from '../../src/features/admin/admin.service.ts';
+import { SYSTEM } from '../../src/core/access.ts';
+
+export interface Fixture {
+  siteId: number;
+  agencies: { id: number; name: string; code: string }[];
+  columns: Map<string, number>;
+  actor: (username: string) => Promise<Actor>;
+}
+
+/** The demo county with a few publications, plus an editor and a reviewer of another agency only. */
+export async function demoFixture(ctx: Ctx, publications = 8): Promise<Fixture> {
+  await loadDemo(ctx, { publications });
+  const site = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirstOrThrow();
+  const agencies = await ctx.db.selectFrom('agencies').select(['id', 'name', 'code']).where('site_id', '=', site.id).orderBy('sort').execute();
+  const columns = new Map((await ctx.db.selectFrom('columns').select(['id', 'slug']).where('site_id', '=', site.id).execute()).map((c) => [c.slug, c.id]));
+  // staff of the 教育局 only: they must not act on other agencies' items
+  await createUser(ctx, SYSTEM, site.id, { username: 'edu-editor', name: '教育局信息员', agencyId: agencies[3].id, password: 'edu-password-1', roles: [{ role: 'editor', agencyId: agencies[3].id }] });
+  await createUser(ctx, SYSTEM, site.id, { username: 'edu-reviewer', name: '教育局审核人', agencyId: agencies[3].id, password: 'edu-password-1', roles: [{ role: 'reviewer', agencyId: agencies[3].id }, { role: 'confidentiality_reviewer', agencyId: agencies[3].id }] });
+  const actor = async (username: string): Promise<Actor> => {
+    const u = await ctx.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+    return { principal: await loadPrincipal(ctx.db, u.id), ip: '127.0.0.1' };
+  };
+  return { siteId: site.id, agencies, columns, actor };
+}
+
+export const draftFields = (f: Fixture, agencyIndex = 1, extra: Record<string, unknown> = {}) => ({
+  title: '关于做好2026年冬季安全生产工作的通知',
+  docNo: '青政办〔2026〕31号',
+  writtenOn: '2026-11-20',
+  genre: '其他文件',
+  themeCategory: '市场监管、安全生产监管',
+  keywords: '安全生产 冬季',
+  bodyHtml: '<p>各乡镇人民政府，县政府各部门：</p><p>现就做好冬季安全生产工作通知如下。</p>',
+  agencyIds: [f.agencies[agencyIndex].id],
+  columnIds: [f.columns.get('qtwj')!, f.columns.get('aqsc')!],
+  ...extra,
+});
