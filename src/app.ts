@@ -32,17 +32,21 @@ function frameworkMessage(e: FastifyError): { status: number; message: string } 
   return { status, message: '服务器内部错误，请稍后再试' };
 }
 
-export async function buildApp(ctx: Ctx, opts: { rateLimitPerMinute?: number } = {}): Promise<FastifyInstance> {
+export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   const app = Fastify({
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 3 * 1024 * 1024,
-    maxParamLength: 500,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
 
   await app.register(cookie, { secret: sessionSecret(ctx.config) });
-  await app.register(csrf, { sessionPlugin: '@fastify/cookie', cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: ctx.config.secureCookies } });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: ctx.config.secureCookies },
+    // forms carry the token in a field; multipart forms (parsed only in the handler) in the query
+    getToken: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? (req.query as { _csrf?: string })._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+  });
   await app.register(formbody, { bodyLimit: 3 * 1024 * 1024 });
   await app.register(multipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: 1, fields: 60, fieldSize: 3 * 1024 * 1024, parts: 70 } });
   await app.register(helmet, {
@@ -58,7 +62,7 @@ export async function buildApp(ctx: Ctx, opts: { rateLimitPerMinute?: number } =
       },
     },
   });
-  await app.register(rateLimit, { max: opts.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
+  await app.register(rateLimit, { max: ctx.config.requestsPerMinute, timeWindow: '1 minute' });
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1d' });
 
   app.decorateRequest('site', null as unknown as Site);

@@ -29,6 +29,10 @@ const envSchema = z.object({
   SCHEDULER_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Login attempts per IP per minute, whatever the account. */
+  LOGIN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** Requests per IP per minute on all routes. */
+  REQUESTS_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(600),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -61,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     schedulerSeconds: e.SCHEDULER_SECONDS,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockMinutes: e.LOGIN_LOCK_MINUTES,
+    loginPerMinute: e.LOGIN_PER_MINUTE,
+    requestsPerMinute: e.REQUESTS_PER_MINUTE,
   };
 }
 

@@ -18,7 +18,6 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx) {
     const userId = token ? await sessionUser(ctx.db, token) : null;
     req.principal = userId ? await loadPrincipal(ctx.db, userId) : null;
     reply.header('cache-control', 'no-store');
-    if (req.method !== 'GET' && req.method !== 'HEAD') await new Promise<void>((resolve, reject) => app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())));
     const open = req.routeOptions.url === '/admin/login';
     if (!open && !req.principal) {
       if (req.method === 'GET') return reply.redirect(`/admin/login?next=${encodeURIComponent(req.url)}`, 303);
@@ -26,9 +25,14 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx) {
     }
   });
 
+  // after the body is parsed, where the form's token is (multipart forms carry it in the query)
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') await new Promise<void>((resolve, reject) => app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())));
+  });
+
   app.get('/login', async (req, reply) => sendHtml(req, reply, LoginPage({ csrf: csrfToken(reply) })));
 
-  app.post('/login', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (req, reply) => {
+  app.post('/login', { config: { rateLimit: { max: ctx.config.loginPerMinute, timeWindow: '1 minute' } } }, async (req, reply) => {
     const { username, password } = loginInput.parse(req.body ?? {});
     try {
       const { token } = await login(ctx.db, { maxFailures: ctx.config.loginMaxFailures, lockMinutes: ctx.config.loginLockMinutes, sessionHours: ctx.config.sessionHours }, username, password, req.ip);

@@ -1,0 +1,244 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
+import { DATABASES, freshDb, testConfig, testCtx } from '../test/support/db.ts';
+import { demoFixture, draftFields, type Fixture } from '../test/support/fixture.ts';
+import { csrfFrom, get, Jar, login, post } from '../test/support/http.ts';
+import { buildApp } from './app.ts';
+import type { Ctx } from './core/context.ts';
+
+/** Hostile strings: very long, invalid Unicode, markup, SQL-like, control characters. */
+const hostile = fc.oneof(
+  fc.string({ maxLength: 50 }),
+  fc.string({ unit: 'binary', maxLength: 60 }),
+  fc.constantFrom(
+    "' or 1=1 --",
+    '<script>alert(1)</script>',
+    '"><img src=x onerror=alert(1)>',
+    '\uD800\uDFFF\uDC00',
+    '\u0000\u0001\u001f',
+    '../../etc/passwd',
+    '%00%ff%fe',
+    '-1',
+    '9999999999999999999999',
+    'NaN',
+    '2026-13-45',
+    '１２３',
+    '青政办〔2026〕',
+  ),
+  fc.string({ minLength: 3000, maxLength: 6000 }),
+);
+
+for (const kind of DATABASES) {
+  describe(`web on ${kind}`, () => {
+    let ctx: Ctx;
+    let f: Fixture;
+    let app: FastifyInstance;
+    let close: () => Promise<void>;
+    before(async () => {
+      const d = await freshDb(kind);
+      close = d.close;
+      ctx = testCtx(d.db, testConfig({ LOGIN_PER_MINUTE: '1000', REQUESTS_PER_MINUTE: '100000' }));
+      f = await demoFixture(ctx);
+      app = await buildApp(ctx);
+    });
+    after(async () => {
+      await app.close();
+      await close();
+    });
+
+    test('public pages answer on the site host and on the path prefix', async () => {
+      const jar = new Jar();
+      for (const url of ['/', '/s/demo/', '/c/gzdt', '/c/zdly?page=2', '/agencies', `/agencies/${f.agencies[1].id}`, `/agencies/${f.agencies[1].id}/guide`, '/gazette', '/feed.xml', '/c/tzgg/feed.xml', '/sitemap.xml', '/sitemap-1.xml', '/api/v1/sites', '/api/docs/json']) {
+        const res = await get(app, jar, url);
+        assert.equal(res.statusCode, 200, url);
+      }
+      const home = await get(app, jar, '/');
+      assert.match(home.body, /青山县人民政府/);
+      const sitemap = await get(app, jar, '/sitemap-1.xml');
+      assert.match(sitemap.body, /<loc>http:\/\/localhost:80\/p\/\d+<\/loc>|<loc>http:\/\/localhost\/p\/\d+<\/loc>/);
+    });
+
+    test('a publication page shows the statutory metadata; unknown ids are 404; unpublished is 410', async () => {
+      const jar = new Jar();
+      const pub = await ctx.db.selectFrom('publications').select(['id', 'index_no']).where('status', '=', 'published').orderBy('id').executeTakeFirstOrThrow();
+      const page = await get(app, jar, `/p/${pub.id}`);
+      assert.equal(page.statusCode, 200);
+      for (const label of ['索引号', '主题分类', '发文机关', '成文日期', '发文字号', '发布日期', '有效性']) assert.match(page.body, new RegExp(label));
+      assert.ok(page.body.includes(pub.index_no!));
+      assert.equal((await get(app, jar, '/p/99999999')).statusCode, 404);
+      assert.equal((await get(app, jar, '/p/abc')).statusCode, 404);
+      const office = await f.actor('office');
+      const { changeLiveStatus } = await import('./features/catalog/catalog.service.ts');
+      await changeLiveStatus(ctx, office, pub.id, 'unpublish', { reason: '已被新文件替代' });
+      const gone = await get(app, jar, `/p/${pub.id}`);
+      assert.equal(gone.statusCode, 410);
+      assert.match(gone.body, /已被新文件替代/);
+      assert.equal((await get(app, jar, `/api/v1/sites/demo/publications/${pub.id}`)).statusCode, 410);
+    });
+
+    test('a withdrawn publication keeps its page with a banner and the reason', async () => {
+      const w = await ctx.db.selectFrom('publications').select(['id', 'status_reason']).where('status', '=', 'withdrawn').executeTakeFirstOrThrow();
+      const page = await get(app, new Jar(), `/p/${w.id}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /class="banner"/);
+      assert.match(page.body, /撤回原因：信息内容有误/);
+    });
+
+    test('the 繁体 switch converts the page; the elder mode marks it; back links stay on this site', async () => {
+      const jar = new Jar();
+      const r = await get(app, jar, '/prefs/script/hant?back=/agencies');
+      assert.equal(r.statusCode, 303);
+      assert.equal(r.headers.location, '/agencies');
+      const page = await get(app, jar, '/agencies');
+      assert.match(page.body, /機構信息公開目錄/);
+      assert.match(page.body, /lang="zh-Hant"/);
+      await get(app, jar, '/prefs/elder/on?back=/');
+      assert.match((await get(app, jar, '/')).body, /<html[^>]*class="elder"/);
+      for (const back of ['https://evil.example/', '//evil.example/', '/\\evil.example']) assert.equal((await get(app, jar, `/prefs/script/hans?back=${encodeURIComponent(back)}`)).headers.location, '/');
+    });
+
+    test('the back office needs a session; login is throttled per account; passwords are hashed', async () => {
+      const jar = new Jar();
+      const r = await get(app, jar, '/admin');
+      assert.equal(r.statusCode, 303);
+      assert.match(String(r.headers.location), /^\/admin\/login/);
+      const loginPage = await get(app, jar, '/admin/login');
+      const csrf = csrfFrom(loginPage.body);
+      const wrong = await post(app, jar, '/admin/login', { username: 'editor', password: 'nope' }, csrf);
+      assert.equal(wrong.statusCode, 401);
+      assert.match(wrong.body, /用户名或密码错误/);
+      const hash = await ctx.db.selectFrom('users').select('password_hash').where('username', '=', 'editor').executeTakeFirstOrThrow();
+      assert.match(hash.password_hash, /^\$argon2id\$/);
+      // five failures lock the account, even for the right password
+      for (let i = 0; i < 5; i++) await post(app, jar, '/admin/login', { username: 'edu-editor', password: 'bad' }, csrf);
+      const locked = await post(app, jar, '/admin/login', { username: 'edu-editor', password: 'edu-password-1' }, csrf);
+      assert.equal(locked.statusCode, 429);
+      assert.match(locked.body, /账号已锁定/);
+      // and one address may try only so often, whatever the accounts
+      const strict = await buildApp({ ...ctx, config: testConfig() });
+      const codes = [];
+      for (let i = 0; i < 12; i++) codes.push((await strict.inject({ method: 'POST', url: '/admin/login', payload: 'username=x&password=y', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode);
+      await strict.close();
+      assert.deepEqual(codes.slice(-2), [429, 429]);
+    });
+
+    test('every form needs its CSRF token', async () => {
+      const { jar } = await login(app, 'editor');
+      const res = await post(app, jar, '/admin/publications', draftFields(f) as never, 'forged');
+      assert.equal(res.statusCode, 403);
+      assert.match(res.body, /页面已过期或来源无效/);
+      const none = await post(app, jar, '/admin/publications', { title: 'x' });
+      assert.equal(none.statusCode, 403);
+    });
+
+    test('a draft is created and sent through both reviews in the back office; roles are enforced on the server', async () => {
+      const editor = await login(app, 'editor');
+      const fields = Object.fromEntries(Object.entries(draftFields(f)).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
+      const created = await post(app, editor.jar, '/admin/publications', { ...fields, ownerAgencyId: String(f.agencies[1].id) }, editor.csrf);
+      assert.equal(created.statusCode, 303, created.body.slice(0, 300));
+      const editionUrl = String(created.headers.location).replace(/\?.*/, '');
+      const editionId = Number(editionUrl.split('/').at(-1));
+      // the editor may not approve; the public may not act at all
+      assert.equal((await post(app, editor.jar, `${editionUrl}/submit`, {}, editor.csrf)).statusCode, 303);
+      const selfApprove = await post(app, editor.jar, `${editionUrl}/approve_review`, {}, editor.csrf);
+      assert.equal(selfApprove.statusCode, 403);
+      const anon = await app.inject({ method: 'POST', url: `${editionUrl}/approve_review`, payload: '' });
+      assert.equal(anon.statusCode, 401);
+      // staff of another agency see nothing of it
+      const edu = await login(app, 'edu-reviewer', 'edu-password-1');
+      assert.equal((await get(app, edu.jar, editionUrl)).statusCode, 404);
+      assert.equal((await post(app, edu.jar, `${editionUrl}/approve_review`, {}, edu.csrf)).statusCode, 404);
+      const reviewer = await login(app, 'reviewer');
+      assert.equal((await post(app, reviewer.jar, `${editionUrl}/approve_review`, {}, reviewer.csrf)).statusCode, 303);
+      const secrecy = await login(app, 'secrecy');
+      const detail = await get(app, secrecy.jar, editionUrl);
+      assert.match(detail.body, /保密审查通过/);
+      assert.equal((await post(app, secrecy.jar, `${editionUrl}/approve_confidentiality`, {}, secrecy.csrf)).statusCode, 303);
+      const ed = await ctx.db.selectFrom('editions').select(['state', 'publication_id']).where('id', '=', editionId).executeTakeFirstOrThrow();
+      assert.equal(ed.state, 'published');
+      assert.equal((await get(app, new Jar(), `/p/${ed.publication_id}`)).statusCode, 200);
+      // the audit log is for the office only
+      assert.equal((await get(app, editor.jar, '/admin/audit')).statusCode, 403);
+      const office = await login(app, 'office');
+      const audit = await get(app, office.jar, '/admin/audit?action=edition.');
+      assert.equal(audit.statusCode, 200);
+      assert.match(audit.body, /edition\.approve_confidentiality/);
+    });
+
+    test('the publication form answers bad input with Chinese messages next to the fields, and keeps what was typed', async () => {
+      const editor = await login(app, 'editor');
+      const res = await post(app, editor.jar, '/admin/publications', { title: '', genre: '不存在', writtenOn: '2026-02-30', ownerAgencyId: String(f.agencies[1].id), summary: '保留这段概述' }, editor.csrf);
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /请填写标题/);
+      assert.match(res.body, /请选择有效的体裁分类/);
+      assert.match(res.body, /成文日期不是有效日期/);
+      assert.match(res.body, /保留这段概述/);
+    });
+
+    test('uploads are checked by content: a disguised file is refused, a real PDF is kept with its text', async () => {
+      const editor = await login(app, 'editor');
+      const created = await post(app, editor.jar, '/admin/publications', { ...Object.fromEntries(Object.entries(draftFields(f)).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)])), ownerAgencyId: String(f.agencies[1].id) }, editor.csrf);
+      const url = String(created.headers.location).replace(/\?.*/, '');
+      const upload = (name: string, data: Buffer) => {
+        const boundary = '----gk';
+        const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), data, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+        return app.inject({ method: 'POST', url: `${url}/attachments?_csrf=${encodeURIComponent(editor.csrf)}`, payload, headers: { cookie: editor.jar.header, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+      };
+      const fake = await upload('通知.pdf', Buffer.from('#!/bin/sh\nrm -rf /\n'));
+      assert.equal(fake.statusCode, 400);
+      assert.match(fake.body, /类型不被接受或与扩展名不符/);
+      const exe = await upload('a.docx', Buffer.from('MZ\x90\x00\x03\x00\x00\x00'));
+      assert.equal(exe.statusCode, 400);
+      const pdf = Buffer.from(
+        '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj 4 0 obj<</Length 44>>stream\nBT /F1 12 Tf 20 100 Td (Annual budget) Tj ET\nendstream endobj 5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF',
+      );
+      const ok = await upload('预算.pdf', pdf);
+      assert.equal(ok.statusCode, 303, ok.body.slice(0, 300));
+      const att = await ctx.db.selectFrom('attachments').select(['filename', 'text_content', 'mime']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      assert.equal(att.filename, '预算.pdf');
+      assert.equal(att.mime, 'application/pdf');
+      assert.match(att.text_content, /Annual budget/);
+    });
+
+    test('the JSON API reads publicly, writes only with a token, and answers bad input with 4xx', async () => {
+      const list = await app.inject({ method: 'GET', url: '/api/v1/sites/demo/publications?column=tzgg' });
+      assert.equal(list.statusCode, 200);
+      assert.ok(list.json().items.length > 0);
+      const denied = await app.inject({ method: 'POST', url: '/api/v1/sites/demo/publications', payload: { agencyId: f.agencies[1].id, ...draftFields(f) } });
+      assert.equal(denied.statusCode, 401);
+      const bad = await app.inject({ method: 'POST', url: '/api/v1/sites/demo/publications', headers: { authorization: 'Bearer nope' }, payload: {} });
+      assert.equal(bad.statusCode, 401);
+      assert.equal(bad.json().message, '访问令牌无效或已吊销');
+      const spec = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json();
+      assert.ok(spec.paths['/api/v1/sites/{site}/publications'].post.requestBody);
+    });
+
+    test('no request to a public route gets a 500, whatever its input (fast-check)', async () => {
+      const routes = ['/c/', '/p/', '/agencies/', '/gazette/', '/s/', '/sitemap-', '/prefs/script/', '/api/v1/sites/demo/publications/'];
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...routes), hostile, hostile, async (route, a, b) => {
+          // lone surrogates become U+FFFD in UTF-8; raw invalid bytes (%ff%c0) are sent as well
+          const enc = (s: string) => encodeURIComponent(s.toWellFormed());
+          const url = `${route}${enc(a)}%ff%c0?page=${enc(b)}&year=${enc(b)}%ff&theme=${enc(a)}&back=${enc(a)}`;
+          const res = await app.inject({ method: 'GET', url });
+          return res.statusCode < 500;
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    test('no submission of the publication form gets a 500, whatever its fields (fast-check)', async () => {
+      const editor = await login(app, 'editor');
+      const keys = ['title', 'docNo', 'writtenOn', 'genre', 'themeCategory', 'keywords', 'summary', 'bodyHtml', 'agencyIds', 'columnIds', 'interpretsIds', 'validity', 'validityChangedOn', 'replacedById', 'scheduledAt', 'videoUrl', 'ownerAgencyId', 'disclosureMode'];
+      await fc.assert(
+        fc.asyncProperty(fc.dictionary(fc.constantFrom(...keys), fc.oneof(hostile, fc.array(hostile, { maxLength: 3 }))), async (form) => {
+          const res = await post(app, editor.jar, '/admin/publications', form as Record<string, string | string[]>, editor.csrf);
+          return res.statusCode < 500 && (res.statusCode === 303 || /提交的内容有误|不属于本站点|不存在|权限|不是该机构/.test(res.body));
+        }),
+        { numRuns: 60 },
+      );
+    });
+  });
+}
