@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
 import { DATABASES, freshDb, testConfig, testCtx } from '../test/support/db.ts';
 import { demoFixture, draftFields, type Fixture } from '../test/support/fixture.ts';
 import { csrfFrom, get, Jar, login, post } from '../test/support/http.ts';
@@ -50,7 +50,22 @@ for (const kind of DATABASES) {
 
     test('public pages answer on the site host and on the path prefix', async () => {
       const jar = new Jar();
-      for (const url of ['/', '/s/demo/', '/c/gzdt', '/c/zdly?page=2', '/agencies', `/agencies/${f.agencies[1].id}`, `/agencies/${f.agencies[1].id}/guide`, '/gazette', '/feed.xml', '/c/tzgg/feed.xml', '/sitemap.xml', '/sitemap-1.xml', '/api/v1/sites', '/api/docs/json']) {
+      for (const url of [
+        '/',
+        '/s/demo/',
+        '/c/gzdt',
+        '/c/zdly?page=2',
+        '/agencies',
+        `/agencies/${f.agencies[1].id}`,
+        `/agencies/${f.agencies[1].id}/guide`,
+        '/gazette',
+        '/feed.xml',
+        '/c/tzgg/feed.xml',
+        '/sitemap.xml',
+        '/sitemap-1.xml',
+        '/api/v1/sites',
+        '/api/docs/json',
+      ]) {
         const res = await get(app, jar, url);
         assert.equal(res.statusCode, 200, url);
       }
@@ -62,10 +77,16 @@ for (const kind of DATABASES) {
 
     test('a publication page shows the statutory metadata; unknown ids are 404; unpublished is 410', async () => {
       const jar = new Jar();
-      const pub = await ctx.db.selectFrom('publications').select(['id', 'index_no']).where('status', '=', 'published').orderBy('id').executeTakeFirstOrThrow();
+      const pub = await ctx.db
+        .selectFrom('publications')
+        .select(['id', 'index_no'])
+        .where('status', '=', 'published')
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
       const page = await get(app, jar, `/p/${pub.id}`);
       assert.equal(page.statusCode, 200);
-      for (const label of ['索引号', '主题分类', '发文机关', '成文日期', '发文字号', '发布日期', '有效性']) assert.match(page.body, new RegExp(label));
+      for (const label of ['索引号', '主题分类', '发文机关', '成文日期', '发文字号', '发布日期', '有效性'])
+        assert.match(page.body, new RegExp(label));
       assert.ok(page.body.includes(pub.index_no!));
       assert.equal((await get(app, jar, '/p/99999999')).statusCode, 404);
       assert.equal((await get(app, jar, '/p/abc')).statusCode, 404);
@@ -79,7 +100,11 @@ for (const kind of DATABASES) {
     });
 
     test('a withdrawn publication keeps its page with a banner and the reason', async () => {
-      const w = await ctx.db.selectFrom('publications').select(['id', 'status_reason']).where('status', '=', 'withdrawn').executeTakeFirstOrThrow();
+      const w = await ctx.db
+        .selectFrom('publications')
+        .select(['id', 'status_reason'])
+        .where('status', '=', 'withdrawn')
+        .executeTakeFirstOrThrow();
       const page = await get(app, new Jar(), `/p/${w.id}`);
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /class="banner"/);
@@ -96,7 +121,11 @@ for (const kind of DATABASES) {
       assert.match(page.body, /lang="zh-Hant"/);
       await get(app, jar, '/prefs/elder/on?back=/');
       assert.match((await get(app, jar, '/')).body, /<html[^>]*class="elder"/);
-      for (const back of ['https://evil.example/', '//evil.example/', '/\\evil.example']) assert.equal((await get(app, jar, `/prefs/script/hans?back=${encodeURIComponent(back)}`)).headers.location, '/');
+      for (const back of ['https://evil.example/', '//evil.example/', '/\\evil.example'])
+        assert.equal(
+          (await get(app, jar, `/prefs/script/hans?back=${encodeURIComponent(back)}`)).headers.location,
+          '/',
+        );
     });
 
     test('the back office needs a session; login is throttled per account; passwords are hashed', async () => {
@@ -109,17 +138,32 @@ for (const kind of DATABASES) {
       const wrong = await post(app, jar, '/admin/login', { username: 'editor', password: 'nope' }, csrf);
       assert.equal(wrong.statusCode, 401);
       assert.match(wrong.body, /用户名或密码错误/);
-      const hash = await ctx.db.selectFrom('users').select('password_hash').where('username', '=', 'editor').executeTakeFirstOrThrow();
+      const hash = await ctx.db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('username', '=', 'editor')
+        .executeTakeFirstOrThrow();
       assert.match(hash.password_hash, /^\$argon2id\$/);
       // five failures lock the account, even for the right password
-      for (let i = 0; i < 5; i++) await post(app, jar, '/admin/login', { username: 'edu-editor', password: 'bad' }, csrf);
+      for (let i = 0; i < 5; i++)
+        await post(app, jar, '/admin/login', { username: 'edu-editor', password: 'bad' }, csrf);
       const locked = await post(app, jar, '/admin/login', { username: 'edu-editor', password: 'edu-password-1' }, csrf);
       assert.equal(locked.statusCode, 429);
       assert.match(locked.body, /账号已锁定/);
       // and one address may try only so often, whatever the accounts
       const strict = await buildApp({ ...ctx, config: testConfig() });
       const codes = [];
-      for (let i = 0; i < 12; i++) codes.push((await strict.inject({ method: 'POST', url: '/admin/login', payload: 'username=x&password=y', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode);
+      for (let i = 0; i < 12; i++)
+        codes.push(
+          (
+            await strict.inject({
+              method: 'POST',
+              url: '/admin/login',
+              payload: 'username=x&password=y',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            })
+          ).statusCode,
+        );
       await strict.close();
       assert.deepEqual(codes.slice(-2), [429, 429]);
     });
@@ -135,8 +179,16 @@ for (const kind of DATABASES) {
 
     test('a draft is created and sent through both reviews in the back office; roles are enforced on the server', async () => {
       const editor = await login(app, 'editor');
-      const fields = Object.fromEntries(Object.entries(draftFields(f)).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
-      const created = await post(app, editor.jar, '/admin/publications', { ...fields, ownerAgencyId: String(f.agencies[1].id) }, editor.csrf);
+      const fields = Object.fromEntries(
+        Object.entries(draftFields(f)).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]),
+      );
+      const created = await post(
+        app,
+        editor.jar,
+        '/admin/publications',
+        { ...fields, ownerAgencyId: String(f.agencies[1].id) },
+        editor.csrf,
+      );
       assert.equal(created.statusCode, 303, created.body.slice(0, 300));
       const editionUrl = String(created.headers.location).replace(/\?.*/, '');
       const editionId = Number(editionUrl.split('/').at(-1));
@@ -155,8 +207,15 @@ for (const kind of DATABASES) {
       const secrecy = await login(app, 'secrecy');
       const detail = await get(app, secrecy.jar, editionUrl);
       assert.match(detail.body, /保密审查通过/);
-      assert.equal((await post(app, secrecy.jar, `${editionUrl}/approve_confidentiality`, {}, secrecy.csrf)).statusCode, 303);
-      const ed = await ctx.db.selectFrom('editions').select(['state', 'publication_id']).where('id', '=', editionId).executeTakeFirstOrThrow();
+      assert.equal(
+        (await post(app, secrecy.jar, `${editionUrl}/approve_confidentiality`, {}, secrecy.csrf)).statusCode,
+        303,
+      );
+      const ed = await ctx.db
+        .selectFrom('editions')
+        .select(['state', 'publication_id'])
+        .where('id', '=', editionId)
+        .executeTakeFirstOrThrow();
       assert.equal(ed.state, 'published');
       assert.equal((await get(app, new Jar(), `/p/${ed.publication_id}`)).statusCode, 200);
       // the audit log is for the office only
@@ -169,7 +228,19 @@ for (const kind of DATABASES) {
 
     test('the publication form answers bad input with Chinese messages next to the fields, and keeps what was typed', async () => {
       const editor = await login(app, 'editor');
-      const res = await post(app, editor.jar, '/admin/publications', { title: '', genre: '不存在', writtenOn: '2026-02-30', ownerAgencyId: String(f.agencies[1].id), summary: '保留这段概述' }, editor.csrf);
+      const res = await post(
+        app,
+        editor.jar,
+        '/admin/publications',
+        {
+          title: '',
+          genre: '不存在',
+          writtenOn: '2026-02-30',
+          ownerAgencyId: String(f.agencies[1].id),
+          summary: '保留这段概述',
+        },
+        editor.csrf,
+      );
       assert.equal(res.statusCode, 400);
       assert.match(res.body, /请填写标题/);
       assert.match(res.body, /请选择有效的体裁分类/);
@@ -179,12 +250,34 @@ for (const kind of DATABASES) {
 
     test('uploads are checked by content: a disguised file is refused, a real PDF is kept with its text', async () => {
       const editor = await login(app, 'editor');
-      const created = await post(app, editor.jar, '/admin/publications', { ...Object.fromEntries(Object.entries(draftFields(f)).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)])), ownerAgencyId: String(f.agencies[1].id) }, editor.csrf);
+      const created = await post(
+        app,
+        editor.jar,
+        '/admin/publications',
+        {
+          ...Object.fromEntries(
+            Object.entries(draftFields(f)).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]),
+          ),
+          ownerAgencyId: String(f.agencies[1].id),
+        },
+        editor.csrf,
+      );
       const url = String(created.headers.location).replace(/\?.*/, '');
       const upload = (name: string, data: Buffer) => {
         const boundary = '----gk';
-        const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), data, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-        return app.inject({ method: 'POST', url: `${url}/attachments?_csrf=${encodeURIComponent(editor.csrf)}`, payload, headers: { cookie: editor.jar.header, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+        const payload = Buffer.concat([
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+          ),
+          data,
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]);
+        return app.inject({
+          method: 'POST',
+          url: `${url}/attachments?_csrf=${encodeURIComponent(editor.csrf)}`,
+          payload,
+          headers: { cookie: editor.jar.header, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        });
       };
       const fake = await upload('通知.pdf', Buffer.from('#!/bin/sh\nrm -rf /\n'));
       assert.equal(fake.statusCode, 400);
@@ -196,7 +289,11 @@ for (const kind of DATABASES) {
       );
       const ok = await upload('预算.pdf', pdf);
       assert.equal(ok.statusCode, 303, ok.body.slice(0, 300));
-      const att = await ctx.db.selectFrom('attachments').select(['filename', 'text_content', 'mime']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const att = await ctx.db
+        .selectFrom('attachments')
+        .select(['filename', 'text_content', 'mime'])
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
       assert.equal(att.filename, '预算.pdf');
       assert.equal(att.mime, 'application/pdf');
       assert.match(att.text_content, /Annual budget/);
@@ -206,9 +303,18 @@ for (const kind of DATABASES) {
       const list = await app.inject({ method: 'GET', url: '/api/v1/sites/demo/publications?column=tzgg' });
       assert.equal(list.statusCode, 200);
       assert.ok(list.json().items.length > 0);
-      const denied = await app.inject({ method: 'POST', url: '/api/v1/sites/demo/publications', payload: { agencyId: f.agencies[1].id, ...draftFields(f) } });
+      const denied = await app.inject({
+        method: 'POST',
+        url: '/api/v1/sites/demo/publications',
+        payload: { agencyId: f.agencies[1].id, ...draftFields(f) },
+      });
       assert.equal(denied.statusCode, 401);
-      const bad = await app.inject({ method: 'POST', url: '/api/v1/sites/demo/publications', headers: { authorization: 'Bearer nope' }, payload: {} });
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/api/v1/sites/demo/publications',
+        headers: { authorization: 'Bearer nope' },
+        payload: {},
+      });
       assert.equal(bad.statusCode, 401);
       assert.equal(bad.json().message, '访问令牌无效或已吊销');
       const spec = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json();
@@ -216,7 +322,16 @@ for (const kind of DATABASES) {
     });
 
     test('no request to a public route gets a 500, whatever its input (fast-check)', async () => {
-      const routes = ['/c/', '/p/', '/agencies/', '/gazette/', '/s/', '/sitemap-', '/prefs/script/', '/api/v1/sites/demo/publications/'];
+      const routes = [
+        '/c/',
+        '/p/',
+        '/agencies/',
+        '/gazette/',
+        '/s/',
+        '/sitemap-',
+        '/prefs/script/',
+        '/api/v1/sites/demo/publications/',
+      ];
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...routes), hostile, hostile, async (route, a, b) => {
           // lone surrogates become U+FFFD in UTF-8; raw invalid bytes (%ff%c0) are sent as well
@@ -231,12 +346,43 @@ for (const kind of DATABASES) {
 
     test('no submission of the publication form gets a 500, whatever its fields (fast-check)', async () => {
       const editor = await login(app, 'editor');
-      const keys = ['title', 'docNo', 'writtenOn', 'genre', 'themeCategory', 'keywords', 'summary', 'bodyHtml', 'agencyIds', 'columnIds', 'interpretsIds', 'validity', 'validityChangedOn', 'replacedById', 'scheduledAt', 'videoUrl', 'ownerAgencyId', 'disclosureMode'];
+      const keys = [
+        'title',
+        'docNo',
+        'writtenOn',
+        'genre',
+        'themeCategory',
+        'keywords',
+        'summary',
+        'bodyHtml',
+        'agencyIds',
+        'columnIds',
+        'interpretsIds',
+        'validity',
+        'validityChangedOn',
+        'replacedById',
+        'scheduledAt',
+        'videoUrl',
+        'ownerAgencyId',
+        'disclosureMode',
+      ];
       await fc.assert(
-        fc.asyncProperty(fc.dictionary(fc.constantFrom(...keys), fc.oneof(hostile, fc.array(hostile, { maxLength: 3 }))), async (form) => {
-          const res = await post(app, editor.jar, '/admin/publications', form as Record<string, string | string[]>, editor.csrf);
-          return res.statusCode < 500 && (res.statusCode === 303 || /提交的内容有误|不属于本站点|不存在|权限|不是该机构/.test(res.body));
-        }),
+        fc.asyncProperty(
+          fc.dictionary(fc.constantFrom(...keys), fc.oneof(hostile, fc.array(hostile, { maxLength: 3 }))),
+          async (form) => {
+            const res = await post(
+              app,
+              editor.jar,
+              '/admin/publications',
+              form as Record<string, string | string[]>,
+              editor.csrf,
+            );
+            return (
+              res.statusCode < 500 &&
+              (res.statusCode === 303 || /提交的内容有误|不属于本站点|不存在|权限|不是该机构/.test(res.body))
+            );
+          },
+        ),
         { numRuns: 60 },
       );
     });

@@ -23,8 +23,15 @@ const staticDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web/s
 /** Messages for errors that Fastify and its plugins raise before our code runs. */
 function frameworkMessage(e: FastifyError): { status: number; message: string } {
   const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
-  if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') return { status: 403, message: '页面已过期或来源无效，请刷新页面后重新提交' };
-  if (status === 413 || e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_FILES_LIMIT' || e.code === 'FST_PARTS_LIMIT') return { status: 413, message: '提交的内容或文件过大' };
+  if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET')
+    return { status: 403, message: '页面已过期或来源无效，请刷新页面后重新提交' };
+  if (
+    status === 413 ||
+    e.code === 'FST_REQ_FILE_TOO_LARGE' ||
+    e.code === 'FST_FILES_LIMIT' ||
+    e.code === 'FST_PARTS_LIMIT'
+  )
+    return { status: 413, message: '提交的内容或文件过大' };
   if (status === 415) return { status, message: '不支持的提交格式' };
   if (status === 429) return { status, message: '请求过于频繁，请稍后再试' };
   if (status === 404) return { status, message: '页面不存在' };
@@ -45,10 +52,15 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     sessionPlugin: '@fastify/cookie',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: ctx.config.secureCookies },
     // forms carry the token in a field; multipart forms (parsed only in the handler) in the query
-    getToken: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? (req.query as { _csrf?: string })._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+    getToken: (req) =>
+      (req.body as { _csrf?: string } | undefined)?._csrf ??
+      (req.query as { _csrf?: string })._csrf ??
+      (req.headers['x-csrf-token'] as string | undefined),
   });
   await app.register(formbody, { bodyLimit: 3 * 1024 * 1024 });
-  await app.register(multipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: 1, fields: 60, fieldSize: 3 * 1024 * 1024, parts: 70 } });
+  await app.register(multipart, {
+    limits: { fileSize: ctx.config.maxUploadBytes, files: 1, fields: 60, fieldSize: 3 * 1024 * 1024, parts: 70 },
+  });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -71,9 +83,16 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
 
   app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
     const known = err instanceof AppError;
-    const { status, message } = known ? { status: err.status, message: err.message } : frameworkMessage(err as FastifyError);
+    const { status, message } = known
+      ? { status: err.status, message: err.message }
+      : frameworkMessage(err as FastifyError);
     if (status >= 500) req.log.error(err);
-    if (req.url.startsWith('/api/')) return reply.status(status).send({ error: known ? err.code : 'request_error', message, ...(known && err.details ? { details: err.details } : {}) });
+    if (req.url.startsWith('/api/'))
+      return reply.status(status).send({
+        error: known ? err.code : 'request_error',
+        message,
+        ...(known && err.details ? { details: err.details } : {}),
+      });
     const ctx2 = req.site ? await pageCtx(ctx, req, '/').catch(() => null) : null;
     return sendHtml(req, reply, ErrorPage({ ctx: ctx2, status, message }), status);
   });
@@ -86,14 +105,22 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   // 简/繁 and the elder mode are cookies set by plain links, so they work without JavaScript.
   app.get('/prefs/:name/:value', async (req, reply) => {
     const { name, value } = req.params as { name: string; value: string };
-    const opts2 = { path: '/', maxAge: 365 * 86400, sameSite: 'lax' as const, httpOnly: true, secure: ctx.config.secureCookies };
+    const opts2 = {
+      path: '/',
+      maxAge: 365 * 86400,
+      sameSite: 'lax' as const,
+      httpOnly: true,
+      secure: ctx.config.secureCookies,
+    };
     if (name === 'script' && (value === 'hant' || value === 'hans')) reply.setCookie('gk_script', value, opts2);
-    else if (name === 'elder' && (value === 'on' || value === 'off')) reply.setCookie('gk_elder', value === 'on' ? '1' : '0', opts2);
+    else if (name === 'elder' && (value === 'on' || value === 'off'))
+      reply.setCookie('gk_elder', value === 'on' ? '1' : '0', opts2);
     else throw new AppError('not_found', '无此设置');
     return reply.redirect(safeBack((req.query as { back?: unknown }).back), 303);
   });
 
-  const sites = async (where: (s: Site) => boolean): Promise<Site | undefined> => (await ctx.db.selectFrom('sites').selectAll().execute()).find(where);
+  const sites = async (where: (s: Site) => boolean): Promise<Site | undefined> =>
+    (await ctx.db.selectFrom('sites').selectAll().execute()).find(where);
 
   // A site by its own host name…
   await app.register(async (scope) => {

@@ -1,8 +1,8 @@
 import { SYSTEM } from './core/access.ts';
+import { audit } from './core/audit.ts';
 import { newToken } from './core/auth.ts';
 import { loadConfig } from './core/config.ts';
-import { loadDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './features/admin/admin.demo.ts';
-import { audit } from './core/audit.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemo } from './features/admin/admin.demo.ts';
 import { openCtx, serve } from './server.ts';
 
 const usage = `用法：
@@ -37,8 +37,18 @@ async function main(args: string[]) {
     if (!user) throw new Error(`用户 ${username} 不存在`);
     const { token, hash } = newToken();
     await ctx.db.transaction().execute(async (trx) => {
-      const row = await trx.insertInto('api_tokens').values({ user_id: user.id, name: name.slice(0, 100), token_hash: hash }).returning('id').executeTakeFirstOrThrow();
-      await audit(trx, SYSTEM, { siteId: null, action: 'api_token.create', entityType: 'user', entityId: user.id, after: { tokenId: row.id, name } });
+      const row = await trx
+        .insertInto('api_tokens')
+        .values({ user_id: user.id, name: name.slice(0, 100), token_hash: hash })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await audit(trx, SYSTEM, {
+        siteId: null,
+        action: 'api_token.create',
+        entityType: 'user',
+        entityId: user.id,
+        after: { tokenId: row.id, name },
+      });
     });
     await ctx.db.destroy();
     console.log(token);
@@ -51,7 +61,9 @@ async function main(args: string[]) {
   }
   const address = await serve(ctx);
   const site = address.replace('127.0.0.1', 'localhost');
-  console.log(`\nGongkai 已启动：${site}/\n  演示站点：${site}/s/demo/\n  管理后台：${site}/admin\n  接口文档：${site}/api/docs\n`);
+  console.log(
+    `\nGongkai 已启动：${site}/\n  演示站点：${site}/s/demo/\n  管理后台：${site}/admin\n  接口文档：${site}/api/docs\n`,
+  );
   if (command === 'demo') {
     console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）：`);
     for (const a of DEMO_ACCOUNTS) console.log(`  ${a.label.padEnd(10, '　')} ${a.username}`);

@@ -49,7 +49,8 @@ export function requireRole(p: Principal, role: Role, agencyId: number, what: st
 /** The office admin of the site, a platform admin, or the command line. */
 export function requireSiteAdmin(actor: Actor, siteId: number): void {
   if (actor.system) return;
-  if (!actor.principal || !administersSite(actor.principal, siteId)) throw forbidden('只有本站点的政务公开办管理员可以执行此操作');
+  if (!actor.principal || !administersSite(actor.principal, siteId))
+    throw forbidden('只有本站点的政务公开办管理员可以执行此操作');
 }
 
 export function requirePlatformAdmin(actor: Actor): void {

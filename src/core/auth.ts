@@ -99,13 +99,17 @@ export async function login(
       .insertInto('sessions')
       .values({ id, user_id: user.id, ip, expires_at: new Date(Date.now() + policy.sessionHours * 3600_000) })
       .execute();
-    await audit(trx, { principal: { userId: user.id, name: user.name } as Principal, ip }, {
-      siteId: null,
-      action: 'login',
-      entityType: 'user',
-      entityId: user.id,
-      agencyId: user.agency_id,
-    });
+    await audit(
+      trx,
+      { principal: { userId: user.id, name: user.name } as Principal, ip },
+      {
+        siteId: null,
+        action: 'login',
+        entityType: 'user',
+        entityId: user.id,
+        agencyId: user.agency_id,
+      },
+    );
   });
   return { token, userId: user.id };
 }

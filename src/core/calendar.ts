@@ -5,7 +5,10 @@ import type { Db } from './db.ts';
 export type DateStr = string;
 
 const require = createRequire(import.meta.url);
-const data: { holidays: Record<string, string>; workdays: Record<string, string> } = require('chinese-days/dist/chinese-days.json');
+const data: {
+  holidays: Record<string, string>;
+  workdays: Record<string, string>;
+} = require('chinese-days/dist/chinese-days.json');
 
 export interface Calendar {
   /** Day → true (working day) or false (day off), overriding weekdays and weekends. */
@@ -85,7 +88,12 @@ export function workdaysBetween(cal: Calendar, from: DateStr, to: DateStr): numb
   return count;
 }
 
-const shanghai = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+const shanghai = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** The calendar date in Asia/Shanghai of an instant. */
 export const shanghaiDate = (t: Date): DateStr => shanghai.format(t);

@@ -19,7 +19,12 @@ const envSchema = z.object({
   /** fsync on the embedded database: off trades durability for speed (tests only). */
   PGLITE_FSYNC: bool.default(true),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET 至少 32 个字符').optional(),
-  SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SESSION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   /** Set behind a TLS-terminating reverse proxy: cookies become Secure and X-Forwarded-* is trusted. */
   TRUST_PROXY: bool.default(false),
   SECURE_COOKIES: bool.optional(),
@@ -28,7 +33,12 @@ const envSchema = z.object({
   /** Interval of the scheduled-publishing sweep. */
   SCHEDULER_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  LOGIN_LOCK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /** Login attempts per IP per minute, whatever the account. */
   LOGIN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   /** Requests per IP per minute on all routes. */

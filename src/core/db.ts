@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite, type Results, types as pgliteTypes } from '@electric-sql/pglite';
+import { PGlite, types as pgliteTypes, type Results } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -88,7 +88,9 @@ class PGliteDriver implements Driver {
 export async function openPGlite(dir: string | undefined, fsync: boolean): Promise<PGlite> {
   if (dir) mkdirSync(dir, { recursive: true });
   // The defaults start PGlite with -F (fsync off); durable installs turn fsync on.
-  const startParams = (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams.filter((p) => p !== '-F');
+  const startParams = (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams.filter(
+    (p) => p !== '-F',
+  );
   return PGlite.create(dir ?? 'memory://', {
     startParams: [...startParams, '-c', `fsync=${fsync ? 'on' : 'off'}`],
     parsers: {

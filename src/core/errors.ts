@@ -25,7 +25,8 @@ export class AppError extends Error {
   }
 }
 
-export const badInput = (message: string, details?: Record<string, string>) => new AppError('bad_input', message, details);
+export const badInput = (message: string, details?: Record<string, string>) =>
+  new AppError('bad_input', message, details);
 export const forbidden = (message = '您没有执行此操作的权限') => new AppError('forbidden', message);
 export const notFound = (message = '页面不存在或已被删除') => new AppError('not_found', message);
 export const conflict = (message: string) => new AppError('conflict', message);

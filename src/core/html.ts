@@ -2,8 +2,37 @@ import sanitize from 'sanitize-html';
 
 const options: sanitize.IOptions = {
   allowedTags: [
-    'p', 'br', 'h2', 'h3', 'h4', 'h5', 'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'blockquote',
-    'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'a', 'img', 'span', 'div', 'hr',
+    'p',
+    'br',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'strong',
+    'b',
+    'em',
+    'i',
+    'u',
+    's',
+    'sub',
+    'sup',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'table',
+    'thead',
+    'tbody',
+    'tfoot',
+    'tr',
+    'th',
+    'td',
+    'caption',
+    'a',
+    'img',
+    'span',
+    'div',
+    'hr',
   ],
   allowedAttributes: {
     a: ['href', 'title'],
@@ -31,7 +60,10 @@ export const sanitizeHtml = (html: string): string => sanitize(html, options);
 
 /** Plain text of an HTML fragment, for search and summaries. */
 export function htmlToText(html: string): string {
-  return sanitize(html.replace(/<\/(p|div|h\d|li|tr|br)>|<br\s*\/?>/gi, '$&\n'), { allowedTags: [], allowedAttributes: {} })
+  return sanitize(html.replace(/<\/(p|div|h\d|li|tr|br)>|<br\s*\/?>/gi, '$&\n'), {
+    allowedTags: [],
+    allowedAttributes: {},
+  })
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')

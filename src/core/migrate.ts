@@ -9,8 +9,12 @@ const NAME = /^\d{4}_[a-z0-9_]+\.sql$/;
 
 /** Applies the ordered files in migrations/ that have not run yet, each in its own transaction. */
 export async function migrate(db: Db): Promise<string[]> {
-  await sql`create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())`.execute(db);
-  const files = readdirSync(migrationsDir).filter((f) => NAME.test(f)).sort();
+  await sql`create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())`.execute(
+    db,
+  );
+  const files = readdirSync(migrationsDir)
+    .filter((f) => NAME.test(f))
+    .sort();
   const applied: string[] = [];
   for (const file of files) {
     const ran = await db.transaction().execute(async (trx) => {

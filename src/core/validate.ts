@@ -31,14 +31,29 @@ export const optionalDate = (label: string) =>
     .string()
     .trim()
     .max(10, `${label}格式应为 年-月-日`)
-    .refine((s) => s === '' || (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)), `${label}不是有效日期（年-月-日）`)
+    .refine(
+      (s) =>
+        s === '' ||
+        (/^\d{4}-\d{2}-\d{2}$/.test(s) &&
+          !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+          new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)),
+      `${label}不是有效日期（年-月-日）`,
+    )
     .transform((s) => (s === '' ? null : s));
 
 /** A form field that may come once, several times, or not at all, as a list of ids. */
 export const idList = (label: string, max: number) =>
   z.preprocess(
     (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
-    z.array(z.coerce.number({ error: `${label}无效` }).int(`${label}无效`).positive(`${label}无效`).max(2_147_483_647, `${label}无效`)).max(max, `${label}最多 ${max} 个`),
+    z
+      .array(
+        z.coerce
+          .number({ error: `${label}无效` })
+          .int(`${label}无效`)
+          .positive(`${label}无效`)
+          .max(2_147_483_647, `${label}无效`),
+      )
+      .max(max, `${label}最多 ${max} 个`),
   );
 
 export const id = z.coerce.number().int().positive().max(2_147_483_647);

@@ -1,8 +1,17 @@
 import { shanghaiDate } from '../core/calendar.ts';
 
-export const fmtDate = (d: Date | string | null | undefined): string => (d ? (typeof d === 'string' ? d : shanghaiDate(d)) : '');
+export const fmtDate = (d: Date | string | null | undefined): string =>
+  d ? (typeof d === 'string' ? d : shanghaiDate(d)) : '';
 
-const dt = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+const dt = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
 export const fmtDateTime = (d: Date | null | undefined): string => (d ? dt.format(d).replace(/\//g, '-') : '');
 
 export function fmtSize(bytes: number): string {

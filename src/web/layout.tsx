@@ -11,7 +11,9 @@ export interface PageCtx {
   nav: { slug: string; name: string }[];
 }
 
-export function Layout(props: PropsWithChildren<{ ctx: PageCtx; title: string; crumbs?: { href?: string; label: string }[] }>): JSX.Element {
+export function Layout(
+  props: PropsWithChildren<{ ctx: PageCtx; title: string; crumbs?: { href?: string; label: string }[] }>,
+): JSX.Element {
   const { ctx } = props;
   const back = encodeURIComponent(ctx.base + ctx.path);
   return (
@@ -35,10 +37,15 @@ export function Layout(props: PropsWithChildren<{ ctx: PageCtx; title: string; c
                 {ctx.site.name}
               </a>
               <nav class="tools" aria-label="阅读设置">
-                <a href={`/prefs/script/${ctx.prefs.hant ? 'hans' : 'hant'}?back=${back}`} lang={ctx.prefs.hant ? 'zh-CN' : 'zh-Hant'}>
-                  {ctx.prefs.hant ? '简体' : '繁體'}
+                <a
+                  href={`/prefs/script/${ctx.prefs.hant ? 'hans' : 'hant'}?back=${back}`}
+                  lang={ctx.prefs.hant ? 'zh-CN' : 'zh-Hant'}
+                >
+                  {ctx.prefs.hant ? '<!--keep-->简体<!--/keep-->' : '繁體'}
                 </a>
-                <a href={`/prefs/elder/${ctx.prefs.elder ? 'off' : 'on'}?back=${back}`}>{ctx.prefs.elder ? '退出长者模式' : '长者模式'}</a>
+                <a href={`/prefs/elder/${ctx.prefs.elder ? 'off' : 'on'}?back=${back}`}>
+                  {ctx.prefs.elder ? '退出长者模式' : '长者模式'}
+                </a>
               </nav>
             </div>
             <nav class="main-nav" aria-label="主导航">
@@ -70,7 +77,17 @@ export function Layout(props: PropsWithChildren<{ ctx: PageCtx; title: string; c
                     <a href={`${ctx.base}/`}>首页</a>
                   </li>
                   {props.crumbs.map((c) => (
-                    <li>{c.href ? <a href={c.href} safe>{c.label}</a> : <span aria-current="page" safe>{c.label}</span>}</li>
+                    <li>
+                      {c.href ? (
+                        <a href={c.href} safe>
+                          {c.label}
+                        </a>
+                      ) : (
+                        <span aria-current="page" safe>
+                          {c.label}
+                        </span>
+                      )}
+                    </li>
                   ))}
                 </ol>
               </nav>
@@ -95,7 +112,7 @@ export function Layout(props: PropsWithChildren<{ ctx: PageCtx; title: string; c
 /** Page links: previous, numbers around the current page, next. Plain links, so they work without JavaScript. */
 export function Pager(props: { page: number; pages: number; href: (page: number) => string }): JSX.Element {
   const { page, pages } = props;
-  if (pages <= 1) return <></>;
+  if (pages <= 1) return '';
   const nums: number[] = [];
   for (let i = Math.max(1, page - 3); i <= Math.min(pages, page + 3); i++) nums.push(i);
   return (
@@ -131,7 +148,12 @@ export function ErrorPage(props: { ctx: PageCtx | null; status: number; message:
       <p safe>{props.message}</p>
     </section>
   );
-  if (props.ctx) return <Layout ctx={props.ctx} title="提示">{body}</Layout>;
+  if (props.ctx)
+    return (
+      <Layout ctx={props.ctx} title="提示">
+        {body}
+      </Layout>
+    );
   return (
     <>
       {'<!doctype html>'}

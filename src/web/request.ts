@@ -2,8 +2,8 @@ import '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import '@fastify/csrf-protection';
 import type { Actor, Principal } from '../core/access.ts';
-import { AppError } from '../core/errors.ts';
 import type { Site } from '../core/db.types.ts';
+import { AppError } from '../core/errors.ts';
 import { hant } from '../core/text.ts';
 
 export interface Prefs {
@@ -24,11 +24,20 @@ export function prefsOf(req: FastifyRequest): Prefs {
   return { hant: req.cookies.gk_script === 'hant', elder: req.cookies.gk_elder === '1' };
 }
 
+const KEEP = /(<!--keep-->[\s\S]*?<!--\/keep-->)/;
+
+/** Converts a page to traditional characters, except regions marked <!--keep-->…<!--/keep--> (the 简体 switch). */
+export const toTraditional = (page: string) =>
+  page
+    .split(KEEP)
+    .map((part) => (part.startsWith('<!--keep-->') ? part : hant(part)))
+    .join('');
+
 /** Sends a rendered page, in traditional characters when the reader chose 繁体. */
 export async function sendHtml(req: FastifyRequest, reply: FastifyReply, html: string | Promise<string>, status = 200) {
   const page = await html;
   reply.status(status).type('text/html; charset=utf-8');
-  return reply.send(prefsOf(req).hant ? hant(page) : page);
+  return reply.send(prefsOf(req).hant ? toTraditional(page) : page);
 }
 
 /** The origin for absolute links (feeds, sitemap, QR codes). */

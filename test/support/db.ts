@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import type { Config } from '../../src/core/config.ts';
 import { loadConfig } from '../../src/core/config.ts';
@@ -5,9 +8,6 @@ import type { Ctx } from '../../src/core/context.ts';
 import { type Db, openPGlite, pgliteDb, postgresDb } from '../../src/core/db.ts';
 import { FileStore } from '../../src/core/files.ts';
 import { migrate } from '../../src/core/migrate.ts';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 
 export const DATABASES = ['pglite', 'postgres'] as const;
 export type DbKind = (typeof DATABASES)[number];
@@ -41,7 +41,13 @@ export async function freshDb(kind: DbKind): Promise<{ db: Db; close: () => Prom
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gongkai-test-'));
-  return loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'silent', SESSION_SECRET: 'x'.repeat(40), ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: 'x'.repeat(40),
+    ...overrides,
+  });
 }
 
 export function testCtx(db: Db, config = testConfig(), now = () => new Date()): Ctx {

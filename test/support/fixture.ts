@@ -1,9 +1,9 @@
 import type { Actor } from '../../src/core/access.ts';
+import { SYSTEM } from '../../src/core/access.ts';
 import { loadPrincipal } from '../../src/core/auth.ts';
 import type { Ctx } from '../../src/core/context.ts';
 import { loadDemo } from '../../src/features/admin/admin.demo.ts';
 import { createUser } from '../../src/features/admin/admin.service.ts';
-import { SYSTEM } from '../../src/core/access.ts';
 
 export interface Fixture {
   siteId: number;
@@ -16,11 +16,36 @@ export interface Fixture {
 export async function demoFixture(ctx: Ctx, publications = 8): Promise<Fixture> {
   await loadDemo(ctx, { publications });
   const site = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirstOrThrow();
-  const agencies = await ctx.db.selectFrom('agencies').select(['id', 'name', 'code']).where('site_id', '=', site.id).orderBy('sort').execute();
-  const columns = new Map((await ctx.db.selectFrom('columns').select(['id', 'slug']).where('site_id', '=', site.id).execute()).map((c) => [c.slug, c.id]));
+  const agencies = await ctx.db
+    .selectFrom('agencies')
+    .select(['id', 'name', 'code'])
+    .where('site_id', '=', site.id)
+    .orderBy('sort')
+    .execute();
+  const columns = new Map(
+    (await ctx.db.selectFrom('columns').select(['id', 'slug']).where('site_id', '=', site.id).execute()).map((c) => [
+      c.slug,
+      c.id,
+    ]),
+  );
   // staff of the 教育局 only: they must not act on other agencies' items
-  await createUser(ctx, SYSTEM, site.id, { username: 'edu-editor', name: '教育局信息员', agencyId: agencies[3].id, password: 'edu-password-1', roles: [{ role: 'editor', agencyId: agencies[3].id }] });
-  await createUser(ctx, SYSTEM, site.id, { username: 'edu-reviewer', name: '教育局审核人', agencyId: agencies[3].id, password: 'edu-password-1', roles: [{ role: 'reviewer', agencyId: agencies[3].id }, { role: 'confidentiality_reviewer', agencyId: agencies[3].id }] });
+  await createUser(ctx, SYSTEM, site.id, {
+    username: 'edu-editor',
+    name: '教育局信息员',
+    agencyId: agencies[3].id,
+    password: 'edu-password-1',
+    roles: [{ role: 'editor', agencyId: agencies[3].id }],
+  });
+  await createUser(ctx, SYSTEM, site.id, {
+    username: 'edu-reviewer',
+    name: '教育局审核人',
+    agencyId: agencies[3].id,
+    password: 'edu-password-1',
+    roles: [
+      { role: 'reviewer', agencyId: agencies[3].id },
+      { role: 'confidentiality_reviewer', agencyId: agencies[3].id },
+    ],
+  });
   const actor = async (username: string): Promise<Actor> => {
     const u = await ctx.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
     return { principal: await loadPrincipal(ctx.db, u.id), ip: '127.0.0.1' };

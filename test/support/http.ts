@@ -26,16 +26,32 @@ export async function get(app: FastifyInstance, jar: Jar, url: string) {
   return res;
 }
 
-export async function post(app: FastifyInstance, jar: Jar, url: string, form: Record<string, string | string[]>, csrf?: string) {
+export async function post(
+  app: FastifyInstance,
+  jar: Jar,
+  url: string,
+  form: Record<string, string | string[]>,
+  csrf?: string,
+) {
   const body = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...form, ...(csrf !== undefined ? { _csrf: csrf } : {}) })) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  const res = await app.inject({ method: 'POST', url, payload: body.toString(), headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' } });
+  for (const [k, v] of Object.entries({ ...form, ...(csrf !== undefined ? { _csrf: csrf } : {}) }))
+    for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+  const res = await app.inject({
+    method: 'POST',
+    url,
+    payload: body.toString(),
+    headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+  });
   jar.take(res);
   return res;
 }
 
 /** Signs in through the login form and returns the jar with the session and a fresh CSRF token. */
-export async function login(app: FastifyInstance, username: string, password = 'gongkai-demo-2026'): Promise<{ jar: Jar; csrf: string }> {
+export async function login(
+  app: FastifyInstance,
+  username: string,
+  password = 'gongkai-demo-2026',
+): Promise<{ jar: Jar; csrf: string }> {
   const jar = new Jar();
   const page = await get(app, jar, '/admin/login');
   const res = await post(app, jar, '/admin/login', { username, password }, csrfFrom(page.body));

@@ -207,7 +207,9 @@ function generate(count: number, now: Date): Item[] {
   };
   for (let i = 0; i < count; i++) {
     // spread over the past three years, newest last
-    const when = new Date(now.getTime() - Math.floor((count - i) * ((3 * 365 * 86400_000) / count)) - Math.floor(rand() * 3600_000));
+    const when = new Date(
+      now.getTime() - Math.floor((count - i) * ((3 * 365 * 86400_000) / count)) - Math.floor(rand() * 3600_000),
+    );
     const year = Number(when.toISOString().slice(0, 4));
     const date = `${year}年${when.getUTCMonth() + 1}月${when.getUTCDate()}日`;
     const t = pick(TOPICS);
@@ -215,22 +217,106 @@ function generate(count: number, now: Date): Item[] {
     const roll = rand();
     let item: Item;
     if (roll < 0.12) {
-      item = { genre: '行政规范性文件', title: `${COUNTY}人民政府关于印发《${COUNTY}${t.topic}管理办法》的通知`, docNo: docNo('青政', year, '规'), agency: 0, columns: ['gfxwj', t.area], theme: t.theme, body: policyBody(t.topic, year), keywords: `${t.topic} 管理办法`, when };
+      item = {
+        genre: '行政规范性文件',
+        title: `${COUNTY}人民政府关于印发《${COUNTY}${t.topic}管理办法》的通知`,
+        docNo: docNo('青政', year, '规'),
+        agency: 0,
+        columns: ['gfxwj', t.area],
+        theme: t.theme,
+        body: policyBody(t.topic, year),
+        keywords: `${t.topic} 管理办法`,
+        when,
+      };
     } else if (roll < 0.22) {
-      item = { genre: '其他文件', title: `${COUNTY}人民政府办公室关于做好${year}年${t.topic}工作的通知`, docNo: docNo('青政办', year), agency: 1, columns: ['qtwj', t.area], theme: t.theme, body: policyBody(t.topic, year), keywords: t.topic, when };
+      item = {
+        genre: '其他文件',
+        title: `${COUNTY}人民政府办公室关于做好${year}年${t.topic}工作的通知`,
+        docNo: docNo('青政办', year),
+        agency: 1,
+        columns: ['qtwj', t.area],
+        theme: t.theme,
+        body: policyBody(t.topic, year),
+        keywords: t.topic,
+        when,
+      };
     } else if (roll < 0.47) {
-      item = { genre: '工作动态', title: `${agencyName}召开${t.topic}工作推进会`, docNo: '', agency: t.agency, columns: ['gzdt'], theme: t.theme, body: newsBody(agencyName, t.topic, date), keywords: t.topic, when };
+      item = {
+        genre: '工作动态',
+        title: `${agencyName}召开${t.topic}工作推进会`,
+        docNo: '',
+        agency: t.agency,
+        columns: ['gzdt'],
+        theme: t.theme,
+        body: newsBody(agencyName, t.topic, date),
+        keywords: t.topic,
+        when,
+      };
     } else if (roll < 0.67) {
-      item = { genre: '通知公告', title: `关于${year}年度${t.topic}有关事项的公告`, docNo: '', agency: t.agency, columns: ['tzgg', t.area], theme: t.theme, body: noticeBody(agencyName, t.topic, year), keywords: `${t.topic} 公告`, when };
+      item = {
+        genre: '通知公告',
+        title: `关于${year}年度${t.topic}有关事项的公告`,
+        docNo: '',
+        agency: t.agency,
+        columns: ['tzgg', t.area],
+        theme: t.theme,
+        body: noticeBody(agencyName, t.topic, year),
+        keywords: `${t.topic} 公告`,
+        when,
+      };
     } else if (roll < 0.75) {
-      item = { genre: '规划计划', title: `${COUNTY}${t.topic}${year}年度工作计划`, docNo: '', agency: t.agency, columns: ['ghjh', t.area], theme: t.theme, body: newsBody(agencyName, t.topic, date), keywords: `${t.topic} 工作计划`, when };
+      item = {
+        genre: '规划计划',
+        title: `${COUNTY}${t.topic}${year}年度工作计划`,
+        docNo: '',
+        agency: t.agency,
+        columns: ['ghjh', t.area],
+        theme: t.theme,
+        body: newsBody(agencyName, t.topic, date),
+        keywords: `${t.topic} 工作计划`,
+        when,
+      };
     } else if (roll < 0.83) {
       const month = when.getUTCMonth() + 1;
-      item = { genre: '统计信息', title: `${year}年${month}月${COUNTY}主要经济指标`, docNo: '', agency: 2, columns: ['tjxx'], theme: '国民经济管理、国有资产监管', body: para(`${year}年1—${month}月，全县地区生产总值同比增长${(4 + rand() * 3).toFixed(1)}%，规模以上工业增加值同比增长${(5 + rand() * 4).toFixed(1)}%，社会消费品零售总额同比增长${(3 + rand() * 4).toFixed(1)}%。`), keywords: '统计 经济指标', when };
+      item = {
+        genre: '统计信息',
+        title: `${year}年${month}月${COUNTY}主要经济指标`,
+        docNo: '',
+        agency: 2,
+        columns: ['tjxx'],
+        theme: '国民经济管理、国有资产监管',
+        body: para(
+          `${year}年1—${month}月，全县地区生产总值同比增长${(4 + rand() * 3).toFixed(1)}%，规模以上工业增加值同比增长${(5 + rand() * 4).toFixed(1)}%，社会消费品零售总额同比增长${(3 + rand() * 4).toFixed(1)}%。`,
+        ),
+        keywords: '统计 经济指标',
+        when,
+      };
     } else if (roll < 0.91) {
-      item = { genre: '财政信息', title: `${agencyName}${year}年部门预算公开`, docNo: '', agency: t.agency, columns: ['czzj'], theme: '财政、金融、审计', body: para(`根据预算法和财政部关于部门预算公开的要求，现将${agencyName}${year}年部门预算及“三公”经费预算情况公开如下。${year}年收入预算${(800 + rand() * 3000).toFixed(2)}万元，支出预算与收入预算相同。`), keywords: '部门预算 三公经费', when };
+      item = {
+        genre: '财政信息',
+        title: `${agencyName}${year}年部门预算公开`,
+        docNo: '',
+        agency: t.agency,
+        columns: ['czzj'],
+        theme: '财政、金融、审计',
+        body: para(
+          `根据预算法和财政部关于部门预算公开的要求，现将${agencyName}${year}年部门预算及“三公”经费预算情况公开如下。${year}年收入预算${(800 + rand() * 3000).toFixed(2)}万元，支出预算与收入预算相同。`,
+        ),
+        keywords: '部门预算 三公经费',
+        when,
+      };
     } else {
-      item = { genre: '人事信息', title: `${COUNTY}人民政府关于${pick(['张', '王', '刘', '陈', '杨', '黄'])}${pick(['建国', '晓明', '丽华', '志强', '海燕'])}等同志职务任免的通知`, docNo: docNo('青政', year, '干'), agency: 0, columns: ['rsxx'], theme: '劳动、人事、监察', body: para('经县人民政府研究决定：任命有关同志职务，免去有关同志职务。'), keywords: '任免', when };
+      item = {
+        genre: '人事信息',
+        title: `${COUNTY}人民政府关于${pick(['张', '王', '刘', '陈', '杨', '黄'])}${pick(['建国', '晓明', '丽华', '志强', '海燕'])}等同志职务任免的通知`,
+        docNo: docNo('青政', year, '干'),
+        agency: 0,
+        columns: ['rsxx'],
+        theme: '劳动、人事、监察',
+        body: para('经县人民政府研究决定：任命有关同志职务，免去有关同志职务。'),
+        keywords: '任免',
+        when,
+      };
     }
     items.push(item);
   }
@@ -239,17 +325,40 @@ function generate(count: number, now: Date): Item[] {
   policies.forEach(({ it, i }, n) => {
     if (n % 4 === 3) return;
     const title = it.title.match(/《(.+)》/)?.[1] ?? it.title;
-    items.push({ genre: '政策解读', title: `《${title}》政策解读`, docNo: '', agency: 1, columns: ['zcjd'], theme: it.theme, body: [para(`一、制定背景：为贯彻落实上级决策部署，规范${title.replace(COUNTY, '')}相关工作，制定本办法。`), para('二、主要内容：本办法共三章五条，明确了适用范围、职责分工和公开要求。'), para('三、解读机关及联系方式：县人民政府办公室。')].join('\n'), keywords: '政策解读', when: new Date(it.when.getTime() + 3600_000), interprets: i });
+    items.push({
+      genre: '政策解读',
+      title: `《${title}》政策解读`,
+      docNo: '',
+      agency: 1,
+      columns: ['zcjd'],
+      theme: it.theme,
+      body: [
+        para(`一、制定背景：为贯彻落实上级决策部署，规范${title.replace(COUNTY, '')}相关工作，制定本办法。`),
+        para('二、主要内容：本办法共三章五条，明确了适用范围、职责分工和公开要求。'),
+        para('三、解读机关及联系方式：县人民政府办公室。'),
+      ].join('\n'),
+      keywords: '政策解读',
+      when: new Date(it.when.getTime() + 3600_000),
+      interprets: i,
+    });
   });
   return items.sort((a, b) => a.when.getTime() - b.when.getTime());
 }
 
 /** Creates the demo county site, unless a site with code `demo` exists. Returns false when it already did. */
-export async function loadDemo(ctx: Ctx, opts: { publications?: number; log?: (s: string) => void } = {}): Promise<boolean> {
+export async function loadDemo(
+  ctx: Ctx,
+  opts: { publications?: number; log?: (s: string) => void } = {},
+): Promise<boolean> {
   const exists = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirst();
   if (exists) return false;
   const log = opts.log ?? (() => {});
-  const siteId = await createSite(ctx, SYSTEM, { code: 'demo', name: `${COUNTY}人民政府`, hosts: ['localhost', '127.0.0.1'], interpretationDays: 3 });
+  const siteId = await createSite(ctx, SYSTEM, {
+    code: 'demo',
+    name: `${COUNTY}人民政府`,
+    hosts: ['localhost', '127.0.0.1'],
+    interpretationDays: 3,
+  });
   const agencyIds: number[] = [];
   for (const [i, a] of AGENCIES.entries()) {
     agencyIds.push(
@@ -272,7 +381,13 @@ export async function loadDemo(ctx: Ctx, opts: { publications?: number; log?: (s
   const columnIds = new Map<string, number>();
   const addColumns = async (specs: ColumnSpec[], parentId: number | null) => {
     for (const [i, c] of specs.entries()) {
-      const id = await saveColumn(ctx, SYSTEM, siteId, null, { name: c.name, slug: c.slug, kind: c.kind, parentId, sort: i });
+      const id = await saveColumn(ctx, SYSTEM, siteId, null, {
+        name: c.name,
+        slug: c.slug,
+        kind: c.kind,
+        parentId,
+        sort: i,
+      });
       columnIds.set(c.slug, id);
       if (c.children) await addColumns(c.children, id);
     }
@@ -281,10 +396,25 @@ export async function loadDemo(ctx: Ctx, opts: { publications?: number; log?: (s
   // one account per role: the government office holds the workflow roles for every agency in the demo
   const users: Record<string, number> = {};
   for (const acc of DEMO_ACCOUNTS) {
-    const roles = acc.role === 'platform_admin' ? [{ role: 'platform_admin', agencyId: null }] : acc.role === 'office_admin' ? [{ role: 'office_admin', agencyId: agencyIds[1] }] : agencyIds.map((agencyId) => ({ role: acc.role, agencyId }));
-    users[acc.username] = await createUser(ctx, SYSTEM, siteId, { username: acc.username, name: acc.name, phone: '', agencyId: agencyIds[1], password: DEMO_PASSWORD, roles });
+    const roles =
+      acc.role === 'platform_admin'
+        ? [{ role: 'platform_admin', agencyId: null }]
+        : acc.role === 'office_admin'
+          ? [{ role: 'office_admin', agencyId: agencyIds[1] }]
+          : agencyIds.map((agencyId) => ({ role: acc.role, agencyId }));
+    users[acc.username] = await createUser(ctx, SYSTEM, siteId, {
+      username: acc.username,
+      name: acc.name,
+      phone: '',
+      agencyId: agencyIds[1],
+      password: DEMO_PASSWORD,
+      roles,
+    });
   }
-  const actor = async (username: string): Promise<Actor> => ({ principal: await loadPrincipal(ctx.db, users[username]), ip: 'demo' });
+  const actor = async (username: string): Promise<Actor> => ({
+    principal: await loadPrincipal(ctx.db, users[username]),
+    ip: 'demo',
+  });
   const [editor, reviewer, secrecy, office] = await Promise.all(['editor', 'reviewer', 'secrecy', 'office'].map(actor));
   const items = generate(opts.publications ?? 300, ctx.now());
   const published: number[] = [];
@@ -312,15 +442,36 @@ export async function loadDemo(ctx: Ctx, opts: { publications?: number; log?: (s
   }
   // a few items in every other state, so that each staff page has something to show
   const last = items.length - 1;
-  await changeLiveStatus(ctx, office, published[Math.floor(last / 2)], 'withdraw', { reason: '信息内容有误，更正后重新发布' });
-  const draft = await createDraft(ctx, editor, agencyIds[1], { title: `关于开展${new Date().getFullYear()}年政务公开第三方评估工作的通知`, genre: '通知公告', agencyIds: [agencyIds[1]], columnIds: [columnIds.get('tzgg')!], bodyHtml: para('各乡镇人民政府，县政府各部门：现就开展政务公开第三方评估工作通知如下。') });
-  const waiting = await createDraft(ctx, editor, agencyIds[3], { title: `${COUNTY}教育局关于秋季学期义务教育招生工作的通知`, genre: '通知公告', agencyIds: [agencyIds[3]], columnIds: [columnIds.get('tzgg')!, columnIds.get('jy')!], bodyHtml: para('各中小学校：现就秋季学期义务教育招生工作通知如下。') });
+  await changeLiveStatus(ctx, office, published[Math.floor(last / 2)], 'withdraw', {
+    reason: '信息内容有误，更正后重新发布',
+  });
+  const draft = await createDraft(ctx, editor, agencyIds[1], {
+    title: `关于开展${new Date().getFullYear()}年政务公开第三方评估工作的通知`,
+    genre: '通知公告',
+    agencyIds: [agencyIds[1]],
+    columnIds: [columnIds.get('tzgg')!],
+    bodyHtml: para('各乡镇人民政府，县政府各部门：现就开展政务公开第三方评估工作通知如下。'),
+  });
+  const waiting = await createDraft(ctx, editor, agencyIds[3], {
+    title: `${COUNTY}教育局关于秋季学期义务教育招生工作的通知`,
+    genre: '通知公告',
+    agencyIds: [agencyIds[3]],
+    columnIds: [columnIds.get('tzgg')!, columnIds.get('jy')!],
+    bodyHtml: para('各中小学校：现就秋季学期义务教育招生工作通知如下。'),
+  });
   await actOnEdition(ctx, editor, waiting.editionId, 'submit');
   log(`  草稿 ${draft.publicationId}，待审核 ${waiting.publicationId}`);
   // gazette: one issue per quarter with the government's documents of that quarter
   for (const year of [...new Set(items.map((i) => i.when.getUTCFullYear()))]) {
     for (let q = 1; q <= 4; q++) {
-      const docs = items.map((it, i) => ({ it, id: published[i] })).filter(({ it }) => it.when.getUTCFullYear() === year && Math.floor(it.when.getUTCMonth() / 3) + 1 === q && (it.genre === '行政规范性文件' || it.genre === '人事信息' || it.genre === '其他文件'));
+      const docs = items
+        .map((it, i) => ({ it, id: published[i] }))
+        .filter(
+          ({ it }) =>
+            it.when.getUTCFullYear() === year &&
+            Math.floor(it.when.getUTCMonth() / 3) + 1 === q &&
+            (it.genre === '行政规范性文件' || it.genre === '人事信息' || it.genre === '其他文件'),
+        );
       if (!docs.length) continue;
       await saveGazetteIssue(ctx, office, siteId, {
         year,
@@ -328,7 +479,11 @@ export async function loadDemo(ctx: Ctx, opts: { publications?: number; log?: (s
         totalNumber: (year - 2000) * 4 + q,
         issueDate: `${year}-${String(q * 3).padStart(2, '0')}-28`,
         published: true,
-        entries: docs.map(({ it, id }) => ({ section: it.genre === '人事信息' ? '人事任免' : it.agency === 0 ? '县政府文件' : '县政府办公室文件', title: it.title, publicationId: id })),
+        entries: docs.map(({ it, id }) => ({
+          section: it.genre === '人事信息' ? '人事任免' : it.agency === 0 ? '县政府文件' : '县政府办公室文件',
+          title: it.title,
+          publicationId: id,
+        })),
       });
     }
   }

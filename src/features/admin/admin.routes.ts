@@ -27,23 +27,46 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx) {
 
   // after the body is parsed, where the form's token is (multipart forms carry it in the query)
   app.addHook('preHandler', async (req, reply) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') await new Promise<void>((resolve, reject) => app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())));
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      await new Promise<void>((resolve, reject) =>
+        app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())),
+      );
   });
 
   app.get('/login', async (req, reply) => sendHtml(req, reply, LoginPage({ csrf: csrfToken(reply) })));
 
-  app.post('/login', { config: { rateLimit: { max: ctx.config.loginPerMinute, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const { username, password } = loginInput.parse(req.body ?? {});
-    try {
-      const { token } = await login(ctx.db, { maxFailures: ctx.config.loginMaxFailures, lockMinutes: ctx.config.loginLockMinutes, sessionHours: ctx.config.sessionHours }, username, password, req.ip);
-      reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies, maxAge: ctx.config.sessionHours * 3600 });
-      const next = (req.query as { next?: string }).next;
-      return reply.redirect(typeof next === 'string' && /^\/admin(\/[^\s]*)?$/.test(next) ? next : '/admin', 303);
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      return sendHtml(req, reply, LoginPage({ csrf: csrfToken(reply), error: e.message, username }), e.status);
-    }
-  });
+  app.post(
+    '/login',
+    { config: { rateLimit: { max: ctx.config.loginPerMinute, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      const { username, password } = loginInput.parse(req.body ?? {});
+      try {
+        const { token } = await login(
+          ctx.db,
+          {
+            maxFailures: ctx.config.loginMaxFailures,
+            lockMinutes: ctx.config.loginLockMinutes,
+            sessionHours: ctx.config.sessionHours,
+          },
+          username,
+          password,
+          req.ip,
+        );
+        reply.setCookie(SESSION_COOKIE, token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: ctx.config.secureCookies,
+          maxAge: ctx.config.sessionHours * 3600,
+        });
+        const next = (req.query as { next?: string }).next;
+        return reply.redirect(typeof next === 'string' && /^\/admin(\/[^\s]*)?$/.test(next) ? next : '/admin', 303);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        return sendHtml(req, reply, LoginPage({ csrf: csrfToken(reply), error: e.message, username }), e.status);
+      }
+    },
+  );
 
   app.post('/logout', async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];

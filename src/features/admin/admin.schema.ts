@@ -17,23 +17,41 @@ export const COLUMN_KINDS = {
   other: '其他',
 } as const;
 
-const optionalId = z.preprocess((v) => (v === '' || v === undefined || v === null ? null : v), z.coerce.number().int().positive().max(2_147_483_647).nullable());
+const optionalId = z.preprocess(
+  (v) => (v === '' || v === undefined || v === null ? null : v),
+  z.coerce.number().int().positive().max(2_147_483_647).nullable(),
+);
 
 export const siteInput = z.object({
-  code: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, '站点代码只能包含小写字母、数字和连字符（最多 32 个）'),
+  code: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, '站点代码只能包含小写字母、数字和连字符（最多 32 个）'),
   name: text('站点名称', 100, 1),
   hosts: z
-    .preprocess((v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : (v ?? [])), z.array(z.string().regex(/^[a-z0-9.-]{1,253}(:\d{1,5})?$/i, '域名格式无效')).max(20))
+    .preprocess(
+      (v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : (v ?? [])),
+      z.array(z.string().regex(/^[a-z0-9.-]{1,253}(:\d{1,5})?$/i, '域名格式无效')).max(20),
+    )
     .default([]),
   /** Working days a policy may wait for its interpretation before the office is told (三同步). */
-  interpretationDays: z.coerce.number().int().min(1, '解读时限至少 1 个工作日').max(60, '解读时限最多 60 个工作日').default(3),
+  interpretationDays: z.coerce
+    .number()
+    .int()
+    .min(1, '解读时限至少 1 个工作日')
+    .max(60, '解读时限最多 60 个工作日')
+    .default(3),
 });
 
 export const agencyInput = z.object({
   name: text('机构名称', 100, 1),
   parentId: optionalId.default(null),
   kind: z.enum(['government', 'office', 'department', 'township', 'other'], { error: '机构类型无效' }),
-  code: z.string().trim().toUpperCase().regex(AGENCY_CODE_PATTERN, '机构代码应为 9 位组织机构代码或 18 位统一社会信用代码'),
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(AGENCY_CODE_PATTERN, '机构代码应为 9 位组织机构代码或 18 位统一社会信用代码'),
   sort: z.coerce.number().int().min(0).max(100000).default(0),
   officeName: text('公开工作机构名称', 100).default(''),
   officeAddress: text('办公地址', 200).default(''),
@@ -41,24 +59,41 @@ export const agencyInput = z.object({
   officePhone: text('联系电话', 50).default(''),
   officeFax: text('传真', 50).default(''),
   officeEmail: text('电子邮箱', 100).default(''),
-  officePostcode: z.string().trim().regex(/^(\d{6})?$/, '邮政编码应为 6 位数字').default(''),
+  officePostcode: z
+    .string()
+    .trim()
+    .regex(/^(\d{6})?$/, '邮政编码应为 6 位数字')
+    .default(''),
   guideText: text('公开指南补充说明', 20000).default(''),
 });
 
 const ROLES = ['editor', 'reviewer', 'confidentiality_reviewer', 'office_admin', 'platform_admin'] as const;
 
 export const userInput = z.object({
-  username: z.string().trim().regex(/^[a-zA-Z0-9_.-]{3,40}$/, '用户名为 3–40 位字母、数字、下划线、点或连字符'),
+  username: z
+    .string()
+    .trim()
+    .regex(/^[a-zA-Z0-9_.-]{3,40}$/, '用户名为 3–40 位字母、数字、下划线、点或连字符'),
   name: text('姓名', 50, 1),
-  phone: z.string().trim().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})?$/, '电话号码格式无效').default(''),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})?$/, '电话号码格式无效')
+    .default(''),
   agencyId: optionalId.default(null),
   password: z.string().min(10, '密码至少 10 位').max(200, '密码过长'),
-  roles: z.array(z.object({ role: z.enum(ROLES, { error: '角色无效' }), agencyId: optionalId.default(null) })).max(50).default([]),
+  roles: z
+    .array(z.object({ role: z.enum(ROLES, { error: '角色无效' }), agencyId: optionalId.default(null) }))
+    .max(50)
+    .default([]),
 });
 
 export const columnInput = z.object({
   name: text('栏目名称', 50, 1),
-  slug: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, '栏目路径只能包含小写字母、数字和连字符'),
+  slug: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, '栏目路径只能包含小写字母、数字和连字符'),
   kind: z.enum(Object.keys(COLUMN_KINDS) as [keyof typeof COLUMN_KINDS], { error: '栏目类型无效' }),
   parentId: optionalId.default(null),
   description: text('栏目说明', 1000).default(''),

@@ -1,7 +1,9 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import { type Principal, ROLE_LABELS } from '../../core/access.ts';
 
-export function AdminLayout(props: PropsWithChildren<{ title: string; principal: Principal | null; csrf: string; flash?: string }>): JSX.Element {
+export function AdminLayout(
+  props: PropsWithChildren<{ title: string; principal: Principal | null; csrf: string; flash?: string }>,
+): JSX.Element {
   const p = props.principal;
   return (
     <>
@@ -89,11 +91,26 @@ export function LoginPage(props: { csrf: string; error?: string; username?: stri
         <input type="hidden" name="_csrf" value={props.csrf} />
         <div class="field">
           <label for="username">用户名</label>
-          <input type="text" id="username" name="username" autocomplete="username" required maxlength="40" value={props.username ?? ''} />
+          <input
+            type="text"
+            id="username"
+            name="username"
+            autocomplete="username"
+            required
+            maxlength="40"
+            value={props.username ?? ''}
+          />
         </div>
         <div class="field">
           <label for="password">密码</label>
-          <input type="password" id="password" name="password" autocomplete="current-password" required maxlength="200" />
+          <input
+            type="password"
+            id="password"
+            name="password"
+            autocomplete="current-password"
+            required
+            maxlength="200"
+          />
         </div>
         <button class="btn" type="submit">
           登录

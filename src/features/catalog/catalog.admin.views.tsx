@@ -2,7 +2,15 @@ import type { Principal } from '../../core/access.ts';
 import type { Agency, Column, Edition } from '../../core/db.types.ts';
 import { fmtDate, fmtDateTime, fmtSize } from '../../web/format.ts';
 import { AdminLayout } from '../admin/admin.views.tsx';
-import { ACTION_LABELS, DISCLOSURE_LABELS, type EditionAction, GENRES, STATE_LABELS, THEMES, VALIDITY_LABELS } from './catalog.rules.ts';
+import {
+  ACTION_LABELS,
+  DISCLOSURE_LABELS,
+  type EditionAction,
+  GENRES,
+  STATE_LABELS,
+  THEMES,
+  VALIDITY_LABELS,
+} from './catalog.rules.ts';
 
 export interface StaffRow {
   publication_id: number;
@@ -16,7 +24,12 @@ export interface StaffRow {
 }
 
 export function StaffTable(props: { rows: StaffRow[]; empty: string }): JSX.Element {
-  if (!props.rows.length) return <p class="muted" safe>{props.empty}</p>;
+  if (!props.rows.length)
+    return (
+      <p class="muted" safe>
+        {props.empty}
+      </p>
+    );
   return (
     <table>
       <thead>
@@ -46,7 +59,11 @@ export function StaffTable(props: { rows: StaffRow[]; empty: string }): JSX.Elem
   );
 }
 
-export function Dashboard(props: { principal: Principal; csrf: string; sections: { title: string; rows: StaffRow[]; empty: string }[] }): JSX.Element {
+export function Dashboard(props: {
+  principal: Principal;
+  csrf: string;
+  sections: { title: string; rows: StaffRow[]; empty: string }[];
+}): JSX.Element {
   return (
     <AdminLayout title="工作台" principal={props.principal} csrf={props.csrf}>
       <h1>工作台</h1>
@@ -78,7 +95,8 @@ export interface FormValues {
   [k: string]: unknown;
 }
 
-const str = (v: unknown) => (v === undefined || v === null ? '' : Array.isArray(v) ? v.join(' ') : v instanceof Date ? v.toISOString() : String(v));
+const str = (v: unknown) =>
+  v === undefined || v === null ? '' : Array.isArray(v) ? v.join(' ') : v instanceof Date ? v.toISOString() : String(v);
 const ids = (v: unknown): number[] => (Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]).map(Number);
 
 function Err(props: { errors: Record<string, string>; name: string }): JSX.Element {
@@ -88,11 +106,20 @@ function Err(props: { errors: Record<string, string>; name: string }): JSX.Eleme
       {`错误：${m}`}
     </span>
   ) : (
-    <></>
+    ''
   );
 }
 
-function TextField(props: { name: string; label: string; values: FormValues; errors: Record<string, string>; type?: string; required?: boolean; max?: number; hint?: string }): JSX.Element {
+function TextField(props: {
+  name: string;
+  label: string;
+  values: FormValues;
+  errors: Record<string, string>;
+  type?: string;
+  required?: boolean;
+  max?: number;
+  hint?: string;
+}): JSX.Element {
   const err = !!props.errors[props.name];
   return (
     <div class="field">
@@ -117,7 +144,13 @@ function TextField(props: { name: string; label: string; values: FormValues; err
   );
 }
 
-function Select(props: { name: string; label: string; options: [string, string][]; value: unknown; errors: Record<string, string> }): JSX.Element {
+function Select(props: {
+  name: string;
+  label: string;
+  options: [string, string][];
+  value: unknown;
+  errors: Record<string, string>;
+}): JSX.Element {
   return (
     <div class="field">
       <label for={`f-${props.name}`}>{props.label}</label>
@@ -133,7 +166,13 @@ function Select(props: { name: string; label: string; options: [string, string][
   );
 }
 
-function Checks(props: { name: string; legend: string; options: { id: number; label: string }[]; values: number[]; errors: Record<string, string> }): JSX.Element {
+function Checks(props: {
+  name: string;
+  legend: string;
+  options: { id: number; label: string }[];
+  values: number[];
+  errors: Record<string, string>;
+}): JSX.Element {
   return (
     <fieldset>
       <legend safe>{props.legend}</legend>
@@ -186,13 +225,25 @@ export function EditionForm(props: EditionFormProps): JSX.Element {
       <form method="post" action={props.action}>
         <input type="hidden" name="_csrf" value={props.csrf} />
         {props.ownerAgencies.length > 0 && (
-          <Select name="ownerAgencyId" label="发布机构" options={props.ownerAgencies.map((a) => [String(a.id), a.name])} value={v.ownerAgencyId} errors={e} />
+          <Select
+            name="ownerAgencyId"
+            label="发布机构"
+            options={props.ownerAgencies.map((a) => [String(a.id), a.name])}
+            value={v.ownerAgencyId}
+            errors={e}
+          />
         )}
         <TextField name="title" label="标题" values={v} errors={e} required max={300} />
         <TextField name="docNo" label="发文字号" values={v} errors={e} max={100} hint="如 青政办〔2026〕12号" />
         <TextField name="writtenOn" label="成文日期" type="date" values={v} errors={e} />
         <Select name="genre" label="体裁分类" options={GENRES.map((g) => [g, g])} value={v.genre} errors={e} />
-        <Select name="themeCategory" label="主题分类" options={[['', '（未分类）'], ...THEMES.map((t): [string, string] => [t, t])]} value={v.themeCategory} errors={e} />
+        <Select
+          name="themeCategory"
+          label="主题分类"
+          options={[['', '（未分类）'], ...THEMES.map((t): [string, string] => [t, t])]}
+          value={v.themeCategory}
+          errors={e}
+        />
         <TextField name="keywords" label="主题词" values={v} errors={e} max={200} hint="用空格或逗号分隔" />
         <div class="field">
           <label for="f-summary">内容概述</label>
@@ -210,19 +261,75 @@ export function EditionForm(props: EditionFormProps): JSX.Element {
           </textarea>
           <Err errors={e} name="bodyHtml" />
         </div>
-        <Checks name="agencyIds" legend="发文机关（联合发文可多选）" options={props.agencies.map((a) => ({ id: a.id, label: a.name }))} values={ids(v.agencyIds)} errors={e} />
-        <Checks name="columnIds" legend="所属栏目" options={props.columns.map((c) => ({ id: c.id, label: c.name }))} values={ids(v.columnIds)} errors={e} />
-        <Select name="disclosureMode" label="公开方式" options={Object.entries(DISCLOSURE_LABELS)} value={v.disclosureMode} errors={e} />
+        <Checks
+          name="agencyIds"
+          legend="发文机关（联合发文可多选）"
+          options={props.agencies.map((a) => ({ id: a.id, label: a.name }))}
+          values={ids(v.agencyIds)}
+          errors={e}
+        />
+        <Checks
+          name="columnIds"
+          legend="所属栏目"
+          options={props.columns.map((c) => ({ id: c.id, label: c.name }))}
+          values={ids(v.columnIds)}
+          errors={e}
+        />
+        <Select
+          name="disclosureMode"
+          label="公开方式"
+          options={Object.entries(DISCLOSURE_LABELS)}
+          value={v.disclosureMode}
+          errors={e}
+        />
         <TextField name="nonDisclosureReason" label="不予公开理由" values={v} errors={e} max={500} />
-        <Select name="validity" label="有效性" options={Object.entries(VALIDITY_LABELS)} value={v.validity} errors={e} />
+        <Select
+          name="validity"
+          label="有效性"
+          options={Object.entries(VALIDITY_LABELS)}
+          value={v.validity}
+          errors={e}
+        />
         <TextField name="effectiveOn" label="施行日期" type="date" values={v} errors={e} />
         <TextField name="validityChangedOn" label="失效/废止日期" type="date" values={v} errors={e} />
-        <Select name="replacedById" label="替代文件（修订或废止时）" options={[['', '（无）'], ...props.policies.map((p): [string, string] => [String(p.id), p.title])]} value={v.replacedById} errors={e} />
-        <Checks name="interpretsIds" legend="解读的文件（体裁为政策解读时必选）" options={props.policies.map((p) => ({ id: p.id, label: p.title }))} values={ids(v.interpretsIds)} errors={e} />
-        <Select name="interpretationKind" label="解读形式" options={[['', '（不是解读）'], ['text', '文字解读'], ['graphic', '图解'], ['video', '视频解读']]} value={v.interpretationKind} errors={e} />
+        <Select
+          name="replacedById"
+          label="替代文件（修订或废止时）"
+          options={[['', '（无）'], ...props.policies.map((p): [string, string] => [String(p.id), p.title])]}
+          value={v.replacedById}
+          errors={e}
+        />
+        <Checks
+          name="interpretsIds"
+          legend="解读的文件（体裁为政策解读时必选）"
+          options={props.policies.map((p) => ({ id: p.id, label: p.title }))}
+          values={ids(v.interpretsIds)}
+          errors={e}
+        />
+        <Select
+          name="interpretationKind"
+          label="解读形式"
+          options={[
+            ['', '（不是解读）'],
+            ['text', '文字解读'],
+            ['graphic', '图解'],
+            ['video', '视频解读'],
+          ]}
+          value={v.interpretationKind}
+          errors={e}
+        />
         <TextField name="videoUrl" label="视频链接" type="url" values={v} errors={e} max={500} />
-        <TextField name="scheduledAt" label="定时发布时间" type="datetime-local" values={v} errors={e} hint="留空则审查通过后立即发布（北京时间）" />
-        {props.isNewEdition && <TextField name="changeNote" label="修改说明" values={v} errors={e} required max={1000} />}
+        <TextField
+          name="scheduledAt"
+          label="定时发布时间"
+          type="datetime-local"
+          values={v}
+          errors={e}
+          hint="留空则审查通过后立即发布（北京时间）"
+        />
+        {props.isNewEdition && (
+          <TextField name="changeNote" label="修改说明" values={v} errors={e} required max={1000} />
+        )}
         <button class="btn" type="submit">
           保存草稿
         </button>
@@ -298,7 +405,7 @@ export function EditionDetail(props: {
               <td safe>{p.status_reason}</td>
             </tr>
           ) : (
-            <></>
+            ''
           )}
         </tbody>
       </table>
@@ -330,8 +437,12 @@ export function EditionDetail(props: {
           </form>
         )}
         {props.canWithdraw && p.status === 'published' && reasonForm(`/admin/publications/${p.id}/withdraw`, '撤回')}
-        {props.canWithdraw && (p.status === 'published' || p.status === 'withdrawn') && reasonForm(`/admin/publications/${p.id}/unpublish`, '撤销发布')}
-        {!props.actions.length && !props.canNewEdition && !props.canWithdraw && <p class="muted">您当前没有可执行的操作。</p>}
+        {props.canWithdraw &&
+          (p.status === 'published' || p.status === 'withdrawn') &&
+          reasonForm(`/admin/publications/${p.id}/unpublish`, '撤销发布')}
+        {!props.actions.length && !props.canNewEdition && !props.canWithdraw && (
+          <p class="muted">您当前没有可执行的操作。</p>
+        )}
       </section>
       <section aria-labelledby="atts">
         <h2 id="atts">附件</h2>
@@ -352,9 +463,19 @@ export function EditionDetail(props: {
           ))}
         </ul>
         {props.canEdit && (
-          <form method="post" action={`/admin/editions/${e.id}/attachments?_csrf=${encodeURIComponent(props.csrf)}`} enctype="multipart/form-data">
+          <form
+            method="post"
+            action={`/admin/editions/${e.id}/attachments?_csrf=${encodeURIComponent(props.csrf)}`}
+            enctype="multipart/form-data"
+          >
             <label for="att-file">上传附件（PDF、Word、Excel、图片）</label>
-            <input type="file" id="att-file" name="file" required accept=".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp" />
+            <input
+              type="file"
+              id="att-file"
+              name="file"
+              required
+              accept=".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp"
+            />
             <button class="btn secondary" type="submit">
               上传
             </button>
@@ -394,7 +515,13 @@ export function EditionDetail(props: {
   );
 }
 
-export function InterpretationsPage(props: { principal: Principal; csrf: string; days: number; rows: { id: number; title: string; agency_name: string; first_published_at: Date | null }[]; siteBase: string }): JSX.Element {
+export function InterpretationsPage(props: {
+  principal: Principal;
+  csrf: string;
+  days: number;
+  rows: { id: number; title: string; agency_name: string; first_published_at: Date | null }[];
+  siteBase: string;
+}): JSX.Element {
   return (
     <AdminLayout title="待解读政策" principal={props.principal} csrf={props.csrf}>
       <h1>待解读政策</h1>
@@ -429,7 +556,13 @@ export function InterpretationsPage(props: { principal: Principal; csrf: string;
   );
 }
 
-export function ImportPage(props: { principal: Principal; csrf: string; agencies: Agency[]; genreDefault: string; error?: string }): JSX.Element {
+export function ImportPage(props: {
+  principal: Principal;
+  csrf: string;
+  agencies: Agency[];
+  genreDefault: string;
+  error?: string;
+}): JSX.Element {
   return (
     <AdminLayout title="导入 Word 文件" principal={props.principal} csrf={props.csrf}>
       <h1>导入 Word 文件为草稿</h1>
@@ -438,7 +571,11 @@ export function ImportPage(props: { principal: Principal; csrf: string; agencies
           {props.error}
         </p>
       )}
-      <form method="post" action={`/admin/import?_csrf=${encodeURIComponent(props.csrf)}`} enctype="multipart/form-data">
+      <form
+        method="post"
+        action={`/admin/import?_csrf=${encodeURIComponent(props.csrf)}`}
+        enctype="multipart/form-data"
+      >
         <div class="field">
           <label for="i-agency">发布机构</label>
           <select id="i-agency" name="agencyId">
@@ -474,7 +611,15 @@ export function ImportPage(props: { principal: Principal; csrf: string; agencies
 export function AuditPage(props: {
   principal: Principal;
   csrf: string;
-  rows: { at: Date; actor_name: string; ip: string; action: string; entity_type: string; entity_id: string; agency_name: string | null }[];
+  rows: {
+    at: Date;
+    actor_name: string;
+    ip: string;
+    action: string;
+    entity_type: string;
+    entity_id: string;
+    agency_name: string | null;
+  }[];
   filter: { action?: string; actor?: string };
 }): JSX.Element {
   return (

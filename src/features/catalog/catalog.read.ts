@@ -16,7 +16,8 @@ export interface ListItem {
 export const PAGE_SIZE = 20;
 
 type E = ExpressionBuilder<DB, 'editions' | 'publications'>;
-const liveOnSite = (siteId: number) => (eb: E) => eb.and([eb('publications.site_id', '=', siteId), eb('editions.state', '=', 'published')]);
+const liveOnSite = (siteId: number) => (eb: E) =>
+  eb.and([eb('publications.site_id', '=', siteId), eb('editions.state', '=', 'published')]);
 
 function listBase(db: Db, siteId: number) {
   return db
@@ -26,7 +27,14 @@ function listBase(db: Db, siteId: number) {
     .where('editions.disclosure_mode', '!=', 'not_public');
 }
 
-const listColumns = ['publications.id', 'editions.title', 'editions.published_at', 'editions.doc_no', 'publications.index_no', 'editions.genre'] as const;
+const listColumns = [
+  'publications.id',
+  'editions.title',
+  'editions.published_at',
+  'editions.doc_no',
+  'publications.index_no',
+  'editions.genre',
+] as const;
 
 /** The ids of a column and all columns below it. */
 export async function columnAndDescendants(db: Db, siteId: number, columnId: number): Promise<number[]> {
@@ -37,12 +45,35 @@ export async function columnAndDescendants(db: Db, siteId: number, columnId: num
   return rows.rows.map((r) => r.id);
 }
 
-export async function listInColumns(db: Db, siteId: number, columnIds: number[], page: number, size = PAGE_SIZE): Promise<{ items: ListItem[]; total: number }> {
+export async function listInColumns(
+  db: Db,
+  siteId: number,
+  columnIds: number[],
+  page: number,
+  size = PAGE_SIZE,
+): Promise<{ items: ListItem[]; total: number }> {
   if (!columnIds.length) return { items: [], total: 0 };
-  const inColumns = (eb: E) => eb.exists(eb.selectFrom('edition_columns').select('edition_columns.edition_id').whereRef('edition_columns.edition_id', '=', 'editions.id').where('edition_columns.column_id', 'in', columnIds));
+  const inColumns = (eb: E) =>
+    eb.exists(
+      eb
+        .selectFrom('edition_columns')
+        .select('edition_columns.edition_id')
+        .whereRef('edition_columns.edition_id', '=', 'editions.id')
+        .where('edition_columns.column_id', 'in', columnIds),
+    );
   const [items, total] = await Promise.all([
-    listBase(db, siteId).where(inColumns).select(listColumns).orderBy('editions.published_at', 'desc').orderBy('publications.id', 'desc').limit(size).offset((page - 1) * size).execute(),
-    listBase(db, siteId).where(inColumns).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    listBase(db, siteId)
+      .where(inColumns)
+      .select(listColumns)
+      .orderBy('editions.published_at', 'desc')
+      .orderBy('publications.id', 'desc')
+      .limit(size)
+      .offset((page - 1) * size)
+      .execute(),
+    listBase(db, siteId)
+      .where(inColumns)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { items: items as ListItem[], total: Number(total.n) };
 }
@@ -58,16 +89,33 @@ export async function agencyCatalog(db: Db, siteId: number, agencyId: number, f:
   let q = listBase(db, siteId).where('publications.agency_id', '=', agencyId);
   if (f.theme) q = q.where('editions.theme_category', '=', f.theme);
   if (f.genre) q = q.where('editions.genre', '=', f.genre);
-  if (f.year) q = q.where('publications.first_published_at', '>=', new Date(`${f.year}-01-01T00:00:00+08:00`)).where('publications.first_published_at', '<', new Date(`${f.year + 1}-01-01T00:00:00+08:00`));
+  if (f.year)
+    q = q
+      .where('publications.first_published_at', '>=', new Date(`${f.year}-01-01T00:00:00+08:00`))
+      .where('publications.first_published_at', '<', new Date(`${f.year + 1}-01-01T00:00:00+08:00`));
   const [items, total] = await Promise.all([
-    q.select([...listColumns, 'editions.theme_category']).orderBy('editions.published_at', 'desc').orderBy('publications.id', 'desc').limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute(),
+    q
+      .select([...listColumns, 'editions.theme_category'])
+      .orderBy('editions.published_at', 'desc')
+      .orderBy('publications.id', 'desc')
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE)
+      .execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items: items as (ListItem & { theme_category: string })[], total: Number(total.n) };
 }
 
 export interface PublicPage {
-  publication: { id: number; index_no: string | null; status: string; status_reason: string; status_changed_at: Date | null; first_published_at: Date | null; agency_id: number };
+  publication: {
+    id: number;
+    index_no: string | null;
+    status: string;
+    status_reason: string;
+    status_changed_at: Date | null;
+    first_published_at: Date | null;
+    agency_id: number;
+  };
   edition: Edition;
   agencies: { id: number; name: string }[];
   columns: { id: number; slug: string; name: string }[];
@@ -79,7 +127,11 @@ export interface PublicPage {
 }
 
 /** The public page of a publication: its live (or withdrawn) edition, or its status when gone. */
-export async function publicPage(db: Db, siteId: number, publicationId: number): Promise<PublicPage | { gone: string } | null> {
+export async function publicPage(
+  db: Db,
+  siteId: number,
+  publicationId: number,
+): Promise<PublicPage | { gone: string } | null> {
   const publication = await db
     .selectFrom('publications')
     .select(['id', 'index_no', 'status', 'status_reason', 'status_changed_at', 'first_published_at', 'agency_id'])
@@ -88,12 +140,34 @@ export async function publicPage(db: Db, siteId: number, publicationId: number):
     .executeTakeFirst();
   if (!publication || publication.status === 'unpublished_draft') return null;
   if (publication.status === 'unpublished') return { gone: publication.status_reason };
-  const edition = await db.selectFrom('editions').selectAll().where('publication_id', '=', publicationId).where('state', 'in', ['published', 'withdrawn']).executeTakeFirst();
+  const edition = await db
+    .selectFrom('editions')
+    .selectAll()
+    .where('publication_id', '=', publicationId)
+    .where('state', 'in', ['published', 'withdrawn'])
+    .executeTakeFirst();
   if (!edition) return null;
   const [agencies, columns, attachments, interpretations, interprets, replacedBy, history] = await Promise.all([
-    db.selectFrom('edition_agencies').innerJoin('agencies', 'agencies.id', 'edition_agencies.agency_id').select(['agencies.id', 'agencies.name']).where('edition_id', '=', edition.id).orderBy('position').execute(),
-    db.selectFrom('edition_columns').innerJoin('columns', 'columns.id', 'edition_columns.column_id').select(['columns.id', 'columns.slug', 'columns.name']).where('edition_id', '=', edition.id).where('columns.visible', '=', true).execute(),
-    db.selectFrom('attachments').select(['id', 'filename', 'size', 'mime']).where('edition_id', '=', edition.id).orderBy('position').execute(),
+    db
+      .selectFrom('edition_agencies')
+      .innerJoin('agencies', 'agencies.id', 'edition_agencies.agency_id')
+      .select(['agencies.id', 'agencies.name'])
+      .where('edition_id', '=', edition.id)
+      .orderBy('position')
+      .execute(),
+    db
+      .selectFrom('edition_columns')
+      .innerJoin('columns', 'columns.id', 'edition_columns.column_id')
+      .select(['columns.id', 'columns.slug', 'columns.name'])
+      .where('edition_id', '=', edition.id)
+      .where('columns.visible', '=', true)
+      .execute(),
+    db
+      .selectFrom('attachments')
+      .select(['id', 'filename', 'size', 'mime'])
+      .where('edition_id', '=', edition.id)
+      .orderBy('position')
+      .execute(),
     db
       .selectFrom('edition_interprets')
       .innerJoin('editions', 'editions.id', 'edition_interprets.edition_id')
@@ -111,15 +185,43 @@ export async function publicPage(db: Db, siteId: number, publicationId: number):
       .where('editions.state', 'in', ['published', 'withdrawn'])
       .execute(),
     edition.replaced_by_id
-      ? db.selectFrom('editions').select(['publication_id as id', 'title']).where('publication_id', '=', edition.replaced_by_id).where('state', 'in', ['published', 'withdrawn']).executeTakeFirst()
+      ? db
+          .selectFrom('editions')
+          .select(['publication_id as id', 'title'])
+          .where('publication_id', '=', edition.replaced_by_id)
+          .where('state', 'in', ['published', 'withdrawn'])
+          .executeTakeFirst()
       : undefined,
-    db.selectFrom('editions').select(['number', 'published_at', 'change_note']).where('publication_id', '=', publicationId).where('state', 'in', ['published', 'withdrawn', 'superseded']).orderBy('number').execute(),
+    db
+      .selectFrom('editions')
+      .select(['number', 'published_at', 'change_note'])
+      .where('publication_id', '=', publicationId)
+      .where('state', 'in', ['published', 'withdrawn', 'superseded'])
+      .orderBy('number')
+      .execute(),
   ]);
-  return { publication, edition, agencies, columns, attachments, interpretations, interprets, replacedBy: replacedBy ?? null, history };
+  return {
+    publication,
+    edition,
+    agencies,
+    columns,
+    attachments,
+    interpretations,
+    interprets,
+    replacedBy: replacedBy ?? null,
+    history,
+  };
 }
 
 export function visibleColumns(db: Db, siteId: number) {
-  return db.selectFrom('columns').selectAll().where('site_id', '=', siteId).where('visible', '=', true).orderBy('sort').orderBy('id').execute();
+  return db
+    .selectFrom('columns')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('visible', '=', true)
+    .orderBy('sort')
+    .orderBy('id')
+    .execute();
 }
 
 export function allColumns(db: Db, siteId: number) {
@@ -132,11 +234,18 @@ export function agenciesOf(db: Db, siteId: number) {
 
 /** Publication ids and dates for the sitemap, in pages. */
 export function sitemapPage(db: Db, siteId: number, page: number, size: number) {
-  return listBase(db, siteId).select(['publications.id', 'editions.published_at']).orderBy('publications.id').limit(size).offset(page * size).execute();
+  return listBase(db, siteId)
+    .select(['publications.id', 'editions.published_at'])
+    .orderBy('publications.id')
+    .limit(size)
+    .offset(page * size)
+    .execute();
 }
 
 export async function countLive(db: Db, siteId: number): Promise<number> {
-  const r = await listBase(db, siteId).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await listBase(db, siteId)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -145,16 +254,39 @@ export function latestInColumns(db: Db, siteId: number, columnIds: number[] | nu
   let q = listBase(db, siteId);
   if (columnIds) {
     if (!columnIds.length) return Promise.resolve([]);
-    q = q.where((eb) => eb.exists(eb.selectFrom('edition_columns').select('edition_columns.edition_id').whereRef('edition_columns.edition_id', '=', 'editions.id').where('edition_columns.column_id', 'in', columnIds)));
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('edition_columns')
+          .select('edition_columns.edition_id')
+          .whereRef('edition_columns.edition_id', '=', 'editions.id')
+          .where('edition_columns.column_id', 'in', columnIds),
+      ),
+    );
   }
-  return q.select([...listColumns, 'editions.summary', 'editions.body_text']).orderBy('editions.published_at', 'desc').orderBy('publications.id', 'desc').limit(limit).execute();
+  return q
+    .select([...listColumns, 'editions.summary', 'editions.body_text'])
+    .orderBy('editions.published_at', 'desc')
+    .orderBy('publications.id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /** Published policies without a live interpretation after `days` working days, for the office. */
-export function policiesAwaitingInterpretation(db: Db, siteId: number, policyGenres: readonly string[], publishedBefore: Date) {
+export function policiesAwaitingInterpretation(
+  db: Db,
+  siteId: number,
+  policyGenres: readonly string[],
+  publishedBefore: Date,
+) {
   return listBase(db, siteId)
     .innerJoin('agencies', 'agencies.id', 'publications.agency_id')
-    .select([...listColumns, 'agencies.name as agency_name', 'publications.agency_id', 'publications.first_published_at'])
+    .select([
+      ...listColumns,
+      'agencies.name as agency_name',
+      'publications.agency_id',
+      'publications.first_published_at',
+    ])
     .where('editions.genre', 'in', [...policyGenres])
     .where('publications.first_published_at', '<', publishedBefore)
     .where(({ not, exists, selectFrom }) =>
@@ -174,20 +306,47 @@ export function policiesAwaitingInterpretation(db: Db, siteId: number, policyGen
 }
 
 export function gazetteYears(db: Db, siteId: number) {
-  return db.selectFrom('gazette_issues').select('year').distinct().where('site_id', '=', siteId).where('published', '=', true).orderBy('year', 'desc').execute();
+  return db
+    .selectFrom('gazette_issues')
+    .select('year')
+    .distinct()
+    .where('site_id', '=', siteId)
+    .where('published', '=', true)
+    .orderBy('year', 'desc')
+    .execute();
 }
 
 export function gazetteIssues(db: Db, siteId: number, year: number) {
-  return db.selectFrom('gazette_issues').selectAll().where('site_id', '=', siteId).where('year', '=', year).where('published', '=', true).orderBy('number', 'desc').execute();
+  return db
+    .selectFrom('gazette_issues')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('year', '=', year)
+    .where('published', '=', true)
+    .orderBy('number', 'desc')
+    .execute();
 }
 
 export async function gazetteIssue(db: Db, siteId: number, issueId: number) {
-  const issue = await db.selectFrom('gazette_issues').selectAll().where('id', '=', issueId).where('site_id', '=', siteId).where('published', '=', true).executeTakeFirst();
+  const issue = await db
+    .selectFrom('gazette_issues')
+    .selectAll()
+    .where('id', '=', issueId)
+    .where('site_id', '=', siteId)
+    .where('published', '=', true)
+    .executeTakeFirst();
   if (!issue) return null;
   const entries = await db
     .selectFrom('gazette_entries')
-    .leftJoin('publications', (j) => j.onRef('publications.id', '=', 'gazette_entries.publication_id').on('publications.status', '=', 'published'))
-    .select(['gazette_entries.id', 'gazette_entries.section', 'gazette_entries.title', 'publications.id as publication_id'])
+    .leftJoin('publications', (j) =>
+      j.onRef('publications.id', '=', 'gazette_entries.publication_id').on('publications.status', '=', 'published'),
+    )
+    .select([
+      'gazette_entries.id',
+      'gazette_entries.section',
+      'gazette_entries.title',
+      'publications.id as publication_id',
+    ])
     .where('issue_id', '=', issueId)
     .orderBy('position')
     .execute();
@@ -195,7 +354,10 @@ export async function gazetteIssue(db: Db, siteId: number, issueId: number) {
 }
 
 /** Editions for staff lists: the newest edition of each publication, filtered. */
-export function staffRows(db: Db, f: { siteId: number; agencyIds?: number[]; states?: string[]; createdBy?: number; limit?: number }) {
+export function staffRows(
+  db: Db,
+  f: { siteId: number; agencyIds?: number[]; states?: string[]; createdBy?: number; limit?: number },
+) {
   let q = db
     .selectFrom('editions')
     .innerJoin('publications', 'publications.id', 'editions.publication_id')
@@ -212,30 +374,64 @@ export function staffRows(db: Db, f: { siteId: number; agencyIds?: number[]; sta
     ])
     .where('publications.site_id', '=', f.siteId)
     .where('editions.state', 'not in', ['superseded']);
-  if (f.agencyIds) q = f.agencyIds.length ? q.where('publications.agency_id', 'in', f.agencyIds) : q.where(sql<boolean>`false`);
+  if (f.agencyIds)
+    q = f.agencyIds.length ? q.where('publications.agency_id', 'in', f.agencyIds) : q.where(sql<boolean>`false`);
   if (f.states) q = q.where('editions.state', 'in', f.states as Edition['state'][]);
   if (f.createdBy) q = q.where('editions.created_by', '=', f.createdBy);
-  return q.orderBy('editions.updated_at', 'desc').limit(f.limit ?? 100).execute();
+  return q
+    .orderBy('editions.updated_at', 'desc')
+    .limit(f.limit ?? 100)
+    .execute();
 }
 
 export async function staffEdition(db: Db, editionId: number) {
   const edition = await db.selectFrom('editions').selectAll().where('id', '=', editionId).executeTakeFirst();
   if (!edition) return null;
-  const publication = await db.selectFrom('publications').selectAll().where('id', '=', edition.publication_id).executeTakeFirstOrThrow();
+  const publication = await db
+    .selectFrom('publications')
+    .selectAll()
+    .where('id', '=', edition.publication_id)
+    .executeTakeFirstOrThrow();
   const [agency, agencies, columns, interprets, attachments, history, open] = await Promise.all([
     db.selectFrom('agencies').select(['name']).where('id', '=', publication.agency_id).executeTakeFirstOrThrow(),
-    db.selectFrom('edition_agencies').select('agency_id').where('edition_id', '=', editionId).orderBy('position').execute(),
+    db
+      .selectFrom('edition_agencies')
+      .select('agency_id')
+      .where('edition_id', '=', editionId)
+      .orderBy('position')
+      .execute(),
     db.selectFrom('edition_columns').select('column_id').where('edition_id', '=', editionId).execute(),
     db.selectFrom('edition_interprets').select('policy_id').where('edition_id', '=', editionId).execute(),
-    db.selectFrom('attachments').select(['id', 'filename', 'size']).where('edition_id', '=', editionId).orderBy('position').execute(),
-    db.selectFrom('audit_events').select(['at', 'actor_name', 'action', 'after']).where('entity_type', '=', 'publication').where('entity_id', '=', String(publication.id)).orderBy('at').orderBy('id').execute(),
-    db.selectFrom('editions').select('id').where('publication_id', '=', publication.id).where('state', 'in', ['draft', 'submitted', 'reviewed', 'scheduled']).executeTakeFirst(),
+    db
+      .selectFrom('attachments')
+      .select(['id', 'filename', 'size'])
+      .where('edition_id', '=', editionId)
+      .orderBy('position')
+      .execute(),
+    db
+      .selectFrom('audit_events')
+      .select(['at', 'actor_name', 'action', 'after'])
+      .where('entity_type', '=', 'publication')
+      .where('entity_id', '=', String(publication.id))
+      .orderBy('at')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('editions')
+      .select('id')
+      .where('publication_id', '=', publication.id)
+      .where('state', 'in', ['draft', 'submitted', 'reviewed', 'scheduled'])
+      .executeTakeFirst(),
   ]);
   return {
     edition,
     publication,
     agencyName: agency.name,
-    links: { agencyIds: agencies.map((a) => a.agency_id), columnIds: columns.map((c) => c.column_id), interpretsIds: interprets.map((i) => i.policy_id) },
+    links: {
+      agencyIds: agencies.map((a) => a.agency_id),
+      columnIds: columns.map((c) => c.column_id),
+      interpretsIds: interprets.map((i) => i.policy_id),
+    },
     attachments,
     history,
     openEditionId: open?.id ?? null,
@@ -244,14 +440,27 @@ export async function staffEdition(db: Db, editionId: number) {
 
 /** Live policies of a site, for choosing what an interpretation explains or what replaces a document. */
 export function policyChoices(db: Db, siteId: number) {
-  return listBase(db, siteId).select(['publications.id', 'editions.title']).where('editions.genre', 'in', [...POLICY_GENRES, '其他文件']).orderBy('editions.published_at', 'desc').limit(300).execute();
+  return listBase(db, siteId)
+    .select(['publications.id', 'editions.title'])
+    .where('editions.genre', 'in', [...POLICY_GENRES, '其他文件'])
+    .orderBy('editions.published_at', 'desc')
+    .limit(300)
+    .execute();
 }
 
 export function auditRows(db: Db, siteId: number, f: { action?: string; actor?: string }) {
   let q = db
     .selectFrom('audit_events')
     .leftJoin('agencies', 'agencies.id', 'audit_events.agency_id')
-    .select(['audit_events.at', 'audit_events.actor_name', 'audit_events.ip', 'audit_events.action', 'audit_events.entity_type', 'audit_events.entity_id', 'agencies.name as agency_name'])
+    .select([
+      'audit_events.at',
+      'audit_events.actor_name',
+      'audit_events.ip',
+      'audit_events.action',
+      'audit_events.entity_type',
+      'audit_events.entity_id',
+      'agencies.name as agency_name',
+    ])
     .where('audit_events.site_id', '=', siteId);
   if (f.action) q = q.where('audit_events.action', 'like', `${f.action.replace(/[%_\\]/g, '\\$&')}%`);
   if (f.actor) q = q.where('audit_events.actor_name', '=', f.actor);

@@ -23,8 +23,15 @@ import {
   visibleColumns,
 } from './catalog.read.ts';
 import { GENRES, THEMES } from './catalog.rules.ts';
+import {
+  AgenciesPage,
+  AgencyCatalogPage,
+  AgencyGuidePage,
+  ColumnPage,
+  HomePage,
+  PublicationPage,
+} from './catalog.views.tsx';
 import { GazetteIssuePage, GazettePage } from './gazette.views.tsx';
-import { AgenciesPage, AgencyCatalogPage, AgencyGuidePage, ColumnPage, HomePage, PublicationPage } from './catalog.views.tsx';
 
 const SITEMAP_PAGE = 40_000;
 const idParams = z.object({ id });
@@ -49,16 +56,25 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
     const homeKinds = ['news', 'notice', 'policy', 'interpretation'];
     const blockColumns = homeKinds.map((k) => columns.find((c) => c.kind === k)).filter((c) => c !== undefined);
     const blocks = await Promise.all(
-      blockColumns.map(async (column) => ({ column, items: (await listInColumns(ctx.db, req.site.id, await columnAndDescendants(ctx.db, req.site.id, column.id), 1, 8)).items })),
+      blockColumns.map(async (column) => ({
+        column,
+        items: (
+          await listInColumns(ctx.db, req.site.id, await columnAndDescendants(ctx.db, req.site.id, column.id), 1, 8)
+        ).items,
+      })),
     );
     const keyParent = columns.find((c) => c.kind === 'key_area' && c.parent_id === null);
     const topicParent = columns.find((c) => c.kind === 'topic' && c.parent_id === null);
-    return sendHtml(req, reply, HomePage({
-      ctx: await pageCtx(ctx, req, '/'),
-      blocks,
-      keyAreas: keyParent ? columns.filter((c) => c.parent_id === keyParent.id) : [],
-      topics: topicParent ? columns.filter((c) => c.parent_id === topicParent.id) : [],
-    }));
+    return sendHtml(
+      req,
+      reply,
+      HomePage({
+        ctx: await pageCtx(ctx, req, '/'),
+        blocks,
+        keyAreas: keyParent ? columns.filter((c) => c.parent_id === keyParent.id) : [],
+        topics: topicParent ? columns.filter((c) => c.parent_id === topicParent.id) : [],
+      }),
+    );
   });
 
   const columnBySlug = async (req: FastifyRequest, slug: string) => {
@@ -72,19 +88,29 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
     const { slug } = req.params as { slug: string };
     const page = pageParam.parse((req.query as { page?: string }).page);
     const { column, columns } = await columnBySlug(req, slug);
-    const { items, total } = await listInColumns(ctx.db, req.site.id, await columnAndDescendants(ctx.db, req.site.id, column.id), page);
-    const parents = [];
-    for (let up = columns.find((c) => c.id === column.parent_id); up; up = columns.find((c) => c.id === up?.parent_id)) parents.unshift(up);
-    return sendHtml(req, reply, ColumnPage({
-      ctx: await pageCtx(ctx, req, pathOf(req)),
-      column,
-      parents,
-      children: columns.filter((c) => c.parent_id === column.id),
-      items,
+    const { items, total } = await listInColumns(
+      ctx.db,
+      req.site.id,
+      await columnAndDescendants(ctx.db, req.site.id, column.id),
       page,
-      total,
-      pages: Math.ceil(total / PAGE_SIZE),
-    }));
+    );
+    const parents = [];
+    for (let up = columns.find((c) => c.id === column.parent_id); up; up = columns.find((c) => c.id === up?.parent_id))
+      parents.unshift(up);
+    return sendHtml(
+      req,
+      reply,
+      ColumnPage({
+        ctx: await pageCtx(ctx, req, pathOf(req)),
+        column,
+        parents,
+        children: columns.filter((c) => c.parent_id === column.id),
+        items,
+        page,
+        total,
+        pages: Math.ceil(total / PAGE_SIZE),
+      }),
+    );
   });
 
   const feed = async (req: FastifyRequest, columnIds: number[] | null, title: string, link: string) => {
@@ -113,7 +139,12 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/c/:slug/feed.xml', async (req, reply) => {
     const { column } = await columnBySlug(req, (req.params as { slug: string }).slug);
     reply.type('application/atom+xml; charset=utf-8');
-    return feed(req, await columnAndDescendants(ctx.db, req.site.id, column.id), `${req.site.name} ${column.name}`, `${req.base}/c/${column.slug}`);
+    return feed(
+      req,
+      await columnAndDescendants(ctx.db, req.site.id, column.id),
+      `${req.site.name} ${column.name}`,
+      `${req.base}/c/${column.slug}`,
+    );
   });
 
   app.get('/p/:id', async (req, reply) => {
@@ -123,9 +154,20 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
     if (!data) throw notFound('信息不存在或尚未发布');
     if ('gone' in data) throw new AppError('gone', `该信息已撤销发布。原因：${data.gone}`);
     const url = `${originOf(req, ctx.config.baseUrl)}${req.base}/p/${data.publication.id}`;
-    const qrSvg = (await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })).replace('<svg ', '<svg aria-hidden="true" focusable="false" ');
-    const agency = await ctx.db.selectFrom('agencies').select('name').where('id', '=', data.publication.agency_id).executeTakeFirstOrThrow();
-    return sendHtml(req, reply, PublicationPage({ ctx: await pageCtx(ctx, req, pathOf(req)), data, qrSvg, agencyName: agency.name }));
+    const qrSvg = (await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })).replace(
+      '<svg ',
+      '<svg aria-hidden="true" focusable="false" ',
+    );
+    const agency = await ctx.db
+      .selectFrom('agencies')
+      .select('name')
+      .where('id', '=', data.publication.agency_id)
+      .executeTakeFirstOrThrow();
+    return sendHtml(
+      req,
+      reply,
+      PublicationPage({ ctx: await pageCtx(ctx, req, pathOf(req)), data, qrSvg, agencyName: agency.name }),
+    );
   });
 
   app.get('/files/:id/:name', async (req, reply) => {
@@ -149,12 +191,18 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   app.get('/agencies', async (req, reply) => {
-    return sendHtml(req, reply, AgenciesPage({ ctx: await pageCtx(ctx, req, pathOf(req)), agencies: await agenciesOf(ctx.db, req.site.id) }));
+    return sendHtml(
+      req,
+      reply,
+      AgenciesPage({ ctx: await pageCtx(ctx, req, pathOf(req)), agencies: await agenciesOf(ctx.db, req.site.id) }),
+    );
   });
 
   const agencyOf = async (req: FastifyRequest) => {
     const params = idParams.safeParse(req.params);
-    const agency = params.success ? (await agenciesOf(ctx.db, req.site.id)).find((a) => a.id === params.data.id) : undefined;
+    const agency = params.success
+      ? (await agenciesOf(ctx.db, req.site.id)).find((a) => a.id === params.data.id)
+      : undefined;
     if (!agency) throw notFound('机构不存在');
     return agency;
   };
@@ -172,7 +220,20 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
     const { items, total } = await agencyCatalog(ctx.db, req.site.id, agency.id, q, q.page);
     const thisYear = new Date().getFullYear();
     const years = Array.from({ length: 15 }, (_, i) => thisYear - i);
-    return sendHtml(req, reply, AgencyCatalogPage({ ctx: await pageCtx(ctx, req, pathOf(req)), agency, items, filter: q, years, page: q.page, total, pages: Math.ceil(total / PAGE_SIZE) }));
+    return sendHtml(
+      req,
+      reply,
+      AgencyCatalogPage({
+        ctx: await pageCtx(ctx, req, pathOf(req)),
+        agency,
+        items,
+        filter: q,
+        years,
+        page: q.page,
+        total,
+        pages: Math.ceil(total / PAGE_SIZE),
+      }),
+    );
   });
 
   app.get('/agencies/:id/guide', async (req, reply) => {
@@ -182,8 +243,23 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.get('/gazette', async (req, reply) => {
     const years = (await gazetteYears(ctx.db, req.site.id)).map((r) => r.year);
-    const year = z.coerce.number().int().min(1949).max(2200).catch(years[0] ?? new Date().getFullYear()).parse((req.query as { year?: string }).year);
-    return sendHtml(req, reply, GazettePage({ ctx: await pageCtx(ctx, req, pathOf(req)), years, year, issues: await gazetteIssues(ctx.db, req.site.id, year) }));
+    const year = z.coerce
+      .number()
+      .int()
+      .min(1949)
+      .max(2200)
+      .catch(years[0] ?? new Date().getFullYear())
+      .parse((req.query as { year?: string }).year);
+    return sendHtml(
+      req,
+      reply,
+      GazettePage({
+        ctx: await pageCtx(ctx, req, pathOf(req)),
+        years,
+        year,
+        issues: await gazetteIssues(ctx.db, req.site.id, year),
+      }),
+    );
   });
 
   app.get('/gazette/:id', async (req, reply) => {
@@ -197,12 +273,20 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
     const origin = originOf(req, ctx.config.baseUrl) + req.base;
     const pages = Math.max(1, Math.ceil((await countLive(ctx.db, req.site.id)) / SITEMAP_PAGE));
     reply.type('application/xml; charset=utf-8');
-    const maps = Array.from({ length: pages }, (_, i) => `<sitemap><loc>${xmlEscape(`${origin}/sitemap-${i + 1}.xml`)}</loc></sitemap>`);
+    const maps = Array.from(
+      { length: pages },
+      (_, i) => `<sitemap><loc>${xmlEscape(`${origin}/sitemap-${i + 1}.xml`)}</loc></sitemap>`,
+    );
     return `<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${maps.join('')}</sitemapindex>`;
   });
 
   app.get('/sitemap-:n.xml', async (req, reply) => {
-    const n = z.coerce.number().int().min(1).max(10_000).safeParse((req.params as { n: string }).n);
+    const n = z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .safeParse((req.params as { n: string }).n);
     if (!n.success) throw notFound();
     const origin = originOf(req, ctx.config.baseUrl) + req.base;
     const rows = await sitemapPage(ctx.db, req.site.id, n.data - 1, SITEMAP_PAGE);
@@ -210,7 +294,10 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
     const urls = [
       ...(n.data === 1 ? [`<url><loc>${xmlEscape(`${origin}/`)}</loc></url>`] : []),
       ...columns.map((c) => `<url><loc>${xmlEscape(`${origin}/c/${c.slug}`)}</loc></url>`),
-      ...rows.map((r) => `<url><loc>${xmlEscape(`${origin}/p/${r.id}`)}</loc><lastmod>${r.published_at!.toISOString()}</lastmod></url>`),
+      ...rows.map(
+        (r) =>
+          `<url><loc>${xmlEscape(`${origin}/p/${r.id}`)}</loc><lastmod>${r.published_at!.toISOString()}</lastmod></url>`,
+      ),
     ];
     reply.type('application/xml; charset=utf-8');
     return `<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>`;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { AppError } from '../../core/errors.ts';
+import type { AppError } from '../../core/errors.ts';
 import {
   AGENCY_CODE_PATTERN,
   assertEditable,
@@ -36,7 +36,10 @@ test('a future publication time schedules instead of publishing; a past one publ
   const later = new Date(now.getTime() + 3600_000);
   assert.equal(nextState({ state: 'reviewed', submittedBy: 1 }, 'approve_confidentiality', 3, now, later), 'scheduled');
   const earlier = new Date(now.getTime() - 1);
-  assert.equal(nextState({ state: 'reviewed', submittedBy: 1 }, 'approve_confidentiality', 3, now, earlier), 'published');
+  assert.equal(
+    nextState({ state: 'reviewed', submittedBy: 1 }, 'approve_confidentiality', 3, now, earlier),
+    'published',
+  );
 });
 
 test('rejection at either step returns the edition to draft', () => {
@@ -45,14 +48,37 @@ test('rejection at either step returns the edition to draft', () => {
 });
 
 test('the submitter can never approve their own edition, at either step', () => {
-  assert.equal(code(() => nextState({ state: 'submitted', submittedBy: 7 }, 'approve_review', 7, now, null)), 'forbidden');
-  assert.equal(code(() => nextState({ state: 'reviewed', submittedBy: 7 }, 'approve_confidentiality', 7, now, null)), 'forbidden');
-  assert.deepEqual(availableActions({ state: 'submitted', submittedBy: 7 }, 7, new Set(['reviewer'])), ['reject_review']);
+  assert.equal(
+    code(() => nextState({ state: 'submitted', submittedBy: 7 }, 'approve_review', 7, now, null)),
+    'forbidden',
+  );
+  assert.equal(
+    code(() => nextState({ state: 'reviewed', submittedBy: 7 }, 'approve_confidentiality', 7, now, null)),
+    'forbidden',
+  );
+  assert.deepEqual(availableActions({ state: 'submitted', submittedBy: 7 }, 7, new Set(['reviewer'])), [
+    'reject_review',
+  ]);
 });
 
 test('no action skips a step (property over every state and action)', () => {
-  const states = ['draft', 'submitted', 'reviewed', 'scheduled', 'published', 'superseded', 'withdrawn', 'unpublished'] as const;
-  const actions: EditionAction[] = ['submit', 'approve_review', 'reject_review', 'approve_confidentiality', 'reject_confidentiality'];
+  const states = [
+    'draft',
+    'submitted',
+    'reviewed',
+    'scheduled',
+    'published',
+    'superseded',
+    'withdrawn',
+    'unpublished',
+  ] as const;
+  const actions: EditionAction[] = [
+    'submit',
+    'approve_review',
+    'reject_review',
+    'approve_confidentiality',
+    'reject_confidentiality',
+  ];
   const from: Record<EditionAction, string> = {
     submit: 'draft',
     approve_review: 'submitted',
@@ -61,35 +87,72 @@ test('no action skips a step (property over every state and action)', () => {
     reject_confidentiality: 'reviewed',
   };
   fc.assert(
-    fc.property(fc.constantFrom(...states), fc.constantFrom(...actions), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), (state, action, submitter, actor) => {
-      const result = code(() => nextState({ state, submittedBy: submitter }, action, actor, now, null));
-      if (state !== from[action]) return result === 'conflict';
-      if (action.startsWith('approve') && submitter === actor) return result === 'forbidden';
-      return result === 'ok';
-    }),
+    fc.property(
+      fc.constantFrom(...states),
+      fc.constantFrom(...actions),
+      fc.integer({ min: 1, max: 5 }),
+      fc.integer({ min: 1, max: 5 }),
+      (state, action, submitter, actor) => {
+        const result = code(() => nextState({ state, submittedBy: submitter }, action, actor, now, null));
+        if (state !== from[action]) return result === 'conflict';
+        if (action.startsWith('approve') && submitter === actor) return result === 'forbidden';
+        return result === 'ok';
+      },
+    ),
   );
 });
 
 test('only drafts are editable', () => {
-  assert.equal(code(() => assertEditable('draft')), 'ok');
-  for (const s of ['submitted', 'reviewed', 'scheduled', 'published'] as const) assert.equal(code(() => assertEditable(s)), 'conflict');
+  assert.equal(
+    code(() => assertEditable('draft')),
+    'ok',
+  );
+  for (const s of ['submitted', 'reviewed', 'scheduled', 'published'] as const)
+    assert.equal(
+      code(() => assertEditable(s)),
+      'conflict',
+    );
 });
 
 test('live actions: withdraw only what is published; unpublish published or withdrawn; one open edition', () => {
-  assert.equal(code(() => assertLiveAction('published', 'withdraw', false)), 'ok');
-  assert.equal(code(() => assertLiveAction('withdrawn', 'withdraw', false)), 'conflict');
-  assert.equal(code(() => assertLiveAction('withdrawn', 'unpublish', false)), 'ok');
-  assert.equal(code(() => assertLiveAction('unpublished_draft', 'unpublish', false)), 'conflict');
-  assert.equal(code(() => assertLiveAction('published', 'new_edition', true)), 'conflict');
-  assert.equal(code(() => assertLiveAction('published', 'new_edition', false)), 'ok');
+  assert.equal(
+    code(() => assertLiveAction('published', 'withdraw', false)),
+    'ok',
+  );
+  assert.equal(
+    code(() => assertLiveAction('withdrawn', 'withdraw', false)),
+    'conflict',
+  );
+  assert.equal(
+    code(() => assertLiveAction('withdrawn', 'unpublish', false)),
+    'ok',
+  );
+  assert.equal(
+    code(() => assertLiveAction('unpublished_draft', 'unpublish', false)),
+    'conflict',
+  );
+  assert.equal(
+    code(() => assertLiveAction('published', 'new_edition', true)),
+    'conflict',
+  );
+  assert.equal(
+    code(() => assertLiveAction('published', 'new_edition', false)),
+    'ok',
+  );
 });
 
 test('索引号 has the statutory format and a bounded serial', () => {
   assert.equal(formatIndexNo('000014349', 2017, 110), '000014349/2017-00110');
   assert.equal(formatIndexNo('11441700007280420Y', 2021, 50), '11441700007280420Y/2021-00050');
   assert.match(formatIndexNo('11441700007280420Y', 2021, 50), INDEX_NO_PATTERN);
-  assert.equal(code(() => formatIndexNo('000014349', 2017, 100000)), 'conflict');
-  assert.equal(code(() => formatIndexNo('000014349', 2017, 0)), 'conflict');
+  assert.equal(
+    code(() => formatIndexNo('000014349', 2017, 100000)),
+    'conflict',
+  );
+  assert.equal(
+    code(() => formatIndexNo('000014349', 2017, 0)),
+    'conflict',
+  );
   assert.match('000014349', AGENCY_CODE_PATTERN);
   assert.match('11441700007280420Y', AGENCY_CODE_PATTERN);
   assert.doesNotMatch('abc', AGENCY_CODE_PATTERN);

@@ -76,7 +76,12 @@ export const STATE_LABELS: Record<EditionState, string> = {
 };
 
 /** What can be done to an edition in progress. */
-export type EditionAction = 'submit' | 'approve_review' | 'reject_review' | 'approve_confidentiality' | 'reject_confidentiality';
+export type EditionAction =
+  | 'submit'
+  | 'approve_review'
+  | 'reject_review'
+  | 'approve_confidentiality'
+  | 'reject_confidentiality';
 
 export interface EditionFacts {
   state: EditionState;

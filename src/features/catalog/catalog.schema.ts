@@ -31,7 +31,12 @@ export const editionInput = z
     validity: z.enum(['valid', 'expired', 'repealed', 'amended'], { error: '有效性无效' }).default('valid'),
     effectiveOn: optionalDate('施行日期').prefault(''),
     validityChangedOn: optionalDate('失效/废止日期').prefault(''),
-    replacedById: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.number().int().positive().max(2_147_483_647).nullable()).default(null),
+    replacedById: z
+      .preprocess(
+        (v) => (v === '' || v === undefined ? null : v),
+        z.coerce.number().int().positive().max(2_147_483_647).nullable(),
+      )
+      .default(null),
     bodyHtml: z.string().max(MAX_BODY, '正文过长（上限 200 万字符）').default(''),
     agencyIds: idList('发文机关', 10).refine((a) => a.length >= 1, '请至少选择一个发文机关'),
     columnIds: idList('栏目', 20).refine((a) => a.length >= 1, '请至少选择一个栏目'),
@@ -68,10 +73,18 @@ export const reasonInput = z.object({ reason: text('理由', 500, 1) });
 export const gazetteInput = z.object({
   year: z.coerce.number().int().min(1949, '年份无效').max(2200, '年份无效'),
   number: z.coerce.number().int().min(1, '期号无效').max(400, '期号无效'),
-  totalNumber: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.number().int().min(1).max(100000).nullable()).default(null),
+  totalNumber: z
+    .preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.number().int().min(1).max(100000).nullable())
+    .default(null),
   issueDate: optionalDate('出版日期').refine((d) => d !== null, '请填写出版日期'),
   published: z.preprocess((v) => v === true || v === 'on' || v === 'true' || v === '1', z.boolean()).default(false),
   entries: z
-    .array(z.object({ section: text('栏目', 50).default(''), title: text('篇目标题', 300, 1), publicationId: z.coerce.number().int().positive().max(2_147_483_647).nullable().default(null) }))
+    .array(
+      z.object({
+        section: text('栏目', 50).default(''),
+        title: text('篇目标题', 300, 1),
+        publicationId: z.coerce.number().int().positive().max(2_147_483_647).nullable().default(null),
+      }),
+    )
     .max(300, '每期最多 300 篇'),
 });

@@ -5,7 +5,15 @@ import { demoFixture, draftFields, type Fixture } from '../../../test/support/fi
 import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { publicPage } from './catalog.read.ts';
-import { actOnEdition, changeLiveStatus, createDraft, publishDue, saveGazetteIssue, startNewEdition, updateDraft } from './catalog.service.ts';
+import {
+  actOnEdition,
+  changeLiveStatus,
+  createDraft,
+  publishDue,
+  saveGazetteIssue,
+  startNewEdition,
+  updateDraft,
+} from './catalog.service.ts';
 
 const rejects = async (p: Promise<unknown>, code: string) => {
   await assert.rejects(p, (e: unknown) => {
@@ -28,7 +36,15 @@ for (const kind of DATABASES) {
     });
     after(() => close());
 
-    const auditCount = async () => Number((await ctx.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const auditCount = async () =>
+      Number(
+        (
+          await ctx.db
+            .selectFrom('audit_events')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     test('a draft goes through both reviews to the portal, with a 索引号 and an audit trail', async () => {
       const [editor, reviewer, secrecy] = await Promise.all(['editor', 'reviewer', 'secrecy'].map(f.actor));
@@ -36,7 +52,11 @@ for (const kind of DATABASES) {
       assert.equal(await publicPage(ctx.db, f.siteId, publicationId), null, 'a draft is not public');
       await actOnEdition(ctx, editor, editionId, 'submit');
       await actOnEdition(ctx, reviewer, editionId, 'approve_review');
-      assert.equal(await publicPage(ctx.db, f.siteId, publicationId), null, 'reviewed but not yet cleared is not public');
+      assert.equal(
+        await publicPage(ctx.db, f.siteId, publicationId),
+        null,
+        'reviewed but not yet cleared is not public',
+      );
       const r = await actOnEdition(ctx, secrecy, editionId, 'approve_confidentiality');
       assert.equal(r.state, 'published');
       assert.match(r.indexNo!, new RegExp(`^${f.agencies[1].code}/\\d{4}-\\d{5}$`));
@@ -44,25 +64,48 @@ for (const kind of DATABASES) {
       assert.ok(page && 'edition' in page);
       assert.equal(page.edition.title, '关于做好2026年冬季安全生产工作的通知');
       assert.equal(page.publication.index_no, r.indexNo);
-      const trail = await ctx.db.selectFrom('audit_events').select(['action', 'actor_name']).where('entity_type', '=', 'publication').where('entity_id', '=', String(publicationId)).orderBy('id').execute();
-      assert.deepEqual(trail.map((t) => t.action), ['publication.create', 'edition.submit', 'edition.approve_review', 'edition.approve_confidentiality']);
-      assert.deepEqual(trail.map((t) => t.actor_name), ['李信息', '李信息', '王审核', '赵保密']);
+      const trail = await ctx.db
+        .selectFrom('audit_events')
+        .select(['action', 'actor_name'])
+        .where('entity_type', '=', 'publication')
+        .where('entity_id', '=', String(publicationId))
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        trail.map((t) => t.action),
+        ['publication.create', 'edition.submit', 'edition.approve_review', 'edition.approve_confidentiality'],
+      );
+      assert.deepEqual(
+        trail.map((t) => t.actor_name),
+        ['李信息', '李信息', '王审核', '赵保密'],
+      );
     });
 
     test('rejection returns to draft with the reason; the submitter cannot approve; other agencies are refused', async () => {
-      const [editor, reviewer, eduReviewer, eduEditor] = await Promise.all(['editor', 'reviewer', 'edu-reviewer', 'edu-editor'].map(f.actor));
+      const [editor, reviewer, eduReviewer, eduEditor] = await Promise.all(
+        ['editor', 'reviewer', 'edu-reviewer', 'edu-editor'].map(f.actor),
+      );
       const { editionId } = await createDraft(ctx, editor, f.agencies[1].id, draftFields(f));
       await rejects(createDraft(ctx, eduEditor, f.agencies[1].id, draftFields(f)), 'forbidden');
       await actOnEdition(ctx, editor, editionId, 'submit');
       await rejects(actOnEdition(ctx, eduReviewer, editionId, 'approve_review'), 'forbidden');
       await rejects(actOnEdition(ctx, reviewer, editionId, 'reject_review', {}), 'bad_input');
       await actOnEdition(ctx, reviewer, editionId, 'reject_review', { reason: '发文字号有误' });
-      const e = await ctx.db.selectFrom('editions').select(['state', 'rejection_reason']).where('id', '=', editionId).executeTakeFirstOrThrow();
+      const e = await ctx.db
+        .selectFrom('editions')
+        .select(['state', 'rejection_reason'])
+        .where('id', '=', editionId)
+        .executeTakeFirstOrThrow();
       assert.deepEqual(e, { state: 'draft', rejection_reason: '发文字号有误' });
       // a person with both roles who submitted may not approve their own edition
       const both = await f.actor('edu-reviewer');
       both.principal!.roles.push({ role: 'editor', agencyId: f.agencies[3].id, siteId: f.siteId });
-      const own = await createDraft(ctx, both, f.agencies[3].id, draftFields(f, 3, { columnIds: [f.columns.get('jy')!] }));
+      const own = await createDraft(
+        ctx,
+        both,
+        f.agencies[3].id,
+        draftFields(f, 3, { columnIds: [f.columns.get('jy')!] }),
+      );
       await actOnEdition(ctx, both, own.editionId, 'submit');
       await rejects(actOnEdition(ctx, both, own.editionId, 'approve_review'), 'forbidden');
     });
@@ -70,20 +113,61 @@ for (const kind of DATABASES) {
     test('invalid input is refused and writes nothing', async () => {
       const editor = await f.actor('editor');
       const before = await auditCount();
-      const pubs = Number((await ctx.db.selectFrom('publications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const pubs = Number(
+        (
+          await ctx.db
+            .selectFrom('publications')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
       await rejects(createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { title: '' })), 'bad_input');
-      await rejects(createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { writtenOn: '2026-02-30' })), 'bad_input');
-      await rejects(createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { columnIds: [999999] })), 'bad_input');
-      await rejects(createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { genre: '政策解读', interpretsIds: [] })), 'bad_input');
-      await rejects(createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { disclosureMode: 'not_public' })), 'bad_input');
+      await rejects(
+        createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { writtenOn: '2026-02-30' })),
+        'bad_input',
+      );
+      await rejects(
+        createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { columnIds: [999999] })),
+        'bad_input',
+      );
+      await rejects(
+        createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { genre: '政策解读', interpretsIds: [] })),
+        'bad_input',
+      );
+      await rejects(
+        createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { disclosureMode: 'not_public' })),
+        'bad_input',
+      );
       assert.equal(await auditCount(), before);
-      assert.equal(Number((await ctx.db.selectFrom('publications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n), pubs);
+      assert.equal(
+        Number(
+          (
+            await ctx.db
+              .selectFrom('publications')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+        pubs,
+      );
     });
 
     test('stored HTML is sanitised', async () => {
       const editor = await f.actor('editor');
-      const { editionId } = await createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { bodyHtml: '<p onclick="x()">正文<script>alert(1)</script><a href="javascript:alert(1)">链接</a><img src=x onerror=alert(1)></p>' }));
-      const e = await ctx.db.selectFrom('editions').select(['body_html', 'body_text']).where('id', '=', editionId).executeTakeFirstOrThrow();
+      const { editionId } = await createDraft(
+        ctx,
+        editor,
+        f.agencies[1].id,
+        draftFields(f, 1, {
+          bodyHtml:
+            '<p onclick="x()">正文<script>alert(1)</script><a href="javascript:alert(1)">链接</a><img src=x onerror=alert(1)></p>',
+        }),
+      );
+      const e = await ctx.db
+        .selectFrom('editions')
+        .select(['body_html', 'body_text'])
+        .where('id', '=', editionId)
+        .executeTakeFirstOrThrow();
       assert.doesNotMatch(e.body_html, /script|onclick|onerror|javascript:/i);
       assert.match(e.body_html, /正文/);
       assert.equal(e.body_text, '正文链接');
@@ -94,21 +178,42 @@ for (const kind of DATABASES) {
       const agency = f.agencies[7];
       const drafts = [];
       for (let i = 0; i < 12; i++) {
-        const d = await createDraft(ctx, editor, agency.id, draftFields(f, 7, { title: `财政信息 ${i}`, genre: '财政信息', columnIds: [f.columns.get('czzj')!] }));
+        const d = await createDraft(
+          ctx,
+          editor,
+          agency.id,
+          draftFields(f, 7, { title: `财政信息 ${i}`, genre: '财政信息', columnIds: [f.columns.get('czzj')!] }),
+        );
         await actOnEdition(ctx, editor, d.editionId, 'submit');
         await actOnEdition(ctx, reviewer, d.editionId, 'approve_review');
         drafts.push(d);
       }
-      const results = await Promise.all(drafts.map((d) => actOnEdition(ctx, secrecy, d.editionId, 'approve_confidentiality')));
+      const results = await Promise.all(
+        drafts.map((d) => actOnEdition(ctx, secrecy, d.editionId, 'approve_confidentiality')),
+      );
       const serials = results.map((r) => Number(r.indexNo!.split('-').at(-1))).sort((a, b) => a - b);
       const year = Number(results[0].indexNo!.split('/')[1].slice(0, 4));
-      const before = await ctx.db.selectFrom('index_serials').select('last_serial').where('agency_id', '=', agency.id).where('year', '=', year).executeTakeFirstOrThrow();
+      const before = await ctx.db
+        .selectFrom('index_serials')
+        .select('last_serial')
+        .where('agency_id', '=', agency.id)
+        .where('year', '=', year)
+        .executeTakeFirstOrThrow();
       assert.equal(new Set(serials).size, 12, 'no serial twice');
-      assert.deepEqual(serials, Array.from({ length: 12 }, (_, i) => before.last_serial - 11 + i), 'consecutive');
+      assert.deepEqual(
+        serials,
+        Array.from({ length: 12 }, (_, i) => before.last_serial - 11 + i),
+        'consecutive',
+      );
       // unpublishing does not free its number: the next one continues the sequence
       const office = await f.actor('office');
       await changeLiveStatus(ctx, office, drafts[11].publicationId, 'unpublish', { reason: '重复发布' });
-      const d = await createDraft(ctx, editor, agency.id, draftFields(f, 7, { title: '财政信息 补充', genre: '财政信息', columnIds: [f.columns.get('czzj')!] }));
+      const d = await createDraft(
+        ctx,
+        editor,
+        agency.id,
+        draftFields(f, 7, { title: '财政信息 补充', genre: '财政信息', columnIds: [f.columns.get('czzj')!] }),
+      );
       await actOnEdition(ctx, editor, d.editionId, 'submit');
       await actOnEdition(ctx, reviewer, d.editionId, 'approve_review');
       const next = await actOnEdition(ctx, secrecy, d.editionId, 'approve_confidentiality');
@@ -118,28 +223,61 @@ for (const kind of DATABASES) {
     test('a new edition needs a change note, keeps the 索引号 and supersedes the live one only when published', async () => {
       const [editor, reviewer, secrecy] = await Promise.all(['editor', 'reviewer', 'secrecy'].map(f.actor));
       const d = await createDraft(ctx, editor, f.agencies[1].id, draftFields(f));
-      for (const [a, who] of [['submit', editor], ['approve_review', reviewer], ['approve_confidentiality', secrecy]] as const) await actOnEdition(ctx, who, d.editionId, a);
+      for (const [a, who] of [
+        ['submit', editor],
+        ['approve_review', reviewer],
+        ['approve_confidentiality', secrecy],
+      ] as const)
+        await actOnEdition(ctx, who, d.editionId, a);
       const v2 = await startNewEdition(ctx, editor, d.publicationId);
       await rejects(startNewEdition(ctx, editor, d.publicationId), 'conflict');
-      await rejects(updateDraft(ctx, editor, v2, draftFields(f, 1, { title: '关于做好2026年冬季安全生产工作的通知（修订）' })), 'bad_input');
-      await updateDraft(ctx, editor, v2, draftFields(f, 1, { title: '关于做好2026年冬季安全生产工作的通知（修订）', changeNote: '更正联系电话' }));
+      await rejects(
+        updateDraft(ctx, editor, v2, draftFields(f, 1, { title: '关于做好2026年冬季安全生产工作的通知（修订）' })),
+        'bad_input',
+      );
+      await updateDraft(
+        ctx,
+        editor,
+        v2,
+        draftFields(f, 1, { title: '关于做好2026年冬季安全生产工作的通知（修订）', changeNote: '更正联系电话' }),
+      );
       let page = await publicPage(ctx.db, f.siteId, d.publicationId);
       assert.ok(page && 'edition' in page);
       assert.equal(page.edition.number, 1, 'the live edition stays up while the new one is in review');
-      for (const [a, who] of [['submit', editor], ['approve_review', reviewer], ['approve_confidentiality', secrecy]] as const) await actOnEdition(ctx, who, v2, a);
+      for (const [a, who] of [
+        ['submit', editor],
+        ['approve_review', reviewer],
+        ['approve_confidentiality', secrecy],
+      ] as const)
+        await actOnEdition(ctx, who, v2, a);
       page = await publicPage(ctx.db, f.siteId, d.publicationId);
       assert.ok(page && 'edition' in page);
       assert.equal(page.edition.number, 2);
       assert.equal(page.history.length, 2);
       assert.equal(page.history[1].change_note, '更正联系电话');
-      const states = await ctx.db.selectFrom('editions').select(['number', 'state']).where('publication_id', '=', d.publicationId).orderBy('number').execute();
-      assert.deepEqual(states, [{ number: 1, state: 'superseded' }, { number: 2, state: 'published' }]);
+      const states = await ctx.db
+        .selectFrom('editions')
+        .select(['number', 'state'])
+        .where('publication_id', '=', d.publicationId)
+        .orderBy('number')
+        .execute();
+      assert.deepEqual(states, [
+        { number: 1, state: 'superseded' },
+        { number: 2, state: 'published' },
+      ]);
     });
 
     test('withdrawal keeps the page with its reason; unpublishing makes it gone; only reviewers and the office may', async () => {
-      const [editor, reviewer, secrecy, eduReviewer] = await Promise.all(['editor', 'reviewer', 'secrecy', 'edu-reviewer'].map(f.actor));
+      const [editor, reviewer, secrecy, eduReviewer] = await Promise.all(
+        ['editor', 'reviewer', 'secrecy', 'edu-reviewer'].map(f.actor),
+      );
       const d = await createDraft(ctx, editor, f.agencies[1].id, draftFields(f));
-      for (const [a, who] of [['submit', editor], ['approve_review', reviewer], ['approve_confidentiality', secrecy]] as const) await actOnEdition(ctx, who, d.editionId, a);
+      for (const [a, who] of [
+        ['submit', editor],
+        ['approve_review', reviewer],
+        ['approve_confidentiality', secrecy],
+      ] as const)
+        await actOnEdition(ctx, who, d.editionId, a);
       await rejects(changeLiveStatus(ctx, editor, d.publicationId, 'withdraw', { reason: '错误' }), 'forbidden');
       await rejects(changeLiveStatus(ctx, eduReviewer, d.publicationId, 'withdraw', { reason: '错误' }), 'forbidden');
       await changeLiveStatus(ctx, reviewer, d.publicationId, 'withdraw', { reason: '数据有误，待更正' });
@@ -154,8 +292,17 @@ for (const kind of DATABASES) {
 
     test('a scheduled edition is published by the sweep when its time comes, once', async () => {
       const [editor, reviewer, secrecy] = await Promise.all(['editor', 'reviewer', 'secrecy'].map(f.actor));
-      const d = await createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { scheduledAt: '2099-01-01T09:00' }));
-      for (const [a, who] of [['submit', editor], ['approve_review', reviewer]] as const) await actOnEdition(ctx, who, d.editionId, a);
+      const d = await createDraft(
+        ctx,
+        editor,
+        f.agencies[1].id,
+        draftFields(f, 1, { scheduledAt: '2099-01-01T09:00' }),
+      );
+      for (const [a, who] of [
+        ['submit', editor],
+        ['approve_review', reviewer],
+      ] as const)
+        await actOnEdition(ctx, who, d.editionId, a);
       const r = await actOnEdition(ctx, secrecy, d.editionId, 'approve_confidentiality');
       assert.equal(r.state, 'scheduled');
       assert.equal(await publishDue(ctx), 0);
@@ -168,22 +315,54 @@ for (const kind of DATABASES) {
     });
 
     test('interpretations link both ways; gazette issues list their documents', async () => {
-      const [editor, reviewer, secrecy, office] = await Promise.all(['editor', 'reviewer', 'secrecy', 'office'].map(f.actor));
+      const [editor, reviewer, secrecy, office] = await Promise.all(
+        ['editor', 'reviewer', 'secrecy', 'office'].map(f.actor),
+      );
       const publish = async (fields: Record<string, unknown>) => {
         const d = await createDraft(ctx, editor, f.agencies[0].id, draftFields(f, 0, fields));
-        for (const [a, who] of [['submit', editor], ['approve_review', reviewer], ['approve_confidentiality', secrecy]] as const) await actOnEdition(ctx, who, d.editionId, a);
+        for (const [a, who] of [
+          ['submit', editor],
+          ['approve_review', reviewer],
+          ['approve_confidentiality', secrecy],
+        ] as const)
+          await actOnEdition(ctx, who, d.editionId, a);
         return d.publicationId;
       };
-      const policy = await publish({ title: '青山县养老服务补贴管理办法', genre: '行政规范性文件', columnIds: [f.columns.get('gfxwj')!] });
-      const interp = await publish({ title: '《青山县养老服务补贴管理办法》图解', genre: '政策解读', interpretsIds: [policy], interpretationKind: 'graphic', columnIds: [f.columns.get('zcjd')!] });
+      const policy = await publish({
+        title: '青山县养老服务补贴管理办法',
+        genre: '行政规范性文件',
+        columnIds: [f.columns.get('gfxwj')!],
+      });
+      const interp = await publish({
+        title: '《青山县养老服务补贴管理办法》图解',
+        genre: '政策解读',
+        interpretsIds: [policy],
+        interpretationKind: 'graphic',
+        columnIds: [f.columns.get('zcjd')!],
+      });
       const p = await publicPage(ctx.db, f.siteId, policy);
       const i = await publicPage(ctx.db, f.siteId, interp);
       assert.ok(p && 'edition' in p && i && 'edition' in i);
-      assert.deepEqual(p.interpretations, [{ id: interp, title: '《青山县养老服务补贴管理办法》图解', kind: 'graphic' }]);
+      assert.deepEqual(p.interpretations, [
+        { id: interp, title: '《青山县养老服务补贴管理办法》图解', kind: 'graphic' },
+      ]);
       assert.deepEqual(i.interprets, [{ id: policy, title: '青山县养老服务补贴管理办法' }]);
-      await rejects(saveGazetteIssue(ctx, editor, f.siteId, { year: 2026, number: 12, issueDate: '2026-12-28', entries: [] }), 'forbidden');
-      const issueId = await saveGazetteIssue(ctx, office, f.siteId, { year: 2026, number: 12, issueDate: '2026-12-28', published: true, entries: [{ section: '县政府文件', title: '青山县养老服务补贴管理办法', publicationId: policy }] });
-      const entries = await ctx.db.selectFrom('gazette_entries').select(['title', 'publication_id']).where('issue_id', '=', issueId).execute();
+      await rejects(
+        saveGazetteIssue(ctx, editor, f.siteId, { year: 2026, number: 12, issueDate: '2026-12-28', entries: [] }),
+        'forbidden',
+      );
+      const issueId = await saveGazetteIssue(ctx, office, f.siteId, {
+        year: 2026,
+        number: 12,
+        issueDate: '2026-12-28',
+        published: true,
+        entries: [{ section: '县政府文件', title: '青山县养老服务补贴管理办法', publicationId: policy }],
+      });
+      const entries = await ctx.db
+        .selectFrom('gazette_entries')
+        .select(['title', 'publication_id'])
+        .where('issue_id', '=', issueId)
+        .execute();
       assert.deepEqual(entries, [{ title: '青山县养老服务补贴管理办法', publication_id: policy }]);
     });
   });

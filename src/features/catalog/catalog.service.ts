@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import { type Actor, type Principal, administersSite, holdsRole, requireRole, requireSiteAdmin } from '../../core/access.ts';
+import {
+  type Actor,
+  administersSite,
+  holdsRole,
+  type Principal,
+  requireRole,
+  requireSiteAdmin,
+} from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
@@ -7,8 +14,16 @@ import type { DB } from '../../core/db.types.ts';
 import { AppError, badInput, forbidden, notFound } from '../../core/errors.ts';
 import { checkUpload, docxToHtml, extractText } from '../../core/files.ts';
 import { htmlToText, sanitizeHtml } from '../../core/html.ts';
+import { cleanText } from '../../core/text.ts';
 import { parseInput } from '../../core/validate.ts';
-import { ACTION_ROLE, assertEditable, assertLiveAction, type EditionAction, formatIndexNo, nextState } from './catalog.rules.ts';
+import {
+  ACTION_ROLE,
+  assertEditable,
+  assertLiveAction,
+  type EditionAction,
+  formatIndexNo,
+  nextState,
+} from './catalog.rules.ts';
 import { type EditionInput, editionInput, gazetteInput, reasonInput } from './catalog.schema.ts';
 import {
   copyEditionChildren,
@@ -28,10 +43,14 @@ const need = (actor: Actor): Principal => {
 
 /** Ids named by an edition must belong to the same site. */
 async function checkReferences(trx: Kysely<DB>, siteId: number, input: EditionInput) {
-  if ((await countOnSite(trx, 'agencies', siteId, input.agencyIds)) !== new Set(input.agencyIds).size) throw badInput('发文机关不属于本站点');
-  if ((await countOnSite(trx, 'columns', siteId, input.columnIds)) !== new Set(input.columnIds).size) throw badInput('栏目不属于本站点');
-  if ((await countOnSite(trx, 'publications', siteId, input.interpretsIds)) !== new Set(input.interpretsIds).size) throw badInput('被解读的文件不存在');
-  if (input.replacedById && (await countOnSite(trx, 'publications', siteId, [input.replacedById])) !== 1) throw badInput('替代文件不存在');
+  if ((await countOnSite(trx, 'agencies', siteId, input.agencyIds)) !== new Set(input.agencyIds).size)
+    throw badInput('发文机关不属于本站点');
+  if ((await countOnSite(trx, 'columns', siteId, input.columnIds)) !== new Set(input.columnIds).size)
+    throw badInput('栏目不属于本站点');
+  if ((await countOnSite(trx, 'publications', siteId, input.interpretsIds)) !== new Set(input.interpretsIds).size)
+    throw badInput('被解读的文件不存在');
+  if (input.replacedById && (await countOnSite(trx, 'publications', siteId, [input.replacedById])) !== 1)
+    throw badInput('替代文件不存在');
 }
 
 function body(input: EditionInput) {
@@ -40,13 +59,22 @@ function body(input: EditionInput) {
 }
 
 /** An editor starts a new publication in an agency where they are editor. */
-export async function createDraft(ctx: Ctx, actor: Actor, agencyId: number, raw: unknown): Promise<{ publicationId: number; editionId: number }> {
+export async function createDraft(
+  ctx: Ctx,
+  actor: Actor,
+  agencyId: number,
+  raw: unknown,
+): Promise<{ publicationId: number; editionId: number }> {
   const p = need(actor);
   requireRole(p, 'editor', agencyId, '新建信息');
   const input = parseInput(editionInput, raw);
   const b = body(input);
   return ctx.db.transaction().execute(async (trx) => {
-    const agency = await trx.selectFrom('agencies').select(['site_id']).where('id', '=', agencyId).executeTakeFirstOrThrow();
+    const agency = await trx
+      .selectFrom('agencies')
+      .select(['site_id'])
+      .where('id', '=', agencyId)
+      .executeTakeFirstOrThrow();
     await checkReferences(trx, agency.site_id, input);
     const pub = await trx
       .insertInto('publications')
@@ -55,11 +83,24 @@ export async function createDraft(ctx: Ctx, actor: Actor, agencyId: number, raw:
       .executeTakeFirstOrThrow();
     const ed = await trx
       .insertInto('editions')
-      .values({ publication_id: pub.id, number: 1, state: 'draft', created_by: p.userId, ...editionValues(input, b.html, b.text) })
+      .values({
+        publication_id: pub.id,
+        number: 1,
+        state: 'draft',
+        created_by: p.userId,
+        ...editionValues(input, b.html, b.text),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await setEditionLinks(trx, ed.id, input);
-    await audit(trx, actor, { siteId: agency.site_id, agencyId, action: 'publication.create', entityType: 'publication', entityId: pub.id, after: { title: input.title, genre: input.genre } });
+    await audit(trx, actor, {
+      siteId: agency.site_id,
+      agencyId,
+      action: 'publication.create',
+      entityType: 'publication',
+      entityId: pub.id,
+      after: { title: input.title, genre: input.genre },
+    });
     return { publicationId: pub.id, editionId: ed.id };
   });
 }
@@ -74,11 +115,24 @@ export async function updateDraft(ctx: Ctx, actor: Actor, editionId: number, raw
     if (!e) throw notFound('该版本不存在');
     requireRole(p, 'editor', e.agency_id, '修改信息');
     assertEditable(e.state);
-    if (e.number > 1 && !input.changeNote) throw badInput('新版本必须填写修改说明', { changeNote: '新版本必须填写修改说明' });
+    if (e.number > 1 && !input.changeNote)
+      throw badInput('新版本必须填写修改说明', { changeNote: '新版本必须填写修改说明' });
     await checkReferences(trx, e.site_id, input);
-    await trx.updateTable('editions').set({ ...editionValues(input, b.html, b.text), updated_at: new Date() }).where('id', '=', editionId).execute();
+    await trx
+      .updateTable('editions')
+      .set({ ...editionValues(input, b.html, b.text), updated_at: new Date() })
+      .where('id', '=', editionId)
+      .execute();
     await setEditionLinks(trx, editionId, input);
-    await audit(trx, actor, { siteId: e.site_id, agencyId: e.agency_id, action: 'edition.update', entityType: 'publication', entityId: e.publication_id, before: { title: e.title }, after: { title: input.title, edition: e.number } });
+    await audit(trx, actor, {
+      siteId: e.site_id,
+      agencyId: e.agency_id,
+      action: 'edition.update',
+      entityType: 'publication',
+      entityId: e.publication_id,
+      before: { title: e.title },
+      after: { title: input.title, edition: e.number },
+    });
   });
 }
 
@@ -88,22 +142,43 @@ async function publishEdition(trx: Kysely<DB>, editionId: number, publicationId:
   if (!pub) throw notFound();
   let indexNo = pub.index_no;
   if (!indexNo) {
-    const agency = await trx.selectFrom('agencies').select(['code']).where('id', '=', pub.agency_id).executeTakeFirstOrThrow();
+    const agency = await trx
+      .selectFrom('agencies')
+      .select(['code'])
+      .where('id', '=', pub.agency_id)
+      .executeTakeFirstOrThrow();
     const year = Number(shanghaiDate(at).slice(0, 4));
     indexNo = formatIndexNo(agency.code, year, await nextSerial(trx, pub.agency_id, year));
   }
-  await trx.updateTable('editions').set({ state: 'superseded' }).where('publication_id', '=', publicationId).where('state', 'in', ['published', 'withdrawn']).execute();
+  await trx
+    .updateTable('editions')
+    .set({ state: 'superseded' })
+    .where('publication_id', '=', publicationId)
+    .where('state', 'in', ['published', 'withdrawn'])
+    .execute();
   await trx.updateTable('editions').set({ state: 'published', published_at: at }).where('id', '=', editionId).execute();
   await trx
     .updateTable('publications')
-    .set({ status: 'published', status_reason: '', status_changed_at: at, index_no: indexNo, first_published_at: pub.first_published_at ?? at })
+    .set({
+      status: 'published',
+      status_reason: '',
+      status_changed_at: at,
+      index_no: indexNo,
+      first_published_at: pub.first_published_at ?? at,
+    })
     .where('id', '=', publicationId)
     .execute();
   return indexNo;
 }
 
 /** Submit, approve or reject an edition; the role is checked in the edition's agency. */
-export async function actOnEdition(ctx: Ctx, actor: Actor, editionId: number, action: EditionAction, raw: unknown = {}): Promise<{ state: string; indexNo?: string }> {
+export async function actOnEdition(
+  ctx: Ctx,
+  actor: Actor,
+  editionId: number,
+  action: EditionAction,
+  raw: unknown = {},
+): Promise<{ state: string; indexNo?: string }> {
   const p = need(actor);
   const reason = action.startsWith('reject') ? parseInput(reasonInput, raw).reason : '';
   return ctx.db.transaction().execute(async (trx) => {
@@ -138,21 +213,45 @@ export async function actOnEdition(ctx: Ctx, actor: Actor, editionId: number, ac
 /** Publishes every scheduled edition whose time has come; safe to run on several instances at once. */
 export async function publishDue(ctx: Ctx): Promise<number> {
   const now = ctx.now();
-  const due = await ctx.db.selectFrom('editions').select(['id']).where('state', '=', 'scheduled').where('scheduled_at', '<=', now).limit(100).execute();
+  const due = await ctx.db
+    .selectFrom('editions')
+    .select(['id'])
+    .where('state', '=', 'scheduled')
+    .where('scheduled_at', '<=', now)
+    .limit(100)
+    .execute();
   let done = 0;
   for (const { id } of due) {
     done += await ctx.db.transaction().execute(async (trx) => {
       const e = await trx
         .selectFrom('editions')
         .innerJoin('publications', 'publications.id', 'editions.publication_id')
-        .select(['editions.id', 'editions.publication_id', 'editions.state', 'editions.number', 'publications.site_id', 'publications.agency_id'])
+        .select([
+          'editions.id',
+          'editions.publication_id',
+          'editions.state',
+          'editions.number',
+          'publications.site_id',
+          'publications.agency_id',
+        ])
         .where('editions.id', '=', id)
         .forUpdate()
         .skipLocked()
         .executeTakeFirst();
       if (e?.state !== 'scheduled') return 0;
       const indexNo = await publishEdition(trx, e.id, e.publication_id, now);
-      await audit(trx, { principal: null, ip: '' }, { siteId: e.site_id, agencyId: e.agency_id, action: 'edition.publish_scheduled', entityType: 'publication', entityId: e.publication_id, after: { state: 'published', edition: e.number, indexNo } });
+      await audit(
+        trx,
+        { principal: null, ip: '' },
+        {
+          siteId: e.site_id,
+          agencyId: e.agency_id,
+          action: 'edition.publish_scheduled',
+          entityType: 'publication',
+          entityId: e.publication_id,
+          after: { state: 'published', edition: e.number, indexNo },
+        },
+      );
       return 1;
     });
   }
@@ -192,34 +291,74 @@ export async function startNewEdition(ctx: Ctx, actor: Actor, publicationId: num
       .returning('id')
       .executeTakeFirstOrThrow();
     await copyEditionChildren(trx, live.id, ed.id);
-    await audit(trx, actor, { siteId: pub.site_id, agencyId: pub.agency_id, action: 'edition.new', entityType: 'publication', entityId: publicationId, after: { edition: live.number + 1 } });
+    await audit(trx, actor, {
+      siteId: pub.site_id,
+      agencyId: pub.agency_id,
+      action: 'edition.new',
+      entityType: 'publication',
+      entityId: publicationId,
+      after: { edition: live.number + 1 },
+    });
     return ed.id;
   });
 }
 
 /** Withdraw (page stays, with a banner) or unpublish (410): by the agency's reviewer or the office. */
-export async function changeLiveStatus(ctx: Ctx, actor: Actor, publicationId: number, action: 'withdraw' | 'unpublish', raw: unknown): Promise<void> {
+export async function changeLiveStatus(
+  ctx: Ctx,
+  actor: Actor,
+  publicationId: number,
+  action: 'withdraw' | 'unpublish',
+  raw: unknown,
+): Promise<void> {
   const p = need(actor);
   const { reason } = parseInput(reasonInput, raw);
   await ctx.db.transaction().execute(async (trx) => {
     const pub = await lockPublication(trx, publicationId);
     if (!pub) throw notFound();
     if (!holdsRole(p, 'reviewer', pub.agency_id) && !administersSite(p, pub.site_id)) {
-      throw forbidden(action === 'withdraw' ? '只有本机构审核人或政务公开办可以撤回信息' : '只有本机构审核人或政务公开办可以撤销发布');
+      throw forbidden(
+        action === 'withdraw' ? '只有本机构审核人或政务公开办可以撤回信息' : '只有本机构审核人或政务公开办可以撤销发布',
+      );
     }
     assertLiveAction(pub.status, action, false);
     const now = ctx.now();
     const status = action === 'withdraw' ? 'withdrawn' : 'unpublished';
-    await trx.updateTable('publications').set({ status, status_reason: reason, status_changed_at: now }).where('id', '=', publicationId).execute();
-    await trx.updateTable('editions').set({ state: status }).where('publication_id', '=', publicationId).where('state', 'in', ['published', 'withdrawn']).execute();
-    await audit(trx, actor, { siteId: pub.site_id, agencyId: pub.agency_id, action: `publication.${action}`, entityType: 'publication', entityId: publicationId, before: { status: pub.status }, after: { status, reason } });
+    await trx
+      .updateTable('publications')
+      .set({ status, status_reason: reason, status_changed_at: now })
+      .where('id', '=', publicationId)
+      .execute();
+    await trx
+      .updateTable('editions')
+      .set({ state: status })
+      .where('publication_id', '=', publicationId)
+      .where('state', 'in', ['published', 'withdrawn'])
+      .execute();
+    await audit(trx, actor, {
+      siteId: pub.site_id,
+      agencyId: pub.agency_id,
+      action: `publication.${action}`,
+      entityType: 'publication',
+      entityId: publicationId,
+      before: { status: pub.status },
+      after: { status, reason },
+    });
   });
 }
 
 /** Adds an attachment to a draft: type checked by content, text extracted for search. */
-export async function addAttachment(ctx: Ctx, actor: Actor, editionId: number, filename: string, data: Buffer): Promise<number> {
+export async function addAttachment(
+  ctx: Ctx,
+  actor: Actor,
+  editionId: number,
+  filename: string,
+  data: Buffer,
+): Promise<number> {
   const p = need(actor);
-  const name = filename.replace(/[\\/\u0000-\u001f]/g, '_').slice(-200);
+  const name = cleanText(filename)
+    .replace(/[\\/\n\r\t]/g, '_')
+    .slice(-200);
   const mime = await checkUpload(name, data, ctx.config.maxUploadBytes);
   const e = await lockEdition(ctx.db, editionId);
   if (!e) throw notFound('该版本不存在');
@@ -230,15 +369,38 @@ export async function addAttachment(ctx: Ctx, actor: Actor, editionId: number, f
   return ctx.db.transaction().execute(async (trx) => {
     const locked = await lockEdition(trx, editionId);
     assertEditable(locked!.state);
-    await trx.insertInto('files').values({ hash, size: data.length, mime }).onConflict((oc) => oc.column('hash').doNothing()).execute();
-    const count = await trx.selectFrom('attachments').select((eb) => eb.fn.countAll<number>().as('n')).where('edition_id', '=', editionId).executeTakeFirstOrThrow();
+    await trx
+      .insertInto('files')
+      .values({ hash, size: data.length, mime })
+      .onConflict((oc) => oc.column('hash').doNothing())
+      .execute();
+    const count = await trx
+      .selectFrom('attachments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('edition_id', '=', editionId)
+      .executeTakeFirstOrThrow();
     if (Number(count.n) >= 30) throw badInput('每条信息最多 30 个附件');
     const a = await trx
       .insertInto('attachments')
-      .values({ edition_id: editionId, file_hash: hash, filename: name, mime, size: data.length, text_content: text, position: Number(count.n) })
+      .values({
+        edition_id: editionId,
+        file_hash: hash,
+        filename: name,
+        mime,
+        size: data.length,
+        text_content: text,
+        position: Number(count.n),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await audit(trx, actor, { siteId: e.site_id, agencyId: e.agency_id, action: 'attachment.add', entityType: 'publication', entityId: e.publication_id, after: { filename: name, size: data.length } });
+    await audit(trx, actor, {
+      siteId: e.site_id,
+      agencyId: e.agency_id,
+      action: 'attachment.add',
+      entityType: 'publication',
+      entityId: e.publication_id,
+      after: { filename: name, size: data.length },
+    });
     return a.id;
   });
 }
@@ -250,20 +412,48 @@ export async function removeAttachment(ctx: Ctx, actor: Actor, editionId: number
     if (!e) throw notFound('该版本不存在');
     requireRole(p, 'editor', e.agency_id, '删除附件');
     assertEditable(e.state);
-    const a = await trx.deleteFrom('attachments').where('id', '=', attachmentId).where('edition_id', '=', editionId).returning(['filename']).executeTakeFirst();
+    const a = await trx
+      .deleteFrom('attachments')
+      .where('id', '=', attachmentId)
+      .where('edition_id', '=', editionId)
+      .returning(['filename'])
+      .executeTakeFirst();
     if (!a) throw notFound('附件不存在');
-    await audit(trx, actor, { siteId: e.site_id, agencyId: e.agency_id, action: 'attachment.remove', entityType: 'publication', entityId: e.publication_id, before: { filename: a.filename } });
+    await audit(trx, actor, {
+      siteId: e.site_id,
+      agencyId: e.agency_id,
+      action: 'attachment.remove',
+      entityType: 'publication',
+      entityId: e.publication_id,
+      before: { filename: a.filename },
+    });
   });
 }
 
 /** A Word file becomes a new draft: its title from the first heading or paragraph, its body as sanitised HTML. */
-export async function importDocx(ctx: Ctx, actor: Actor, agencyId: number, filename: string, data: Buffer, fields: Record<string, unknown>) {
+export async function importDocx(
+  ctx: Ctx,
+  actor: Actor,
+  agencyId: number,
+  filename: string,
+  data: Buffer,
+  fields: Record<string, unknown>,
+) {
   const mime = await checkUpload(filename, data, ctx.config.maxUploadBytes);
   if (!mime.includes('wordprocessingml')) throw badInput('只能导入 Word（.docx）文件');
   const { html, text } = await docxToHtml(data);
-  const firstLine = text.split('\n').find((l) => l.trim())?.trim() ?? filename.replace(/\.docx$/i, '');
+  const firstLine =
+    text
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? filename.replace(/\.docx$/i, '');
   const docNo = text.match(/[\p{Script=Han}]{1,10}[〔［[（(]\d{4}[〕］\]）)]\d{1,4}号/u)?.[0] ?? '';
-  return createDraft(ctx, actor, agencyId, { docNo, ...fields, title: String(fields.title || firstLine).slice(0, 300), bodyHtml: html });
+  return createDraft(ctx, actor, agencyId, {
+    docNo,
+    ...fields,
+    title: String(fields.title || firstLine).slice(0, 300),
+    bodyHtml: html,
+  });
 }
 
 /** Creates or replaces a gazette issue (year and number) with its table of contents; by the office. */
@@ -272,7 +462,8 @@ export async function saveGazetteIssue(ctx: Ctx, actor: Actor, siteId: number, r
   const input = parseInput(gazetteInput, raw);
   return ctx.db.transaction().execute(async (trx) => {
     const linked = input.entries.map((e) => e.publicationId).filter((x): x is number => x !== null);
-    if ((await countOnSite(trx, 'publications', siteId, linked)) !== new Set(linked).size) throw badInput('公报篇目关联的信息不存在');
+    if ((await countOnSite(trx, 'publications', siteId, linked)) !== new Set(linked).size)
+      throw badInput('公报篇目关联的信息不存在');
     const values = { total_number: input.totalNumber, issue_date: input.issueDate!, published: input.published };
     const issue = await trx
       .insertInto('gazette_issues')
@@ -284,10 +475,24 @@ export async function saveGazetteIssue(ctx: Ctx, actor: Actor, siteId: number, r
     if (input.entries.length) {
       await trx
         .insertInto('gazette_entries')
-        .values(input.entries.map((e, position) => ({ issue_id: issue.id, position, section: e.section, title: e.title, publication_id: e.publicationId })))
+        .values(
+          input.entries.map((e, position) => ({
+            issue_id: issue.id,
+            position,
+            section: e.section,
+            title: e.title,
+            publication_id: e.publicationId,
+          })),
+        )
         .execute();
     }
-    await audit(trx, actor, { siteId, action: 'gazette.save', entityType: 'gazette_issue', entityId: issue.id, after: { year: input.year, number: input.number, entries: input.entries.length, published: input.published } });
+    await audit(trx, actor, {
+      siteId,
+      action: 'gazette.save',
+      entityType: 'gazette_issue',
+      entityId: issue.id,
+      after: { year: input.year, number: input.number, entries: input.entries.length, published: input.published },
+    });
     return issue.id;
   });
 }

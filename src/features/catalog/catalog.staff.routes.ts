@@ -6,12 +6,45 @@ import type { Ctx } from '../../core/context.ts';
 import { AppError, badInput, notFound } from '../../core/errors.ts';
 import { id } from '../../core/validate.ts';
 import { actorOf, csrfToken, sendHtml, staff } from '../../web/request.ts';
-import { AuditPage, Dashboard, EditionDetail, type EditionFormProps, type FormValues, ImportPage, InterpretationsPage, NewEditionPage, PublicationsList } from './catalog.admin.views.tsx';
-import { agenciesOf, allColumns, auditRows, policiesAwaitingInterpretation, policyChoices, staffEdition, staffRows } from './catalog.read.ts';
+import {
+  AuditPage,
+  Dashboard,
+  EditionDetail,
+  type EditionFormProps,
+  type FormValues,
+  ImportPage,
+  InterpretationsPage,
+  NewEditionPage,
+  PublicationsList,
+} from './catalog.admin.views.tsx';
+import {
+  agenciesOf,
+  allColumns,
+  auditRows,
+  policiesAwaitingInterpretation,
+  policyChoices,
+  staffEdition,
+  staffRows,
+} from './catalog.read.ts';
 import { availableActions, type EditionAction, POLICY_GENRES } from './catalog.rules.ts';
-import { actOnEdition, addAttachment, changeLiveStatus, createDraft, importDocx, removeAttachment, startNewEdition, updateDraft } from './catalog.service.ts';
+import {
+  actOnEdition,
+  addAttachment,
+  changeLiveStatus,
+  createDraft,
+  importDocx,
+  removeAttachment,
+  startNewEdition,
+  updateDraft,
+} from './catalog.service.ts';
 
-const ACTIONS: EditionAction[] = ['submit', 'approve_review', 'reject_review', 'approve_confidentiality', 'reject_confidentiality'];
+const ACTIONS: EditionAction[] = [
+  'submit',
+  'approve_review',
+  'reject_review',
+  'approve_confidentiality',
+  'reject_confidentiality',
+];
 const editionParams = z.object({ id });
 
 /** The site a staff member works on. */
@@ -32,9 +65,20 @@ function toDatetimeLocal(d: Date | null): string {
 
 export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
   /** The choices a draft form offers: the site's agencies, columns and policies. */
-  const formProps = async (reply: FastifyReply, p: Principal, values: FormValues, errors: Record<string, string>, action: string, opts: { message?: string; isNewEdition?: boolean; withOwner?: boolean } = {}): Promise<EditionFormProps> => {
+  const formProps = async (
+    reply: FastifyReply,
+    p: Principal,
+    values: FormValues,
+    errors: Record<string, string>,
+    action: string,
+    opts: { message?: string; isNewEdition?: boolean; withOwner?: boolean } = {},
+  ): Promise<EditionFormProps> => {
     const site = await staffSite(ctx, p);
-    const [agencies, columns, policies] = await Promise.all([agenciesOf(ctx.db, site.id), allColumns(ctx.db, site.id), policyChoices(ctx.db, site.id)]);
+    const [agencies, columns, policies] = await Promise.all([
+      agenciesOf(ctx.db, site.id),
+      allColumns(ctx.db, site.id),
+      policyChoices(ctx.db, site.id),
+    ]);
     const editorIn = agenciesWith(p, ['editor']);
     return {
       csrf: csrfToken(reply),
@@ -56,43 +100,94 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     const sections = [];
     const editorIn = agenciesWith(p, ['editor']);
     if (editorIn.length) {
-      sections.push({ title: '我的草稿', rows: await staffRows(ctx.db, { siteId: site.id, states: ['draft'], createdBy: p.userId }), empty: '没有草稿' });
+      sections.push({
+        title: '我的草稿',
+        rows: await staffRows(ctx.db, { siteId: site.id, states: ['draft'], createdBy: p.userId }),
+        empty: '没有草稿',
+      });
     }
     const reviewerIn = agenciesWith(p, ['reviewer']);
-    if (reviewerIn.length) sections.push({ title: '待我审核', rows: (await staffRows(ctx.db, { siteId: site.id, agencyIds: reviewerIn, states: ['submitted'] })), empty: '没有待审核的信息' });
+    if (reviewerIn.length)
+      sections.push({
+        title: '待我审核',
+        rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: reviewerIn, states: ['submitted'] }),
+        empty: '没有待审核的信息',
+      });
     const secrecyIn = agenciesWith(p, ['confidentiality_reviewer']);
-    if (secrecyIn.length) sections.push({ title: '待我保密审查', rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: secrecyIn, states: ['reviewed'] }), empty: '没有待保密审查的信息' });
-    const mine = administersSite(p, site.id) ? undefined : agenciesWith(p, ['editor', 'reviewer', 'confidentiality_reviewer']);
-    sections.push({ title: '定时发布', rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, states: ['scheduled'] }), empty: '没有定时发布的信息' });
-    sections.push({ title: '最近发布', rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, states: ['published'], limit: 20 }), empty: '最近没有发布的信息' });
+    if (secrecyIn.length)
+      sections.push({
+        title: '待我保密审查',
+        rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: secrecyIn, states: ['reviewed'] }),
+        empty: '没有待保密审查的信息',
+      });
+    const mine = administersSite(p, site.id)
+      ? undefined
+      : agenciesWith(p, ['editor', 'reviewer', 'confidentiality_reviewer']);
+    sections.push({
+      title: '定时发布',
+      rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, states: ['scheduled'] }),
+      empty: '没有定时发布的信息',
+    });
+    sections.push({
+      title: '最近发布',
+      rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, states: ['published'], limit: 20 }),
+      empty: '最近没有发布的信息',
+    });
     return sendHtml(req, reply, Dashboard({ principal: p, csrf: csrfToken(reply), sections }));
   });
 
   app.get('/publications', async (req, reply) => {
     const p = staff(req);
     const site = await staffSite(ctx, p);
-    const mine = administersSite(p, site.id) ? undefined : agenciesWith(p, ['editor', 'reviewer', 'confidentiality_reviewer']);
-    return sendHtml(req, reply, PublicationsList({ principal: p, csrf: csrfToken(reply), rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, limit: 200 }) }));
+    const mine = administersSite(p, site.id)
+      ? undefined
+      : agenciesWith(p, ['editor', 'reviewer', 'confidentiality_reviewer']);
+    return sendHtml(
+      req,
+      reply,
+      PublicationsList({
+        principal: p,
+        csrf: csrfToken(reply),
+        rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, limit: 200 }),
+      }),
+    );
   });
 
   app.get('/publications/new', async (req, reply) => {
     const p = staff(req);
     if (!agenciesWith(p, ['editor']).length) throw new AppError('forbidden', '您不是任何机构的信息员，不能新建信息');
-    const owner = agenciesWith(p, ['editor'])[0];
-    const form = await formProps(reply, p, { genre: '通知公告', agencyIds: [owner], disclosureMode: 'active', validity: 'valid', ownerAgencyId: owner }, {}, '/admin/publications', { withOwner: true });
+    const editorIn = agenciesWith(p, ['editor']);
+    const owner = p.agencyId !== null && editorIn.includes(p.agencyId) ? p.agencyId : editorIn[0];
+    const form = await formProps(
+      reply,
+      p,
+      { genre: '通知公告', agencyIds: [owner], disclosureMode: 'active', validity: 'valid', ownerAgencyId: owner },
+      {},
+      '/admin/publications',
+      { withOwner: true },
+    );
     return sendHtml(req, reply, NewEditionPage({ ...form, principal: p }));
   });
 
   app.post('/publications', async (req, reply) => {
     const p = staff(req);
     const body = (req.body ?? {}) as FormValues;
-    const owner = z.coerce.number().int().positive().max(2_147_483_647).catch(agenciesWith(p, ['editor'])[0] ?? 0).parse(body.ownerAgencyId);
+    const owner = z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2_147_483_647)
+      .catch(agenciesWith(p, ['editor'])[0] ?? 0)
+      .parse(body.ownerAgencyId);
     try {
       const { editionId } = await createDraft(ctx, actorOf(req), owner, body);
       return reply.redirect(`/admin/editions/${editionId}?saved=1`, 303);
     } catch (e) {
       if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
-      const form = await formProps(reply, p, body, e.details ?? {}, '/admin/publications', { message: e.message, withOwner: true });
+      const form = await formProps(reply, p, body, e.details ?? {}, '/admin/publications', {
+        message: e.message,
+        withOwner: true,
+      });
       return sendHtml(req, reply, NewEditionPage({ ...form, principal: p }), 400);
     }
   });
@@ -102,11 +197,19 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     const data = params.success ? await staffEdition(ctx.db, params.data.id) : null;
     const p = staff(req);
     // staff see only their own site's items, and only agencies where they hold a role (or the whole site as office admin)
-    if (!data || !(administersSite(p, data.publication.site_id) || p.roles.some((r) => r.agencyId === data.publication.agency_id))) throw notFound('该信息不存在或您无权查看');
+    if (
+      !data ||
+      !(administersSite(p, data.publication.site_id) || p.roles.some((r) => r.agencyId === data.publication.agency_id))
+    )
+      throw notFound('该信息不存在或您无权查看');
     return data;
   };
 
-  const detail = async (req: FastifyRequest, reply: FastifyReply, formOverride?: { values: FormValues; errors: Record<string, string>; message: string }) => {
+  const detail = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    formOverride?: { values: FormValues; errors: Record<string, string>; message: string },
+  ) => {
     const p = staff(req);
     const d = await loadEdition(req);
     const site = await staffSite(ctx, p);
@@ -135,7 +238,12 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       scheduledAt: toDatetimeLocal(e.scheduled_at),
       ...d.links,
     };
-    const form = canEdit ? await formProps(reply, p, values, formOverride?.errors ?? {}, `/admin/editions/${e.id}`, { message: formOverride?.message, isNewEdition: e.number > 1 }) : undefined;
+    const form = canEdit
+      ? await formProps(reply, p, values, formOverride?.errors ?? {}, `/admin/editions/${e.id}`, {
+          message: formOverride?.message,
+          isNewEdition: e.number > 1,
+        })
+      : undefined;
     const html = EditionDetail({
       principal: p,
       csrf: csrfToken(reply),
@@ -210,7 +318,12 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     app.post(`/publications/:id/${action}`, async (req, reply) => {
       const pubId = publicationParam(req);
       await changeLiveStatus(ctx, actorOf(req), pubId, action, req.body ?? {});
-      const live = await ctx.db.selectFrom('editions').select('id').where('publication_id', '=', pubId).orderBy('number', 'desc').executeTakeFirstOrThrow();
+      const live = await ctx.db
+        .selectFrom('editions')
+        .select('id')
+        .where('publication_id', '=', pubId)
+        .orderBy('number', 'desc')
+        .executeTakeFirstOrThrow();
       return reply.redirect(`/admin/editions/${live.id}`, 303);
     });
   }
@@ -221,7 +334,11 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     const editorIn = agenciesWith(p, ['editor']);
     if (!editorIn.length) throw new AppError('forbidden', '您不是任何机构的信息员，不能导入');
     const agencies = (await agenciesOf(ctx.db, site.id)).filter((a) => editorIn.includes(a.id));
-    return sendHtml(req, reply, ImportPage({ principal: p, csrf: csrfToken(reply), agencies, genreDefault: '其他文件' }));
+    return sendHtml(
+      req,
+      reply,
+      ImportPage({ principal: p, csrf: csrfToken(reply), agencies, genreDefault: '其他文件' }),
+    );
   });
 
   app.post('/import', async (req, reply) => {
@@ -249,20 +366,44 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/interpretations', async (req, reply) => {
     const p = staff(req);
     const site = await staffSite(ctx, p);
-    const days = z.coerce.number().int().min(1).max(60).catch(3).parse((site.settings as { interpretationDays?: number }).interpretationDays);
+    const days = z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .catch(3)
+      .parse((site.settings as { interpretationDays?: number }).interpretationDays);
     // overdue: more than `days` working days have passed since the first publication
     const cutoff = workdaysBefore(await loadCalendar(ctx.db), shanghaiDate(ctx.now()), days);
-    const rows = await policiesAwaitingInterpretation(ctx.db, site.id, POLICY_GENRES, new Date(`${cutoff}T00:00:00+08:00`));
+    const rows = await policiesAwaitingInterpretation(
+      ctx.db,
+      site.id,
+      POLICY_GENRES,
+      new Date(`${cutoff}T00:00:00+08:00`),
+    );
     const mine = new Set(p.roles.map((r) => r.agencyId));
     const visible = administersSite(p, site.id) ? rows : rows.filter((r) => mine.has(r.agency_id));
-    return sendHtml(req, reply, InterpretationsPage({ principal: p, csrf: csrfToken(reply), days, rows: visible, siteBase: siteBase(site) }));
+    return sendHtml(
+      req,
+      reply,
+      InterpretationsPage({ principal: p, csrf: csrfToken(reply), days, rows: visible, siteBase: siteBase(site) }),
+    );
   });
 
   app.get('/audit', async (req, reply) => {
     const p = staff(req);
     const site = await staffSite(ctx, p);
     requireSiteAdmin(actorOf(req), site.id);
-    const f = z.object({ action: z.string().max(60).optional().catch(undefined), actor: z.string().max(50).optional().catch(undefined) }).parse(req.query ?? {});
-    return sendHtml(req, reply, AuditPage({ principal: p, csrf: csrfToken(reply), rows: await auditRows(ctx.db, site.id, f), filter: f }));
+    const f = z
+      .object({
+        action: z.string().max(60).optional().catch(undefined),
+        actor: z.string().max(50).optional().catch(undefined),
+      })
+      .parse(req.query ?? {});
+    return sendHtml(
+      req,
+      reply,
+      AuditPage({ principal: p, csrf: csrfToken(reply), rows: await auditRows(ctx.db, site.id, f), filter: f }),
+    );
   });
 }

@@ -28,25 +28,47 @@ export function editionValues(input: EditionInput, bodyHtml: string, bodyText: s
   };
 }
 
-export async function setEditionLinks(q: Q, editionId: number, input: Pick<EditionInput, 'agencyIds' | 'columnIds' | 'interpretsIds'>) {
+export async function setEditionLinks(
+  q: Q,
+  editionId: number,
+  input: Pick<EditionInput, 'agencyIds' | 'columnIds' | 'interpretsIds'>,
+) {
   await q.deleteFrom('edition_agencies').where('edition_id', '=', editionId).execute();
   await q.deleteFrom('edition_columns').where('edition_id', '=', editionId).execute();
   await q.deleteFrom('edition_interprets').where('edition_id', '=', editionId).execute();
   const agencies = [...new Set(input.agencyIds)];
-  await q.insertInto('edition_agencies').values(agencies.map((agency_id, position) => ({ edition_id: editionId, agency_id, position }))).execute();
+  await q
+    .insertInto('edition_agencies')
+    .values(agencies.map((agency_id, position) => ({ edition_id: editionId, agency_id, position })))
+    .execute();
   const columns = [...new Set(input.columnIds)];
-  await q.insertInto('edition_columns').values(columns.map((column_id) => ({ edition_id: editionId, column_id }))).execute();
+  await q
+    .insertInto('edition_columns')
+    .values(columns.map((column_id) => ({ edition_id: editionId, column_id })))
+    .execute();
   const policies = [...new Set(input.interpretsIds)];
-  if (policies.length) await q.insertInto('edition_interprets').values(policies.map((policy_id) => ({ edition_id: editionId, policy_id }))).execute();
+  if (policies.length)
+    await q
+      .insertInto('edition_interprets')
+      .values(policies.map((policy_id) => ({ edition_id: editionId, policy_id })))
+      .execute();
 }
 
 /** Copies links and attachments from one edition to a new one. */
 export async function copyEditionChildren(q: Q, fromId: number, toId: number) {
-  await sql`insert into edition_agencies (edition_id, agency_id, position) select ${toId}, agency_id, position from edition_agencies where edition_id = ${fromId}`.execute(q);
-  await sql`insert into edition_columns (edition_id, column_id) select ${toId}, column_id from edition_columns where edition_id = ${fromId}`.execute(q);
-  await sql`insert into edition_interprets (edition_id, policy_id) select ${toId}, policy_id from edition_interprets where edition_id = ${fromId}`.execute(q);
+  await sql`insert into edition_agencies (edition_id, agency_id, position) select ${toId}, agency_id, position from edition_agencies where edition_id = ${fromId}`.execute(
+    q,
+  );
+  await sql`insert into edition_columns (edition_id, column_id) select ${toId}, column_id from edition_columns where edition_id = ${fromId}`.execute(
+    q,
+  );
+  await sql`insert into edition_interprets (edition_id, policy_id) select ${toId}, policy_id from edition_interprets where edition_id = ${fromId}`.execute(
+    q,
+  );
   await sql`insert into attachments (edition_id, file_hash, filename, mime, size, text_content, position)
-    select ${toId}, file_hash, filename, mime, size, text_content, position from attachments where edition_id = ${fromId}`.execute(q);
+    select ${toId}, file_hash, filename, mime, size, text_content, position from attachments where edition_id = ${fromId}`.execute(
+    q,
+  );
 }
 
 /** The edition with its publication, locked for the rest of the transaction. */
@@ -78,7 +100,12 @@ export function lockPublication(q: Q, publicationId: number) {
 }
 
 export function findEdition(q: Q, publicationId: number, states: EditionState[]) {
-  return q.selectFrom('editions').selectAll().where('publication_id', '=', publicationId).where('state', 'in', states).executeTakeFirst();
+  return q
+    .selectFrom('editions')
+    .selectAll()
+    .where('publication_id', '=', publicationId)
+    .where('state', 'in', states)
+    .executeTakeFirst();
 }
 
 /** Next 索引号 serial for an agency and year: an atomic increment, so serials are never reused. */
@@ -86,14 +113,21 @@ export async function nextSerial(q: Q, agencyId: number, year: number): Promise<
   const row = await q
     .insertInto('index_serials')
     .values({ agency_id: agencyId, year, last_serial: 1 })
-    .onConflict((oc) => oc.columns(['agency_id', 'year']).doUpdateSet({ last_serial: sql`index_serials.last_serial + 1` }))
+    .onConflict((oc) =>
+      oc.columns(['agency_id', 'year']).doUpdateSet({ last_serial: sql`index_serials.last_serial + 1` }),
+    )
     .returning('last_serial')
     .executeTakeFirstOrThrow();
   return row.last_serial;
 }
 
 /** How many of the ids are rows of `table` on this site. */
-export async function countOnSite(q: Q, table: 'agencies' | 'columns' | 'publications', siteId: number, ids: number[]): Promise<number> {
+export async function countOnSite(
+  q: Q,
+  table: 'agencies' | 'columns' | 'publications',
+  siteId: number,
+  ids: number[],
+): Promise<number> {
   if (!ids.length) return 0;
   const r = await q
     .selectFrom(table)

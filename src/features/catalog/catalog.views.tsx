@@ -20,7 +20,12 @@ export function ItemList(props: { ctx: PageCtx; items: ListItem[]; empty?: strin
   );
 }
 
-export function HomePage(props: { ctx: PageCtx; blocks: { column: Column; items: ListItem[] }[]; keyAreas: Column[]; topics: Column[] }): JSX.Element {
+export function HomePage(props: {
+  ctx: PageCtx;
+  blocks: { column: Column; items: ListItem[] }[];
+  keyAreas: Column[];
+  topics: Column[];
+}): JSX.Element {
   const { ctx } = props;
   return (
     <Layout ctx={ctx} title="首页">
@@ -72,10 +77,26 @@ export function HomePage(props: { ctx: PageCtx; blocks: { column: Column; items:
   );
 }
 
-export function ColumnPage(props: { ctx: PageCtx; column: Column; parents: Column[]; children: Column[]; items: ListItem[]; page: number; pages: number; total: number }): JSX.Element {
+export function ColumnPage(props: {
+  ctx: PageCtx;
+  column: Column;
+  parents: Column[];
+  children: Column[];
+  items: ListItem[];
+  page: number;
+  pages: number;
+  total: number;
+}): JSX.Element {
   const { ctx, column } = props;
   return (
-    <Layout ctx={ctx} title={column.name} crumbs={[...props.parents.map((c) => ({ href: `${ctx.base}/c/${c.slug}`, label: c.name })), { label: column.name }]}>
+    <Layout
+      ctx={ctx}
+      title={column.name}
+      crumbs={[
+        ...props.parents.map((c) => ({ href: `${ctx.base}/c/${c.slug}`, label: c.name })),
+        { label: column.name },
+      ]}
+    >
       <h1 safe>{column.name}</h1>
       {column.description && <p safe>{column.description}</p>}
       {props.children.length > 0 && (
@@ -100,7 +121,12 @@ export function ColumnPage(props: { ctx: PageCtx; column: Column; parents: Colum
   );
 }
 
-export function PublicationPage(props: { ctx: PageCtx; data: PublicPage; qrSvg: string; agencyName: string }): JSX.Element {
+export function PublicationPage(props: {
+  ctx: PageCtx;
+  data: PublicPage;
+  qrSvg: string;
+  agencyName: string;
+}): JSX.Element {
   const { ctx, data } = props;
   const e = data.edition;
   const p = data.publication;
@@ -108,7 +134,11 @@ export function PublicationPage(props: { ctx: PageCtx; data: PublicPage; qrSvg: 
   const column = data.columns[0];
   const updated = data.history.length > 1 ? data.history.at(-1) : undefined;
   return (
-    <Layout ctx={ctx} title={e.title} crumbs={[...(column ? [{ href: `${ctx.base}/c/${column.slug}`, label: column.name }] : []), { label: '正文' }]}>
+    <Layout
+      ctx={ctx}
+      title={e.title}
+      crumbs={[...(column ? [{ href: `${ctx.base}/c/${column.slug}`, label: column.name }] : []), { label: '正文' }]}
+    >
       {withdrawn && (
         <div class="banner" role="note">
           <strong>{`本信息已于 ${fmtDate(p.status_changed_at)} 撤回`}</strong>
@@ -117,7 +147,9 @@ export function PublicationPage(props: { ctx: PageCtx; data: PublicPage; qrSvg: 
       )}
       {(e.validity === 'repealed' || e.validity === 'expired' || e.validity === 'amended') && (
         <div class="banner" role="note">
-          <strong safe>{`本文件${VALIDITY_LABELS[e.validity]}${e.validity_changed_on ? `（${e.validity_changed_on}）` : ''}`}</strong>
+          <strong
+            safe
+          >{`本文件${VALIDITY_LABELS[e.validity]}${e.validity_changed_on ? `（${e.validity_changed_on}）` : ''}`}</strong>
           {data.replacedBy ? (
             <span>
               {'现行文件：'}
@@ -130,10 +162,6 @@ export function PublicationPage(props: { ctx: PageCtx; data: PublicPage; qrSvg: 
           )}
         </div>
       )}
-      <figure class="qr">
-        {props.qrSvg}
-        <figcaption>手机扫码阅读</figcaption>
-      </figure>
       <table class="meta">
         <caption class="muted">信息公开目录要素</caption>
         <tbody>
@@ -188,7 +216,9 @@ export function PublicationPage(props: { ctx: PageCtx; data: PublicPage; qrSvg: 
           <div class="body">{e.body_html}</div>
         ) : (
           <p class="banner" safe>
-            {e.disclosure_mode === 'on_request' ? '本信息属于依申请公开信息，可通过政府信息公开申请获取。' : `本信息不予公开。理由：${e.non_disclosure_reason}`}
+            {e.disclosure_mode === 'on_request'
+              ? '本信息属于依申请公开信息，可通过政府信息公开申请获取。'
+              : `本信息不予公开。理由：${e.non_disclosure_reason}`}
           </p>
         )}
         {e.interpretation_kind === 'video' && e.video_url && (
@@ -254,6 +284,10 @@ export function PublicationPage(props: { ctx: PageCtx; data: PublicPage; qrSvg: 
           </ul>
         </section>
       )}
+      <figure class="qr">
+        {props.qrSvg}
+        <figcaption>手机扫码阅读本页</figcaption>
+      </figure>
     </Layout>
   );
 }
@@ -308,7 +342,11 @@ export function AgencyCatalogPage(props: {
     return `${ctx.base}/agencies/${agency.id}?${u}`;
   };
   return (
-    <Layout ctx={ctx} title={`${agency.name}信息公开目录`} crumbs={[{ href: `${ctx.base}/agencies`, label: '机构信息公开目录' }, { label: agency.name }]}>
+    <Layout
+      ctx={ctx}
+      title={`${agency.name}信息公开目录`}
+      crumbs={[{ href: `${ctx.base}/agencies`, label: '机构信息公开目录' }, { label: agency.name }]}
+    >
       <h1 safe>{`${agency.name}信息公开目录`}</h1>
       <p>
         <a href={`${ctx.base}/agencies/${agency.id}/guide`}>政府信息公开指南</a>
@@ -394,16 +432,26 @@ export function AgencyGuidePage(props: { ctx: PageCtx; agency: Agency }): JSX.El
     ['邮政编码', a.office_postcode],
   ];
   return (
-    <Layout ctx={ctx} title={`${a.name}政府信息公开指南`} crumbs={[{ href: `${ctx.base}/agencies/${a.id}`, label: a.name }, { label: '政府信息公开指南' }]}>
+    <Layout
+      ctx={ctx}
+      title={`${a.name}政府信息公开指南`}
+      crumbs={[{ href: `${ctx.base}/agencies/${a.id}`, label: a.name }, { label: '政府信息公开指南' }]}
+    >
       <h1 safe>{`${a.name}政府信息公开指南`}</h1>
       <p>为了更好地提供政府信息公开服务，根据《中华人民共和国政府信息公开条例》，编制本指南。</p>
       <h2>一、主动公开</h2>
       <p>
-        {'主动公开的政府信息通过本网站“信息公开目录”发布，可按主题分类、体裁分类和年份查阅。目录包括索引号、名称、内容概述、生成日期等要素。'}
+        {
+          '主动公开的政府信息通过本网站“信息公开目录”发布，可按主题分类、体裁分类和年份查阅。目录包括索引号、名称、内容概述、生成日期等要素。'
+        }
         <a href={`${ctx.base}/agencies/${a.id}`}>查看本机关信息公开目录</a>
       </p>
       <h2>二、依申请公开</h2>
-      <p>公民、法人或者其他组织可以向本机关申请获取相关政府信息。本机关收到申请后，能够当场答复的当场答复；不能当场答复的，自收到申请之日起 20 个工作日内予以答复；需要延长答复期限的，经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不超过 20 个工作日。</p>
+      <p>
+        公民、法人或者其他组织可以向本机关申请获取相关政府信息。本机关收到申请后，能够当场答复的当场答复；不能当场答复的，自收到申请之日起
+        20 个工作日内予以答复；需要延长答复期限的，经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不超过 20
+        个工作日。
+      </p>
       <h2>三、政府信息公开工作机构</h2>
       <table class="meta">
         <tbody>

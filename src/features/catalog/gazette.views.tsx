@@ -38,7 +38,11 @@ export function GazettePage(props: { ctx: PageCtx; years: number[]; year: number
   );
 }
 
-export function GazetteIssuePage(props: { ctx: PageCtx; issue: Issue; entries: { id: number; section: string; title: string; publication_id: number | null }[] }): JSX.Element {
+export function GazetteIssuePage(props: {
+  ctx: PageCtx;
+  issue: Issue;
+  entries: { id: number; section: string; title: string; publication_id: number | null }[];
+}): JSX.Element {
   const { ctx, issue } = props;
   const sections: { name: string; entries: typeof props.entries }[] = [];
   for (const e of props.entries) {
@@ -47,7 +51,11 @@ export function GazetteIssuePage(props: { ctx: PageCtx; issue: Issue; entries: {
     else sections.push({ name: e.section, entries: [e] });
   }
   return (
-    <Layout ctx={ctx} title={`政府公报 ${issueTitle(issue)}`} crumbs={[{ href: `${ctx.base}/gazette?year=${issue.year}`, label: '政府公报' }, { label: issueTitle(issue) }]}>
+    <Layout
+      ctx={ctx}
+      title={`政府公报 ${issueTitle(issue)}`}
+      crumbs={[{ href: `${ctx.base}/gazette?year=${issue.year}`, label: '政府公报' }, { label: issueTitle(issue) }]}
+    >
       <h1 safe>{`${ctx.site.name}公报 ${issueTitle(issue)}`}</h1>
       <p class="muted">{`出版日期：${issue.issue_date}`}</p>
       <h2>目录</h2>

@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { buildApp } from '../../src/app.ts';
+import type { Ctx } from '../../src/core/context.ts';
+import { freshDb, testConfig, testCtx } from '../support/db.ts';
+import { demoFixture, type Fixture } from '../support/fixture.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PASSWORD = 'gongkai-demo-2026';
+
+describe('the portal and back office in Chromium', () => {
+  let ctx: Ctx;
+  let f: Fixture;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+  let close: () => Promise<void>;
+
+  before(async () => {
+    const d = await freshDb('pglite');
+    close = d.close;
+    ctx = testCtx(d.db, testConfig({ LOGIN_PER_MINUTE: '1000', REQUESTS_PER_MINUTE: '100000' }));
+    f = await demoFixture(ctx, 30);
+    app = await buildApp(ctx);
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await close?.();
+  });
+
+  const newPage = async (javaScript = true) =>
+    (await browser.newContext({ javaScriptEnabled: javaScript, locale: 'zh-CN' })).newPage();
+
+  async function signIn(page: Page, username: string) {
+    await page.goto(`${base}/admin/login`);
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(username.startsWith('edu') ? 'edu-password-1' : PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${base}/admin`);
+  }
+
+  async function signOut(page: Page) {
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.waitForURL(/\/admin\/login/);
+  }
+
+  /** The editor writes a draft in the back office and submits it; returns the edition's page URL. */
+  async function draftAndSubmit(page: Page, title: string): Promise<string> {
+    await signIn(page, 'editor');
+    await page.getByRole('link', { name: '新建信息' }).first().click();
+    await page.getByLabel('标题').fill(title);
+    await page.getByLabel('发文字号').fill('青政办〔2026〕88号');
+    await page.getByLabel('体裁分类').selectOption('其他文件');
+    await page.getByLabel('主题分类').selectOption('综合政务');
+    await page.getByLabel('正文').fill('<p>各乡镇人民政府，县政府各部门：</p><p>现将有关事项通知如下。</p>');
+    await page.getByRole('group', { name: '所属栏目' }).getByLabel('其他文件').check();
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText('已保存').waitFor();
+    const url = page.url().replace(/\?.*/, '');
+    await page.getByRole('button', { name: '提交审核' }).click();
+    await page.getByText('第 1 版：待审核').waitFor();
+    await signOut(page);
+    return url;
+  }
+
+  test('a draft goes through both reviews to the portal', async () => {
+    const page = await newPage();
+    const url = await draftAndSubmit(page, '关于开展冬季消防安全检查的通知');
+    await signIn(page, 'reviewer');
+    await page.getByRole('link', { name: '关于开展冬季消防安全检查的通知' }).click();
+    await page.getByRole('button', { name: '审核通过' }).click();
+    await page.getByText('第 1 版：待保密审查').waitFor();
+    await signOut(page);
+    await signIn(page, 'secrecy');
+    await page.goto(url);
+    await page.getByRole('button', { name: '保密审查通过' }).click();
+    await page.getByText('第 1 版：已发布').waitFor();
+    await page.getByRole('link', { name: '查看公开页面' }).click();
+    await page.getByRole('heading', { level: 1, name: '关于开展冬季消防安全检查的通知' }).waitFor();
+    const indexNo = await page.locator('th:has-text("索引号") + td').textContent();
+    assert.match(indexNo ?? '', /^11330127MB0000002X\/\d{4}-\d{5}$/);
+    // and it is listed in its column on the public site
+    await page.goto(`${base}/c/qtwj`);
+    assert.ok(await page.getByRole('link', { name: '关于开展冬季消防安全检查的通知' }).isVisible());
+  });
+
+  test('a rejection returns the draft to the editor with the reason', async () => {
+    const page = await newPage();
+    const url = await draftAndSubmit(page, '关于调整城区公交线路的通告');
+    await signIn(page, 'reviewer');
+    await page.goto(url);
+    await page.getByLabel('审核退回理由').fill('请补充线路调整示意图');
+    await page.getByRole('button', { name: '审核退回' }).click();
+    await page.getByText('第 1 版：草稿').waitFor();
+    await signOut(page);
+    await signIn(page, 'editor');
+    await page.goto(url);
+    assert.equal(await page.locator('th:has-text("退回理由") + td').textContent(), '请补充线路调整示意图');
+    assert.ok(await page.getByRole('button', { name: '提交审核' }).isVisible());
+  });
+
+  test('a withdrawn publication shows a banner with the reason, without JavaScript too', async () => {
+    const pub = await ctx.db
+      .selectFrom('publications')
+      .select(['id'])
+      .where('status', '=', 'published')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const page = await newPage();
+    await signIn(page, 'office');
+    const edition = await ctx.db
+      .selectFrom('editions')
+      .select('id')
+      .where('publication_id', '=', pub.id)
+      .executeTakeFirstOrThrow();
+    await page.goto(`${base}/admin/editions/${edition.id}`);
+    await page.getByLabel('撤回理由').fill('统计数据需要更正');
+    await page.getByRole('button', { name: '撤回', exact: true }).click();
+    await page.getByText('已撤回').first().waitFor();
+    const reader = await newPage(false);
+    await reader.goto(`${base}/p/${pub.id}`);
+    const banner = reader.getByRole('note');
+    assert.match((await banner.first().textContent()) ?? '', /已于 \d{4}-\d{2}-\d{2} 撤回.*撤回原因：统计数据需要更正/);
+  });
+
+  test('the 繁體 switch and the elder mode work without JavaScript', async () => {
+    const page = await newPage(false);
+    await page.goto(`${base}/agencies`);
+    await page.getByRole('link', { name: '繁體' }).click();
+    await page.getByRole('heading', { level: 1, name: '機構信息公開目錄' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-Hant');
+    await page.getByRole('link', { name: '简体' }).click();
+    await page.getByRole('heading', { level: 1, name: '机构信息公开目录' }).waitFor();
+    // (evaluate runs through DevTools, not the page's scripts, which stay off)
+    const fontSize = () => page.evaluate(() => Number.parseFloat(getComputedStyle(document.documentElement).fontSize));
+    const normal = await fontSize();
+    await page.getByRole('link', { name: '长者模式' }).click();
+    await page.getByRole('link', { name: '退出长者模式' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('class'), 'elder');
+    assert.ok((await fontSize()) >= normal * 1.3, 'large type in the elder mode');
+  });
+
+  test('axe finds no serious or critical issue on the public pages, on a phone too', async () => {
+    const pub = await ctx.db
+      .selectFrom('publications')
+      .select(['id'])
+      .where('status', '=', 'published')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const pages = [
+      '/',
+      '/c/tzgg',
+      '/c/zdly',
+      `/p/${pub.id}`,
+      '/agencies',
+      `/agencies/${f.agencies[0].id}`,
+      `/agencies/${f.agencies[0].id}/guide`,
+      '/gazette',
+      '/p/999999',
+      '/admin/login',
+    ];
+    const gazette = await ctx.db.selectFrom('gazette_issues').select('id').executeTakeFirst();
+    if (gazette) pages.push(`/gazette/${gazette.id}`);
+    for (const viewport of [
+      { width: 1280, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
+      const page = await (await browser.newContext({ viewport, locale: 'zh-CN' })).newPage();
+      for (const path of pages) {
+        await page.goto(base + path);
+        const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+        const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        assert.deepEqual(
+          bad.map(
+            (v) =>
+              `${v.id}: ${v.nodes
+                .map((n) => n.target.join(' '))
+                .slice(0, 3)
+                .join(', ')}`,
+          ),
+          [],
+          `${path} at ${viewport.width}px`,
+        );
+        // nothing overflows sideways on a phone
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px at ${viewport.width}px`);
+      }
+    }
+  });
+});
