@@ -5,7 +5,11 @@ import { audit } from './audit.ts';
 import type { Db } from './db.ts';
 import { AppError } from './errors.ts';
 
+/** The cookie that carries a staff session's token. */
+export const SESSION_COOKIE = 'gk_session';
+
 export const hashPassword = (password: string) => hash(password);
+export const verifyPassword = (stored: string, password: string) => verify(stored, password).catch(() => false);
 
 /** A random secret token and the hash that is stored in its place. */
 export function newToken(): { token: string; hash: string } {
@@ -58,7 +62,13 @@ export async function login(
   password: string,
   ip: string,
 ): Promise<{ token: string; userId: number }> {
-  const user = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  const user = await db
+    .selectFrom('users')
+    .leftJoin('agencies', 'agencies.id', 'users.agency_id')
+    .selectAll('users')
+    .select('agencies.site_id')
+    .where('users.username', '=', username)
+    .executeTakeFirst();
   if (!user) {
     // spend the same time as a real check so that user names cannot be probed by timing
     dummyHash ??= hash('gongkai-no-such-user');
@@ -68,7 +78,7 @@ export async function login(
   if (user.locked_until && user.locked_until > new Date()) {
     throw new AppError('too_many', `登录失败次数过多，账号已锁定，请于 ${policy.lockMinutes} 分钟后再试`);
   }
-  const ok = user.active && (await verify(user.password_hash, password).catch(() => false));
+  const ok = user.active && (await verifyPassword(user.password_hash, password));
   const actor = { principal: null, ip };
   if (!ok) {
     const failures = user.failed_logins + 1;
@@ -83,7 +93,7 @@ export async function login(
         .where('id', '=', user.id)
         .execute();
       await audit(trx, actor, {
-        siteId: null,
+        siteId: user.site_id,
         action: lock ? 'login.locked' : 'login.failed',
         entityType: 'user',
         entityId: user.id,
@@ -103,7 +113,7 @@ export async function login(
       trx,
       { principal: { userId: user.id, name: user.name } as Principal, ip },
       {
-        siteId: null,
+        siteId: user.site_id,
         action: 'login',
         entityType: 'user',
         entityId: user.id,

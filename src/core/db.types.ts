@@ -261,3 +261,4 @@ export type Column = Selectable<ColumnsTable>;
 export type Publication = Selectable<PublicationsTable>;
 export type Edition = Selectable<EditionsTable>;
 export type NewEdition = Insertable<EditionsTable>;
+export type GazetteIssue = Selectable<GazetteIssuesTable>;

@@ -58,3 +58,9 @@ export const idList = (label: string, max: number) =>
 
 export const id = z.coerce.number().int().positive().max(2_147_483_647);
 export const pageParam = z.coerce.number().int().min(1).max(10_000).catch(1);
+
+/** A checkbox: a form sends 'on' (after a hidden 'off', so the last value counts), JSON sends a boolean. */
+export const checkbox = z.preprocess((v) => {
+  const last = Array.isArray(v) ? v.at(-1) : v;
+  return last === true || last === 'on' || last === 'true' || last === '1';
+}, z.boolean());

@@ -3,8 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import '@fastify/csrf-protection';
 import type { Actor, Principal } from '../core/access.ts';
 import type { Site } from '../core/db.types.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError, notFound } from '../core/errors.ts';
 import { hant } from '../core/text.ts';
+import { id } from '../core/validate.ts';
 
 export interface Prefs {
   hant: boolean;
@@ -59,3 +60,41 @@ export function staff(req: FastifyRequest): Principal {
 }
 
 export const csrfToken = (reply: FastifyReply) => reply.generateCsrf();
+
+/** The site a platform admin chose to manage in the back office (a cookie; others work on their own site). */
+export const ADMIN_SITE_COOKIE = 'gk_admin_site';
+export const chosenSite = (req: FastifyRequest): number | undefined =>
+  Number(req.cookies[ADMIN_SITE_COOKIE]) || undefined;
+
+/** What a refused form shows again: what was typed, the message per field and for the page. */
+export interface RefusedForm {
+  values: Record<string, unknown>;
+  errors: Record<string, string>;
+  message: string;
+}
+
+/**
+ * Runs a form's use case and redirects to where it says; refused input (400, 409) shows the form
+ * again with what was typed and the messages, with the error's status.
+ */
+export async function submitForm(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  run: () => Promise<string>,
+  again: (refused: RefusedForm) => Promise<string> | string,
+) {
+  try {
+    return reply.redirect(await run(), 303);
+  } catch (e) {
+    if (!(e instanceof AppError) || (e.code !== 'bad_input' && e.code !== 'conflict')) throw e;
+    const values = (req.body ?? {}) as Record<string, unknown>;
+    return sendHtml(req, reply, again({ values, errors: e.details ?? {}, message: e.message }), e.status);
+  }
+}
+
+/** The `:id` of the route, or 404 "<what>不存在". */
+export function idParam(req: FastifyRequest, what: string): number {
+  const r = id.safeParse((req.params as { id?: unknown }).id);
+  if (!r.success) throw notFound(`${what}不存在`);
+  return r.data;
+}

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { loadPrincipal, login, logout, sessionUser } from '../../core/auth.ts';
+import { loadPrincipal, login, logout, SESSION_COOKIE, sessionUser } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { csrfToken, sendHtml } from '../../web/request.ts';
 import { catalogStaffRoutes } from '../catalog/catalog.staff.routes.ts';
+import { adminManageRoutes } from './admin.manage.routes.ts';
 import { LoginPage } from './admin.views.tsx';
-
-export const SESSION_COOKIE = 'gk_session';
 
 const loginInput = z.object({ username: z.string().max(100).default(''), password: z.string().max(200).default('') });
 
@@ -76,4 +75,5 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   await catalogStaffRoutes(app, ctx);
+  await adminManageRoutes(app, ctx);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '../../core/validate.ts';
+import { checkbox, text } from '../../core/validate.ts';
 import { AGENCY_CODE_PATTERN } from '../catalog/catalog.rules.ts';
 
 export const COLUMN_KINDS = {
@@ -16,6 +16,17 @@ export const COLUMN_KINDS = {
   topic: '专题',
   other: '其他',
 } as const;
+
+export const AGENCY_KINDS = {
+  government: '人民政府',
+  office: '政府办公室',
+  department: '政府部门',
+  township: '乡镇（街道）',
+  other: '其他',
+} as const;
+
+/** The roles held in an agency (the platform admin role is held in no agency). */
+export const AGENCY_ROLES = ['editor', 'reviewer', 'confidentiality_reviewer', 'office_admin'] as const;
 
 const optionalId = z.preprocess(
   (v) => (v === '' || v === undefined || v === null ? null : v),
@@ -43,10 +54,13 @@ export const siteInput = z.object({
     .default(3),
 });
 
+/** What the office can change on its own site; the code is fixed once created. */
+export const siteSettingsInput = siteInput.omit({ code: true });
+
 export const agencyInput = z.object({
   name: text('机构名称', 100, 1),
   parentId: optionalId.default(null),
-  kind: z.enum(['government', 'office', 'department', 'township', 'other'], { error: '机构类型无效' }),
+  kind: z.enum(Object.keys(AGENCY_KINDS) as [keyof typeof AGENCY_KINDS], { error: '机构类型无效' }),
   code: z
     .string()
     .trim()
@@ -67,7 +81,7 @@ export const agencyInput = z.object({
   guideText: text('公开指南补充说明', 20000).default(''),
 });
 
-const ROLES = ['editor', 'reviewer', 'confidentiality_reviewer', 'office_admin', 'platform_admin'] as const;
+const ROLES = [...AGENCY_ROLES, 'platform_admin'] as const;
 
 export const userInput = z.object({
   username: z
@@ -83,10 +97,31 @@ export const userInput = z.object({
   agencyId: optionalId.default(null),
   password: z.string().min(10, '密码至少 10 位').max(200, '密码过长'),
   roles: z
-    .array(z.object({ role: z.enum(ROLES, { error: '角色无效' }), agencyId: optionalId.default(null) }))
-    .max(50)
+    .array(
+      z
+        .object({ role: z.enum(ROLES, { error: '角色无效' }), agencyId: optionalId.default(null) })
+        .refine(
+          (r) => (r.role === 'platform_admin') === (r.agencyId === null),
+          '角色必须指定所在机构（平台管理员除外）',
+        ),
+    )
+    .max(200, '角色最多 200 个')
     .default([]),
 });
+
+/** A staff account as the office changes it: the user name and the password are changed elsewhere. */
+export const userUpdateInput = userInput.omit({ username: true, password: true }).extend({ active: checkbox });
+
+const newPassword = z.string().min(10, '密码至少 10 位').max(200, '密码过长');
+
+export const passwordInput = z
+  .object({ password: newPassword, confirm: z.string().max(200) })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: '两次输入的密码不一致' });
+
+export const ownPasswordInput = z
+  .object({ current: z.string().max(200).default(''), password: newPassword, confirm: z.string().max(200) })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: '两次输入的密码不一致' })
+  .refine((v) => v.password !== v.current, { path: ['password'], message: '新密码不能与原密码相同' });
 
 export const columnInput = z.object({
   name: text('栏目名称', 50, 1),
@@ -98,5 +133,7 @@ export const columnInput = z.object({
   parentId: optionalId.default(null),
   description: text('栏目说明', 1000).default(''),
   sort: z.coerce.number().int().min(0).max(100000).default(0),
-  visible: z.preprocess((v) => v === true || v === 'on' || v === 'true' || v === '1', z.boolean()).default(true),
+  visible: checkbox.default(true),
 });
+
+export type AgencyInput = z.output<typeof agencyInput>;

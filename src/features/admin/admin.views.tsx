@@ -1,5 +1,35 @@
 import type { PropsWithChildren } from '@kitajs/html';
-import { type Principal, ROLE_LABELS } from '../../core/access.ts';
+import { isPlatformAdmin, type Principal, ROLE_LABELS } from '../../core/access.ts';
+
+/** The back-office menu: what each role works with (the server checks every action again). */
+function navFor(p: Principal): [string, string][] {
+  const has = (...roles: string[]) => p.roles.some((r) => roles.includes(r.role));
+  const office = has('office_admin', 'platform_admin');
+  return [
+    ['/admin', '工作台'],
+    ['/admin/publications', '信息管理'],
+    ...(has('editor')
+      ? ([
+          ['/admin/publications/new', '新建信息'],
+          ['/admin/import', '导入 Word'],
+        ] as [string, string][])
+      : []),
+    ['/admin/interpretations', '待解读政策'],
+    ...(office
+      ? ([
+          ['/admin/gazette', '政府公报'],
+          ['/admin/columns', '栏目'],
+          ['/admin/agencies', '机构'],
+          ['/admin/users', '用户'],
+          ['/admin/site', '站点设置'],
+          ['/admin/audit', '操作日志'],
+        ] as [string, string][])
+      : []),
+    ...(isPlatformAdmin(p) ? ([['/admin/sites', '站点管理']] as [string, string][]) : []),
+    ['/admin/account', '修改密码'],
+    ['/', '访问网站'],
+  ];
+}
 
 export function AdminLayout(
   props: PropsWithChildren<{ title: string; principal: Principal | null; csrf: string; flash?: string }>,
@@ -39,27 +69,13 @@ export function AdminLayout(
             {p && (
               <nav class="main-nav" aria-label="后台导航">
                 <ul class="wrap">
-                  <li>
-                    <a href="/admin">工作台</a>
-                  </li>
-                  <li>
-                    <a href="/admin/publications">信息管理</a>
-                  </li>
-                  <li>
-                    <a href="/admin/publications/new">新建信息</a>
-                  </li>
-                  <li>
-                    <a href="/admin/import">导入 Word</a>
-                  </li>
-                  <li>
-                    <a href="/admin/interpretations">待解读政策</a>
-                  </li>
-                  <li>
-                    <a href="/admin/audit">操作日志</a>
-                  </li>
-                  <li>
-                    <a href="/">访问网站</a>
-                  </li>
+                  {navFor(p).map(([href, label]) => (
+                    <li>
+                      <a href={href} safe>
+                        {label}
+                      </a>
+                    </li>
+                  ))}
                 </ul>
               </nav>
             )}

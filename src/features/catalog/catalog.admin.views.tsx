@@ -1,7 +1,19 @@
 import type { Principal } from '../../core/access.ts';
 import type { Agency, Column, Edition } from '../../core/db.types.ts';
 import { fmtDate, fmtDateTime, fmtSize } from '../../web/format.ts';
+import {
+  Checks,
+  Csrf,
+  type FieldErrors,
+  FormMessage,
+  type FormValues,
+  ids,
+  Select,
+  TextArea,
+  TextField,
+} from '../../web/forms.tsx';
 import { AdminLayout } from '../admin/admin.views.tsx';
+import type { AuditFilter } from './catalog.read.ts';
 import {
   ACTION_LABELS,
   DISCLOSURE_LABELS,
@@ -91,109 +103,11 @@ export function PublicationsList(props: { principal: Principal; csrf: string; ro
   );
 }
 
-export interface FormValues {
-  [k: string]: unknown;
-}
-
-const str = (v: unknown) =>
-  v === undefined || v === null ? '' : Array.isArray(v) ? v.join(' ') : v instanceof Date ? v.toISOString() : String(v);
-const ids = (v: unknown): number[] => (Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]).map(Number);
-
-function Err(props: { errors: Record<string, string>; name: string }): JSX.Element {
-  const m = props.errors[props.name];
-  return m ? (
-    <span class="field-error" id={`err-${props.name}`} safe>
-      {`错误：${m}`}
-    </span>
-  ) : (
-    ''
-  );
-}
-
-function TextField(props: {
-  name: string;
-  label: string;
-  values: FormValues;
-  errors: Record<string, string>;
-  type?: string;
-  required?: boolean;
-  max?: number;
-  hint?: string;
-}): JSX.Element {
-  const err = !!props.errors[props.name];
-  return (
-    <div class="field">
-      <label for={`f-${props.name}`}>
-        {props.label}
-        {props.required && <span aria-hidden="true"> *</span>}
-        {props.hint && <span class="hint" safe>{` ${props.hint}`}</span>}
-      </label>
-      <input
-        type={props.type ?? 'text'}
-        id={`f-${props.name}`}
-        name={props.name}
-        value={str(props.values[props.name])}
-        required={props.required}
-        maxlength={props.max ? String(props.max) : undefined}
-        aria-invalid={err ? 'true' : undefined}
-        aria-describedby={err ? `err-${props.name}` : undefined}
-        size="60"
-      />
-      <Err errors={props.errors} name={props.name} />
-    </div>
-  );
-}
-
-function Select(props: {
-  name: string;
-  label: string;
-  options: [string, string][];
-  value: unknown;
-  errors: Record<string, string>;
-}): JSX.Element {
-  return (
-    <div class="field">
-      <label for={`f-${props.name}`}>{props.label}</label>
-      <select id={`f-${props.name}`} name={props.name}>
-        {props.options.map(([v, l]) => (
-          <option value={v} selected={str(props.value) === v} safe>
-            {l}
-          </option>
-        ))}
-      </select>
-      <Err errors={props.errors} name={props.name} />
-    </div>
-  );
-}
-
-function Checks(props: {
-  name: string;
-  legend: string;
-  options: { id: number; label: string }[];
-  values: number[];
-  errors: Record<string, string>;
-}): JSX.Element {
-  return (
-    <fieldset>
-      <legend safe>{props.legend}</legend>
-      <Err errors={props.errors} name={props.name} />
-      <div class="checks">
-        {props.options.map((o) => (
-          <label>
-            <input type="checkbox" name={props.name} value={String(o.id)} checked={props.values.includes(o.id)} />
-            <span safe>{o.label}</span>
-          </label>
-        ))}
-      </div>
-    </fieldset>
-  );
-}
-
 export interface EditionFormProps {
   csrf: string;
   action: string;
   values: FormValues;
-  errors: Record<string, string>;
+  errors: FieldErrors;
   message?: string;
   agencies: Agency[];
   ownerAgencies: Agency[];
@@ -217,13 +131,9 @@ export function EditionForm(props: EditionFormProps): JSX.Element {
   const e = props.errors;
   return (
     <>
-      {props.message && (
-        <p class="banner" role="alert" safe>
-          {props.message}
-        </p>
-      )}
+      <FormMessage message={props.message} />
       <form method="post" action={props.action}>
-        <input type="hidden" name="_csrf" value={props.csrf} />
+        <Csrf token={props.csrf} />
         {props.ownerAgencies.length > 0 && (
           <Select
             name="ownerAgencyId"
@@ -245,22 +155,15 @@ export function EditionForm(props: EditionFormProps): JSX.Element {
           errors={e}
         />
         <TextField name="keywords" label="主题词" values={v} errors={e} max={200} hint="用空格或逗号分隔" />
-        <div class="field">
-          <label for="f-summary">内容概述</label>
-          <textarea id="f-summary" name="summary" rows="3" maxlength="2000" safe>
-            {str(v.summary)}
-          </textarea>
-          <Err errors={e} name="summary" />
-        </div>
-        <div class="field">
-          <label for="f-bodyHtml">
-            正文 <span class="hint">（HTML，保存时自动清理不安全内容）</span>
-          </label>
-          <textarea id="f-bodyHtml" name="bodyHtml" rows="14" safe>
-            {str(v.bodyHtml)}
-          </textarea>
-          <Err errors={e} name="bodyHtml" />
-        </div>
+        <TextArea name="summary" label="内容概述" values={v} errors={e} rows={3} max={2000} />
+        <TextArea
+          name="bodyHtml"
+          label="正文"
+          hint="（HTML，保存时自动清理不安全内容）"
+          values={v}
+          errors={e}
+          rows={14}
+        />
         <Checks
           name="agencyIds"
           legend="发文机关（联合发文可多选）"
@@ -608,6 +511,8 @@ export function ImportPage(props: {
   );
 }
 
+const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v, null, 1));
+
 export function AuditPage(props: {
   principal: Principal;
   csrf: string;
@@ -618,50 +523,106 @@ export function AuditPage(props: {
     action: string;
     entity_type: string;
     entity_id: string;
+    before: unknown;
+    after: unknown;
     agency_name: string | null;
   }[];
-  filter: { action?: string; actor?: string };
+  hasNext: boolean;
+  filter: AuditFilter & { page: number };
+  agencies: Agency[];
 }): JSX.Element {
+  const f = props.filter;
+  const query = (page: number) =>
+    `/admin/audit?${new URLSearchParams(
+      Object.entries({ ...f, page }).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]])),
+    )}`;
   return (
     <AdminLayout title="操作日志" principal={props.principal} csrf={props.csrf}>
       <h1>操作日志</h1>
       <form method="get" action="/admin/audit" class="filters">
         <div>
-          <label for="a-action">操作</label>
-          <input type="text" id="a-action" name="action" value={props.filter.action ?? ''} maxlength="60" />
+          <label for="a-action">操作（前缀，如 edition.）</label>
+          <input type="text" id="a-action" name="action" value={f.action ?? ''} maxlength="60" />
         </div>
         <div>
           <label for="a-actor">操作人</label>
-          <input type="text" id="a-actor" name="actor" value={props.filter.actor ?? ''} maxlength="50" />
+          <input type="text" id="a-actor" name="actor" value={f.actor ?? ''} maxlength="50" />
+        </div>
+        <div>
+          <label for="a-agency">机构</label>
+          <select id="a-agency" name="agencyId">
+            <option value="">（全部）</option>
+            {props.agencies.map((a) => (
+              <option value={String(a.id)} selected={a.id === f.agencyId} safe>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="a-from">起始日期</label>
+          <input type="date" id="a-from" name="from" value={f.from ?? ''} />
+        </div>
+        <div>
+          <label for="a-to">截止日期</label>
+          <input type="date" id="a-to" name="to" value={f.to ?? ''} />
         </div>
         <button class="btn" type="submit">
           筛选
         </button>
       </form>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">时间</th>
-            <th scope="col">操作人</th>
-            <th scope="col">机构</th>
-            <th scope="col">IP</th>
-            <th scope="col">操作</th>
-            <th scope="col">对象</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((r) => (
+      {props.rows.length === 0 ? (
+        <p class="muted">没有符合条件的记录</p>
+      ) : (
+        <table>
+          <thead>
             <tr>
-              <td class="date">{fmtDateTime(r.at)}</td>
-              <td safe>{r.actor_name || '系统'}</td>
-              <td safe>{r.agency_name ?? ''}</td>
-              <td safe>{r.ip}</td>
-              <td safe>{r.action}</td>
-              <td safe>{`${r.entity_type} #${r.entity_id}`}</td>
+              <th scope="col">时间</th>
+              <th scope="col">操作人</th>
+              <th scope="col">机构</th>
+              <th scope="col">IP</th>
+              <th scope="col">操作</th>
+              <th scope="col">对象与变更</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {props.rows.map((r) => (
+              <tr>
+                <td class="date">{fmtDateTime(r.at)}</td>
+                <td safe>{r.actor_name || '系统'}</td>
+                <td safe>{r.agency_name ?? ''}</td>
+                <td safe>{r.ip}</td>
+                <td safe>{r.action}</td>
+                <td>
+                  <span safe>{`${r.entity_type} #${r.entity_id}`}</span>
+                  {(r.before !== null || r.after !== null) && (
+                    <details>
+                      <summary>变更内容</summary>
+                      {r.before !== null && (
+                        <>
+                          <p>变更前</p>
+                          <pre safe>{json(r.before)}</pre>
+                        </>
+                      )}
+                      {r.after !== null && (
+                        <>
+                          <p>变更后</p>
+                          <pre safe>{json(r.after)}</pre>
+                        </>
+                      )}
+                    </details>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav class="pager" aria-label="翻页">
+        {f.page > 1 && <a href={query(f.page - 1)}>上一页</a>}
+        <span>{`第 ${f.page} 页`}</span>
+        {props.hasNext && <a href={query(f.page + 1)}>下一页</a>}
+      </nav>
     </AdminLayout>
   );
 }

@@ -327,14 +327,11 @@ export function gazetteIssues(db: Db, siteId: number, year: number) {
     .execute();
 }
 
-export async function gazetteIssue(db: Db, siteId: number, issueId: number) {
-  const issue = await db
-    .selectFrom('gazette_issues')
-    .selectAll()
-    .where('id', '=', issueId)
-    .where('site_id', '=', siteId)
-    .where('published', '=', true)
-    .executeTakeFirst();
+/** A gazette issue with its table of contents; the public sees only published issues and live documents. */
+export async function gazetteIssue(db: Db, siteId: number, issueId: number, forStaff = false) {
+  let q = db.selectFrom('gazette_issues').selectAll().where('id', '=', issueId).where('site_id', '=', siteId);
+  if (!forStaff) q = q.where('published', '=', true);
+  const issue = await q.executeTakeFirst();
   if (!issue) return null;
   const entries = await db
     .selectFrom('gazette_entries')
@@ -345,12 +342,40 @@ export async function gazetteIssue(db: Db, siteId: number, issueId: number) {
       'gazette_entries.id',
       'gazette_entries.section',
       'gazette_entries.title',
-      'publications.id as publication_id',
+      forStaff ? 'gazette_entries.publication_id' : 'publications.id as publication_id',
     ])
     .where('issue_id', '=', issueId)
     .orderBy('position')
     .execute();
   return { issue, entries };
+}
+
+/** Every gazette issue of a site, published or not, newest first, with its number of entries (for the office). */
+export function gazetteIssuesForStaff(db: Db, siteId: number) {
+  return db
+    .selectFrom('gazette_issues')
+    .selectAll()
+    .select((eb) =>
+      eb
+        .selectFrom('gazette_entries')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('gazette_entries.issue_id', '=', 'gazette_issues.id')
+        .as('entry_count'),
+    )
+    .where('site_id', '=', siteId)
+    .orderBy('year', 'desc')
+    .orderBy('number', 'desc')
+    .limit(1000)
+    .execute();
+}
+
+/** Recently published items of a site, to link gazette entries to (a browser's list of suggestions). */
+export function recentPublications(db: Db, siteId: number, limit = 500) {
+  return listBase(db, siteId)
+    .select(['publications.id', 'editions.title'])
+    .orderBy('editions.published_at', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /** Editions for staff lists: the newest edition of each publication, filtered. */
@@ -393,7 +418,12 @@ export async function staffEdition(db: Db, editionId: number) {
     .where('id', '=', edition.publication_id)
     .executeTakeFirstOrThrow();
   const [agency, agencies, columns, interprets, attachments, history, open] = await Promise.all([
-    db.selectFrom('agencies').select(['name']).where('id', '=', publication.agency_id).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('agencies')
+      .innerJoin('sites', 'sites.id', 'agencies.site_id')
+      .select(['agencies.name', 'sites.code as site_code'])
+      .where('agencies.id', '=', publication.agency_id)
+      .executeTakeFirstOrThrow(),
     db
       .selectFrom('edition_agencies')
       .select('agency_id')
@@ -427,6 +457,7 @@ export async function staffEdition(db: Db, editionId: number) {
     edition,
     publication,
     agencyName: agency.name,
+    siteCode: agency.site_code,
     links: {
       agencyIds: agencies.map((a) => a.agency_id),
       columnIds: columns.map((c) => c.column_id),
@@ -448,7 +479,19 @@ export function policyChoices(db: Db, siteId: number) {
     .execute();
 }
 
-export function auditRows(db: Db, siteId: number, f: { action?: string; actor?: string }) {
+export interface AuditFilter {
+  action?: string;
+  actor?: string;
+  agencyId?: number;
+  /** Calendar dates in Asia/Shanghai, inclusive. */
+  from?: string;
+  to?: string;
+}
+
+export const AUDIT_PAGE = 100;
+
+/** The site's audit log, newest first, filtered; one page more than shown tells whether there is a next page. */
+export function auditRows(db: Db, siteId: number, f: AuditFilter, page = 1) {
   let q = db
     .selectFrom('audit_events')
     .leftJoin('agencies', 'agencies.id', 'audit_events.agency_id')
@@ -459,10 +502,19 @@ export function auditRows(db: Db, siteId: number, f: { action?: string; actor?: 
       'audit_events.action',
       'audit_events.entity_type',
       'audit_events.entity_id',
+      'audit_events.before',
+      'audit_events.after',
       'agencies.name as agency_name',
     ])
     .where('audit_events.site_id', '=', siteId);
   if (f.action) q = q.where('audit_events.action', 'like', `${f.action.replace(/[%_\\]/g, '\\$&')}%`);
   if (f.actor) q = q.where('audit_events.actor_name', '=', f.actor);
-  return q.orderBy('audit_events.id', 'desc').limit(200).execute();
+  if (f.agencyId) q = q.where('audit_events.agency_id', '=', f.agencyId);
+  if (f.from) q = q.where('audit_events.at', '>=', new Date(`${f.from}T00:00:00+08:00`));
+  if (f.to) q = q.where('audit_events.at', '<', new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000));
+  return q
+    .orderBy('audit_events.id', 'desc')
+    .limit(AUDIT_PAGE + 1)
+    .offset((page - 1) * AUDIT_PAGE)
+    .execute();
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idList, optionalDate, text } from '../../core/validate.ts';
+import { checkbox, idList, optionalDate, text } from '../../core/validate.ts';
 import { GENRES, THEMES } from './catalog.rules.ts';
 
 const MAX_BODY = 2_000_000;
@@ -77,7 +77,7 @@ export const gazetteInput = z.object({
     .preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.number().int().min(1).max(100000).nullable())
     .default(null),
   issueDate: optionalDate('出版日期').refine((d) => d !== null, '请填写出版日期'),
-  published: z.preprocess((v) => v === true || v === 'on' || v === 'true' || v === '1', z.boolean()).default(false),
+  published: checkbox.default(false),
   entries: z
     .array(
       z.object({

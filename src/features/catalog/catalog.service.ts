@@ -11,7 +11,7 @@ import { audit } from '../../core/audit.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { DB } from '../../core/db.types.ts';
-import { AppError, badInput, forbidden, notFound } from '../../core/errors.ts';
+import { AppError, badInput, conflict, forbidden, notFound } from '../../core/errors.ts';
 import { checkUpload, docxToHtml, extractText } from '../../core/files.ts';
 import { htmlToText, sanitizeHtml } from '../../core/html.ts';
 import { cleanText } from '../../core/text.ts';
@@ -456,28 +456,62 @@ export async function importDocx(
   });
 }
 
-/** Creates or replaces a gazette issue (year and number) with its table of contents; by the office. */
-export async function saveGazetteIssue(ctx: Ctx, actor: Actor, siteId: number, raw: unknown): Promise<number> {
+/** Creates a gazette issue (or changes issue `issueId`) with its table of contents; by the office. */
+export async function saveGazetteIssue(
+  ctx: Ctx,
+  actor: Actor,
+  siteId: number,
+  raw: unknown,
+  issueId: number | null = null,
+): Promise<number> {
   requireSiteAdmin(actor, siteId);
   const input = parseInput(gazetteInput, raw);
   return ctx.db.transaction().execute(async (trx) => {
     const linked = input.entries.map((e) => e.publicationId).filter((x): x is number => x !== null);
     if ((await countOnSite(trx, 'publications', siteId, linked)) !== new Set(linked).size)
-      throw badInput('公报篇目关联的信息不存在');
-    const values = { total_number: input.totalNumber, issue_date: input.issueDate!, published: input.published };
-    const issue = await trx
-      .insertInto('gazette_issues')
-      .values({ site_id: siteId, year: input.year, number: input.number, ...values })
-      .onConflict((oc) => oc.columns(['site_id', 'year', 'number']).doUpdateSet(values))
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx.deleteFrom('gazette_entries').where('issue_id', '=', issue.id).execute();
+      throw badInput('公报篇目关联的信息不存在', { entries: '公报篇目关联的信息编号不存在' });
+    const clash = await trx
+      .selectFrom('gazette_issues')
+      .select('id')
+      .where('site_id', '=', siteId)
+      .where('year', '=', input.year)
+      .where('number', '=', input.number)
+      .executeTakeFirst();
+    if (clash && clash.id !== issueId) throw conflict(`${input.year}年第${input.number}期公报已存在`);
+    const values = {
+      year: input.year,
+      number: input.number,
+      total_number: input.totalNumber,
+      issue_date: input.issueDate!,
+      published: input.published,
+    };
+    let before: unknown;
+    let id: number;
+    if (issueId === null) {
+      ({ id } = await trx
+        .insertInto('gazette_issues')
+        .values({ site_id: siteId, ...values })
+        .returning('id')
+        .executeTakeFirstOrThrow());
+    } else {
+      before = await trx
+        .selectFrom('gazette_issues')
+        .selectAll()
+        .where('id', '=', issueId)
+        .where('site_id', '=', siteId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!before) throw notFound('公报不存在');
+      await trx.updateTable('gazette_issues').set(values).where('id', '=', issueId).execute();
+      await trx.deleteFrom('gazette_entries').where('issue_id', '=', issueId).execute();
+      id = issueId;
+    }
     if (input.entries.length) {
       await trx
         .insertInto('gazette_entries')
         .values(
           input.entries.map((e, position) => ({
-            issue_id: issue.id,
+            issue_id: id,
             position,
             section: e.section,
             title: e.title,
@@ -488,11 +522,12 @@ export async function saveGazetteIssue(ctx: Ctx, actor: Actor, siteId: number, r
     }
     await audit(trx, actor, {
       siteId,
-      action: 'gazette.save',
+      action: issueId === null ? 'gazette.create' : 'gazette.update',
       entityType: 'gazette_issue',
-      entityId: issue.id,
+      entityId: id,
+      before,
       after: { year: input.year, number: input.number, entries: input.entries.length, published: input.published },
     });
-    return issue.id;
+    return id;
   });
 }

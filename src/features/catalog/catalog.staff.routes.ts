@@ -4,25 +4,39 @@ import { administersSite, agenciesWith, type Principal, requireSiteAdmin } from 
 import { loadCalendar, shanghaiDate, workdaysBefore } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError, badInput, notFound } from '../../core/errors.ts';
-import { id } from '../../core/validate.ts';
-import { actorOf, csrfToken, sendHtml, staff } from '../../web/request.ts';
+import { id, pageParam } from '../../core/validate.ts';
+import type { FieldErrors, FormValues } from '../../web/forms.tsx';
+import {
+  actorOf,
+  chosenSite,
+  csrfToken,
+  idParam,
+  type RefusedForm,
+  sendHtml,
+  staff,
+  submitForm,
+} from '../../web/request.ts';
+import { workingSite } from '../admin/admin.service.ts';
 import {
   AuditPage,
   Dashboard,
   EditionDetail,
   type EditionFormProps,
-  type FormValues,
   ImportPage,
   InterpretationsPage,
   NewEditionPage,
   PublicationsList,
 } from './catalog.admin.views.tsx';
 import {
+  AUDIT_PAGE,
   agenciesOf,
   allColumns,
   auditRows,
+  gazetteIssue,
+  gazetteIssuesForStaff,
   policiesAwaitingInterpretation,
   policyChoices,
+  recentPublications,
   staffEdition,
   staffRows,
 } from './catalog.read.ts';
@@ -34,9 +48,11 @@ import {
   createDraft,
   importDocx,
   removeAttachment,
+  saveGazetteIssue,
   startNewEdition,
   updateDraft,
 } from './catalog.service.ts';
+import { GazetteAdminPage, GazetteFormPage } from './gazette.admin.views.tsx';
 
 const ACTIONS: EditionAction[] = [
   'submit',
@@ -47,15 +63,6 @@ const ACTIONS: EditionAction[] = [
 ];
 const editionParams = z.object({ id });
 
-/** The site a staff member works on. */
-async function staffSite(ctx: Ctx, p: Principal) {
-  const site = p.siteId
-    ? await ctx.db.selectFrom('sites').selectAll().where('id', '=', p.siteId).executeTakeFirst()
-    : await ctx.db.selectFrom('sites').selectAll().orderBy('id').executeTakeFirst();
-  if (!site) throw notFound('站点不存在');
-  return site;
-}
-
 const siteBase = (site: { code: string }) => `/s/${site.code}`;
 
 function toDatetimeLocal(d: Date | null): string {
@@ -63,21 +70,39 @@ function toDatetimeLocal(d: Date | null): string {
   return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
 }
 
+type EntryRow = { section: string; title: string; publicationId: string };
+
+/** The gazette form's rows (`entries.<n>.<field>`), in order, without the rows left wholly blank. */
+function entriesFromForm(body: FormValues): EntryRow[] {
+  const rows = new Map<number, EntryRow>();
+  for (const [key, value] of Object.entries(body)) {
+    const m = /^entries\.(\d{1,3})\.(section|title|publicationId)$/.exec(key);
+    if (!m) continue;
+    const row = rows.get(Number(m[1])) ?? { section: '', title: '', publicationId: '' };
+    row[m[2] as keyof EntryRow] = typeof value === 'string' ? value : '';
+    rows.set(Number(m[1]), row);
+  }
+  return [...rows.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, r]) => r)
+    .filter((r) => r.section.trim() || r.title.trim() || r.publicationId.trim());
+}
+
 export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
   /** The choices a draft form offers: the site's agencies, columns and policies. */
   const formProps = async (
     reply: FastifyReply,
     p: Principal,
+    siteId: number,
     values: FormValues,
-    errors: Record<string, string>,
+    errors: FieldErrors,
     action: string,
     opts: { message?: string; isNewEdition?: boolean; withOwner?: boolean } = {},
   ): Promise<EditionFormProps> => {
-    const site = await staffSite(ctx, p);
     const [agencies, columns, policies] = await Promise.all([
-      agenciesOf(ctx.db, site.id),
-      allColumns(ctx.db, site.id),
-      policyChoices(ctx.db, site.id),
+      agenciesOf(ctx.db, siteId),
+      allColumns(ctx.db, siteId),
+      policyChoices(ctx.db, siteId),
     ]);
     const editorIn = agenciesWith(p, ['editor']);
     return {
@@ -96,7 +121,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.get('/', async (req, reply) => {
     const p = staff(req);
-    const site = await staffSite(ctx, p);
+    const site = await workingSite(ctx, p, chosenSite(req));
     const sections = [];
     const editorIn = agenciesWith(p, ['editor']);
     if (editorIn.length) {
@@ -138,7 +163,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.get('/publications', async (req, reply) => {
     const p = staff(req);
-    const site = await staffSite(ctx, p);
+    const site = await workingSite(ctx, p, chosenSite(req));
     const mine = administersSite(p, site.id)
       ? undefined
       : agenciesWith(p, ['editor', 'reviewer', 'confidentiality_reviewer']);
@@ -158,9 +183,11 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     if (!agenciesWith(p, ['editor']).length) throw new AppError('forbidden', '您不是任何机构的信息员，不能新建信息');
     const editorIn = agenciesWith(p, ['editor']);
     const owner = p.agencyId !== null && editorIn.includes(p.agencyId) ? p.agencyId : editorIn[0];
+    const site = await workingSite(ctx, p, chosenSite(req));
     const form = await formProps(
       reply,
       p,
+      site.id,
       { genre: '通知公告', agencyIds: [owner], disclosureMode: 'active', validity: 'valid', ownerAgencyId: owner },
       {},
       '/admin/publications',
@@ -179,17 +206,20 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       .max(2_147_483_647)
       .catch(agenciesWith(p, ['editor'])[0] ?? 0)
       .parse(body.ownerAgencyId);
-    try {
-      const { editionId } = await createDraft(ctx, actorOf(req), owner, body);
-      return reply.redirect(`/admin/editions/${editionId}?saved=1`, 303);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
-      const form = await formProps(reply, p, body, e.details ?? {}, '/admin/publications', {
-        message: e.message,
-        withOwner: true,
-      });
-      return sendHtml(req, reply, NewEditionPage({ ...form, principal: p }), 400);
-    }
+    const site = await workingSite(ctx, p, chosenSite(req));
+    return submitForm(
+      req,
+      reply,
+      async () => `/admin/editions/${(await createDraft(ctx, actorOf(req), owner, body)).editionId}?saved=1`,
+      async (refused) =>
+        NewEditionPage({
+          ...(await formProps(reply, p, site.id, refused.values, refused.errors, '/admin/publications', {
+            message: refused.message,
+            withOwner: true,
+          })),
+          principal: p,
+        }),
+    );
   });
 
   const loadEdition = async (req: FastifyRequest) => {
@@ -208,11 +238,10 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
   const detail = async (
     req: FastifyRequest,
     reply: FastifyReply,
-    formOverride?: { values: FormValues; errors: Record<string, string>; message: string },
+    formOverride?: { values: FormValues; errors: FieldErrors; message: string },
   ) => {
     const p = staff(req);
     const d = await loadEdition(req);
-    const site = await staffSite(ctx, p);
     const e = d.edition;
     const roles = new Set(p.roles.filter((r) => r.agencyId === d.publication.agency_id).map((r) => r.role as string));
     const canEdit = e.state === 'draft' && roles.has('editor');
@@ -239,10 +268,18 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       ...d.links,
     };
     const form = canEdit
-      ? await formProps(reply, p, values, formOverride?.errors ?? {}, `/admin/editions/${e.id}`, {
-          message: formOverride?.message,
-          isNewEdition: e.number > 1,
-        })
+      ? await formProps(
+          reply,
+          p,
+          d.publication.site_id,
+          values,
+          formOverride?.errors ?? {},
+          `/admin/editions/${e.id}`,
+          {
+            message: formOverride?.message,
+            isNewEdition: e.number > 1,
+          },
+        )
       : undefined;
     const html = EditionDetail({
       principal: p,
@@ -258,7 +295,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       attachments: d.attachments,
       history: d.history,
       form,
-      siteBase: siteBase(site),
+      siteBase: `/s/${d.siteCode}`,
     });
     return sendHtml(req, reply, html, formOverride ? 400 : 200);
   };
@@ -303,20 +340,14 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     return reply.redirect(`/admin/editions/${d.edition.id}`, 303);
   });
 
-  const publicationParam = (req: FastifyRequest) => {
-    const r = editionParams.safeParse(req.params);
-    if (!r.success) throw notFound('信息不存在');
-    return r.data.id;
-  };
-
   app.post('/publications/:id/new-edition', async (req, reply) => {
-    const editionId = await startNewEdition(ctx, actorOf(req), publicationParam(req));
+    const editionId = await startNewEdition(ctx, actorOf(req), idParam(req, '信息'));
     return reply.redirect(`/admin/editions/${editionId}`, 303);
   });
 
   for (const action of ['withdraw', 'unpublish'] as const) {
     app.post(`/publications/:id/${action}`, async (req, reply) => {
-      const pubId = publicationParam(req);
+      const pubId = idParam(req, '信息');
       await changeLiveStatus(ctx, actorOf(req), pubId, action, req.body ?? {});
       const live = await ctx.db
         .selectFrom('editions')
@@ -330,7 +361,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.get('/import', async (req, reply) => {
     const p = staff(req);
-    const site = await staffSite(ctx, p);
+    const site = await workingSite(ctx, p, chosenSite(req));
     const editorIn = agenciesWith(p, ['editor']);
     if (!editorIn.length) throw new AppError('forbidden', '您不是任何机构的信息员，不能导入');
     const agencies = (await agenciesOf(ctx.db, site.id)).filter((a) => editorIn.includes(a.id));
@@ -352,7 +383,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     }
     if (!file) throw badInput('请选择要导入的 Word 文件');
     const agencyId = z.coerce.number().int().positive().max(2_147_483_647).catch(0).parse(fields.agencyId);
-    const site = await staffSite(ctx, p);
+    const site = await workingSite(ctx, p, chosenSite(req));
     const columns = await allColumns(ctx.db, site.id);
     const column = columns.find((c) => c.kind === (fields.genre === '通知公告' ? 'notice' : 'policy')) ?? columns[0];
     const { editionId } = await importDocx(ctx, actorOf(req), agencyId, file.name, file.data, {
@@ -365,7 +396,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.get('/interpretations', async (req, reply) => {
     const p = staff(req);
-    const site = await staffSite(ctx, p);
+    const site = await workingSite(ctx, p, chosenSite(req));
     const days = z.coerce
       .number()
       .int()
@@ -390,20 +421,126 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     );
   });
 
+  /** The site being managed, by its office (or a platform admin). */
+  const officeSite = async (req: FastifyRequest) => {
+    const site = await workingSite(ctx, staff(req), chosenSite(req));
+    requireSiteAdmin(actorOf(req), site.id);
+    return site;
+  };
+
   app.get('/audit', async (req, reply) => {
     const p = staff(req);
-    const site = await staffSite(ctx, p);
-    requireSiteAdmin(actorOf(req), site.id);
+    const site = await officeSite(req);
+    const date = z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .refine((d) => !Number.isNaN(Date.parse(d)))
+      .optional()
+      .catch(undefined);
     const f = z
       .object({
-        action: z.string().max(60).optional().catch(undefined),
-        actor: z.string().max(50).optional().catch(undefined),
+        action: z.string().trim().max(60).optional().catch(undefined),
+        actor: z.string().trim().max(50).optional().catch(undefined),
+        agencyId: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+        from: date,
+        to: date,
+        page: pageParam,
       })
       .parse(req.query ?? {});
+    const rows = await auditRows(ctx.db, site.id, f, f.page);
     return sendHtml(
       req,
       reply,
-      AuditPage({ principal: p, csrf: csrfToken(reply), rows: await auditRows(ctx.db, site.id, f), filter: f }),
+      AuditPage({
+        principal: p,
+        csrf: csrfToken(reply),
+        rows: rows.slice(0, AUDIT_PAGE),
+        hasNext: rows.length > AUDIT_PAGE,
+        filter: f,
+        agencies: await agenciesOf(ctx.db, site.id),
+      }),
     );
   });
+
+  // —— the gazette, run by the office ——
+  app.get('/gazette', async (req, reply) => {
+    const site = await officeSite(req);
+    return sendHtml(
+      req,
+      reply,
+      GazetteAdminPage({
+        principal: staff(req),
+        csrf: csrfToken(reply),
+        flash: (req.query as { saved?: string }).saved ? '已保存' : undefined,
+        issues: await gazetteIssuesForStaff(ctx.db, site.id),
+        siteBase: siteBase(site),
+      }),
+    );
+  });
+
+  const gazetteForm = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    siteId: number,
+    issueId: number | null,
+    refused?: RefusedForm,
+  ) => {
+    let values: FormValues = { year: shanghaiDate(ctx.now()).slice(0, 4), published: 'off' };
+    let entries: EntryRow[] = [];
+    if (refused) {
+      values = refused.values;
+      entries = entriesFromForm(refused.values);
+    } else if (issueId !== null) {
+      const data = await gazetteIssue(ctx.db, siteId, issueId, true);
+      if (!data) throw notFound('公报不存在');
+      const i = data.issue;
+      values = {
+        year: i.year,
+        number: i.number,
+        totalNumber: i.total_number ?? '',
+        issueDate: i.issue_date,
+        published: i.published ? 'on' : 'off',
+      };
+      entries = data.entries.map((e) => ({
+        section: e.section,
+        title: e.title,
+        publicationId: e.publication_id === null ? '' : String(e.publication_id),
+      }));
+    }
+    return GazetteFormPage({
+      principal: staff(req),
+      csrf: csrfToken(reply),
+      flash: (req.query as { saved?: string }).saved ? '已保存' : undefined,
+      issueId,
+      values,
+      entries,
+      errors: refused?.errors ?? {},
+      message: refused?.message,
+      publications: await recentPublications(ctx.db, siteId),
+    });
+  };
+  const saveGazette = async (req: FastifyRequest, reply: FastifyReply, issueId: number | null) => {
+    const site = await officeSite(req);
+    const body = (req.body ?? {}) as FormValues;
+    return submitForm(
+      req,
+      reply,
+      async () => {
+        const entries = entriesFromForm(body).map((e) => ({ ...e, publicationId: e.publicationId.trim() || null }));
+        const id = await saveGazetteIssue(ctx, actorOf(req), site.id, { ...body, entries }, issueId);
+        return `/admin/gazette/${id}?saved=1`;
+      },
+      (refused) => gazetteForm(req, reply, site.id, issueId, refused),
+    );
+  };
+
+  app.get('/gazette/new', async (req, reply) =>
+    sendHtml(req, reply, gazetteForm(req, reply, (await officeSite(req)).id, null)),
+  );
+  app.post('/gazette', async (req, reply) => saveGazette(req, reply, null));
+  app.get('/gazette/:id', async (req, reply) => {
+    const site = await officeSite(req);
+    return sendHtml(req, reply, gazetteForm(req, reply, site.id, idParam(req, '公报')));
+  });
+  app.post('/gazette/:id', async (req, reply) => saveGazette(req, reply, idParam(req, '公报')));
 }

@@ -1,10 +1,8 @@
-import type { Selectable } from 'kysely';
-import type { GazetteIssuesTable } from '../../core/db.types.ts';
+import type { GazetteIssue as Issue } from '../../core/db.types.ts';
 import { Layout, type PageCtx } from '../../web/layout.tsx';
 
-type Issue = Selectable<GazetteIssuesTable>;
-
-const issueTitle = (i: Issue) => `${i.year}年第${i.number}期${i.total_number ? `（总第${i.total_number}期）` : ''}`;
+export const issueTitle = (i: Issue) =>
+  `${i.year}年第${i.number}期${i.total_number ? `（总第${i.total_number}期）` : ''}`;
 
 export function GazettePage(props: { ctx: PageCtx; years: number[]; year: number; issues: Issue[] }): JSX.Element {
   const { ctx } = props;

@@ -1,0 +1,64 @@
+import type { Db } from '../../core/db.ts';
+import type { Role } from '../../core/db.types.ts';
+
+export function listSites(db: Db) {
+  return db.selectFrom('sites').selectAll().orderBy('id').execute();
+}
+
+export interface StaffAccount {
+  id: number;
+  username: string;
+  name: string;
+  phone: string;
+  agency_id: number | null;
+  agency_name: string | null;
+  active: boolean;
+  locked_until: Date | null;
+  roles: { role: Role; agencyId: number | null }[];
+}
+
+/** Staff accounts of a site: their agency is on it, or they hold a role in one of its agencies. */
+export async function siteAccounts(db: Db, siteId: number, userId?: number): Promise<StaffAccount[]> {
+  let q = db
+    .selectFrom('users')
+    .leftJoin('agencies', 'agencies.id', 'users.agency_id')
+    .select([
+      'users.id',
+      'users.username',
+      'users.name',
+      'users.phone',
+      'users.agency_id',
+      'agencies.name as agency_name',
+      'users.active',
+      'users.locked_until',
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('agencies.site_id', '=', siteId),
+        eb.exists(
+          eb
+            .selectFrom('user_roles')
+            .innerJoin('agencies as ra', 'ra.id', 'user_roles.agency_id')
+            .select('user_roles.id')
+            .whereRef('user_roles.user_id', '=', 'users.id')
+            .where('ra.site_id', '=', siteId),
+        ),
+      ]),
+    );
+  if (userId) q = q.where('users.id', '=', userId);
+  const users = await q.orderBy('users.agency_id').orderBy('users.username').limit(5000).execute();
+  if (!users.length) return [];
+  const roles = await db
+    .selectFrom('user_roles')
+    .select(['user_id', 'role', 'agency_id'])
+    .where(
+      'user_id',
+      'in',
+      users.map((u) => u.id),
+    )
+    .execute();
+  return users.map((u) => ({
+    ...u,
+    roles: roles.filter((r) => r.user_id === u.id).map((r) => ({ role: r.role, agencyId: r.agency_id })),
+  }));
+}

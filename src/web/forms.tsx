@@ -1,0 +1,165 @@
+/** Form fields for the back office: a label, the control, and the error message next to the field it concerns. */
+
+export interface FormValues {
+  [k: string]: unknown;
+}
+export type FieldErrors = Record<string, string>;
+
+export const str = (v: unknown) =>
+  v === undefined || v === null ? '' : Array.isArray(v) ? v.join(' ') : v instanceof Date ? v.toISOString() : String(v);
+export const ids = (v: unknown): number[] =>
+  (Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]).map(Number);
+
+export function Err(props: { errors: FieldErrors; name: string }): JSX.Element {
+  const m = props.errors[props.name];
+  return m ? (
+    <span class="field-error" id={`err-${props.name}`} safe>
+      {`错误：${m}`}
+    </span>
+  ) : (
+    ''
+  );
+}
+
+/** The page-level message above a form that was refused. */
+export function FormMessage(props: { message?: string }): JSX.Element {
+  return props.message ? (
+    <p class="banner" role="alert" safe>
+      {props.message}
+    </p>
+  ) : (
+    ''
+  );
+}
+
+const described = (errors: FieldErrors, name: string) =>
+  errors[name] ? { 'aria-invalid': 'true', 'aria-describedby': `err-${name}` } : {};
+
+function Label(props: { name: string; label: string; required?: boolean; hint?: string }): JSX.Element {
+  return (
+    <label for={`f-${props.name}`}>
+      {props.label}
+      {props.required && <span aria-hidden="true"> *</span>}
+      {props.hint && <span class="hint" safe>{` ${props.hint}`}</span>}
+    </label>
+  );
+}
+
+export function TextField(props: {
+  name: string;
+  label: string;
+  values: FormValues;
+  errors: FieldErrors;
+  type?: string;
+  required?: boolean;
+  max?: number;
+  hint?: string;
+  autocomplete?: string;
+  list?: string;
+}): JSX.Element {
+  return (
+    <div class="field">
+      <Label {...props} />
+      <input
+        type={props.type ?? 'text'}
+        id={`f-${props.name}`}
+        name={props.name}
+        value={props.type === 'password' ? '' : str(props.values[props.name])}
+        required={props.required}
+        maxlength={props.max ? String(props.max) : undefined}
+        autocomplete={props.autocomplete}
+        list={props.list}
+        {...described(props.errors, props.name)}
+        size="60"
+      />
+      <Err errors={props.errors} name={props.name} />
+    </div>
+  );
+}
+
+export function TextArea(props: {
+  name: string;
+  label: string;
+  values: FormValues;
+  errors: FieldErrors;
+  rows?: number;
+  max?: number;
+  hint?: string;
+}): JSX.Element {
+  return (
+    <div class="field">
+      <Label {...props} />
+      <textarea
+        id={`f-${props.name}`}
+        name={props.name}
+        rows={String(props.rows ?? 4)}
+        maxlength={props.max ? String(props.max) : undefined}
+        {...described(props.errors, props.name)}
+        safe
+      >
+        {str(props.values[props.name])}
+      </textarea>
+      <Err errors={props.errors} name={props.name} />
+    </div>
+  );
+}
+
+export function Select(props: {
+  name: string;
+  label: string;
+  options: [string, string][];
+  value: unknown;
+  errors: FieldErrors;
+}): JSX.Element {
+  return (
+    <div class="field">
+      <label for={`f-${props.name}`}>{props.label}</label>
+      <select id={`f-${props.name}`} name={props.name} {...described(props.errors, props.name)}>
+        {props.options.map(([v, l]) => (
+          <option value={v} selected={str(props.value) === v} safe>
+            {l}
+          </option>
+        ))}
+      </select>
+      <Err errors={props.errors} name={props.name} />
+    </div>
+  );
+}
+
+/** A single yes/no checkbox; an unchecked box sends nothing, so the hidden field says "off". */
+export function Checkbox(props: { name: string; label: string; checked: boolean }): JSX.Element {
+  return (
+    <div class="field">
+      <input type="hidden" name={props.name} value="off" />
+      <label>
+        <input type="checkbox" name={props.name} value="on" checked={props.checked} /> <span safe>{props.label}</span>
+      </label>
+    </div>
+  );
+}
+
+export function Checks(props: {
+  name: string;
+  legend: string;
+  options: { id: number; label: string }[];
+  values: number[];
+  errors: FieldErrors;
+}): JSX.Element {
+  return (
+    <fieldset>
+      <legend safe>{props.legend}</legend>
+      <Err errors={props.errors} name={props.name} />
+      <div class="checks">
+        {props.options.map((o) => (
+          <label>
+            <input type="checkbox" name={props.name} value={String(o.id)} checked={props.values.includes(o.id)} />
+            <span safe>{o.label}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** A hidden CSRF field: every back-office form carries it. */
+export const Csrf = (props: { token: string }): JSX.Element => <input type="hidden" name="_csrf" value={props.token} />;
