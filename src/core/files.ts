@@ -66,10 +66,56 @@ export async function checkUpload(filename: string, data: Buffer, maxBytes: numb
   return detected.mime;
 }
 
-/** Text of an attachment for search: Word through mammoth, PDF through unpdf; others have none. */
+/** Office files are ZIP archives: refuse to expand one that declares more than this (a "zip bomb"). */
+const MAX_EXPANDED_BYTES = 200 * 1024 * 1024;
+
+/**
+ * The total uncompressed size a ZIP archive declares in its central directory, or Infinity when the
+ * archive is not a plain ZIP (ZIP64, truncated, or malformed).
+ */
+export function zipExpandedSize(data: Buffer): number {
+  const end = data.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0 || end + 22 > data.length) return Number.POSITIVE_INFINITY;
+  const entries = data.readUInt16LE(end + 10);
+  let at = data.readUInt32LE(end + 16);
+  let total = 0;
+  for (let i = 0; i < entries; i++) {
+    if (at + 46 > data.length || data.readUInt32LE(at) !== 0x02014b50) return Number.POSITIVE_INFINITY;
+    const size = data.readUInt32LE(at + 24);
+    if (size === 0xffffffff) return Number.POSITIVE_INFINITY;
+    total += size;
+    at += 46 + data.readUInt16LE(at + 28) + data.readUInt16LE(at + 30) + data.readUInt16LE(at + 32);
+  }
+  return total;
+}
+
+/** Text of every sheet of an Excel workbook: one line per row, cells separated by tabs. */
+async function spreadsheetText(data: Buffer): Promise<string> {
+  const { default: ExcelJS } = await import('exceljs');
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(data as unknown as ArrayBuffer);
+  const lines: string[] = [];
+  for (const sheet of book.worksheets) {
+    lines.push(sheet.name);
+    sheet.eachRow((row) => {
+      const cells: string[] = [];
+      row.eachCell((cell) => {
+        cells.push(cell.text);
+      });
+      lines.push(cells.join('\t'));
+    });
+  }
+  return lines.join('\n');
+}
+
+const isZipOffice = (mime: string) => mime.includes('openxmlformats');
+
+/** Text of an attachment for search: Word through mammoth, Excel through exceljs, PDF through unpdf. */
 export async function extractText(mime: string, data: Buffer): Promise<string> {
+  if (isZipOffice(mime) && zipExpandedSize(data) > MAX_EXPANDED_BYTES) return '';
   try {
     if (mime.includes('wordprocessingml')) return (await mammoth.extractRawText({ buffer: data })).value.trim();
+    if (mime.includes('spreadsheetml')) return (await spreadsheetText(data)).trim();
     if (mime === 'application/pdf') {
       const { extractText: pdfText, getDocumentProxy } = await import('unpdf');
       const pdf = await getDocumentProxy(new Uint8Array(data));
@@ -84,6 +130,7 @@ export async function extractText(mime: string, data: Buffer): Promise<string> {
 
 /** A Word document as sanitised HTML, for importing into a draft. */
 export async function docxToHtml(data: Buffer): Promise<{ html: string; text: string }> {
+  if (zipExpandedSize(data) > MAX_EXPANDED_BYTES) throw badInput('Word 文件解压后过大，无法导入');
   const { value } = await mammoth.convertToHtml({ buffer: data });
   return { html: value, text: htmlToText(value) };
 }
