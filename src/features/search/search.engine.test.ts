@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { type EngineQuery, type IndexDoc, idf, impactOf, SearchEngine } from './search.engine.ts';
+
+const WORDS = ['低保', '资金', '公开', '审批', '教育', '医疗', '住房', '环境', '安全', '农村'];
+const FILTERS = ['s:1', 's:2', 'a:1', 'a:2', 'a:3', 'c:1', 'c:2', 'g:规章'];
+
+const docArb = fc.record({
+  title: fc.array(fc.constantFrom(...WORDS), { maxLength: 4 }),
+  meta: fc.array(fc.constantFrom(...WORDS), { maxLength: 4 }),
+  body: fc.array(fc.constantFrom(...WORDS), { maxLength: 30 }),
+  filters: fc.subarray(FILTERS),
+  exact: fc.subarray(['n:1', 'n:2']),
+  day: fc.integer({ min: 18000, max: 20000 }),
+  prior: fc.float({ min: 0, max: 1, noNaN: true }),
+});
+
+const queryArb = fc.record({
+  terms: fc.subarray(WORDS, { maxLength: 3 }),
+  excluded: fc.subarray(WORDS, { maxLength: 1 }),
+  filters: fc.subarray(FILTERS, { maxLength: 2 }),
+  anyOf: fc.array(fc.subarray(FILTERS, { minLength: 1, maxLength: 3 }), { maxLength: 1 }),
+  exact: fc.subarray(['n:1', 'n:2', 'n:3'], { maxLength: 1 }),
+  dayFrom: fc.option(fc.integer({ min: 18000, max: 20000 }), { nil: undefined }),
+  dayTo: fc.option(fc.integer({ min: 18000, max: 20000 }), { nil: undefined }),
+  sort: fc.constantFrom('relevance' as const, 'date' as const),
+});
+
+/** What the engine should answer, computed the slow way. */
+function bruteForce(docs: IndexDoc[], q: Omit<EngineQuery, 'offset' | 'limit'>) {
+  const words = (d: IndexDoc) => new Set([...d.title, ...d.meta, ...d.body]);
+  const df = (t: string) => docs.filter((d) => words(d).has(t)).length;
+  const others = (d: IndexDoc) =>
+    q.filters.every((f) => d.filters.includes(f)) &&
+    q.anyOf.every((g) => g.some((f) => d.filters.includes(f))) &&
+    !q.excluded.some((t) => words(d).has(t)) &&
+    (q.dayFrom === undefined || d.day >= q.dayFrom) &&
+    (q.dayTo === undefined || d.day <= q.dayTo);
+  const out = new Map<string, number>();
+  for (const d of docs) {
+    if (!others(d)) continue;
+    if (q.exact.some((e) => d.exact.includes(e))) {
+      out.set(d.key, 1000 + d.prior);
+      continue;
+    }
+    if (!q.terms.every((t) => words(d).has(t))) continue;
+    let score = d.prior;
+    for (const t of q.terms) {
+      const tf = { title: 0, meta: 0, body: 0 };
+      for (const f of ['title', 'meta', 'body'] as const) tf[f] = d[f].filter((w) => w === t).length;
+      const len = { title: d.title.length, meta: d.meta.length, body: d.body.length };
+      const quantised = Math.max(1, Math.min(255, Math.round(impactOf(tf, len) * 255)));
+      score += (idf(Math.max(1, docs.length), df(t)) * quantised) / 255;
+    }
+    out.set(d.key, score);
+  }
+  return out;
+}
+
+test('the engine finds exactly what a brute-force scan finds, with the same scores and in rank order', () => {
+  fc.assert(
+    fc.property(
+      fc.array(docArb, { maxLength: 400 }),
+      fc.array(queryArb, { minLength: 1, maxLength: 5 }),
+      fc.nat(3),
+      (raw, queries, batches) => {
+        const docs: IndexDoc[] = raw.map((d, i) => ({ ...d, key: `p:${i}`, prior: Math.fround(d.prior) }));
+        const engine = new SearchEngine();
+        // some documents in segments of their own (bulk), the rest in the live segment
+        const cut = Math.floor((docs.length * batches) / 4);
+        for (let i = 0; i < cut; i += 97) engine.addBatch(docs.slice(i, Math.min(cut, i + 97)));
+        for (const d of docs.slice(cut)) engine.upsert(d);
+        for (const q0 of queries) {
+          const q = { ...q0, offset: 0, limit: docs.length + 1 };
+          const want = bruteForce(docs, q);
+          const got = engine.search(q);
+          assert.equal(got.total, want.size);
+          assert.deepEqual(new Set(got.hits.map((h) => h.key)), new Set(want.keys()));
+          for (const h of got.hits)
+            assert.ok(Math.abs(h.score - want.get(h.key)!) < 1e-4, `${h.key} ${h.score} ${want.get(h.key)}`);
+          for (let i = 1; i < got.hits.length; i++) {
+            const [a, b] = [got.hits[i - 1], got.hits[i]];
+            if (q.sort === 'date') assert.ok(a.day > b.day || (a.day === b.day && a.score >= b.score));
+            else assert.ok(a.score > b.score || (a.score === b.score && a.day >= b.day));
+          }
+          // a page is a slice of the whole list
+          const page = engine.search({ ...q, offset: 2, limit: 3 });
+          assert.deepEqual(page.hits, got.hits.slice(2, 5));
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+test('updates and removals show at once, across segments and merges', () => {
+  fc.assert(
+    fc.property(
+      fc.array(docArb, { minLength: 1, maxLength: 300 }),
+      fc.array(fc.tuple(fc.nat(299), fc.boolean()), { maxLength: 80 }),
+      (raw, changes) => {
+        const engine = new SearchEngine();
+        const current = new Map<string, IndexDoc>();
+        raw.forEach((d, i) => {
+          const doc = { ...d, key: `p:${i % 150}`, prior: 0 };
+          if (i % 40 === 39) engine.addBatch([...current.values()].slice(0, 10));
+          engine.upsert(doc);
+          current.set(doc.key, doc);
+        });
+        for (const [i, remove] of changes) {
+          const key = `p:${i % 150}`;
+          if (remove) {
+            engine.remove(key);
+            current.delete(key);
+          } else {
+            const doc = { ...raw[i % raw.length], key, prior: 0, body: ['农村'] };
+            engine.upsert(doc);
+            current.set(key, doc);
+          }
+        }
+        engine.mergeSmallest(3);
+        const all = engine.search({
+          terms: [],
+          excluded: [],
+          filters: [],
+          anyOf: [],
+          exact: [],
+          sort: 'relevance',
+          offset: 0,
+          limit: 1000,
+        });
+        assert.deepEqual(new Set(all.hits.map((h) => h.key)), new Set(current.keys()));
+        assert.equal(engine.size, current.size);
+        const rural = engine.search({
+          terms: ['农村'],
+          excluded: [],
+          filters: [],
+          anyOf: [],
+          exact: [],
+          sort: 'date',
+          offset: 0,
+          limit: 1000,
+        });
+        const want = [...current.values()].filter((d) => [...d.title, ...d.meta, ...d.body].includes('农村'));
+        assert.equal(rural.total, want.length);
+      },
+    ),
+    { numRuns: 40 },
+  );
+});

@@ -1,0 +1,640 @@
+/**
+ * An in-process inverted index with BM25F ranking, built for Chinese government text at city scale.
+ *
+ * - Each posting carries a precomputed *impact*: the BM25 term-frequency part over the weighted fields
+ *   (title, metadata, body), quantised to a byte. A query's score is Σ idf(term) × impact + the document's
+ *   static prior (recency, validity) + a large bonus for an exact document- or index-number match.
+ * - Postings are delta-encoded in blocks of 128 with each block's last document id, so intersecting a rare
+ *   word with a common one skips whole blocks of the common one undecoded.
+ * - Filters (site, agency, column, genre, …) are tokens of the same index and cost a skip each.
+ * - Documents live in immutable segments plus one small live segment for fresh changes; an update marks the
+ *   old copy deleted. Segments are written to disk and merged when they multiply.
+ * The database stays the system of record: the index can always be rebuilt from it.
+ */
+
+/** Weights of the fields and BM25 parameters. Lengths are normalised against fixed typical lengths so that
+ * impacts computed in different segments compare, and survive merges unchanged. */
+export const FIELDS = {
+  title: { weight: 4, avgLength: 14 },
+  meta: { weight: 2, avgLength: 40 },
+  body: { weight: 1, avgLength: 600 },
+} as const;
+const K1 = 1.2;
+const B = 0.6;
+const BLOCK = 128;
+/** A document- or index-number match outranks any word match. */
+const EXACT_BONUS = 1000;
+
+export interface IndexDoc {
+  /** The document's key across the whole index, e.g. `p:123` (a publication) or `g:4` (a gazette issue). */
+  key: string;
+  /** Tokens per field, from `indexTokens`. */
+  title: string[];
+  meta: string[];
+  body: string[];
+  /** Tokens that only filter (site, agency, column, genre …); they carry no score. */
+  filters: string[];
+  /** Exact-match keys (document number, 索引号). */
+  exact: string[];
+  /** The document's date as days since 1970-01-01, for date order and date ranges. */
+  day: number;
+  /** A small static score: recency, validity. */
+  prior: number;
+}
+
+/** The impact of a term in a document: BM25's saturating function over the weighted field frequencies. */
+export function impactOf(
+  tf: { title: number; meta: number; body: number },
+  len: { title: number; meta: number; body: number },
+): number {
+  let w = 0;
+  for (const f of ['title', 'meta', 'body'] as const) {
+    if (!tf[f]) continue;
+    const { weight, avgLength } = FIELDS[f];
+    w += (weight * tf[f]) / (1 - B + (B * len[f]) / avgLength);
+  }
+  return w / (K1 + w);
+}
+
+const quantise = (impact: number) => Math.max(1, Math.min(255, Math.round(impact * 255)));
+
+// ———————————————————————————— variable-byte coding ————————————————————————————
+
+class ByteWriter {
+  buf = new Uint8Array(1 << 16);
+  length = 0;
+  private ensure(n: number) {
+    if (this.length + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+  varint(v: number) {
+    this.ensure(5);
+    while (v >= 0x80) {
+      this.buf[this.length++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[this.length++] = v;
+  }
+  byte(v: number) {
+    this.ensure(1);
+    this.buf[this.length++] = v;
+  }
+  result() {
+    return this.buf.slice(0, this.length);
+  }
+}
+
+// ———————————————————————————— segments ————————————————————————————
+
+/** One term's postings in a segment: where its blocks are. */
+interface TermInfo {
+  df: number;
+  /** Index of its first block in the segment's block tables. */
+  firstBlock: number;
+  blocks: number;
+}
+
+/**
+ * An immutable set of documents with their postings. Documents are numbered 0..size-1 in the segment.
+ */
+export class Segment {
+  readonly deleted: Uint8Array;
+  liveCount: number;
+  constructor(
+    readonly keys: string[],
+    readonly day: Int32Array,
+    readonly prior: Float32Array,
+    readonly terms: Map<string, TermInfo>,
+    /** Per block: the last document id, the byte offset of the block, the number of postings. */
+    readonly blockLast: Uint32Array,
+    readonly blockOffset: Uint32Array,
+    readonly blockCount: Uint8Array,
+    readonly postings: Uint8Array,
+    deleted?: Uint8Array,
+  ) {
+    this.deleted = deleted ?? new Uint8Array(keys.length);
+    this.liveCount = this.deleted.reduce((n, d) => n + (d ? 0 : 1), 0);
+  }
+
+  get size() {
+    return this.keys.length;
+  }
+
+  delete(local: number) {
+    if (!this.deleted[local]) {
+      this.deleted[local] = 1;
+      this.liveCount--;
+    }
+  }
+
+  /** Builds a segment from documents (their order is kept as the local numbering). */
+  static build(docs: IndexDoc[]): Segment {
+    const postings = new Map<string, { docs: number[]; impacts: number[] }>();
+    const add = (term: string, doc: number, impact: number) => {
+      let p = postings.get(term);
+      if (!p) postings.set(term, (p = { docs: [], impacts: [] }));
+      p.docs.push(doc);
+      p.impacts.push(impact);
+    };
+    docs.forEach((d, i) => {
+      const tf = new Map<string, { title: number; meta: number; body: number }>();
+      for (const f of ['title', 'meta', 'body'] as const)
+        for (const t of d[f]) {
+          let c = tf.get(t);
+          if (!c) tf.set(t, (c = { title: 0, meta: 0, body: 0 }));
+          c[f]++;
+        }
+      const len = { title: d.title.length, meta: d.meta.length, body: d.body.length };
+      for (const [t, c] of tf) add(t, i, quantise(impactOf(c, len)));
+      // filter and exact tokens carry no word score; they live in a separate token space
+      for (const t of new Set(d.filters)) add(`\u0001${t}`, i, 0);
+      for (const t of new Set(d.exact)) add(`\u0002${t}`, i, 0);
+    });
+    return Segment.fromPostings(
+      docs.map((d) => d.key),
+      Int32Array.from(docs, (d) => d.day),
+      Float32Array.from(docs, (d) => d.prior),
+      postings,
+    );
+  }
+
+  static fromPostings(
+    keys: string[],
+    day: Int32Array,
+    prior: Float32Array,
+    postings: Map<string, { docs: number[]; impacts: number[] }>,
+  ): Segment {
+    const out = new ByteWriter();
+    const blockLast: number[] = [];
+    const blockOffset: number[] = [];
+    const blockCount: number[] = [];
+    const terms = new Map<string, TermInfo>();
+    for (const [term, p] of postings) {
+      const first = blockLast.length;
+      for (let start = 0; start < p.docs.length; start += BLOCK) {
+        const end = Math.min(p.docs.length, start + BLOCK);
+        blockOffset.push(out.length);
+        blockCount.push(end - start);
+        let prev = start === 0 ? -1 : p.docs[start - 1];
+        for (let i = start; i < end; i++) {
+          out.varint(p.docs[i] - prev - 1);
+          out.byte(p.impacts[i]);
+          prev = p.docs[i];
+        }
+        blockLast.push(p.docs[end - 1]);
+      }
+      terms.set(term, { df: p.docs.length, firstBlock: first, blocks: blockLast.length - first });
+    }
+    return new Segment(
+      keys,
+      day,
+      prior,
+      terms,
+      Uint32Array.from(blockLast),
+      Uint32Array.from(blockOffset),
+      // a block holds at most 128 postings; 128 is stored as 0
+      Uint8Array.from(blockCount, (n) => n & 0xff),
+      out.result(),
+    );
+  }
+
+  /** Every posting of the segment, decoded (for merging). */
+  decodeAll(): Map<string, { docs: number[]; impacts: number[] }> {
+    const all = new Map<string, { docs: number[]; impacts: number[] }>();
+    for (const [term, info] of this.terms) {
+      const it = new Postings(this, info);
+      const docs: number[] = [];
+      const impacts: number[] = [];
+      for (let d = it.next(0); d !== END; d = it.next(d + 1)) {
+        docs.push(d);
+        impacts.push(it.impact);
+      }
+      all.set(term, { docs, impacts });
+    }
+    return all;
+  }
+}
+
+export const END = 0x7fffffff;
+
+/** A cursor over one term's postings in a segment, decoding one block at a time. */
+export class Postings {
+  private block: number;
+  private readonly firstBlock: number;
+  private readonly lastBlock: number;
+  private readonly docs = new Int32Array(BLOCK);
+  private readonly impacts = new Uint8Array(BLOCK);
+  private i = 0;
+  private loaded = -1;
+  doc = -1;
+  impact = 0;
+  readonly df: number;
+  constructor(
+    private readonly seg: Segment,
+    info: TermInfo,
+  ) {
+    this.firstBlock = this.block = info.firstBlock;
+    this.lastBlock = info.firstBlock + info.blocks - 1;
+    this.df = info.df;
+  }
+
+  private load(b: number) {
+    const s = this.seg;
+    const p = s.postings;
+    let at = s.blockOffset[b];
+    const n = s.blockCount[b] || BLOCK;
+    // a block's first document is relative to the previous block's last one
+    let prev = b === this.firstBlock ? -1 : s.blockLast[b - 1];
+    for (let k = 0; k < n; k++) {
+      let v = 0;
+      let shift = 0;
+      let byte: number;
+      do {
+        byte = p[at++];
+        v |= (byte & 0x7f) << shift;
+        shift += 7;
+      } while (byte & 0x80);
+      prev += v + 1;
+      this.docs[k] = prev;
+      this.impacts[k] = p[at++];
+    }
+    this.i = 0;
+    this.loaded = b;
+  }
+
+  /** Moves to the first document ≥ target; returns it, or END. */
+  next(target: number): number {
+    if (this.doc >= target) return this.doc;
+    // skip whole blocks that end before the target, undecoded
+    while (this.block <= this.lastBlock && this.seg.blockLast[this.block] < target) this.block++;
+    if (this.block > this.lastBlock) {
+      this.doc = END;
+      return END;
+    }
+    if (this.loaded !== this.block) this.load(this.block);
+    while (this.docs[this.i] < target) this.i++;
+    this.doc = this.docs[this.i];
+    this.impact = this.impacts[this.i];
+    return this.doc;
+  }
+}
+
+// ———————————————————————————— queries ————————————————————————————
+
+export interface EngineQuery {
+  /** Words that must all be in a document; they are scored. */
+  terms: string[];
+  /** Words none of which may be in a document. */
+  excluded: string[];
+  /** Filter tokens that must all be on a document (e.g. its site). */
+  filters: string[];
+  /** Groups of filter tokens: a document needs at least one of each group (e.g. a column or its sub-columns). */
+  anyOf: string[][];
+  /** Exact keys (document number, 索引号): a document with one matches even without the words, and ranks first. */
+  exact: string[];
+  /** Inclusive range of days since 1970-01-01. */
+  dayFrom?: number;
+  dayTo?: number;
+  sort: 'relevance' | 'date';
+  offset: number;
+  limit: number;
+}
+
+export interface EngineHit {
+  key: string;
+  score: number;
+  day: number;
+  /** Matched through a document or index number. */
+  exact: boolean;
+}
+
+export interface EngineResult {
+  total: number;
+  hits: EngineHit[];
+}
+
+/** A bounded min-heap of hits by rank, to keep the best `size`. */
+class TopK {
+  readonly items: { rank: number; tie: number; seg: Segment; local: number; score: number; exact: boolean }[] = [];
+  constructor(readonly size: number) {}
+  private less(a: number, b: number) {
+    const x = this.items[a];
+    const y = this.items[b];
+    return x.rank < y.rank || (x.rank === y.rank && x.tie < y.tie);
+  }
+  private swap(a: number, b: number) {
+    const t = this.items[a];
+    this.items[a] = this.items[b];
+    this.items[b] = t;
+  }
+  /** Whether a hit with this rank would enter now. */
+  wants(rank: number, tie: number) {
+    if (this.items.length < this.size) return true;
+    const min = this.items[0];
+    return rank > min.rank || (rank === min.rank && tie > min.tie);
+  }
+  push(item: TopK['items'][number]) {
+    if (this.size === 0 || !this.wants(item.rank, item.tie)) return;
+    if (this.items.length < this.size) {
+      this.items.push(item);
+      for (let i = this.items.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!this.less(i, parent)) break;
+        this.swap(i, parent);
+        i = parent;
+      }
+      return;
+    }
+    this.items[0] = item;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.items.length && this.less(l, m)) m = l;
+      if (r < this.items.length && this.less(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+  sorted() {
+    return [...this.items].sort((a, b) => b.rank - a.rank || b.tie - a.tie);
+  }
+}
+
+const filterToken = (t: string) => `\u0001${t}`;
+const exactToken = (t: string) => `\u0002${t}`;
+
+/** Inverse document frequency (BM25's, never negative). */
+export const idf = (docs: number, df: number) => Math.log(1 + (docs - df + 0.5) / (df + 0.5));
+
+function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number>, top: TopK): number {
+  const cursor = (token: string) => {
+    const info = seg.terms.get(token);
+    return info ? new Postings(seg, info) : null;
+  };
+  const cursors = (tokens: string[]) => tokens.map(cursor);
+  const byDate = q.sort === 'date';
+  const from = q.dayFrom ?? -Infinity;
+  const to = q.dayTo ?? Infinity;
+
+  /** Checks everything but the words, with cursors that only move forward (documents come in order). */
+  const checker = () => {
+    const filters = cursors(q.filters.map(filterToken));
+    const groups = q.anyOf.map((g) => cursors(g.map(filterToken)).filter((c) => c !== null) as Postings[]);
+    const excluded = cursors(q.excluded).filter((c) => c !== null) as Postings[];
+    const possible = !filters.includes(null) && groups.every((g) => g.length > 0);
+    return {
+      possible,
+      filters: filters as Postings[],
+      ok(d: number) {
+        if (seg.deleted[d]) return false;
+        const day = seg.day[d];
+        if (day < from || day > to) return false;
+        for (const c of filters as Postings[]) if (c.next(d) !== d) return false;
+        for (const g of groups) {
+          let any = false;
+          for (const c of g) if (c.next(d) === d) any = true;
+          if (!any) return false;
+        }
+        for (const c of excluded) if (c.next(d) === d) return false;
+        return true;
+      },
+    };
+  };
+
+  let total = 0;
+  const record = (d: number, score: number, exact: boolean) => {
+    total++;
+    const rank = byDate ? seg.day[d] : score;
+    const tie = byDate ? score : seg.day[d];
+    if (top.wants(rank, tie)) top.push({ rank, tie, seg, local: d, score, exact });
+  };
+
+  // documents with an exact number match, first
+  const exactDocs = new Set<number>();
+  if (q.exact.length) {
+    const check = checker();
+    if (check.possible) {
+      const found: number[] = [];
+      for (const c of cursors(q.exact.map(exactToken))) {
+        if (!c) continue;
+        for (let d = c.next(0); d !== END; d = c.next(d + 1)) found.push(d);
+      }
+      for (const d of [...new Set(found)].sort((a, b) => a - b))
+        if (check.ok(d)) {
+          exactDocs.add(d);
+          record(d, EXACT_BONUS + seg.prior[d], true);
+        }
+    }
+  }
+
+  const check = checker();
+  if (!check.possible) return total;
+  const words = cursors(q.terms);
+  if (words.includes(null)) return total;
+  const scored = words as Postings[];
+  // drive the intersection from the rarest list; with no words, from the rarest filter
+  const all = [...scored, ...check.filters];
+  if (!all.length) {
+    for (let d = 0; d < seg.size; d++) if (!exactDocs.has(d) && check.ok(d)) record(d, seg.prior[d], false);
+    return total;
+  }
+  const lead = all.reduce((a, b) => (b.df < a.df ? b : a));
+  const others = all.filter((c) => c !== lead);
+  const termWeights = scored.map((c, i) => weights.get(q.terms[i]) ?? 0);
+  let d = lead.next(0);
+  while (d !== END) {
+    let next = d;
+    for (const c of others) {
+      const x = c.next(d);
+      if (x > d) {
+        next = x;
+        break;
+      }
+    }
+    if (next !== d) {
+      d = lead.next(next);
+      continue;
+    }
+    if (!exactDocs.has(d) && check.ok(d)) {
+      let score = seg.prior[d];
+      for (let i = 0; i < scored.length; i++) score += (termWeights[i] * scored[i].impact) / 255;
+      record(d, score, false);
+    }
+    d = lead.next(d + 1);
+  }
+  return total;
+}
+
+// ———————————————————————————— the index ————————————————————————————
+
+/** Fresh documents wait in a small live segment; past this many they become a segment of their own. */
+const LIVE_LIMIT = 2000;
+/** More segments than this are merged, smallest first. */
+const MAX_SEGMENTS = 12;
+
+export class SearchEngine {
+  segments: Segment[] = [];
+  private readonly where = new Map<string, { seg: Segment; local: number }>();
+  private readonly pending = new Map<string, IndexDoc>();
+  private live: Segment | null = null;
+  /** Set when the segments changed since the last save. */
+  dirty = false;
+
+  get size() {
+    return this.segments.reduce((n, s) => n + s.liveCount, 0) + this.pending.size;
+  }
+
+  has(key: string) {
+    return this.pending.has(key) || this.where.has(key);
+  }
+
+  private forget(key: string) {
+    this.pending.delete(key);
+    const at = this.where.get(key);
+    if (at) {
+      at.seg.delete(at.local);
+      this.where.delete(key);
+      this.dirty = true;
+    }
+  }
+
+  /** Adds or replaces a document; it is searchable at once. */
+  upsert(doc: IndexDoc) {
+    this.forget(doc.key);
+    this.pending.set(doc.key, doc);
+    this.live = null;
+    if (this.pending.size >= LIVE_LIMIT) this.flush();
+  }
+
+  /** Removes a document; it is gone from results at once. */
+  remove(key: string) {
+    const hadPending = this.pending.has(key);
+    this.forget(key);
+    if (hadPending) this.live = null;
+  }
+
+  /** Adds many documents as one new segment (bulk loading, rebuilding). */
+  addBatch(docs: IndexDoc[]) {
+    for (const d of docs) this.forget(d.key);
+    const unique = [...new Map(docs.map((d) => [d.key, d])).values()];
+    if (unique.length) this.adopt(Segment.build(unique));
+  }
+
+  private adopt(seg: Segment) {
+    seg.keys.forEach((key, local) => {
+      if (!seg.deleted[local]) this.where.set(key, { seg, local });
+    });
+    this.segments.push(seg);
+    this.dirty = true;
+    if (this.segments.length > MAX_SEGMENTS) this.mergeSmallest(this.segments.length - MAX_SEGMENTS + 2);
+  }
+
+  /** Turns the live documents into a segment. */
+  flush() {
+    if (!this.pending.size) return;
+    const docs = [...this.pending.values()];
+    this.pending.clear();
+    this.live = null;
+    this.adopt(Segment.build(docs));
+  }
+
+  /** Merges the `count` smallest segments into one, leaving deleted documents out. */
+  mergeSmallest(count: number) {
+    const chosen = [...this.segments].sort((a, b) => a.liveCount - b.liveCount).slice(0, Math.max(2, count));
+    const merged = mergeSegments(chosen);
+    this.segments = this.segments.filter((s) => !chosen.includes(s));
+    this.segments.push(merged);
+    merged.keys.forEach((key, local) => this.where.set(key, { seg: merged, local }));
+    this.dirty = true;
+  }
+
+  private liveSegment(): Segment | null {
+    if (!this.pending.size) return null;
+    this.live ??= Segment.build([...this.pending.values()]);
+    return this.live;
+  }
+
+  search(q: EngineQuery): EngineResult {
+    const segs = [...this.segments];
+    const live = this.liveSegment();
+    if (live) segs.push(live);
+    // document frequencies over every segment, for the words' weights
+    const docs = Math.max(
+      1,
+      segs.reduce((n, s) => n + s.liveCount, 0),
+    );
+    const weights = new Map<string, number>();
+    for (const t of q.terms) {
+      const df = segs.reduce((n, s) => n + (s.terms.get(t)?.df ?? 0), 0);
+      weights.set(t, idf(docs, df));
+    }
+    const top = new TopK(Math.max(0, q.offset + q.limit));
+    let total = 0;
+    for (const s of segs) total += searchSegment(s, q, weights, top);
+    const hits = top
+      .sorted()
+      .slice(q.offset, q.offset + q.limit)
+      .map((h) => ({ key: h.seg.keys[h.local], score: h.score, day: h.seg.day[h.local], exact: h.exact }));
+    return { total, hits };
+  }
+
+  /** How many live documents carry a filter token (e.g. a site's), and a word's document frequency. */
+  count(filter: string): number {
+    const token = filterToken(filter);
+    let n = 0;
+    for (const s of [...this.segments, this.liveSegment()]) {
+      const info = s?.terms.get(token);
+      if (!s || !info) continue;
+      const c = new Postings(s, info);
+      for (let d = c.next(0); d !== END; d = c.next(d + 1)) if (!s.deleted[d]) n++;
+    }
+    return n;
+  }
+
+  clear() {
+    this.segments = [];
+    this.where.clear();
+    this.pending.clear();
+    this.live = null;
+    this.dirty = true;
+  }
+}
+
+/** One segment from several, without their deleted documents. */
+export function mergeSegments(segs: Segment[]): Segment {
+  const keys: string[] = [];
+  const day: number[] = [];
+  const prior: number[] = [];
+  const remap = segs.map((s) => {
+    const map = new Int32Array(s.size).fill(-1);
+    for (let d = 0; d < s.size; d++) {
+      if (s.deleted[d]) continue;
+      map[d] = keys.length;
+      keys.push(s.keys[d]);
+      day.push(s.day[d]);
+      prior.push(s.prior[d]);
+    }
+    return map;
+  });
+  const postings = new Map<string, { docs: number[]; impacts: number[] }>();
+  segs.forEach((s, i) => {
+    for (const [term, p] of s.decodeAll()) {
+      let out = postings.get(term);
+      if (!out) postings.set(term, (out = { docs: [], impacts: [] }));
+      for (let k = 0; k < p.docs.length; k++) {
+        const to = remap[i][p.docs[k]];
+        if (to < 0) continue;
+        out.docs.push(to);
+        out.impacts.push(p.impacts[k]);
+      }
+    }
+  });
+  for (const [term, p] of postings) if (!p.docs.length) postings.delete(term);
+  return Segment.fromPostings(keys, Int32Array.from(day), Float32Array.from(prior), postings);
+}

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  docNoKey,
+  docNosIn,
+  indexNoKey,
+  indexTokens,
+  normalize,
+  parseQuery,
+  queryTokens,
+  setExtraTerms,
+} from './search.text.ts';
+
+test('full- and half-width forms and traditional characters fold to one form', () => {
+  assert.equal(normalize('ＡＢＣ１２３　聯絡電話'), 'abc123 联络电话');
+  assert.deepEqual(queryTokens('政府資訊公開'), queryTokens('政府资讯公开'));
+});
+
+test('government terms are single query tokens and are found through their parts too', () => {
+  assert.deepEqual(queryTokens('三公经费'), ['三公经费']);
+  assert.deepEqual(queryTokens('双随机一公开'), ['双随机一公开']);
+  assert.deepEqual(queryTokens('城乡低保资金'), ['城乡低保', '资金']);
+  const tokens = indexTokens('关于城乡低保资金和三公经费的公告');
+  for (const t of ['城乡低保', '低保', '三公经费', '经费', '资金']) assert.ok(tokens.includes(t), t);
+  // a query's tokens are always among the index tokens of the same text
+  for (const s of ['污染防治攻坚战', '青山县人民政府办公室关于印发政务公开工作要点的通知', '一网通办']) {
+    const idx = new Set(indexTokens(s));
+    for (const t of queryTokens(s)) assert.ok(idx.has(t), `${s}: ${t}`);
+  }
+});
+
+test('function words are left out of queries unless nothing else is left', () => {
+  assert.deepEqual(queryTokens('低保的标准'), ['低保', '标准']);
+  assert.deepEqual(queryTokens('的'), ['的']);
+  assert.deepEqual(queryTokens('<script>!!!'), ['script']);
+});
+
+test('document numbers are found in their common variants', () => {
+  const key = '闽政办/2019/12';
+  for (const v of [
+    '闽政办〔2019〕12号',
+    '闽政办[2019]12号',
+    '闽政办（2019）12号',
+    '闽政办(2019)12号',
+    '闽政办2019年12号',
+    '闽政办〔2019〕第12号',
+    '闽政办［２０１９］１２号',
+  ])
+    assert.equal(docNoKey(v), key, v);
+  assert.equal(docNoKey('关于低保的通知'), null);
+  assert.deepEqual(
+    docNosIn('请问 岚综委干〔2023〕7号 和 闽政办2019年12号 的内容').map((d) => d.key),
+    ['岚综委干/2023/7', '闽政办/2019/12'],
+  );
+});
+
+test('index numbers are recognised in both styles', () => {
+  assert.equal(indexNoKey('11441700007280420Y/2021-00050'), '11441700007280420y/2021-00050');
+  assert.equal(indexNoKey('PZ00108-3000-2012-00001'), 'pz00108-3000-2012-00001');
+  assert.equal(indexNoKey('低保'), null);
+});
+
+test('queries: words, quoted phrases and excluded words', () => {
+  const q = parseQuery('低保 “资金发放” -农村 2024');
+  assert.deepEqual(q.phrases, ['资金发放']);
+  assert.deepEqual(q.excluded, ['农村']);
+  assert.ok(q.terms.includes('低保') && q.terms.includes('2024') && q.terms.includes('资金'));
+  assert.ok(!q.terms.includes('农村'));
+  assert.deepEqual(parseQuery('闽政办〔2019〕12号').docNos, ['闽政办/2019/12']);
+  assert.deepEqual(parseQuery('x'.repeat(10000)).terms.join('').length <= 200, true);
+});
+
+test('an admin term becomes one token', () => {
+  assert.notDeepEqual(queryTokens('青山云办事'), ['青山云办事']);
+  assert.equal(setExtraTerms(['青山云办事']), true);
+  assert.deepEqual(queryTokens('青山云办事'), ['青山云办事']);
+  assert.equal(setExtraTerms(['青山云办事']), false);
+});

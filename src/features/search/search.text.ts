@@ -1,0 +1,187 @@
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { foldWidth, hans } from '../../core/text.ts';
+
+/**
+ * Government terms jieba's general dictionary splits apart; admins add their own on top
+ * (`setExtraTerms`). A word here is one token to a query and, with its parts, to the index.
+ */
+export const GOVERNMENT_TERMS = [
+  '低保',
+  '城乡低保',
+  '特困供养',
+  '三公经费',
+  '双随机一公开',
+  '放管服',
+  '一网通办',
+  '一件事一次办',
+  '最多跑一次',
+  '跨省通办',
+  '政务公开',
+  '依申请公开',
+  '主动公开',
+  '政府信息公开',
+  '政策解读',
+  '行政规范性文件',
+  '规范性文件',
+  '权责清单',
+  '办事指南',
+  '营商环境',
+  '乡村振兴',
+  '河长制',
+  '林长制',
+  '危房改造',
+  '棚户区改造',
+  '保障性住房',
+  '公租房',
+  '医保',
+  '城乡居民医保',
+  '养老保险',
+  '五险一金',
+  '公积金',
+  '住房公积金',
+  '新冠',
+  '疫情防控',
+  '安全生产',
+  '生态环境',
+  '污染防治',
+  '攻坚战',
+  '高标准农田',
+  '耕地保护',
+  '征地补偿',
+  '房屋征收',
+  '政府采购',
+  '招投标',
+  '公共资源交易',
+  '预决算',
+  '财政预算',
+  '决算',
+  '一般公共预算',
+  '政府性基金',
+  '专项债',
+  '行政许可',
+  '行政处罚',
+  '行政强制',
+  '行政复议',
+  '行政诉讼',
+  '双减',
+  '义务教育',
+  '两癌筛查',
+  '家庭医生',
+  '网格化',
+  '12345',
+];
+
+const jieba = Jieba.withDict(dict);
+let extra = new Set<string>();
+
+function load(words: Iterable<string>) {
+  const lines = [...words].map((w) => `${w} 200000 n`).join('\n');
+  if (lines) jieba.loadDict(Buffer.from(lines));
+}
+load(GOVERNMENT_TERMS);
+
+/**
+ * Adds a site's own terms to the dictionary (jieba cannot forget words, so a removed word stays until
+ * restart). Returns whether anything new was added, in which case the index should be rebuilt.
+ */
+export function setExtraTerms(words: string[]): boolean {
+  const fresh = words.map((w) => normalize(w).replace(/\s+/g, '')).filter((w) => w && !extra.has(w));
+  if (!fresh.length) return false;
+  extra = new Set([...extra, ...fresh]);
+  load(fresh);
+  return true;
+}
+
+/**
+ * The form text is indexed and searched in: full-width folded to half-width (NFKC), traditional
+ * characters to simplified, lower case; so 聯絡電話, ＡＢＣ and abc find what they should.
+ */
+export function normalize(s: string): string {
+  return hans(foldWidth(s).normalize('NFKC')).toLowerCase();
+}
+
+const WORD = /^[\p{Script=Han}\p{L}\p{N}]+$/u;
+/** Function words that match nearly every document: left out of queries (never out of the index). */
+const STOP = new Set(['的', '了', '和', '与', '及', '或', '在', '是', '对', '为', '等', '之', '把', '被', '于', '以']);
+
+/** Index tokens: the search-mode cut, so that a document is found by a compound and by its parts. */
+export function indexTokens(text: string): string[] {
+  if (!text) return [];
+  return jieba.cutForSearch(normalize(text), false).filter((t) => WORD.test(t));
+}
+
+/** Query tokens: the normal cut (each is in the index of a document that has the words), without function words. */
+export function queryTokens(text: string): string[] {
+  const words = jieba.cut(normalize(text), false).filter((t) => WORD.test(t));
+  const kept = words.filter((t) => !STOP.has(t));
+  return kept.length ? kept : words;
+}
+
+/**
+ * A document number's key: 闽政办〔2019〕12号, 闽政办[2019]12号, 闽政办（2019）12号 and 闽政办2019年12号 are
+ * all `闽政办/2019/12`. Null when the text is not a document number.
+ */
+export function docNoKey(s: string): string | null {
+  const m =
+    /^\s*([\p{Script=Han}A-Za-z]{1,20}?)\s*[〔［[（(【〖{]?\s*((?:19|20)\d{2})\s*[〕］\]）)】〗}年]?\s*第?\s*(\d{1,5})\s*号?\s*$/u.exec(
+      normalize(s).replace(/\s+/g, ''),
+    );
+  return m ? `${m[1]}/${m[2]}/${Number(m[3])}` : null;
+}
+
+/** Document numbers written anywhere in a text (a query may hold one among other words). */
+export function docNosIn(text: string): { key: string; raw: string }[] {
+  const out: { key: string; raw: string }[] = [];
+  const re =
+    /[\p{Script=Han}A-Za-z]{1,20}\s*[〔［[（(【〖{]\s*(?:19|20)\d{2}\s*[〕］\]）)】〗}]\s*第?\s*\d{1,5}\s*号?|[\p{Script=Han}A-Za-z]{1,20}(?:19|20)\d{2}年第?\d{1,5}号/gu;
+  for (const m of normalize(text).matchAll(re)) {
+    const key = docNoKey(m[0]);
+    if (key) out.push({ key, raw: m[0] });
+  }
+  return out;
+}
+
+/** A 索引号 as typed: `<agency code>/<year>-<serial>`, or the older `PZ00108-3000-2012-00001` style. */
+export function indexNoKey(s: string): string | null {
+  const t = normalize(s).replace(/\s+/g, '');
+  return /^[0-9a-z-]{4,40}\/\d{4}-\d{3,6}$/.test(t) || /^[0-9a-z]{2,20}(-[0-9a-z]{1,10}){2,5}$/.test(t) ? t : null;
+}
+
+export interface ParsedQuery {
+  /** Words that must all be in a result. */
+  terms: string[];
+  /** Phrases ("quoted") that must each appear as written. */
+  phrases: string[];
+  /** Words that must not be in a result (-word). */
+  excluded: string[];
+  /** Document-number keys and 索引号 keys in the query: a match ranks first. */
+  docNos: string[];
+  indexNos: string[];
+}
+
+const MAX_QUERY = 200;
+
+/** Parses what a resident types: several words, "quoted phrases" (also 「」 and “”), -excluded words. */
+export function parseQuery(raw: string): ParsedQuery {
+  let q = normalize(raw.slice(0, MAX_QUERY));
+  const phrases: string[] = [];
+  q = q.replace(/["“”「」『』]([^"“”「」『』]{1,100})["“”「」『』]/g, (_, p: string) => {
+    if (p.trim()) phrases.push(p.trim());
+    return ' ';
+  });
+  const excluded: string[] = [];
+  q = q.replace(/(^|\s)[-－]([^\s-－]{1,50})/g, (_, sp: string, w: string) => {
+    excluded.push(...queryTokens(w));
+    return sp;
+  });
+  const indexNos: string[] = [];
+  const docNos: string[] = [];
+  for (const word of q.split(/\s+/)) {
+    const ix = indexNoKey(word);
+    if (ix) indexNos.push(ix);
+  }
+  for (const d of docNosIn(q)) docNos.push(d.key);
+  const terms = [...new Set([...queryTokens(q), ...phrases.flatMap(queryTokens)])];
+  return { terms, phrases, excluded: [...new Set(excluded)], docNos: [...new Set(docNos)], indexNos };
+}
