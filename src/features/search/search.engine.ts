@@ -58,6 +58,15 @@ export function impactOf(
 
 const quantise = (impact: number) => Math.max(1, Math.min(255, Math.round(impact * 255)));
 
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
+}
+
 // ———————————————————————————— variable-byte coding ————————————————————————————
 
 class ByteWriter {
@@ -135,8 +144,7 @@ export class Segment {
   static build(docs: IndexDoc[]): Segment {
     const postings = new Map<string, { docs: number[]; impacts: number[] }>();
     const add = (term: string, doc: number, impact: number) => {
-      let p = postings.get(term);
-      if (!p) postings.set(term, (p = { docs: [], impacts: [] }));
+      const p = getOrAdd(postings, term, () => ({ docs: [], impacts: [] }));
       p.docs.push(doc);
       p.impacts.push(impact);
     };
@@ -144,9 +152,7 @@ export class Segment {
       const tf = new Map<string, { title: number; meta: number; body: number }>();
       for (const f of ['title', 'meta', 'body'] as const)
         for (const t of d[f]) {
-          let c = tf.get(t);
-          if (!c) tf.set(t, (c = { title: 0, meta: 0, body: 0 }));
-          c[f]++;
+          getOrAdd(tf, t, () => ({ title: 0, meta: 0, body: 0 }))[f]++;
         }
       const len = { title: d.title.length, meta: d.meta.length, body: d.body.length };
       for (const [t, c] of tf) add(t, i, quantise(impactOf(c, len)));
@@ -550,7 +556,9 @@ export class SearchEngine {
     const merged = mergeSegments(chosen);
     this.segments = this.segments.filter((s) => !chosen.includes(s));
     this.segments.push(merged);
-    merged.keys.forEach((key, local) => this.where.set(key, { seg: merged, local }));
+    merged.keys.forEach((key, local) => {
+      this.where.set(key, { seg: merged, local });
+    });
     this.dirty = true;
   }
 
@@ -625,8 +633,7 @@ export function mergeSegments(segs: Segment[]): Segment {
   const postings = new Map<string, { docs: number[]; impacts: number[] }>();
   segs.forEach((s, i) => {
     for (const [term, p] of s.decodeAll()) {
-      let out = postings.get(term);
-      if (!out) postings.set(term, (out = { docs: [], impacts: [] }));
+      const out = getOrAdd(postings, term, () => ({ docs: [], impacts: [] }));
       for (let k = 0; k < p.docs.length; k++) {
         const to = remap[i][p.docs[k]];
         if (to < 0) continue;
