@@ -56,6 +56,10 @@ export function impactOf(
   return w / (K1 + w);
 }
 
+/** Filter and exact tokens have token spaces of their own, apart from words. */
+const filterToken = (t: string) => `\u0001${t}`;
+const exactToken = (t: string) => `\u0002${t}`;
+
 const quantise = (impact: number) => Math.max(1, Math.min(255, Math.round(impact * 255)));
 
 function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
@@ -142,24 +146,56 @@ export class Segment {
 
   /** Builds a segment from documents (their order is kept as the local numbering). */
   static build(docs: IndexDoc[]): Segment {
-    const postings = new Map<string, { docs: number[]; impacts: number[] }>();
-    const add = (term: string, doc: number, impact: number) => {
-      const p = getOrAdd(postings, term, () => ({ docs: [], impacts: [] }));
-      p.docs.push(doc);
-      p.impacts.push(impact);
-    };
-    docs.forEach((d, i) => {
-      const tf = new Map<string, { title: number; meta: number; body: number }>();
-      for (const f of ['title', 'meta', 'body'] as const)
-        for (const t of d[f]) {
-          getOrAdd(tf, t, () => ({ title: 0, meta: 0, body: 0 }))[f]++;
+    // terms are numbered as they come; per-document counts live in reusable arrays indexed by term number
+    const ids = new Map<string, number>();
+    const postDocs: number[][] = [];
+    const postImpacts: number[][] = [];
+    let counts = { title: new Int32Array(1024), meta: new Int32Array(1024), body: new Int32Array(1024) };
+    const idOf = (term: string) => {
+      let id = ids.get(term);
+      if (id === undefined) {
+        id = postDocs.length;
+        ids.set(term, id);
+        postDocs.push([]);
+        postImpacts.push([]);
+        if (id >= counts.title.length) {
+          const grow = (a: Int32Array) => {
+            const b = new Int32Array(a.length * 2);
+            b.set(a);
+            return b;
+          };
+          counts = { title: grow(counts.title), meta: grow(counts.meta), body: grow(counts.body) };
         }
+      }
+      return id;
+    };
+    const touched: number[] = [];
+    docs.forEach((d, doc) => {
+      for (const f of ['title', 'meta', 'body'] as const) {
+        const c = counts[f];
+        for (const t of d[f]) {
+          const id = idOf(t);
+          if (counts.title[id] === 0 && counts.meta[id] === 0 && counts.body[id] === 0) touched.push(id);
+          c[id]++;
+        }
+      }
       const len = { title: d.title.length, meta: d.meta.length, body: d.body.length };
-      for (const [t, c] of tf) add(t, i, quantise(impactOf(c, len)));
-      // filter and exact tokens carry no word score; they live in a separate token space
-      for (const t of new Set(d.filters)) add(`\u0001${t}`, i, 0);
-      for (const t of new Set(d.exact)) add(`\u0002${t}`, i, 0);
+      for (const id of touched) {
+        const tf = { title: counts.title[id], meta: counts.meta[id], body: counts.body[id] };
+        postDocs[id].push(doc);
+        postImpacts[id].push(quantise(impactOf(tf, len)));
+        counts.title[id] = counts.meta[id] = counts.body[id] = 0;
+      }
+      touched.length = 0;
+      // filter and exact tokens carry no word score; they live in token spaces of their own
+      for (const t of new Set([...d.filters.map(filterToken), ...d.exact.map(exactToken)])) {
+        const id = idOf(t);
+        postDocs[id].push(doc);
+        postImpacts[id].push(0);
+      }
     });
+    const postings = new Map<string, { docs: number[]; impacts: number[] }>();
+    for (const [term, id] of ids) postings.set(term, { docs: postDocs[id], impacts: postImpacts[id] });
     return Segment.fromPostings(
       docs.map((d) => d.key),
       Int32Array.from(docs, (d) => d.day),
@@ -371,9 +407,6 @@ class TopK {
     return [...this.items].sort((a, b) => b.rank - a.rank || b.tie - a.tie);
   }
 }
-
-const filterToken = (t: string) => `\u0001${t}`;
-const exactToken = (t: string) => `\u0002${t}`;
 
 /** Inverse document frequency (BM25's, never negative). */
 export const idf = (docs: number, df: number) => Math.log(1 + (docs - df + 0.5) / (df + 0.5));

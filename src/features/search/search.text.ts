@@ -98,7 +98,22 @@ export function setExtraTerms(words: string[]): boolean {
  * characters to simplified, lower case; so 聯絡電話, ＡＢＣ and abc find what they should.
  */
 export function normalize(s: string): string {
-  return hans(foldWidth(s).normalize('NFKC')).toLowerCase();
+  const folded = foldWidth(s).normalize('NFKC').toLowerCase();
+  return TRADITIONAL().test(folded) ? hans(folded) : folded;
+}
+
+/** Characters that OpenCC changes from traditional to simplified: most text has none, and skips the conversion. */
+let traditional: RegExp | undefined;
+function TRADITIONAL(): RegExp {
+  if (!traditional) {
+    const chars: string[] = [];
+    for (let c = 0x3400; c <= 0x9fff; c++) {
+      const ch = String.fromCharCode(c);
+      if (hans(ch) !== ch) chars.push(ch);
+    }
+    traditional = new RegExp(`[${chars.join('')}]`);
+  }
+  return traditional;
 }
 
 const WORD = /^[\p{Script=Han}\p{L}\p{N}]+$/u;
