@@ -149,3 +149,53 @@ test('updates and removals show at once, across segments and merges', () => {
     { numRuns: 40 },
   );
 });
+
+test('an index saved to disk reads back the same, deletions included; a torn save leaves the last one', async () => {
+  const { mkdtemp, readdir, writeFile } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gk-index-'));
+  const engine = new SearchEngine();
+  const doc = (i: number, words: string[]): IndexDoc => ({
+    key: `p:${i}`,
+    title: words,
+    meta: [],
+    body: words,
+    filters: ['s:1', `a:${i % 3}`],
+    exact: i === 7 ? ['n:闽政办/2019/12'] : [],
+    day: 19000 + i,
+    prior: i / 1000,
+  });
+  engine.addBatch(Array.from({ length: 300 }, (_, i) => doc(i, i % 2 ? ['低保', '资金'] : ['教育'])));
+  engine.upsert(doc(1000, ['低保']));
+  engine.remove('p:1');
+  await engine.save(dir, 42, { dictionary: 3 });
+  const q = (terms: string[]) => ({
+    terms,
+    excluded: [],
+    filters: ['s:1'],
+    anyOf: [['a:1', 'a:2']],
+    exact: ['n:闽政办/2019/12'],
+    sort: 'relevance' as const,
+    offset: 0,
+    limit: 500,
+  });
+  const before = engine.search(q(['低保']));
+  const loaded = await SearchEngine.load(dir);
+  assert.ok(loaded);
+  assert.equal(loaded.seq, 42);
+  assert.deepEqual(loaded.meta, { dictionary: 3 });
+  assert.deepEqual(loaded.engine.search(q(['低保'])), before);
+  assert.equal(loaded.engine.size, engine.size);
+  assert.ok(!loaded.engine.search(q(['低保'])).hits.some((h) => h.key === 'p:1'));
+  // a removal after loading persists with the next save
+  loaded.engine.remove('p:5');
+  await loaded.engine.save(dir, 43);
+  const again = await SearchEngine.load(dir);
+  assert.equal(again?.engine.search(q(['低保'])).total, before.total - 1);
+  // a save that died before its manifest was renamed leaves the last manifest in force
+  await writeFile(path.join(dir, 'manifest.json.tmp'), '{"torn');
+  assert.equal((await SearchEngine.load(dir))?.seq, 43);
+  assert.ok((await readdir(dir)).some((f) => f.endsWith('.gks')));
+  assert.equal(await SearchEngine.load(path.join(dir, 'nothing-here')), null);
+});

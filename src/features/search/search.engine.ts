@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
 /**
  * An in-process inverted index with BM25F ranking, built for Chinese government text at city scale.
  *
@@ -512,6 +516,8 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
 
 // ———————————————————————————— the index ————————————————————————————
 
+const MANIFEST = 'manifest.json';
+
 /** Fresh documents wait in a small live segment; past this many they become a segment of their own. */
 const LIVE_LIMIT = 2000;
 /** More segments than this are merged, smallest first. */
@@ -520,6 +526,8 @@ const MAX_SEGMENTS = 12;
 export class SearchEngine {
   segments: Segment[] = [];
   private readonly where = new Map<string, { seg: Segment; local: number }>();
+  /** The file each saved segment is in. */
+  private readonly files = new WeakMap<Segment, string>();
   private readonly pending = new Map<string, IndexDoc>();
   private live: Segment | null = null;
   /** Set when the segments changed since the last save. */
@@ -638,6 +646,63 @@ export class SearchEngine {
     return n;
   }
 
+  /**
+   * Writes the index to a folder: new segments once, every segment's deletions, then the manifest (atomically,
+   * by renaming), so a crash leaves the previous state readable. `seq` is the last change included.
+   */
+  async save(dir: string, seq: number, meta: Record<string, unknown> = {}): Promise<void> {
+    this.flush();
+    await mkdir(dir, { recursive: true });
+    const atomic = async (name: string, data: Uint8Array | string) => {
+      const tmp = path.join(dir, `${name}.tmp`);
+      await writeFile(tmp, data, { flush: true });
+      await rename(tmp, path.join(dir, name));
+    };
+    const entries: { file: string; docs: number }[] = [];
+    for (const seg of this.segments) {
+      let file = this.files.get(seg);
+      if (!file) {
+        file = `seg-${randomUUID()}.gks`;
+        await atomic(file, segmentBytes(seg));
+        this.files.set(seg, file);
+      }
+      await atomic(`${file}.del`, seg.deleted);
+      entries.push({ file, docs: seg.size });
+    }
+    await atomic(MANIFEST, JSON.stringify({ version: 1, seq, meta, segments: entries }));
+    this.dirty = false;
+    const keep = new Set([MANIFEST, ...entries.flatMap((e) => [e.file, `${e.file}.del`])]);
+    for (const name of await readdir(dir)) if (!keep.has(name)) await unlink(path.join(dir, name)).catch(() => {});
+  }
+
+  /** Reads an index written by `save`; null when the folder has none (or an unreadable one). */
+  static async load(dir: string): Promise<{ engine: SearchEngine; seq: number; meta: Record<string, unknown> } | null> {
+    let manifest: { version: number; seq: number; meta: Record<string, unknown>; segments: { file: string }[] };
+    try {
+      manifest = JSON.parse(await readFile(path.join(dir, MANIFEST), 'utf8'));
+    } catch {
+      return null;
+    }
+    if (manifest.version !== 1) return null;
+    const engine = new SearchEngine();
+    for (const { file } of manifest.segments) {
+      const [bytes, deleted] = await Promise.all([
+        readFile(path.join(dir, file)),
+        readFile(path.join(dir, `${file}.del`)),
+      ]);
+      const seg = segmentFromBytes(
+        new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        new Uint8Array(deleted),
+      );
+      engine.files.set(seg, file);
+      engine.segments.push(seg);
+      seg.keys.forEach((key, local) => {
+        if (!seg.deleted[local]) engine.where.set(key, { seg, local });
+      });
+    }
+    return { engine, seq: manifest.seq, meta: manifest.meta };
+  }
+
   clear() {
     this.segments = [];
     this.where.clear();
@@ -677,4 +742,89 @@ export function mergeSegments(segs: Segment[]): Segment {
   });
   for (const [term, p] of postings) if (!p.docs.length) postings.delete(term);
   return Segment.fromPostings(keys, Int32Array.from(day), Float32Array.from(prior), postings);
+}
+
+// ———————————————————————————— files ————————————————————————————
+
+const MAGIC = 0x31534b47; // 'GKS1'
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** A segment as bytes: a JSON header with the section lengths, then the sections, each 8-byte aligned. */
+export function segmentBytes(seg: Segment): Uint8Array {
+  const terms = [...seg.terms.keys()];
+  const infos = [...seg.terms.values()];
+  const sections: Uint8Array[] = [
+    enc.encode(seg.keys.join('\n')),
+    enc.encode(terms.join('\n')),
+    new Uint8Array(Uint32Array.from(infos, (i) => i.df).buffer),
+    new Uint8Array(Uint32Array.from(infos, (i) => i.firstBlock).buffer),
+    new Uint8Array(Uint32Array.from(infos, (i) => i.blocks).buffer),
+    new Uint8Array(seg.day.buffer, seg.day.byteOffset, seg.day.byteLength),
+    new Uint8Array(seg.prior.buffer, seg.prior.byteOffset, seg.prior.byteLength),
+    new Uint8Array(seg.blockLast.buffer, seg.blockLast.byteOffset, seg.blockLast.byteLength),
+    new Uint8Array(seg.blockOffset.buffer, seg.blockOffset.byteOffset, seg.blockOffset.byteLength),
+    seg.blockCount,
+    seg.postings,
+  ];
+  const header = enc.encode(
+    JSON.stringify({ docs: seg.size, terms: terms.length, lengths: sections.map((s) => s.length) }),
+  );
+  const pad = (n: number) => (n + 7) & ~7;
+  const total = 8 + pad(header.length) + sections.reduce((n, s) => n + pad(s.length), 0);
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, header.length, true);
+  out.set(header, 8);
+  let at = 8 + pad(header.length);
+  for (const s of sections) {
+    out.set(s, at);
+    at += pad(s.length);
+  }
+  return out;
+}
+
+/** Reads a segment written by `segmentBytes`; its typed arrays view the given bytes without copying. */
+export function segmentFromBytes(bytes: Uint8Array, deleted?: Uint8Array): Segment {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, true) !== MAGIC) throw new Error('not a search segment');
+  const headerLength = view.getUint32(4, true);
+  const header = JSON.parse(dec.decode(bytes.subarray(8, 8 + headerLength))) as {
+    docs: number;
+    terms: number;
+    lengths: number[];
+  };
+  const pad = (n: number) => (n + 7) & ~7;
+  // typed arrays need aligned offsets: copy the bytes into an aligned buffer when the caller's are not
+  const base = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
+  let at = base.byteOffset + 8 + pad(headerLength);
+  const parts = header.lengths.map((len) => {
+    const part = { offset: at, length: len };
+    at += pad(len);
+    return part;
+  });
+  const raw = (i: number) => new Uint8Array(base.buffer, parts[i].offset, parts[i].length);
+  const u32 = (i: number) => new Uint32Array(base.buffer, parts[i].offset, parts[i].length / 4);
+  const split = (i: number, n: number) => (n === 0 ? [] : dec.decode(raw(i)).split('\n'));
+  const keys = split(0, header.docs);
+  const termNames = split(1, header.terms);
+  const df = u32(2);
+  const first = u32(3);
+  const blocks = u32(4);
+  const terms = new Map<string, TermInfo>();
+  termNames.forEach((t, i) => {
+    terms.set(t, { df: df[i], firstBlock: first[i], blocks: blocks[i] });
+  });
+  return new Segment(
+    keys,
+    new Int32Array(base.buffer, parts[5].offset, parts[5].length / 4),
+    new Float32Array(base.buffer, parts[6].offset, parts[6].length / 4),
+    terms,
+    u32(7),
+    u32(8),
+    raw(9),
+    raw(10),
+    deleted && deleted.length === keys.length ? deleted : undefined,
+  );
 }
