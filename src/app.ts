@@ -15,6 +15,7 @@ import { AppError } from './core/errors.ts';
 import { adminRoutes } from './features/admin/admin.routes.ts';
 import { apiRoutes } from './features/catalog/catalog.api.ts';
 import { pageCtx, portalRoutes } from './features/catalog/catalog.routes.ts';
+import { searchRoutes } from './features/search/search.routes.ts';
 import { ErrorPage } from './web/layout.tsx';
 import { safeBack, sendHtml } from './web/request.ts';
 
@@ -133,6 +134,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
       req.base = '';
     });
     await portalRoutes(scope, ctx);
+    await searchRoutes(scope, ctx);
   });
   // …or by path prefix, for local use and for sites without a host name of their own.
   await app.register(
@@ -145,6 +147,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
         req.base = `/s/${site.code}`;
       });
       await portalRoutes(scope, ctx);
+      await searchRoutes(scope, ctx);
     },
     { prefix: '/s/:siteCode' },
   );

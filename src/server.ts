@@ -5,12 +5,20 @@ import { openDb } from './core/db.ts';
 import { FileStore } from './core/files.ts';
 import { migrate } from './core/migrate.ts';
 import { publishDue } from './features/catalog/catalog.service.ts';
+import { newSearchIndex } from './sources.ts';
 
 export async function openCtx(config: Config): Promise<Ctx> {
   const db = await openDb(config);
   await migrate(db);
-  return { db, files: new FileStore(config.filesDir), config, now: () => new Date() };
+  const search = newSearchIndex(config);
+  // a saved index is loaded and brought up to date; a missing one is rebuilt in the background
+  await search.open(db);
+  return { db, files: new FileStore(config.filesDir), search, config, now: () => new Date() };
 }
+
+/** Other instances' changes reach this one's index within a second; the index is saved every minute. */
+const SEARCH_SYNC_MS = 1000;
+const SEARCH_SAVE_MS = 60_000;
 
 /** Starts the web server and the scheduled-publishing sweep; returns the address. */
 export async function serve(ctx: Ctx): Promise<string> {
@@ -29,8 +37,13 @@ export async function serve(ctx: Ctx): Promise<string> {
       running = false;
     }
   }, ctx.config.schedulerSeconds * 1000);
+  const syncTimer = setInterval(() => void ctx.search.sync(ctx.db).catch((e) => app.log.error(e)), SEARCH_SYNC_MS);
+  const saveTimer = setInterval(() => void ctx.search.save().catch((e) => app.log.error(e)), SEARCH_SAVE_MS);
   const stop = async () => {
     clearInterval(timer);
+    clearInterval(syncTimer);
+    clearInterval(saveTimer);
+    await ctx.search.save().catch((e) => app.log.error(e));
     await app.close();
     await ctx.db.destroy();
     process.exit(0);

@@ -63,6 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     baseUrl: e.BASE_URL?.replace(/\/$/, ''),
     dataDir,
     filesDir: path.join(dataDir, 'files'),
+    /** This instance's search index (derived from the database; each instance keeps its own). */
+    searchDir: path.join(dataDir, 'search'),
     databaseUrl: e.DATABASE_URL,
     pgliteDir: path.join(dataDir, 'pg'),
     pgliteFsync: e.PGLITE_FSYNC,

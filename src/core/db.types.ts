@@ -232,6 +232,20 @@ export interface CalendarDaysTable {
   updated_at: Generated<Date>;
 }
 
+export interface SearchChangesTable {
+  seq: Generated<number>;
+  site_id: number | null;
+  key: string;
+  at: Generated<Date>;
+}
+
+export interface SearchTermsTable {
+  term: string;
+  site_id: number | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   sites: SitesTable;
   agencies: AgenciesTable;
@@ -252,6 +266,8 @@ export interface DB {
   gazette_issues: GazetteIssuesTable;
   gazette_entries: GazetteEntriesTable;
   calendar_days: CalendarDaysTable;
+  search_changes: SearchChangesTable;
+  search_terms: SearchTermsTable;
 }
 
 export type Site = Selectable<SitesTable>;

@@ -36,6 +36,15 @@ export function Layout(
               <a class="site-name" href={`${ctx.base}/`} safe>
                 {ctx.site.name}
               </a>
+              <form method="get" action={`${ctx.base}/search`} class="site-search" aria-label="站内搜索">
+                <label for="site-q" class="sr-only">
+                  搜索本站
+                </label>
+                <input type="search" id="site-q" name="q" maxlength="200" placeholder="搜索政策、文号、索引号" />
+                <button type="submit" class="btn secondary">
+                  搜索
+                </button>
+              </form>
               <nav class="tools" aria-label="阅读设置">
                 <a
                   href={`/prefs/script/${ctx.prefs.hant ? 'hans' : 'hant'}?back=${back}`}

@@ -8,6 +8,7 @@ import type { Ctx } from '../../src/core/context.ts';
 import { type Db, openPGlite, pgliteDb, postgresDb } from '../../src/core/db.ts';
 import { FileStore } from '../../src/core/files.ts';
 import { migrate } from '../../src/core/migrate.ts';
+import { newSearchIndex } from '../../src/sources.ts';
 
 export const DATABASES = ['pglite', 'postgres'] as const;
 export type DbKind = (typeof DATABASES)[number];
@@ -44,12 +45,12 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dir,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SESSION_SECRET: 'x'.repeat(40),
     ...overrides,
   });
 }
 
 export function testCtx(db: Db, config = testConfig(), now = () => new Date()): Ctx {
-  return { db, files: new FileStore(config.filesDir), config, now };
+  return { db, files: new FileStore(config.filesDir), search: newSearchIndex(config, false), config, now };
 }

@@ -7,6 +7,7 @@ import type { Ctx } from '../../core/context.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { id, pageParam, parseInput } from '../../core/validate.ts';
 import { actorOf } from '../../web/request.ts';
+import { searchApiRoutes } from '../search/search.routes.ts';
 import {
   agenciesOf,
   columnAndDescendants,
@@ -61,6 +62,8 @@ export async function apiRoutes(app: FastifyInstance, ctx: Ctx) {
     if (!row) throw notFound('站点不存在');
     return row;
   };
+
+  await searchApiRoutes(app, ctx, doc as (schema: unknown) => Record<string, unknown>);
 
   app.get('/v1/sites', { schema: { summary: '站点列表', tags: ['公开'] } }, async () => {
     const sites = await ctx.db.selectFrom('sites').select(['code', 'name', 'hosts']).orderBy('id').execute();

@@ -16,6 +16,7 @@ import { checkUpload, docxToHtml, extractText } from '../../core/files.ts';
 import { htmlToText, sanitizeHtml } from '../../core/html.ts';
 import { cleanText } from '../../core/text.ts';
 import { parseInput } from '../../core/validate.ts';
+import { noteChange, refreshSearch } from '../search/search.service.ts';
 import {
   ACTION_ROLE,
   assertEditable,
@@ -168,6 +169,7 @@ async function publishEdition(trx: Kysely<DB>, editionId: number, publicationId:
     })
     .where('id', '=', publicationId)
     .execute();
+  await noteChange(trx, pub.site_id, `p:${publicationId}`);
   return indexNo;
 }
 
@@ -181,7 +183,7 @@ export async function actOnEdition(
 ): Promise<{ state: string; indexNo?: string }> {
   const p = need(actor);
   const reason = action.startsWith('reject') ? parseInput(reasonInput, raw).reason : '';
-  return ctx.db.transaction().execute(async (trx) => {
+  const result = await ctx.db.transaction().execute(async (trx) => {
     const e = await lockEdition(trx, editionId);
     if (!e) throw notFound('该版本不存在');
     requireRole(p, ACTION_ROLE[action], e.agency_id, '执行此操作');
@@ -208,6 +210,8 @@ export async function actOnEdition(
     });
     return { state, indexNo };
   });
+  await refreshSearch(ctx);
+  return result;
 }
 
 /** Publishes every scheduled edition whose time has come; safe to run on several instances at once. */
@@ -255,6 +259,7 @@ export async function publishDue(ctx: Ctx): Promise<number> {
       return 1;
     });
   }
+  if (done) await refreshSearch(ctx);
   return done;
 }
 
@@ -335,6 +340,7 @@ export async function changeLiveStatus(
       .where('publication_id', '=', publicationId)
       .where('state', 'in', ['published', 'withdrawn'])
       .execute();
+    await noteChange(trx, pub.site_id, `p:${publicationId}`);
     await audit(trx, actor, {
       siteId: pub.site_id,
       agencyId: pub.agency_id,
@@ -345,6 +351,7 @@ export async function changeLiveStatus(
       after: { status, reason },
     });
   });
+  await refreshSearch(ctx);
 }
 
 /** Adds an attachment to a draft: type checked by content, text extracted for search. */
@@ -466,7 +473,7 @@ export async function saveGazetteIssue(
 ): Promise<number> {
   requireSiteAdmin(actor, siteId);
   const input = parseInput(gazetteInput, raw);
-  return ctx.db.transaction().execute(async (trx) => {
+  const id = await ctx.db.transaction().execute(async (trx) => {
     const linked = input.entries.map((e) => e.publicationId).filter((x): x is number => x !== null);
     if ((await countOnSite(trx, 'publications', siteId, linked)) !== new Set(linked).size)
       throw badInput('公报篇目关联的信息不存在', { entries: '公报篇目关联的信息编号不存在' });
@@ -520,6 +527,7 @@ export async function saveGazetteIssue(
         )
         .execute();
     }
+    await noteChange(trx, siteId, `g:${id}`);
     await audit(trx, actor, {
       siteId,
       action: issueId === null ? 'gazette.create' : 'gazette.update',
@@ -530,4 +538,6 @@ export async function saveGazetteIssue(
     });
     return id;
   });
+  await refreshSearch(ctx);
+  return id;
 }

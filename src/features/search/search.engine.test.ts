@@ -84,6 +84,8 @@ test('the engine finds exactly what a brute-force scan finds, with the same scor
             if (q.sort === 'date') assert.ok(a.day > b.day || (a.day === b.day && a.score >= b.score));
             else assert.ok(a.score > b.score || (a.score === b.score && a.day >= b.day));
           }
+          // counting alone (no page) gives the same total
+          assert.equal(engine.search({ ...q, limit: 0 }).total, want.size);
           // a page is a slice of the whole list
           const page = engine.search({ ...q, offset: 2, limit: 3 });
           assert.deepEqual(page.hits, got.hits.slice(2, 5));

@@ -348,6 +348,8 @@ export interface EngineQuery {
   sort: 'relevance' | 'date';
   offset: number;
   limit: number;
+  /** Today as days since 1970-01-01: when given, recent documents rank slightly higher. */
+  today?: number;
 }
 
 export interface EngineHit {
@@ -379,6 +381,7 @@ class TopK {
   }
   /** Whether a hit with this rank would enter now. */
   wants(rank: number, tie: number) {
+    if (this.size === 0) return false;
     if (this.items.length < this.size) return true;
     const min = this.items[0];
     return rank > min.rank || (rank === min.rank && tie > min.tie);
@@ -411,6 +414,11 @@ class TopK {
     return [...this.items].sort((a, b) => b.rank - a.rank || b.tie - a.tie);
   }
 }
+
+/** The most a brand-new document gains over an old one; it halves over three years. */
+const RECENCY = 0.25;
+const recency = (today: number | undefined, day: number) =>
+  today === undefined ? 0 : RECENCY / (1 + Math.max(0, today - day) / 1095);
 
 /** Inverse document frequency (BM25's, never negative). */
 export const idf = (docs: number, df: number) => Math.log(1 + (docs - df + 0.5) / (df + 0.5));
@@ -471,7 +479,7 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
       for (const d of [...new Set(found)].sort((a, b) => a - b))
         if (check.ok(d)) {
           exactDocs.add(d);
-          record(d, EXACT_BONUS + seg.prior[d], true);
+          record(d, EXACT_BONUS + seg.prior[d] + recency(q.today, seg.day[d]), true);
         }
     }
   }
@@ -484,7 +492,8 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   // drive the intersection from the rarest list; with no words, from the rarest filter
   const all = [...scored, ...check.filters];
   if (!all.length) {
-    for (let d = 0; d < seg.size; d++) if (!exactDocs.has(d) && check.ok(d)) record(d, seg.prior[d], false);
+    for (let d = 0; d < seg.size; d++)
+      if (!exactDocs.has(d) && check.ok(d)) record(d, seg.prior[d] + recency(q.today, seg.day[d]), false);
     return total;
   }
   const lead = all.reduce((a, b) => (b.df < a.df ? b : a));
@@ -505,7 +514,7 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
       continue;
     }
     if (!exactDocs.has(d) && check.ok(d)) {
-      let score = seg.prior[d];
+      let score = seg.prior[d] + recency(q.today, seg.day[d]);
       for (let i = 0; i < scored.length; i++) score += (termWeights[i] * scored[i].impact) / 255;
       record(d, score, false);
     }

@@ -1,0 +1,282 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
+import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
+import { demoFixture, draftFields, type Fixture } from '../../../test/support/fixture.ts';
+import { get, Jar } from '../../../test/support/http.ts';
+import { buildApp } from '../../app.ts';
+import type { Ctx } from '../../core/context.ts';
+import { SEARCH_SOURCES } from '../../sources.ts';
+import {
+  actOnEdition,
+  changeLiveStatus,
+  createDraft,
+  saveGazetteIssue,
+  startNewEdition,
+  updateDraft,
+} from '../catalog/catalog.service.ts';
+import { SearchIndex } from './search.service.ts';
+
+interface ApiResult {
+  total: number;
+  items: {
+    kind: string;
+    id: number;
+    title: string;
+    date: string;
+    exact: boolean;
+    snippet: string;
+    badge: string | null;
+    facts: string[];
+  }[];
+  suggestions: { q: string; count: number }[];
+}
+
+for (const kind of DATABASES) {
+  describe(`search on ${kind}`, () => {
+    let ctx: Ctx;
+    let f: Fixture;
+    let app: FastifyInstance;
+    let close: () => Promise<void>;
+    let policyId: number;
+    let indexNo: string;
+    before(async () => {
+      const d = await freshDb(kind);
+      close = d.close;
+      ctx = testCtx(d.db, testConfig({ REQUESTS_PER_MINUTE: '100000' }));
+      f = await demoFixture(ctx, 40);
+      app = await buildApp(ctx);
+      // a policy with a document number, through both reviews
+      const editor = await f.actor('editor');
+      const { editionId, publicationId } = await createDraft(
+        ctx,
+        editor,
+        f.agencies[1].id,
+        draftFields(f, 1, {
+          title: '青山县人民政府办公室关于城乡低保资金发放管理的通知',
+          docNo: '青政办〔2026〕31号',
+          keywords: '低保 资金发放',
+          bodyHtml: '<p>为规范城乡最低生活保障资金发放，确保资金及时足额发放到户，现就有关事项通知如下。</p>',
+        }),
+      );
+      await actOnEdition(ctx, editor, editionId, 'submit');
+      await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review');
+      const done = await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
+      policyId = publicationId;
+      indexNo = done.indexNo!;
+    });
+    after(async () => {
+      await app.close();
+      await close();
+    });
+
+    const api = async (query: string): Promise<ApiResult> => {
+      const res = await app.inject({ method: 'GET', url: `/api/v1/sites/demo/search?${query}` });
+      assert.equal(res.statusCode, 200, res.body.slice(0, 300));
+      return res.json();
+    };
+
+    test('a published document is found at once, its words marked on the page', async () => {
+      const r = await api(`q=${encodeURIComponent('低保 资金')}`);
+      assert.ok(r.total >= 1);
+      assert.equal(r.items[0].id, policyId, 'the title match ranks first');
+      const page = await get(app, new Jar(), `/search?q=${encodeURIComponent('低保 资金')}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /<mark>低保/);
+      assert.match(page.body, /找到 \d+ 条结果/);
+      assert.match(page.body, new RegExp(`href="/p/${policyId}"`));
+      // the same page under the path prefix, and the header's search box on every page
+      const prefixed = await get(app, new Jar(), `/s/demo/search?q=${encodeURIComponent('低保')}`);
+      assert.match(prefixed.body, new RegExp(`href="/s/demo/p/${policyId}"`));
+      assert.match((await get(app, new Jar(), '/')).body, /action="\/search"/);
+    });
+
+    test('document numbers in their common variants and the 索引号 find the document first', async () => {
+      for (const v of ['青政办〔2026〕31号', '青政办[2026]31号', '青政办（2026）31号', '青政办2026年31号']) {
+        const r = await api(`q=${encodeURIComponent(v)}`);
+        assert.equal(r.items[0]?.id, policyId, v);
+        assert.equal(r.items[0].exact, true, v);
+      }
+      const r = await api(`q=${encodeURIComponent(indexNo)}`);
+      assert.equal(r.items[0]?.id, policyId);
+      assert.equal(r.items[0].exact, true);
+    });
+
+    test('traditional characters and full-width forms find simplified text', async () => {
+      const simplified = await api(`q=${encodeURIComponent('城乡低保资金')}`);
+      const traditional = await api(`q=${encodeURIComponent('城鄉低保資金')}`);
+      assert.ok(traditional.total >= 1);
+      assert.deepEqual(
+        traditional.items.map((i) => i.id),
+        simplified.items.map((i) => i.id),
+      );
+      const wide = await api(`q=${encodeURIComponent('青政办［２０２６］３１号')}`);
+      assert.equal(wide.items[0]?.id, policyId);
+    });
+
+    test('phrases must appear as written; excluded words keep documents out', async () => {
+      const phrase = await api(`q=${encodeURIComponent('"足额发放到户"')}`);
+      assert.deepEqual(
+        phrase.items.map((i) => i.id),
+        [policyId],
+      );
+      const scrambled = await api(`q=${encodeURIComponent('"发放到户足额"')}`);
+      assert.equal(scrambled.total, 0);
+      const all = await api(`q=${encodeURIComponent('低保')}`);
+      const without = await api(`q=${encodeURIComponent('低保 -足额')}`);
+      assert.ok(all.items.some((i) => i.id === policyId));
+      assert.ok(!without.items.some((i) => i.id === policyId));
+    });
+
+    test('filters by agency, genre, validity, column and year; sorts by date', async () => {
+      const byAgency = await api(`q=${encodeURIComponent('低保')}&agency=${f.agencies[1].id}`);
+      assert.ok(byAgency.items.some((i) => i.id === policyId));
+      const other = await api(`q=${encodeURIComponent('低保')}&agency=${f.agencies[5].id}`);
+      assert.ok(!other.items.some((i) => i.id === policyId));
+      assert.ok((await api(`q=${encodeURIComponent('低保')}&genre=其他文件`)).items.some((i) => i.id === policyId));
+      assert.ok(!(await api(`q=${encodeURIComponent('低保')}&genre=规章`)).items.some((i) => i.id === policyId));
+      assert.ok((await api(`q=${encodeURIComponent('低保')}&column=zcwj`)).items.some((i) => i.id === policyId));
+      assert.ok(!(await api(`q=${encodeURIComponent('低保')}&column=gzdt`)).items.some((i) => i.id === policyId));
+      const year = new Date().getFullYear();
+      assert.ok(
+        (await api(`q=${encodeURIComponent('低保')}&from=${year}&to=${year}`)).items.some((i) => i.id === policyId),
+      );
+      assert.equal((await api(`q=${encodeURIComponent('低保')}&to=2000`)).total, 0);
+      const dated = await api(`q=${encodeURIComponent('工作')}&sort=date`);
+      const dates = dated.items.map((i) => i.date);
+      assert.ok(dated.total > 1);
+      assert.deepEqual(dates, [...dates].sort().reverse());
+    });
+
+    test('nothing found: broader queries are suggested, and they find something', async () => {
+      const r = await api(`q=${encodeURIComponent('低保 无此词汇甲乙丙')}`);
+      assert.equal(r.total, 0);
+      assert.ok(r.suggestions.some((s) => s.q === '低保' && s.count > 0));
+      const page = await get(app, new Jar(), `/search?q=${encodeURIComponent('低保 无此词汇甲乙丙')}`);
+      assert.match(page.body, /没有找到相关结果/);
+      assert.match(page.body, /去掉/);
+    });
+
+    test('a withdrawn or unpublished document leaves the results at once; a new edition replaces the old text', async () => {
+      const editor = await f.actor('editor');
+      const make = async (title: string) => {
+        const { editionId, publicationId } = await createDraft(
+          ctx,
+          editor,
+          f.agencies[1].id,
+          draftFields(f, 1, { title, docNo: '' }),
+        );
+        await actOnEdition(ctx, editor, editionId, 'submit');
+        await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review');
+        await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
+        return publicationId;
+      };
+      const a = await make('关于开展犀牛保护宣传月活动的通知');
+      assert.equal((await api(`q=${encodeURIComponent('犀牛保护')}`)).items[0]?.id, a);
+      await changeLiveStatus(ctx, await f.actor('reviewer'), a, 'withdraw', { reason: '内容有误' });
+      assert.equal((await api(`q=${encodeURIComponent('犀牛保护')}`)).total, 0);
+
+      const b = await make('关于开展大熊猫保护宣传月活动的通知');
+      assert.equal((await api(`q=${encodeURIComponent('大熊猫')}`)).total, 1);
+      await changeLiveStatus(ctx, await f.actor('office'), b, 'unpublish', { reason: '重复发布' });
+      assert.equal((await api(`q=${encodeURIComponent('大熊猫')}`)).total, 0);
+
+      const c = await make('关于开展金丝猴保护宣传月活动的通知');
+      const next = await startNewEdition(ctx, editor, c);
+      await updateDraft(ctx, editor, next, {
+        ...draftFields(f, 1, { title: '关于开展白鹭保护宣传月活动的通知', docNo: '' }),
+        changeNote: '更正物种',
+      });
+      assert.equal(
+        (await api(`q=${encodeURIComponent('金丝猴')}`)).total,
+        1,
+        'the live edition stays until the new one is published',
+      );
+      await actOnEdition(ctx, editor, next, 'submit');
+      await actOnEdition(ctx, await f.actor('reviewer'), next, 'approve_review');
+      await actOnEdition(ctx, await f.actor('secrecy'), next, 'approve_confidentiality');
+      assert.equal((await api(`q=${encodeURIComponent('金丝猴')}`)).total, 0);
+      assert.equal((await api(`q=${encodeURIComponent('白鹭')}`)).items[0]?.id, c);
+    });
+
+    test('gazette issues are found by their contents', async () => {
+      const office = await f.actor('office');
+      const id = await saveGazetteIssue(ctx, office, f.siteId, {
+        year: 2026,
+        number: 12,
+        issueDate: '2026-11-30',
+        published: true,
+        entries: [
+          { section: '县政府文件', title: '青山县人民政府关于表彰朱鹮保护先进集体的决定', publicationId: null },
+        ],
+      });
+      const r = await api(`q=${encodeURIComponent('朱鹮')}`);
+      assert.equal(r.items[0]?.kind, 'g');
+      assert.equal(r.items[0]?.id, id);
+      assert.equal((await api(`q=${encodeURIComponent('朱鹮')}&kind=p`)).total, 0);
+    });
+
+    test('the index is saved, reopened and caught up with what changed meanwhile; a rebuild finds the same', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'gk-search-'));
+      const first = new SearchIndex(dir, SEARCH_SOURCES);
+      await first.open(ctx.db, { wait: true });
+      const query = { siteId: f.siteId, q: '低保', sort: 'relevance' as const, page: 1, pageSize: 50 };
+      const today = '2026-11-24';
+      const before = await first.search(ctx.db, query, today);
+      assert.ok(before.total >= 1);
+      await first.save();
+      // while this index is "down", a document is withdrawn
+      await changeLiveStatus(ctx, await f.actor('reviewer'), policyId, 'withdraw', { reason: '另行发布' });
+      const reopened = new SearchIndex(dir, SEARCH_SOURCES);
+      await reopened.open(ctx.db);
+      const afterwards = await reopened.search(ctx.db, query, today);
+      assert.equal(afterwards.total, before.total - 1);
+      assert.ok(!afterwards.hits.some((h) => h.id === policyId && h.kind === 'p'));
+      const rebuilt = new SearchIndex(null, SEARCH_SOURCES);
+      await rebuilt.rebuild(ctx.db);
+      assert.deepEqual(
+        (await rebuilt.search(ctx.db, query, today)).hits.map((h) => h.id),
+        afterwards.hits.map((h) => h.id),
+      );
+    });
+
+    test('no search gets a 500, whatever its parameters (fast-check)', async () => {
+      const hostile = fc.oneof(
+        fc.string({ maxLength: 300 }),
+        fc.string({ unit: 'binary', maxLength: 60 }),
+        fc.constantFrom(
+          '"',
+          '""',
+          '-',
+          '--',
+          '"-"',
+          '〔〕号',
+          '/-',
+          '((',
+          "' or 1=1 --",
+          '<script>',
+          '\u0000',
+          '9'.repeat(30),
+        ),
+      );
+      await fc.assert(
+        fc.asyncProperty(hostile, hostile, hostile, async (q, a, b) => {
+          const enc = (s: string) => encodeURIComponent(s.toWellFormed());
+          for (const url of [
+            `/search?q=${enc(q)}&agency=${enc(a)}&column=${enc(b)}&from=${enc(a)}&to=${enc(b)}&page=${enc(a)}&sort=${enc(b)}`,
+            `/api/v1/sites/demo/search?q=${enc(q)}%ff&genre=${enc(a)}&theme=${enc(b)}&validity=${enc(a)}&kind=${enc(b)}`,
+          ]) {
+            const res = await app.inject({ method: 'GET', url });
+            if (res.statusCode !== 200) return false;
+          }
+          return true;
+        }),
+        { numRuns: 100 },
+      );
+    });
+  });
+}

@@ -1,0 +1,482 @@
+import { type Kysely, sql } from 'kysely';
+import type { Ctx } from '../../core/context.ts';
+import type { Db } from '../../core/db.ts';
+import type { DB } from '../../core/db.types.ts';
+import { type EngineQuery, type IndexDoc, SearchEngine } from './search.engine.ts';
+import {
+  docNoKey,
+  indexNoKey,
+  indexTokens,
+  normalize,
+  type ParsedQuery,
+  parseQuery,
+  setExtraTerms,
+} from './search.text.ts';
+
+/** What a source says about one of its documents, for the index. */
+export interface SourceDoc {
+  id: number;
+  siteId: number;
+  title: string;
+  /** Document number, keywords, summary, agencies: ranked between the title and the body. */
+  meta: string;
+  body: string;
+  /** Filter tokens: `a:<agency>`, `c:<column>`, `g:<genre>`, `t:<theme>`, `v:<validity>`. */
+  filters: string[];
+  docNo?: string;
+  indexNo?: string;
+  /** The date shown and sorted by, YYYY-MM-DD. */
+  date: string;
+  /** Valid (not repealed or expired) documents rank slightly higher. */
+  valid: boolean;
+}
+
+/** How a result is shown. */
+export interface ShownItem {
+  id: number;
+  title: string;
+  /** Path under the site, e.g. `/p/12`. */
+  path: string;
+  date: string;
+  /** Short facts under the title: agency, document number, genre. */
+  facts: string[];
+  /** A mark such as 已废止 for documents no longer in force. */
+  badge?: string;
+  /** The text a snippet is taken from (and phrases are checked against). */
+  text: string;
+}
+
+/**
+ * A kind of public document that search covers. Publications (with interpretations) and gazette issues are
+ * the first; the FAQ, public letters, service guides and power items register the same way.
+ */
+export interface SearchSource {
+  /** One or two letters that prefix the document's key, e.g. `p` in `p:12`. */
+  kind: string;
+  /** What the kind is called in results, e.g. 政府信息. */
+  label: string;
+  /** The public state of these documents (those not public are left out), or a page of all of them by id. */
+  load(db: Db, which: { ids: number[] } | { after: number; limit: number }): Promise<SourceDoc[]>;
+  /** How these documents are shown, if they are still public on the site. */
+  show(db: Db, siteId: number, ids: number[]): Promise<ShownItem[]>;
+}
+
+/**
+ * After a change is committed: this instance's index takes it at once (others within their next sync).
+ * A failure here never undoes the change; the next sync picks it up.
+ */
+export async function refreshSearch(ctx: Ctx): Promise<void> {
+  await ctx.search.sync(ctx.db).catch((e) => console.error('search sync failed:', e));
+}
+
+/** Records, inside the caller's transaction, that a document's public state may have changed. */
+export async function noteChange(trx: Kysely<DB>, siteId: number | null, key: string): Promise<void> {
+  await trx.insertInto('search_changes').values({ site_id: siteId, key }).execute();
+}
+
+const DAY_MS = 86_400_000;
+const toDay = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+const VALID_PRIOR = 0.15;
+const BATCH = 2000;
+/** Changes are re-read for this long, since a transaction may commit after one with a later number. */
+const LOOKBACK_SECONDS = 120;
+
+function toIndexDoc(kind: string, d: SourceDoc): IndexDoc {
+  const exact: string[] = [];
+  const docNo = d.docNo ? docNoKey(d.docNo) : null;
+  if (docNo) exact.push(`n:${docNo}`);
+  const indexNo = d.indexNo ? indexNoKey(d.indexNo) : null;
+  if (indexNo) exact.push(`i:${indexNo}`);
+  return {
+    key: `${kind}:${d.id}`,
+    title: indexTokens(d.title),
+    meta: indexTokens(d.meta),
+    body: indexTokens(d.body),
+    filters: [`s:${d.siteId}`, `k:${kind}`, ...d.filters].map((f) => f.replace(/\s+/g, ' ')),
+    exact,
+    day: toDay(d.date),
+    prior: d.valid ? VALID_PRIOR : 0,
+  };
+}
+
+export interface Part {
+  text: string;
+  mark: boolean;
+}
+
+export interface SearchRequest {
+  siteId: number;
+  q: string;
+  agencyId?: number;
+  /** A column and the columns below it. */
+  columnIds?: number[];
+  theme?: string;
+  genre?: string;
+  validity?: string;
+  kind?: string;
+  yearFrom?: number;
+  yearTo?: number;
+  sort: 'relevance' | 'date';
+  page: number;
+  pageSize: number;
+}
+
+export interface SearchHit {
+  kind: string;
+  label: string;
+  id: number;
+  path: string;
+  title: Part[];
+  date: string;
+  facts: string[];
+  badge?: string;
+  snippet: Part[];
+  /** Found by its document number or 索引号. */
+  exact: boolean;
+}
+
+export interface Suggestion {
+  label: string;
+  /** The broader query, and whether the filters are dropped with it. */
+  q: string;
+  dropFilters: boolean;
+  count: number;
+}
+
+export interface SearchPage {
+  total: number;
+  /** False when phrases were checked on the best candidates only, so the total is a lower bound. */
+  totalExact: boolean;
+  page: number;
+  pageSize: number;
+  hits: SearchHit[];
+  parsed: ParsedQuery;
+  suggestions: Suggestion[];
+  /** The index is still being built (after an upgrade or a rebuild); results may be incomplete. */
+  building: boolean;
+}
+
+/** How many of the best candidates are checked for quoted phrases. */
+const PHRASE_WINDOW = 1000;
+
+/**
+ * This instance's search index: an in-process engine kept in step with the database through the change
+ * outbox, saved under DATA_DIR/search, rebuilt from the database when missing or asked to.
+ */
+export class SearchIndex {
+  engine = new SearchEngine();
+  private seq = 0;
+  private readonly recent = new Set<number>();
+  private readonly sources = new Map<string, SearchSource>();
+  private syncing: Promise<void> | null = null;
+  private rebuilding: Promise<void> | null = null;
+  private dictionary = 0;
+
+  constructor(
+    readonly dir: string | null,
+    sources: SearchSource[],
+  ) {
+    for (const s of sources) this.sources.set(s.kind, s);
+  }
+
+  get building() {
+    return this.rebuilding !== null;
+  }
+
+  /** Loads the saved index and catches up with the database; rebuilds (in the background) when there is none. */
+  async open(db: Db, opts: { wait?: boolean } = {}): Promise<void> {
+    await this.loadDictionary(db);
+    const saved = this.dir ? await SearchEngine.load(this.dir) : null;
+    if (saved && saved.meta.dictionary === this.dictionary) {
+      this.engine = saved.engine;
+      this.seq = saved.seq;
+      await this.sync(db);
+      return;
+    }
+    const build = this.rebuild(db);
+    if (opts.wait) await build;
+  }
+
+  private async loadDictionary(db: Db) {
+    const terms = await db.selectFrom('search_terms').select('term').orderBy('created_at').execute();
+    setExtraTerms(terms.map((t) => t.term));
+    this.dictionary = terms.length;
+  }
+
+  /** Rebuilds the whole index from the database into a new engine, then swaps it in. */
+  rebuild(db: Db, progress?: (done: number) => void): Promise<void> {
+    this.rebuilding ??= (async () => {
+      try {
+        const start = await db
+          .selectFrom('search_changes')
+          .select((eb) => eb.fn.max('seq').as('seq'))
+          .executeTakeFirst();
+        const engine = new SearchEngine();
+        let done = 0;
+        for (const source of this.sources.values()) {
+          for (let after = 0; ; ) {
+            const docs = await source.load(db, { after, limit: BATCH });
+            if (!docs.length) break;
+            engine.addBatch(docs.map((d) => toIndexDoc(source.kind, d)));
+            after = docs[docs.length - 1].id;
+            done += docs.length;
+            progress?.(done);
+          }
+        }
+        this.engine = engine;
+        this.seq = Number(start?.seq ?? 0);
+        // what was applied to the old engine is applied again to the new one
+        this.recent.clear();
+        await this.sync(db);
+        await this.save();
+      } finally {
+        this.rebuilding = null;
+      }
+    })();
+    return this.rebuilding;
+  }
+
+  /** Applies the changes recorded since the last sync: each changed document is read again from its source. */
+  sync(db: Db): Promise<void> {
+    this.syncing ??= (async () => {
+      try {
+        const changes = await db
+          .selectFrom('search_changes')
+          .select(['seq', 'key'])
+          .where((eb) =>
+            eb.or([
+              eb('seq', '>', this.seq),
+              eb('at', '>', sql<Date>`now() - interval '${sql.raw(String(LOOKBACK_SECONDS))} seconds'`),
+            ]),
+          )
+          .orderBy('seq')
+          .limit(10_000)
+          .execute();
+        const fresh = changes.filter((c) => !this.recent.has(Number(c.seq)));
+        if (!fresh.length) return;
+        if (fresh.some((c) => c.key === '*')) {
+          for (const c of fresh) this.recent.add(Number(c.seq));
+          void this.rebuild(db);
+          return;
+        }
+        await this.apply(
+          db,
+          fresh.map((c) => c.key),
+        );
+        for (const c of fresh) {
+          this.recent.add(Number(c.seq));
+          this.seq = Math.max(this.seq, Number(c.seq));
+        }
+        // forget what is older than the look-back window
+        if (this.recent.size > 50_000) this.recent.clear();
+      } finally {
+        this.syncing = null;
+      }
+    })();
+    return this.syncing;
+  }
+
+  /** Reads these documents again and indexes what is public, removing the rest. */
+  async apply(db: Db, keys: string[]): Promise<void> {
+    const byKind = new Map<string, Set<number>>();
+    for (const key of keys) {
+      const [kind, id] = key.split(':');
+      if (!this.sources.has(kind) || !/^\d+$/.test(id ?? '')) continue;
+      const ids = byKind.get(kind) ?? new Set<number>();
+      ids.add(Number(id));
+      byKind.set(kind, ids);
+    }
+    for (const [kind, ids] of byKind) {
+      const source = this.sources.get(kind)!;
+      const docs = await source.load(db, { ids: [...ids] });
+      const live = new Set(docs.map((d) => d.id));
+      for (const id of ids) if (!live.has(id)) this.engine.remove(`${kind}:${id}`);
+      for (const d of docs) this.engine.upsert(toIndexDoc(kind, d));
+    }
+  }
+
+  /** Writes the index to disk when it changed. */
+  async save(): Promise<void> {
+    if (this.dir && this.engine.dirty) await this.engine.save(this.dir, this.seq, { dictionary: this.dictionary });
+  }
+
+  /** A page of results with snippets, or suggestions for a broader query when nothing is found. */
+  async search(db: Db, req: SearchRequest, today: string): Promise<SearchPage> {
+    const parsed = parseQuery(req.q);
+    const filters = [`s:${req.siteId}`];
+    if (req.agencyId) filters.push(`a:${req.agencyId}`);
+    if (req.theme) filters.push(`t:${req.theme}`);
+    if (req.genre) filters.push(`g:${req.genre}`);
+    if (req.validity) filters.push(`v:${req.validity}`);
+    if (req.kind) filters.push(`k:${req.kind}`);
+    const base: EngineQuery = {
+      terms: parsed.terms,
+      excluded: parsed.excluded,
+      filters,
+      anyOf: req.columnIds?.length ? [req.columnIds.map((c) => `c:${c}`)] : [],
+      exact: [...parsed.docNos.map((k) => `n:${k}`), ...parsed.indexNos.map((k) => `i:${k}`)],
+      dayFrom: req.yearFrom ? toDay(`${req.yearFrom}-01-01`) : undefined,
+      dayTo: req.yearTo ? toDay(`${req.yearTo}-12-31`) : undefined,
+      sort: req.sort,
+      offset: (req.page - 1) * req.pageSize,
+      limit: req.pageSize,
+      today: toDay(today),
+    };
+    const empty = {
+      total: 0,
+      totalExact: true,
+      page: req.page,
+      pageSize: req.pageSize,
+      hits: [],
+      parsed,
+      suggestions: [],
+    };
+    if (!base.terms.length && !base.exact.length) return { ...empty, building: this.building };
+
+    let total: number;
+    let totalExact = true;
+    let chosen: { key: string; exact: boolean; shown: ShownItem | null }[];
+    if (parsed.phrases.length) {
+      // phrases are checked on the text of the best candidates, in rank order
+      const wanted = parsed.phrases.map((p) => normalize(p).replace(/\s+/g, ''));
+      const window = this.engine.search({ ...base, offset: 0, limit: PHRASE_WINDOW });
+      const shown = await this.show(db, req.siteId, window.hits);
+      const verified = window.hits
+        .map((h, i) => ({ key: h.key, exact: h.exact, shown: shown[i] }))
+        .filter(
+          (h) =>
+            h.shown &&
+            (h.exact ||
+              wanted.every((p) => normalize(`${h.shown!.title}${h.shown!.text}`).replace(/\s+/g, '').includes(p))),
+        );
+      total = verified.length;
+      totalExact = window.total <= PHRASE_WINDOW;
+      chosen = verified.slice(base.offset, base.offset + base.limit);
+    } else {
+      const result = this.engine.search(base);
+      total = result.total;
+      const shown = await this.show(db, req.siteId, result.hits);
+      chosen = result.hits.map((h, i) => ({ key: h.key, exact: h.exact, shown: shown[i] })).filter((h) => h.shown);
+    }
+    const marks = [...new Set([...parsed.terms, ...parsed.phrases])];
+    const hits = chosen.map(({ key, exact, shown }) => {
+      const kind = key.split(':')[0];
+      const s = shown!;
+      return {
+        kind,
+        label: this.sources.get(kind)?.label ?? '',
+        id: s.id,
+        path: s.path,
+        title: highlight(s.title, marks),
+        date: s.date,
+        facts: s.facts,
+        badge: s.badge,
+        snippet: highlight(snippetOf(s.text, marks), marks),
+        exact,
+      };
+    });
+    const suggestions = total === 0 ? this.suggest(base, parsed, req) : [];
+    return {
+      total,
+      totalExact,
+      page: req.page,
+      pageSize: req.pageSize,
+      hits,
+      parsed,
+      suggestions,
+      building: this.building,
+    };
+  }
+
+  /** Display rows for engine hits, in the same order; null where a document is no longer public. */
+  private async show(db: Db, siteId: number, hits: { key: string }[]): Promise<(ShownItem | null)[]> {
+    const byKind = new Map<string, number[]>();
+    for (const h of hits) {
+      const [kind, id] = h.key.split(':');
+      byKind.set(kind, [...(byKind.get(kind) ?? []), Number(id)]);
+    }
+    const found = new Map<string, ShownItem>();
+    for (const [kind, ids] of byKind) {
+      const source = this.sources.get(kind);
+      if (!source) continue;
+      for (const item of await source.show(db, siteId, ids)) found.set(`${kind}:${item.id}`, item);
+    }
+    return hits.map((h) => found.get(h.key) ?? null);
+  }
+
+  /** Broader queries that would find something: one word fewer, or without the filters. */
+  private suggest(base: EngineQuery, parsed: ParsedQuery, req: SearchRequest): Suggestion[] {
+    const count = (q: Partial<EngineQuery>) => this.engine.search({ ...base, ...q, offset: 0, limit: 0 }).total;
+    const out: Suggestion[] = [];
+    if (parsed.terms.length > 1) {
+      // words found nowhere are dropped together; then each word in turn
+      const found = parsed.terms.filter((t) => count({ terms: [t], exact: [] }) > 0);
+      if (found.length && found.length < parsed.terms.length) {
+        const n = count({ terms: found });
+        const missing = parsed.terms.filter((t) => !found.includes(t));
+        if (n > 0)
+          out.push({ label: `去掉找不到的“${missing.join('”“')}”`, q: found.join(' '), dropFilters: false, count: n });
+      }
+      for (const word of parsed.terms) {
+        const rest = parsed.terms.filter((t) => t !== word);
+        const n = count({ terms: rest });
+        if (n > 0 && !out.some((o) => o.q === rest.join(' ')))
+          out.push({ label: `去掉“${word}”`, q: rest.join(' '), dropFilters: false, count: n });
+      }
+    }
+    const filtered =
+      req.agencyId ||
+      req.columnIds?.length ||
+      req.theme ||
+      req.genre ||
+      req.validity ||
+      req.kind ||
+      req.yearFrom ||
+      req.yearTo;
+    if (filtered) {
+      const n = count({ filters: [`s:${req.siteId}`], anyOf: [], dayFrom: undefined, dayTo: undefined });
+      if (n > 0) out.push({ label: '不限机构、栏目、分类和年份', q: req.q, dropFilters: true, count: n });
+    }
+    if (parsed.excluded.length) {
+      const n = count({ excluded: [] });
+      if (n > 0) out.push({ label: '不排除任何词', q: parsed.terms.join(' '), dropFilters: false, count: n });
+    }
+    return out.sort((a, b) => b.count - a.count).slice(0, 4);
+  }
+}
+
+const SNIPPET = 120;
+
+/** About SNIPPET characters of the text around the first place a query word appears (or its start). */
+export function snippetOf(text: string, words: string[]): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const lower = normalize(flat);
+  let at = -1;
+  for (const w of words) {
+    const i = lower.indexOf(normalize(w));
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  if (at < 0) return flat.length > SNIPPET ? `${flat.slice(0, SNIPPET)}…` : flat;
+  const start = Math.max(0, at - 30);
+  const end = Math.min(flat.length, start + SNIPPET);
+  return `${start > 0 ? '…' : ''}${flat.slice(start, end)}${end < flat.length ? '…' : ''}`;
+}
+
+/** Splits a text into parts, marking where the words appear (whatever their width or script). */
+export function highlight(text: string, words: string[]): Part[] {
+  const lower = normalize(text);
+  const wanted = [...new Set(words.map(normalize).filter((w) => w.length > 0))].sort((a, b) => b.length - a.length);
+  // NFKC and OpenCC keep one character for one here; where they do not, nothing is marked rather than the wrong thing
+  if (lower.length !== text.length || !wanted.length) return [{ text, mark: false }];
+  const marked = new Uint8Array(text.length);
+  for (const w of wanted)
+    for (let i = lower.indexOf(w); i >= 0; i = lower.indexOf(w, i + w.length)) marked.fill(1, i, i + w.length);
+  const parts: Part[] = [];
+  for (let i = 0; i < text.length; ) {
+    let j = i;
+    while (j < text.length && marked[j] === marked[i]) j++;
+    parts.push({ text: text.slice(i, j), mark: marked[i] === 1 });
+    i = j;
+  }
+  return parts;
+}
