@@ -9,7 +9,8 @@ const usage = `用法：
   tsx src/cli.ts demo               载入演示站点（如尚未载入）并启动
   tsx src/cli.ts serve              启动
   tsx src/cli.ts migrate            只执行数据库迁移
-  tsx src/cli.ts token <用户名> <名称>  为工作人员创建 API 访问令牌`;
+  tsx src/cli.ts token <用户名> <名称>  为工作人员创建 API 访问令牌
+  tsx src/cli.ts search-rebuild     从数据库重建本实例的搜索索引（运行中的实例请在后台“搜索管理”中重建）`;
 
 async function main(args: string[]) {
   const [command, ...rest] = args;
@@ -20,7 +21,7 @@ async function main(args: string[]) {
     console.error((e as Error).message);
     process.exit(2);
   }
-  if (!['demo', 'serve', 'migrate', 'token'].includes(command ?? '')) {
+  if (!['demo', 'serve', 'migrate', 'token', 'search-rebuild'].includes(command ?? '')) {
     console.log(usage);
     process.exit(command ? 2 : 0);
   }
@@ -28,6 +29,18 @@ async function main(args: string[]) {
   if (command === 'migrate') {
     await ctx.db.destroy();
     console.log('数据库已是最新结构');
+    return;
+  }
+  if (command === 'search-rebuild') {
+    const started = Date.now();
+    await ctx.search.rebuild(ctx.db, (n) => {
+      if (n % 10_000 < 2000) process.stdout.write(`\r已索引 ${n} 条`);
+    });
+    await ctx.search.save();
+    await ctx.db.destroy();
+    console.log(
+      `\n搜索索引已重建：${ctx.search.engine.size} 条，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`,
+    );
     return;
   }
   if (command === 'token') {

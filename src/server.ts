@@ -10,10 +10,7 @@ import { newSearchIndex } from './sources.ts';
 export async function openCtx(config: Config): Promise<Ctx> {
   const db = await openDb(config);
   await migrate(db);
-  const search = newSearchIndex(config);
-  // a saved index is loaded and brought up to date; a missing one is rebuilt in the background
-  await search.open(db);
-  return { db, files: new FileStore(config.filesDir), search, config, now: () => new Date() };
+  return { db, files: new FileStore(config.filesDir), search: newSearchIndex(config), config, now: () => new Date() };
 }
 
 /** Other instances' changes reach this one's index within a second; the index is saved every minute. */
@@ -22,6 +19,8 @@ const SEARCH_SAVE_MS = 60_000;
 
 /** Starts the web server and the scheduled-publishing sweep; returns the address. */
 export async function serve(ctx: Ctx): Promise<string> {
+  // a saved index is loaded and brought up to date; a missing one is rebuilt in the background
+  await ctx.search.open(ctx.db);
   const app = await buildApp(ctx);
   const address = await app.listen({ host: ctx.config.host, port: ctx.config.port });
   let running = false;

@@ -21,6 +21,7 @@ function navFor(p: Principal): [string, string][] {
           ['/admin/columns', '栏目'],
           ['/admin/agencies', '机构'],
           ['/admin/users', '用户'],
+          ['/admin/search', '搜索管理'],
           ['/admin/site', '站点设置'],
           ['/admin/audit', '操作日志'],
         ] as [string, string][])

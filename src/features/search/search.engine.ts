@@ -539,8 +539,8 @@ export class SearchEngine {
   private readonly files = new WeakMap<Segment, string>();
   private readonly pending = new Map<string, IndexDoc>();
   private live: Segment | null = null;
-  /** Set when the segments changed since the last save. */
-  dirty = false;
+  /** Set when the segments changed since the last save (a new index has never been saved). */
+  dirty = true;
 
   get size() {
     return this.segments.reduce((n, s) => n + s.liveCount, 0) + this.pending.size;

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, draftFields, type Fixture } from '../../../test/support/fixture.ts';
-import { get, Jar } from '../../../test/support/http.ts';
+import { get, Jar, login, post } from '../../../test/support/http.ts';
 import { buildApp } from '../../app.ts';
 import type { Ctx } from '../../core/context.ts';
 import { SEARCH_SOURCES } from '../../sources.ts';
@@ -47,7 +47,7 @@ for (const kind of DATABASES) {
     before(async () => {
       const d = await freshDb(kind);
       close = d.close;
-      ctx = testCtx(d.db, testConfig({ REQUESTS_PER_MINUTE: '100000' }));
+      ctx = testCtx(d.db, testConfig({ REQUESTS_PER_MINUTE: '100000', LOGIN_PER_MINUTE: '1000' }));
       f = await demoFixture(ctx, 40);
       app = await buildApp(ctx);
       // a policy with a document number, through both reviews
@@ -241,6 +241,56 @@ for (const kind of DATABASES) {
       assert.deepEqual(
         (await rebuilt.search(ctx.db, query, today)).hits.map((h) => h.id),
         afterwards.hits.map((h) => h.id),
+      );
+    });
+
+    test('the office extends the dictionary: every instance rebuilds, and the new word is matched whole', async () => {
+      // jieba's dictionary belongs to the process, which runs both databases' tests: a word for each
+      const town = kind === 'pglite' ? '溪口' : '石门';
+      const word = `${town}智慧办`;
+      const editor = await f.actor('editor');
+      const publish = async (title: string, body: string) => {
+        const { editionId, publicationId } = await createDraft(
+          ctx,
+          editor,
+          f.agencies[1].id,
+          draftFields(f, 1, { title, docNo: '', bodyHtml: `<p>${body}</p>` }),
+        );
+        await actOnEdition(ctx, editor, editionId, 'submit');
+        await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review');
+        await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
+        return publicationId;
+      };
+      const whole = await publish(`${word}平台上线`, `${word}平台今日上线。`);
+      const scattered = await publish(`${town}镇推进智慧社区建设`, `${town}镇推进智慧社区建设，群众的事情就近办。`);
+      const before = await api(`q=${encodeURIComponent(word)}`);
+      assert.ok(
+        before.items.some((i) => i.id === scattered),
+        'split into words, the query also finds the scattered one',
+      );
+
+      const refused = await login(app, 'editor');
+      const denied = await post(app, refused.jar, '/admin/search/terms', { terms: word }, refused.csrf);
+      assert.equal(denied.statusCode, 403);
+      const { jar, csrf } = await login(app, 'office');
+      const bad = await post(app, jar, '/admin/search/terms', { terms: 'x' }, csrf);
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /每个词须为 2–20 个汉字、字母或数字/);
+      const ok = await post(app, jar, '/admin/search/terms', { terms: `${word}，青山通` }, csrf);
+      assert.equal(ok.statusCode, 303);
+      await ctx.search.settled();
+      const afterwards = await api(`q=${encodeURIComponent(word)}`);
+      assert.deepEqual(
+        afterwards.items.map((i) => i.id),
+        [whole],
+      );
+      assert.match((await get(app, jar, '/admin/search')).body, /青山通/);
+      const rebuild = await post(app, jar, '/admin/search/rebuild', {}, csrf);
+      assert.equal(rebuild.statusCode, 303);
+      await ctx.search.settled();
+      assert.deepEqual(
+        (await api(`q=${encodeURIComponent(word)}`)).items.map((i) => i.id),
+        [whole],
       );
     });
 

@@ -1,7 +1,11 @@
 import { type Kysely, sql } from 'kysely';
+import { z } from 'zod';
+import { type Actor, requireSiteAdmin } from '../../core/access.ts';
+import { audit } from '../../core/audit.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Db } from '../../core/db.ts';
 import type { DB } from '../../core/db.types.ts';
+import { parseInput } from '../../core/validate.ts';
 import { type EngineQuery, type IndexDoc, SearchEngine } from './search.engine.ts';
 import {
   docNoKey,
@@ -183,6 +187,11 @@ export class SearchIndex {
     return this.rebuilding !== null;
   }
 
+  /** Resolves when no rebuild or sync is running. */
+  async settled(): Promise<void> {
+    while (this.rebuilding || this.syncing) await (this.rebuilding ?? this.syncing);
+  }
+
   /** Loads the saved index and catches up with the database; rebuilds (in the background) when there is none. */
   async open(db: Db, opts: { wait?: boolean } = {}): Promise<void> {
     await this.loadDictionary(db);
@@ -207,6 +216,7 @@ export class SearchIndex {
   rebuild(db: Db, progress?: (done: number) => void): Promise<void> {
     this.rebuilding ??= (async () => {
       try {
+        await this.loadDictionary(db);
         const start = await db
           .selectFrom('search_changes')
           .select((eb) => eb.fn.max('seq').as('seq'))
@@ -479,4 +489,68 @@ export function highlight(text: string, words: string[]): Part[] {
     i = j;
   }
   return parts;
+}
+
+const termsInput = z.object({
+  terms: z
+    .string()
+    .max(20_000, '一次最多提交 2 万字')
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(/[\s,，、;；]+/)
+          .map((t) => normalize(t))
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(
+      z
+        .array(z.string().regex(/^[\p{Script=Han}a-z0-9]{2,20}$/u, '每个词须为 2–20 个汉字、字母或数字'))
+        .min(1, '请填写至少一个词')
+        .max(500, '一次最多添加 500 个词'),
+    ),
+});
+
+/** The office adds words to the segmentation dictionary; every instance then rebuilds its index. */
+export async function addSearchTerms(ctx: Ctx, actor: Actor, siteId: number, raw: unknown): Promise<number> {
+  requireSiteAdmin(actor, siteId);
+  const { terms } = parseInput(termsInput, raw);
+  const added = await ctx.db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .insertInto('search_terms')
+      .values(terms.map((term) => ({ term, site_id: siteId, created_by: actor.principal?.userId ?? null })))
+      .onConflict((oc) => oc.column('term').doNothing())
+      .returning('term')
+      .execute();
+    if (rows.length) await noteChange(trx, null, '*');
+    await audit(trx, actor, {
+      siteId,
+      action: 'search.add_terms',
+      entityType: 'search_terms',
+      entityId: '',
+      after: { terms: rows.map((r) => r.term) },
+    });
+    return rows.length;
+  });
+  await refreshSearch(ctx);
+  return added;
+}
+
+/** The office asks every instance to rebuild its index from the database. */
+export async function requestRebuild(ctx: Ctx, actor: Actor, siteId: number): Promise<void> {
+  requireSiteAdmin(actor, siteId);
+  await ctx.db.transaction().execute(async (trx) => {
+    await noteChange(trx, null, '*');
+    await audit(trx, actor, { siteId, action: 'search.rebuild', entityType: 'search_index', entityId: '' });
+  });
+  await refreshSearch(ctx);
+}
+
+export function searchTerms(db: Db) {
+  return db
+    .selectFrom('search_terms')
+    .select(['term', 'created_at'])
+    .orderBy('created_at', 'desc')
+    .limit(2000)
+    .execute();
 }
