@@ -5,6 +5,7 @@ import { openDb } from './core/db.ts';
 import { FileStore } from './core/files.ts';
 import { migrate } from './core/migrate.ts';
 import { publishDue } from './features/catalog/catalog.service.ts';
+import { resumeImports } from './features/imports/imports.service.ts';
 import { newSearchIndex } from './sources.ts';
 
 export async function openCtx(config: Config): Promise<Ctx> {
@@ -38,10 +39,14 @@ export async function serve(ctx: Ctx): Promise<string> {
   }, ctx.config.schedulerSeconds * 1000);
   const syncTimer = setInterval(() => void ctx.search.sync(ctx.db).catch((e) => app.log.error(e)), SEARCH_SYNC_MS);
   const saveTimer = setInterval(() => void ctx.search.save().catch((e) => app.log.error(e)), SEARCH_SAVE_MS);
+  const pruneTimer = setInterval(() => void ctx.search.prune(ctx.db).catch((e) => app.log.error(e)), 3600_000);
+  // imports interrupted by a stop or a crash carry on where they were
+  void resumeImports(ctx, (e) => app.log.error(e));
   const stop = async () => {
     clearInterval(timer);
     clearInterval(syncTimer);
     clearInterval(saveTimer);
+    clearInterval(pruneTimer);
     await ctx.search.save().catch((e) => app.log.error(e));
     await app.close();
     await ctx.db.destroy();

@@ -127,6 +127,8 @@ export interface PublicationsTable {
   first_published_at: Date | null;
   created_by: number | null;
   created_at: Generated<Date>;
+  /** Where an imported publication came from; unique per site, so importing again adds nothing. */
+  source_key: string | null;
 }
 
 export type EditionState =
@@ -246,6 +248,34 @@ export interface SearchTermsTable {
   created_at: Generated<Date>;
 }
 
+export interface ImportsTable {
+  id: Generated<number>;
+  site_id: number;
+  filename: string;
+  file_hash: string;
+  format: 'jsonl' | 'csv' | 'xlsx';
+  mapping: Json;
+  defaults: Json;
+  status: Generated<'mapping' | 'pending' | 'running' | 'done' | 'failed'>;
+  message: Generated<string>;
+  total_rows: Generated<number>;
+  done_rows: Generated<number>;
+  imported_rows: Generated<number>;
+  duplicate_rows: Generated<number>;
+  error_rows: Generated<number>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  heartbeat_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface ImportErrorsTable {
+  import_id: number;
+  row_number: number;
+  field: string;
+  message: string;
+}
+
 export interface DB {
   sites: SitesTable;
   agencies: AgenciesTable;
@@ -268,6 +298,8 @@ export interface DB {
   calendar_days: CalendarDaysTable;
   search_changes: SearchChangesTable;
   search_terms: SearchTermsTable;
+  imports: ImportsTable;
+  import_errors: ImportErrorsTable;
 }
 
 export type Site = Selectable<SitesTable>;
@@ -277,4 +309,5 @@ export type Column = Selectable<ColumnsTable>;
 export type Publication = Selectable<PublicationsTable>;
 export type Edition = Selectable<EditionsTable>;
 export type NewEdition = Insertable<EditionsTable>;
+export type Import = Selectable<ImportsTable>;
 export type GazetteIssue = Selectable<GazetteIssuesTable>;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import mammoth from 'mammoth';
@@ -42,6 +43,26 @@ export class FileStore {
     await writeFile(tmp, data, { flush: true });
     await rename(tmp, file);
     return hash;
+  }
+
+  /** Stores a file from disk (a large upload or import) without reading it into memory whole. */
+  async putPath(source: string): Promise<{ hash: string; size: number }> {
+    const digest = createHash('sha256');
+    let size = 0;
+    for await (const chunk of createReadStream(source)) {
+      digest.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+    const hash = digest.digest('hex');
+    const file = this.pathOf(hash);
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await copyFile(source, tmp);
+    const handle = await open(tmp, 'r+');
+    await handle.sync();
+    await handle.close();
+    await rename(tmp, file);
+    return { hash, size };
   }
 
   get(hash: string): Promise<Buffer> {

@@ -74,3 +74,16 @@ export function htmlToText(html: string): string {
     .replace(/\n\s*\n+/g, '\n')
     .trim();
 }
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Body text as HTML: stored HTML is sanitised; plain text becomes escaped paragraphs, one per line. */
+export function bodyHtmlOf(body: string): string {
+  if (/<\/?(p|div|br|table|span|h[1-6]|ul|ol|li)\b/i.test(body)) return sanitizeHtml(body);
+  return body
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => `<p>${line.replace(/[&<>"']/g, (c) => ESCAPES[c])}</p>`)
+    .join('\n');
+}

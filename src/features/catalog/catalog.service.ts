@@ -13,9 +13,10 @@ import type { Ctx } from '../../core/context.ts';
 import type { DB } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, forbidden, notFound } from '../../core/errors.ts';
 import { checkUpload, docxToHtml, extractText } from '../../core/files.ts';
-import { htmlToText, sanitizeHtml } from '../../core/html.ts';
+import { bodyHtmlOf, htmlToText, sanitizeHtml } from '../../core/html.ts';
 import { cleanText } from '../../core/text.ts';
 import { parseInput } from '../../core/validate.ts';
+import type { ImportRow } from '../imports/imports.rules.ts';
 import { noteChange, refreshSearch } from '../search/search.service.ts';
 import {
   ACTION_ROLE,
@@ -540,4 +541,142 @@ export async function saveGazetteIssue(
   });
   await refreshSearch(ctx);
   return id;
+}
+
+export type ImportOutcome = { imported: number } | { duplicate: true } | { error: { field: string; message: string } };
+
+/**
+ * Writes already-checked rows as published documents, inside the caller's transaction (bulk import).
+ * A row whose source key is already on the site is a duplicate and adds nothing; a row whose 索引号 is taken
+ * is refused; the others get their own 索引号, or a new one from the agency's counter.
+ */
+export async function importPublications(
+  trx: Kysely<DB>,
+  siteId: number,
+  rows: ImportRow[],
+  userId: number | null,
+): Promise<ImportOutcome[]> {
+  const out: ImportOutcome[] = rows.map(() => ({ duplicate: true }) as ImportOutcome);
+  if (!rows.length) return out;
+  const existing = new Set(
+    (
+      await trx
+        .selectFrom('publications')
+        .select('source_key')
+        .where('site_id', '=', siteId)
+        .where(
+          'source_key',
+          'in',
+          rows.map((r) => r.sourceKey),
+        )
+        .execute()
+    ).map((r) => r.source_key),
+  );
+  const given = rows.map((r) => r.indexNo).filter((x): x is string => !!x);
+  const takenIndexNos = new Set(
+    given.length
+      ? (await trx.selectFrom('publications').select('index_no').where('index_no', 'in', given).execute()).map(
+          (r) => r.index_no,
+        )
+      : [],
+  );
+  const seenKeys = new Set<string>();
+  const seenIndexNos = new Set<string>();
+  const fresh: number[] = [];
+  rows.forEach((r, i) => {
+    if (existing.has(r.sourceKey) || seenKeys.has(r.sourceKey)) return;
+    seenKeys.add(r.sourceKey);
+    if (r.indexNo && (takenIndexNos.has(r.indexNo) || seenIndexNos.has(r.indexNo))) {
+      out[i] = { error: { field: 'indexNo', message: `索引号“${r.indexNo}”已被其他信息使用` } };
+      return;
+    }
+    if (r.indexNo) seenIndexNos.add(r.indexNo);
+    fresh.push(i);
+  });
+  if (!fresh.length) return out;
+  const codes = new Map(
+    (
+      await trx
+        .selectFrom('agencies')
+        .select(['id', 'code'])
+        .where('site_id', '=', siteId)
+        .where('id', 'in', [...new Set(fresh.map((i) => rows[i].agencyId))])
+        .execute()
+    ).map((a) => [a.id, a.code]),
+  );
+  const at = (date: string) => new Date(`${date}T00:00:00+08:00`);
+  const indexNos: string[] = [];
+  for (const i of fresh) {
+    const r = rows[i];
+    const year = Number(r.publishedOn.slice(0, 4));
+    indexNos.push(r.indexNo ?? formatIndexNo(codes.get(r.agencyId)!, year, await nextSerial(trx, r.agencyId, year)));
+  }
+  const pubs = await trx
+    .insertInto('publications')
+    .values(
+      fresh.map((i, k) => ({
+        site_id: siteId,
+        agency_id: rows[i].agencyId,
+        index_no: indexNos[k],
+        status: 'published' as const,
+        status_changed_at: at(rows[i].publishedOn),
+        first_published_at: at(rows[i].publishedOn),
+        created_by: userId,
+        source_key: rows[i].sourceKey,
+      })),
+    )
+    .returning(['id', 'source_key'])
+    .execute();
+  const pubOf = new Map(pubs.map((p) => [p.source_key, p.id]));
+  const editions = await trx
+    .insertInto('editions')
+    .values(
+      fresh.map((i) => {
+        const r = rows[i];
+        const html = bodyHtmlOf(r.body);
+        return {
+          publication_id: pubOf.get(r.sourceKey)!,
+          number: 1,
+          state: 'published' as const,
+          title: r.title,
+          doc_no: r.docNo,
+          written_on: r.writtenOn,
+          published_at: at(r.publishedOn),
+          theme_category: r.themeCategory,
+          genre: r.genre,
+          keywords: r.keywords,
+          summary: [r.summary, r.agencyText ? `发布机构：${r.agencyText}` : ''].filter(Boolean).join('\n'),
+          validity: r.validity,
+          body_html: html,
+          body_text: htmlToText(html),
+          created_by: userId,
+        };
+      }),
+    )
+    .returning(['id', 'publication_id'])
+    .execute();
+  const editionOf = new Map(editions.map((e) => [e.publication_id, e.id]));
+  await trx
+    .insertInto('edition_agencies')
+    .values(
+      fresh.map((i) => ({
+        edition_id: editionOf.get(pubOf.get(rows[i].sourceKey)!)!,
+        agency_id: rows[i].agencyId,
+        position: 0,
+      })),
+    )
+    .execute();
+  await trx
+    .insertInto('edition_columns')
+    .values(
+      fresh.map((i) => ({ edition_id: editionOf.get(pubOf.get(rows[i].sourceKey)!)!, column_id: rows[i].columnId })),
+    )
+    .execute();
+  await noteChange(
+    trx,
+    siteId,
+    pubs.map((p) => `p:${p.id}`),
+  );
+  for (const i of fresh) out[i] = { imported: pubOf.get(rows[i].sourceKey)! };
+  return out;
 }

@@ -74,16 +74,23 @@ export async function refreshSearch(ctx: Ctx): Promise<void> {
 }
 
 /** Records, inside the caller's transaction, that a document's public state may have changed. */
-export async function noteChange(trx: Kysely<DB>, siteId: number | null, key: string): Promise<void> {
-  await trx.insertInto('search_changes').values({ site_id: siteId, key }).execute();
+export async function noteChange(trx: Kysely<DB>, siteId: number | null, keys: string | string[]): Promise<void> {
+  const list = Array.isArray(keys) ? keys : [keys];
+  if (list.length)
+    await trx
+      .insertInto('search_changes')
+      .values(list.map((key) => ({ site_id: siteId, key })))
+      .execute();
 }
 
 const DAY_MS = 86_400_000;
 const toDay = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
 const VALID_PRIOR = 0.15;
 const BATCH = 2000;
-/** Changes are re-read for this long, since a transaction may commit after one with a later number. */
-const LOOKBACK_SECONDS = 120;
+/** A skipped change number is watched this long: a transaction may commit after one with a later number. */
+const GAP_MS = 120_000;
+const MAX_GAPS = 10_000;
+const SYNC_BATCH = 5000;
 
 function toIndexDoc(kind: string, d: SourceDoc): IndexDoc {
   const exact: string[] = [];
@@ -170,7 +177,8 @@ const PHRASE_WINDOW = 1000;
 export class SearchIndex {
   engine = new SearchEngine();
   private seq = 0;
-  private readonly recent = new Set<number>();
+  /** Change numbers skipped so far, and since when (ms): they may still commit. */
+  private readonly gaps = new Map<number, number>();
   private readonly sources = new Map<string, SearchSource>();
   private syncing: Promise<void> | null = null;
   private rebuilding: Promise<void> | null = null;
@@ -196,7 +204,12 @@ export class SearchIndex {
   async open(db: Db, opts: { wait?: boolean } = {}): Promise<void> {
     await this.loadDictionary(db);
     const saved = this.dir ? await SearchEngine.load(this.dir) : null;
-    if (saved && saved.meta.dictionary === this.dictionary) {
+    const oldest = await db
+      .selectFrom('search_changes')
+      .select((eb) => eb.fn.min('seq').as('seq'))
+      .executeTakeFirst();
+    const missed = oldest?.seq != null && saved !== null && Number(oldest.seq) > saved.seq + 1;
+    if (saved && !missed && saved.meta.dictionary === this.dictionary) {
       this.engine = saved.engine;
       this.seq = saved.seq;
       await this.sync(db);
@@ -235,8 +248,8 @@ export class SearchIndex {
         }
         this.engine = engine;
         this.seq = Number(start?.seq ?? 0);
-        // what was applied to the old engine is applied again to the new one
-        this.recent.clear();
+        // what was applied to the old engine since the rebuild began is applied again to the new one
+        this.gaps.clear();
         await this.sync(db);
         await this.save();
       } finally {
@@ -246,44 +259,63 @@ export class SearchIndex {
     return this.rebuilding;
   }
 
-  /** Applies the changes recorded since the last sync: each changed document is read again from its source. */
+  /**
+   * Applies the changes recorded since the last sync: each changed document is read again from its source.
+   * A change numbered below one already seen may commit later (transactions finish out of order), so the
+   * numbers skipped are watched for a while as gaps.
+   */
   sync(db: Db): Promise<void> {
     this.syncing ??= (async () => {
       try {
-        const changes = await db
-          .selectFrom('search_changes')
-          .select(['seq', 'key'])
-          .where((eb) =>
-            eb.or([
-              eb('seq', '>', this.seq),
-              eb('at', '>', sql<Date>`now() - interval '${sql.raw(String(LOOKBACK_SECONDS))} seconds'`),
-            ]),
-          )
-          .orderBy('seq')
-          .limit(10_000)
-          .execute();
-        const fresh = changes.filter((c) => !this.recent.has(Number(c.seq)));
-        if (!fresh.length) return;
-        if (fresh.some((c) => c.key === '*')) {
-          for (const c of fresh) this.recent.add(Number(c.seq));
-          void this.rebuild(db);
-          return;
+        for (;;) {
+          const gaps = [...this.gaps.keys()];
+          const changes = await db
+            .selectFrom('search_changes')
+            .select(['seq', 'key'])
+            .where((eb) =>
+              gaps.length ? eb.or([eb('seq', '>', this.seq), eb('seq', 'in', gaps)]) : eb('seq', '>', this.seq),
+            )
+            .orderBy('seq')
+            .limit(SYNC_BATCH)
+            .execute();
+          const now = Date.now();
+          for (const [seq, since] of this.gaps) if (now - since > GAP_MS) this.gaps.delete(seq);
+          if (!changes.length) return;
+          let top = this.seq;
+          for (const c of changes) {
+            const seq = Number(c.seq);
+            this.gaps.delete(seq);
+            if (seq > top) {
+              for (let missing = top + 1; missing < seq && this.gaps.size < MAX_GAPS; missing++)
+                this.gaps.set(missing, now);
+              top = seq;
+            }
+          }
+          if (changes.some((c) => c.key === '*')) {
+            this.seq = top;
+            void this.rebuild(db);
+            return;
+          }
+          await this.apply(
+            db,
+            changes.map((c) => c.key),
+          );
+          this.seq = top;
+          if (changes.length < SYNC_BATCH) return;
         }
-        await this.apply(
-          db,
-          fresh.map((c) => c.key),
-        );
-        for (const c of fresh) {
-          this.recent.add(Number(c.seq));
-          this.seq = Math.max(this.seq, Number(c.seq));
-        }
-        // forget what is older than the look-back window
-        if (this.recent.size > 50_000) this.recent.clear();
       } finally {
         this.syncing = null;
       }
     })();
     return this.syncing;
+  }
+
+  /** Changes older than this are deleted; an index that was saved before them is rebuilt on opening. */
+  async prune(db: Db, keepDays = 7): Promise<void> {
+    await db
+      .deleteFrom('search_changes')
+      .where('at', '<', sql<Date>`now() - make_interval(days => ${keepDays})`)
+      .execute();
   }
 
   /** Reads these documents again and indexes what is public, removing the rest. */

@@ -1,0 +1,354 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { type Actor, requireSiteAdmin } from '../../core/access.ts';
+import { audit } from '../../core/audit.ts';
+import { shanghaiDate } from '../../core/calendar.ts';
+import type { Ctx } from '../../core/context.ts';
+import type { Import } from '../../core/db.types.ts';
+import { badInput, conflict, notFound } from '../../core/errors.ts';
+import { parseInput } from '../../core/validate.ts';
+import { GENRES } from '../catalog/catalog.rules.ts';
+import { importPublications } from '../catalog/catalog.service.ts';
+import { refreshSearch } from '../search/search.service.ts';
+import { formatOf, inspect, type ReadRow, readRows } from './imports.parse.ts';
+import {
+  autoMapping,
+  IMPORT_FIELDS,
+  type ImportDefaults,
+  type ImportField,
+  type ImportRow,
+  type Mapping,
+  type RowError,
+  validateRow,
+} from './imports.rules.ts';
+
+/** Rows written per transaction: a batch is whole or not at all, and progress is saved with it. */
+export const IMPORT_BATCH = 500;
+/** A running import whose heartbeat is older than this was interrupted and may be resumed. */
+const STALE_SECONDS = 60;
+/** Errors kept per import (the counts stay exact beyond). */
+const MAX_ERRORS = 100_000;
+
+/** Registers an uploaded file for import: its format, columns and rows are read, and a mapping proposed. */
+export async function createImport(
+  ctx: Ctx,
+  actor: Actor,
+  siteId: number,
+  file: { filename: string; path: string },
+): Promise<number> {
+  requireSiteAdmin(actor, siteId);
+  const format = formatOf(file.filename);
+  if (!format) throw badInput('只能导入 JSONL、CSV（含制表符分隔）或 Excel（.xlsx）文件');
+  const { hash, size } = await ctx.files.putPath(file.path);
+  let info: Awaited<ReturnType<typeof inspect>>;
+  try {
+    info = await inspect(format, ctx.files.pathOf(hash), true);
+  } catch (e) {
+    throw badInput(`无法读取文件：${(e as Error).message.slice(0, 200)}`);
+  }
+  if (info.total === 0 || !info.headers.length) throw badInput('文件中没有数据行');
+  return ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('files')
+      .values({ hash, size, mime: format })
+      .onConflict((oc) => oc.column('hash').doNothing())
+      .execute();
+    const row = await trx
+      .insertInto('imports')
+      .values({
+        site_id: siteId,
+        filename: file.filename.slice(-200),
+        file_hash: hash,
+        format,
+        mapping: JSON.stringify(autoMapping(info.headers)),
+        total_rows: info.total,
+        created_by: actor.principal?.userId ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(trx, actor, {
+      siteId,
+      action: 'import.create',
+      entityType: 'import',
+      entityId: row.id,
+      after: { filename: file.filename, format, rows: info.total },
+    });
+    return row.id;
+  });
+}
+
+export async function importOf(ctx: Ctx, siteId: number, id: number): Promise<Import> {
+  const row = await ctx.db
+    .selectFrom('imports')
+    .selectAll()
+    .where('id', '=', id)
+    .where('site_id', '=', siteId)
+    .executeTakeFirst();
+  if (!row) throw notFound('导入任务不存在');
+  return row;
+}
+
+/** The columns and first rows of an import's file. */
+export function previewImport(ctx: Ctx, imp: Import) {
+  return inspect(imp.format, ctx.files.pathOf(imp.file_hash));
+}
+
+const optionalId = z.preprocess(
+  (v) => (v === '' || v === undefined || v === null ? undefined : v),
+  z.coerce.number().int().positive().max(2_147_483_647).optional(),
+);
+
+const startInput = z.object({
+  mapping: z.record(z.string(), z.string().max(200)).default({}),
+  agencyId: optionalId,
+  columnId: optionalId,
+  genre: z.union([z.enum(GENRES), z.literal('')]).default(''),
+});
+
+/** The office confirms the mapping and the defaults; the import then runs in the background. */
+export async function startImport(ctx: Ctx, actor: Actor, siteId: number, id: number, raw: unknown): Promise<void> {
+  requireSiteAdmin(actor, siteId);
+  const input = parseInput(startInput, raw);
+  const imp = await importOf(ctx, siteId, id);
+  if (imp.status !== 'mapping') throw conflict('该导入任务已经开始，不能再修改对应关系');
+  const { headers } = await previewImport(ctx, imp);
+  const mapping: Mapping = {};
+  const errors: Record<string, string> = {};
+  for (const [field, column] of Object.entries(input.mapping)) {
+    if (!(field in IMPORT_FIELDS) || column === '') continue;
+    if (!headers.includes(column)) errors[`mapping.${field}`] = `文件中没有“${column}”这一列`;
+    else mapping[field as ImportField] = column;
+  }
+  for (const [field, spec] of Object.entries(IMPORT_FIELDS))
+    if ('required' in spec && spec.required && !mapping[field as ImportField])
+      errors[`mapping.${field}`] = `请指定“${spec.label}”对应的列`;
+  if (!mapping.agency && !input.agencyId) errors.agencyId = '文件中没有发文机关时，请选择默认机构';
+  if (!mapping.column && !input.columnId) errors.columnId = '文件中没有栏目时，请选择默认栏目';
+  if (!mapping.genre && !input.genre) errors.genre = '文件中没有体裁分类时，请选择默认体裁';
+  const [agency, column] = await Promise.all([
+    input.agencyId
+      ? ctx.db
+          .selectFrom('agencies')
+          .select('id')
+          .where('id', '=', input.agencyId)
+          .where('site_id', '=', siteId)
+          .executeTakeFirst()
+      : true,
+    input.columnId
+      ? ctx.db
+          .selectFrom('columns')
+          .select('id')
+          .where('id', '=', input.columnId)
+          .where('site_id', '=', siteId)
+          .executeTakeFirst()
+      : true,
+  ]);
+  if (!agency) errors.agencyId = '默认机构不属于本站点';
+  if (!column) errors.columnId = '默认栏目不属于本站点';
+  if (Object.keys(errors).length) throw badInput(`请检查对应关系：${Object.values(errors).join('；')}`, errors);
+  const defaults: ImportDefaults = {
+    agencyId: input.agencyId,
+    columnId: input.columnId,
+    genre: input.genre || undefined,
+  };
+  await ctx.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('imports')
+      .set({ mapping: JSON.stringify(mapping), defaults: JSON.stringify(defaults), status: 'pending' })
+      .where('id', '=', id)
+      .where('status', '=', 'mapping')
+      .executeTakeFirst();
+    if (!updated.numUpdatedRows) throw conflict('该导入任务已经开始');
+    await audit(trx, actor, {
+      siteId,
+      action: 'import.start',
+      entityType: 'import',
+      entityId: id,
+      after: { mapping, defaults },
+    });
+  });
+}
+
+/** Takes an import to run: a pending one, or a running one whose runner stopped (crash, restart). */
+async function claim(ctx: Ctx, id: number): Promise<Import | undefined> {
+  return ctx.db
+    .updateTable('imports')
+    .set({ status: 'running', heartbeat_at: sql`now()` })
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'pending'),
+        eb.and([
+          eb('status', '=', 'running'),
+          eb('heartbeat_at', '<', sql<Date>`now() - interval '${sql.raw(String(STALE_SECONDS))} seconds'`),
+        ]),
+      ]),
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Runs an import from where it stopped: rows in file order, in batches written whole with their progress,
+ * so that after a crash it resumes without importing a row twice. Returns false when another runner has it.
+ */
+export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import) => void): Promise<boolean> {
+  const imp = await claim(ctx, id);
+  if (!imp) return false;
+  const siteId = imp.site_id;
+  const [agencies, columns] = await Promise.all([
+    ctx.db.selectFrom('agencies').select(['id', 'name', 'code']).where('site_id', '=', siteId).execute(),
+    ctx.db.selectFrom('columns').select(['id', 'name', 'slug']).where('site_id', '=', siteId).execute(),
+  ]);
+  const mapping = imp.mapping as Mapping;
+  const defaults = imp.defaults as ImportDefaults;
+  const today = shanghaiDate(ctx.now());
+  let batch: ReadRow[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    const rows = batch;
+    batch = [];
+    const errors: { n: number; e: RowError }[] = [];
+    const valid: { n: number; row: ImportRow }[] = [];
+    for (const r of rows) {
+      if ('error' in r) {
+        errors.push({ n: r.n, e: { field: '_', message: r.error } });
+        continue;
+      }
+      const v = validateRow(r.row, mapping, { agencies, columns }, defaults, today);
+      if ('errors' in v) for (const e of v.errors) errors.push({ n: r.n, e });
+      else valid.push({ n: r.n, row: v.row });
+    }
+    const last = rows[rows.length - 1].n;
+    const progress = await ctx.db.transaction().execute(async (trx) => {
+      const outcomes = await importPublications(
+        trx,
+        siteId,
+        valid.map((v) => v.row),
+        imp.created_by,
+      );
+      let imported = 0;
+      let duplicates = 0;
+      outcomes.forEach((o, k) => {
+        if ('imported' in o) imported++;
+        else if ('duplicate' in o) duplicates++;
+        else errors.push({ n: valid[k].n, e: o.error });
+      });
+      const badRows = new Set(errors.map((e) => e.n)).size;
+      const kept = await trx
+        .selectFrom('import_errors')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('import_id', '=', id)
+        .executeTakeFirstOrThrow();
+      const room = Math.max(0, MAX_ERRORS - Number(kept.n));
+      if (errors.length && room)
+        await trx
+          .insertInto('import_errors')
+          .values(
+            errors
+              .slice(0, room)
+              .map(({ n, e }) => ({ import_id: id, row_number: n, field: e.field, message: e.message.slice(0, 500) })),
+          )
+          .onConflict((oc) => oc.columns(['import_id', 'row_number', 'field']).doNothing())
+          .execute();
+      return trx
+        .updateTable('imports')
+        .set((eb) => ({
+          done_rows: last,
+          imported_rows: eb('imported_rows', '+', imported),
+          duplicate_rows: eb('duplicate_rows', '+', duplicates),
+          error_rows: eb('error_rows', '+', badRows),
+          heartbeat_at: sql`now()`,
+        }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+    await refreshSearch(ctx);
+    onProgress?.(progress);
+  };
+  try {
+    for await (const r of readRows(imp.format, ctx.files.pathOf(imp.file_hash))) {
+      if (r.n <= imp.done_rows) continue;
+      batch.push(r);
+      if (batch.length >= IMPORT_BATCH) await flush();
+    }
+    await flush();
+    await ctx.db.transaction().execute(async (trx) => {
+      const done = await trx
+        .updateTable('imports')
+        .set({ status: 'done', finished_at: sql`now()`, heartbeat_at: sql`now()` })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await audit(
+        trx,
+        { principal: null, ip: '' },
+        {
+          siteId,
+          action: 'import.done',
+          entityType: 'import',
+          entityId: id,
+          after: { imported: done.imported_rows, duplicates: done.duplicate_rows, errors: done.error_rows },
+        },
+      );
+    });
+  } catch (e) {
+    // the rows before the failing batch stay imported; the import can be resumed after the cause is fixed
+    await ctx.db
+      .updateTable('imports')
+      .set({ status: 'failed', message: `导入中断：${(e as Error).message.slice(0, 300)}`, heartbeat_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
+    throw e;
+  }
+  return true;
+}
+
+/** Runs every import that is waiting or was interrupted (at start-up and after an import is started). */
+export async function resumeImports(ctx: Ctx, log: (e: unknown) => void = console.error): Promise<void> {
+  const waiting = await ctx.db
+    .selectFrom('imports')
+    .select('id')
+    .where('status', 'in', ['pending', 'running'])
+    .orderBy('id')
+    .execute();
+  for (const { id } of waiting) await runImport(ctx, id).catch(log);
+}
+
+/** An interrupted (failed) import is set to run again from where it stopped. */
+export async function retryImport(ctx: Ctx, actor: Actor, siteId: number, id: number): Promise<void> {
+  requireSiteAdmin(actor, siteId);
+  await ctx.db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('imports')
+      .set({ status: 'pending', message: '' })
+      .where('id', '=', id)
+      .where('site_id', '=', siteId)
+      .where('status', '=', 'failed')
+      .executeTakeFirst();
+    if (!r.numUpdatedRows) throw conflict('只有中断的导入任务可以继续');
+    await audit(trx, actor, { siteId, action: 'import.retry', entityType: 'import', entityId: id });
+  });
+}
+
+export function importErrors(ctx: Ctx, id: number, limit: number) {
+  return ctx.db
+    .selectFrom('import_errors')
+    .selectAll()
+    .where('import_id', '=', id)
+    .orderBy('row_number')
+    .orderBy('field')
+    .limit(limit)
+    .execute();
+}
+
+export function siteImports(ctx: Ctx, siteId: number) {
+  return ctx.db
+    .selectFrom('imports')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .orderBy('id', 'desc')
+    .limit(200)
+    .execute();
+}

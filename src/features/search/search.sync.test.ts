@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
+import { demoFixture, draftFields } from '../../../test/support/fixture.ts';
+import { actOnEdition, createDraft } from '../catalog/catalog.service.ts';
+import { noteChange } from './search.service.ts';
+
+test('a change that commits after a later-numbered one is still applied (PostgreSQL, two connections)', async () => {
+  const d = await freshDb('postgres');
+  try {
+    const ctx = testCtx(d.db, testConfig());
+    const f = await demoFixture(ctx, 2);
+    const publish = async (title: string) => {
+      const editor = await f.actor('editor');
+      const { editionId, publicationId } = await createDraft(
+        ctx,
+        editor,
+        f.agencies[1].id,
+        draftFields(f, 1, { title, docNo: '' }),
+      );
+      await actOnEdition(ctx, editor, editionId, 'submit');
+      await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review');
+      await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
+      return publicationId;
+    };
+    const found = async (q: string) =>
+      (await ctx.search.search(ctx.db, { siteId: f.siteId, q, sort: 'relevance', page: 1, pageSize: 10 }, '2026-11-24'))
+        .total;
+    const late = await publish('关于开展红树林保护宣传月活动的通知');
+    // take the page off again, so that only a change notice can bring it back
+    ctx.search.engine.remove(`p:${late}`);
+    assert.equal(await found('红树林'), 0);
+    let commit!: () => void;
+    const held = new Promise<void>((r) => {
+      commit = r;
+    });
+    // transaction A takes a change number and holds it open…
+    const a = d.db.transaction().execute(async (trx) => {
+      await noteChange(trx, f.siteId, `p:${late}`);
+      await held;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    // …while B, numbered after it, commits and is applied
+    await publish('关于开展湿地保护宣传月活动的通知');
+    assert.equal(await found('湿地'), 1);
+    assert.equal(await found('红树林'), 0);
+    commit();
+    await a;
+    await ctx.search.sync(ctx.db);
+    assert.equal(await found('红树林'), 1, 'the late commit is picked up through the gap it left');
+  } finally {
+    await d.close();
+  }
+});
