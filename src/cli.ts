@@ -3,6 +3,7 @@ import { audit } from './core/audit.ts';
 import { newToken } from './core/auth.ts';
 import { loadConfig } from './core/config.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemo } from './features/admin/admin.demo.ts';
+import { importFile } from './features/imports/imports.cli.ts';
 import { openCtx, serve } from './server.ts';
 
 const usage = `用法：
@@ -10,6 +11,8 @@ const usage = `用法：
   tsx src/cli.ts serve              启动
   tsx src/cli.ts migrate            只执行数据库迁移
   tsx src/cli.ts token <用户名> <名称>  为工作人员创建 API 访问令牌
+  tsx src/cli.ts import <文件> [--site 站点代码] [--agency 默认机构名称] [--column 默认栏目路径] [--genre 默认体裁]
+                                    批量导入已发布的信息（JSONL、CSV/TSV、Excel）；中断后再次运行同一命令即从中断处继续
   tsx src/cli.ts search-rebuild     从数据库重建本实例的搜索索引（运行中的实例请在后台“搜索管理”中重建）`;
 
 async function main(args: string[]) {
@@ -21,7 +24,7 @@ async function main(args: string[]) {
     console.error((e as Error).message);
     process.exit(2);
   }
-  if (!['demo', 'serve', 'migrate', 'token', 'search-rebuild'].includes(command ?? '')) {
+  if (!['demo', 'serve', 'migrate', 'token', 'search-rebuild', 'import'].includes(command ?? '')) {
     console.log(usage);
     process.exit(command ? 2 : 0);
   }
@@ -29,6 +32,12 @@ async function main(args: string[]) {
   if (command === 'migrate') {
     await ctx.db.destroy();
     console.log('数据库已是最新结构');
+    return;
+  }
+  if (command === 'import') {
+    await importFile(ctx, rest);
+    await ctx.search.save();
+    await ctx.db.destroy();
     return;
   }
   if (command === 'search-rebuild') {

@@ -29,6 +29,8 @@ const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   SECURE_COOKIES: bool.optional(),
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(200).default(20),
+  /** Size limit of a bulk-import file uploaded in the back office (the command line has none). */
+  IMPORT_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Interval of the scheduled-publishing sweep. */
   SCHEDULER_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     trustProxy: e.TRUST_PROXY,
     secureCookies: e.SECURE_COOKIES ?? (e.TRUST_PROXY || e.NODE_ENV === 'production'),
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
+    importMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024,
     logLevel: e.LOG_LEVEL,
     schedulerSeconds: e.SCHEDULER_SECONDS,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,

@@ -5,6 +5,7 @@ import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { csrfToken, sendHtml } from '../../web/request.ts';
 import { catalogStaffRoutes } from '../catalog/catalog.staff.routes.ts';
+import { importRoutes } from '../imports/imports.routes.ts';
 import { searchAdminRoutes } from '../search/search.admin.tsx';
 import { adminManageRoutes } from './admin.manage.routes.ts';
 import { LoginPage } from './admin.views.tsx';
@@ -78,4 +79,5 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx) {
   await catalogStaffRoutes(app, ctx);
   await adminManageRoutes(app, ctx);
   await searchAdminRoutes(app, ctx);
+  await importRoutes(app, ctx);
 }

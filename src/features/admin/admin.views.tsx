@@ -21,6 +21,7 @@ function navFor(p: Principal): [string, string][] {
           ['/admin/columns', '栏目'],
           ['/admin/agencies', '机构'],
           ['/admin/users', '用户'],
+          ['/admin/imports', '批量导入'],
           ['/admin/search', '搜索管理'],
           ['/admin/site', '站点设置'],
           ['/admin/audit', '操作日志'],
@@ -33,7 +34,14 @@ function navFor(p: Principal): [string, string][] {
 }
 
 export function AdminLayout(
-  props: PropsWithChildren<{ title: string; principal: Principal | null; csrf: string; flash?: string }>,
+  props: PropsWithChildren<{
+    title: string;
+    principal: Principal | null;
+    csrf: string;
+    flash?: string;
+    /** A page that follows work in progress reloads itself (no JavaScript needed). */
+    refreshSeconds?: number;
+  }>,
 ): JSX.Element {
   const p = props.principal;
   return (
@@ -45,6 +53,7 @@ export function AdminLayout(
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title safe>{`${props.title} - 政务公开管理后台`}</title>
           <link rel="stylesheet" href="/static/site.css" />
+          {props.refreshSeconds && <meta http-equiv="refresh" content={String(props.refreshSeconds)} />}
         </head>
         <body>
           <a class="skip" href="#main">

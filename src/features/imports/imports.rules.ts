@@ -94,8 +94,11 @@ const VALIDITY: Record<string, Validity> = {
 /** Blank-like values in exported data. */
 const NONE = new Set(['', '无', '-', '—', 'null', 'none', 'n/a']);
 
-/** A date as YYYY-MM-DD from 2026-01-05, 2026/1/5, 2026.1.5, 2026年1月5日, with or without a time. */
+/** A date as YYYY-MM-DD from 2026-01-05, 2026/1/5, 2026.1.5, 2026年1月5日 (with or without a time), or an Excel day number. */
 export function parseDate(s: string): string | null {
+  // Excel keeps dates as day numbers since 1899-12-30 (a streamed sheet may hand them over as such)
+  const serial = /^\s*(\d{5})(\.\d+)?\s*$/.exec(s);
+  if (serial) return new Date(Date.UTC(1899, 11, 30) + Number(serial[1]) * 86_400_000).toISOString().slice(0, 10);
   const m = /^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT].*)?$/.exec(s);
   if (!m) return null;
   const iso = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;

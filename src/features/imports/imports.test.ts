@@ -1,0 +1,339 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
+import type { FastifyInstance } from 'fastify';
+import { CORPUS } from '../../../bench/corpus.ts';
+import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
+import { demoFixture, type Fixture } from '../../../test/support/fixture.ts';
+import { get, login, post } from '../../../test/support/http.ts';
+import { buildApp } from '../../app.ts';
+import { SYSTEM } from '../../core/access.ts';
+import type { Ctx } from '../../core/context.ts';
+import { inspect } from './imports.parse.ts';
+import { autoMapping } from './imports.rules.ts';
+import { createImport, retryImport, runImport, startImport } from './imports.service.ts';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'gk-import-test-'));
+const write = (name: string, text: string) => {
+  const file = path.join(tmp, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+for (const kind of DATABASES) {
+  describe(`bulk import on ${kind}`, () => {
+    let ctx: Ctx;
+    let f: Fixture;
+    let app: FastifyInstance;
+    let close: () => Promise<void>;
+    before(async () => {
+      const d = await freshDb(kind);
+      close = d.close;
+      ctx = testCtx(d.db, testConfig({ REQUESTS_PER_MINUTE: '100000', LOGIN_PER_MINUTE: '1000' }));
+      f = await demoFixture(ctx, 2);
+      app = await buildApp(ctx);
+    });
+    after(async () => {
+      await app.close();
+      await close();
+    });
+
+    /** Creates, maps by column names and runs an import of a file. */
+    const importFile = async (file: string, defaults: Record<string, unknown> = {}) => {
+      const id = await createImport(ctx, SYSTEM, f.siteId, { filename: path.basename(file), path: file });
+      const imp = await ctx.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const { headers } = await inspect(imp.format, file);
+      await startImport(ctx, SYSTEM, f.siteId, id, {
+        mapping: autoMapping(headers),
+        agencyId: f.agencies[1].id,
+        columnId: f.columns.get('qtwj'),
+        genre: '其他文件',
+        ...defaults,
+      });
+      await runImport(ctx, id);
+      return ctx.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    };
+    const searchTotal = async (q: string) =>
+      (await ctx.search.search(ctx.db, { siteId: f.siteId, q, sort: 'relevance', page: 1, pageSize: 5 }, '2026-11-24'))
+        .total;
+
+    test('the shared corpus imports whole, is published and searchable; importing it again adds nothing', async () => {
+      const done = await importFile(CORPUS);
+      const lines = readFileSync(CORPUS, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, string | null>);
+      assert.equal(done.status, 'done');
+      assert.equal(done.total_rows, lines.length);
+      assert.equal(done.imported_rows, lines.length);
+      assert.equal(done.error_rows, 0);
+      // a document keeps its number, date and 索引号, and is found by its document number
+      const withNo = lines.find((l) => l.docNo && l.indexNo)!;
+      const pub = await ctx.db
+        .selectFrom('publications')
+        .innerJoin('editions', 'editions.publication_id', 'publications.id')
+        .select([
+          'publications.index_no',
+          'publications.status',
+          'editions.doc_no',
+          'editions.published_at',
+          'editions.summary',
+        ])
+        .where('editions.title', '=', withNo.title)
+        .executeTakeFirstOrThrow();
+      assert.equal(pub.status, 'published');
+      assert.equal(pub.index_no, withNo.indexNo);
+      assert.equal(pub.doc_no, withNo.docNo);
+      assert.match(pub.summary, new RegExp(`发布机构：${withNo.agency}`));
+      const found = await ctx.search.search(
+        ctx.db,
+        { siteId: f.siteId, q: withNo.docNo!, sort: 'relevance', page: 1, pageSize: 5 },
+        '2026-11-24',
+      );
+      assert.equal(found.hits[0]?.title.map((p) => p.text).join(''), withNo.title);
+      assert.ok((await searchTotal('双随机')) > 5);
+
+      const again = await importFile(CORPUS);
+      assert.equal(again.imported_rows, 0);
+      assert.equal(again.duplicate_rows, lines.length);
+      const count = await ctx.db
+        .selectFrom('publications')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('source_key', 'is not', null)
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(count.n), lines.length);
+    });
+
+    test('bad rows are reported with their reasons and not imported; the good rows are, whole', async () => {
+      const file = write(
+        `bad-${kind}.csv`,
+        [
+          '编号,标题,发布日期,发文字号,有效性,栏目,正文',
+          'a1,关于公布第一批文物保护单位的通知,2021-03-05,青政〔2021〕3号,有效,通知公告,正文一',
+          'a2,,2021-03-06,,有效,,没有标题',
+          'a3,日期有误的通知,2021-02-30,,有效,,正文三',
+          'a4,来自未来的通知,2099-01-01,,有效,,正文四',
+          'a5,有效性有误的通知,2021-03-07,,作废,,正文五',
+          'a6,"带逗号,和引号""的标题",2021/3/8,,废止,政策文件/其他文件,正文六',
+          'a7,索引号重复的通知,2021-03-09,,有效,,正文七',
+        ].join('\n'),
+      );
+      const done = await importFile(file);
+      assert.equal(done.imported_rows, 3);
+      assert.equal(done.error_rows, 4);
+      const errors = await ctx.db
+        .selectFrom('import_errors')
+        .selectAll()
+        .where('import_id', '=', done.id)
+        .orderBy('row_number')
+        .execute();
+      assert.deepEqual(
+        errors.map((e) => [e.row_number, e.field]),
+        [
+          [2, 'title'],
+          [3, 'publishedOn'],
+          [4, 'publishedOn'],
+          [5, 'validity'],
+        ],
+      );
+      assert.match(errors[1].message, /无法识别/);
+      assert.match(errors[2].message, /晚于今天/);
+      const six = await ctx.db
+        .selectFrom('editions')
+        .innerJoin('edition_columns', 'edition_columns.edition_id', 'editions.id')
+        .select(['editions.validity', 'edition_columns.column_id', 'editions.published_at'])
+        .where('editions.title', '=', '带逗号,和引号"的标题')
+        .executeTakeFirstOrThrow();
+      assert.equal(six.validity, 'repealed');
+      assert.equal(six.column_id, f.columns.get('qtwj'), 'the channel path names the column');
+      // nothing half-written: every imported publication has its edition, agency and column
+      const orphans = await ctx.db
+        .selectFrom('publications')
+        .leftJoin('editions', 'editions.publication_id', 'publications.id')
+        .select('publications.id')
+        .where('editions.id', 'is', null)
+        .execute();
+      assert.equal(orphans.length, 0);
+      assert.equal(await searchTotal('"第一批文物保护单位"'), 1);
+    });
+
+    test('Excel and tab-separated files import by their column names', async () => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('导入');
+      sheet.addRow(['标题', '发布日期', '正文', '发文机关']);
+      sheet.addRow([
+        '关于开展古树名木普查的通知',
+        new Date('2022-05-10T00:00:00Z'),
+        '对全县古树名木开展普查。',
+        f.agencies[13].name,
+      ]);
+      sheet.addRow(['关于公布古树名木名录的公告', '2022年6月1日', '现将名录公布如下。', '']);
+      const xlsx = path.join(tmp, `trees-${kind}.xlsx`);
+      await book.xlsx.writeFile(xlsx);
+      const done = await importFile(xlsx);
+      assert.equal(done.imported_rows, 2, JSON.stringify(done));
+      const agency = await ctx.db
+        .selectFrom('publications')
+        .innerJoin('editions', 'editions.publication_id', 'publications.id')
+        .select(['publications.agency_id', 'editions.published_at'])
+        .where('editions.title', '=', '关于开展古树名木普查的通知')
+        .executeTakeFirstOrThrow();
+      assert.equal(agency.agency_id, f.agencies[13].id, 'a known agency name is used; the default fills the blank');
+      const tsv = write(
+        `t-${kind}.tsv`,
+        'title\tpubdate\tfileno\n关于开展候鸟保护的通告\t2023-10-01 00:00:00\t青农〔2023〕9号\n',
+      );
+      assert.equal((await importFile(tsv)).imported_rows, 1);
+      assert.equal(await searchTotal('青农[2023]9号'), 1);
+    });
+
+    test('an interrupted import resumes where it stopped and imports no row twice', async () => {
+      const rows = Array.from({ length: 1200 }, (_, i) =>
+        JSON.stringify({
+          id: `r${i}`,
+          title: `第${i}号测绘成果公告`,
+          publishedOn: '2024-04-01',
+          body: `测绘成果第${i}号。`,
+        }),
+      );
+      const file = write(`resume-${kind}.jsonl`, rows.join('\n'));
+      const id = await createImport(ctx, SYSTEM, f.siteId, { filename: path.basename(file), path: file });
+      await startImport(ctx, SYSTEM, f.siteId, id, {
+        mapping: { sourceId: 'id', title: 'title', publishedOn: 'publishedOn', body: 'body' },
+        agencyId: f.agencies[1].id,
+        columnId: f.columns.get('tzgg'),
+        genre: '通知公告',
+      });
+      // the process "dies" after its first batch is written
+      await assert.rejects(
+        runImport(ctx, id, () => {
+          throw new Error('进程被终止');
+        }),
+      );
+      let imp = await ctx.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      assert.equal(imp.status, 'failed');
+      assert.equal(imp.done_rows, 500);
+      assert.equal(imp.imported_rows, 500);
+      await retryImport(ctx, SYSTEM, f.siteId, id);
+      assert.equal(await runImport(ctx, id), true);
+      imp = await ctx.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      assert.equal(imp.status, 'done');
+      assert.equal(imp.imported_rows, 1200);
+      assert.equal(imp.duplicate_rows, 0);
+      // a runner that vanished mid-way (its heartbeat went stale) is taken over
+      await ctx.db
+        .updateTable('imports')
+        .set({ status: 'running', heartbeat_at: new Date(Date.now() - 3600_000), done_rows: 100 })
+        .where('id', '=', id)
+        .execute();
+      assert.equal(await runImport(ctx, id), true);
+      imp = await ctx.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      assert.equal(imp.duplicate_rows, 1100, 'rows already in are recognised, not imported again');
+      const n = await ctx.db
+        .selectFrom('editions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('title', 'like', '%号测绘成果公告')
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(n.n), 1200);
+      // a fresh runner never takes an import that is running with a live heartbeat
+      await ctx.db
+        .updateTable('imports')
+        .set({ status: 'running', heartbeat_at: new Date() })
+        .where('id', '=', id)
+        .execute();
+      assert.equal(await runImport(ctx, id), false);
+    });
+
+    test('in the back office: upload, map, follow and read the report; only the office may', async () => {
+      const upload = (jar: { header: string }, csrf: string, name: string, data: string) => {
+        const boundary = '----gkimport';
+        const payload = Buffer.concat([
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n`,
+          ),
+          Buffer.from(data),
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]);
+        return app.inject({
+          method: 'POST',
+          url: `/admin/imports?_csrf=${encodeURIComponent(csrf)}`,
+          payload,
+          headers: { cookie: jar.header, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        });
+      };
+      const editor = await login(app, 'editor');
+      assert.equal((await get(app, editor.jar, '/admin/imports')).statusCode, 403);
+      assert.equal((await upload(editor.jar, editor.csrf, 'a.csv', '标题,发布日期\n甲,2020-01-01\n')).statusCode, 403);
+
+      const { jar, csrf } = await login(app, 'office');
+      const wrong = await upload(jar, csrf, 'a.pdf', '%PDF-1.4');
+      assert.equal(wrong.statusCode, 400);
+      assert.match(wrong.body, /只能导入 JSONL、CSV/);
+      const empty = await upload(jar, csrf, 'a.csv', '标题,发布日期\n');
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, /没有数据行/);
+
+      const res = await upload(
+        jar,
+        csrf,
+        `web-${kind}.csv`,
+        '名称,日期,内容\n关于启用新版政务服务网的通知,2025-01-02,新版政务服务网上线。\n关于,不是日期,内容\n',
+      );
+      assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+      const url = res.headers.location as string;
+      const mapping = await get(app, jar, url);
+      assert.match(mapping.body, /确认导入字段/);
+      assert.match(mapping.body, /<option value="名称" selected>名称<\/option>/);
+      const missing = await post(
+        app,
+        jar,
+        `${url}/start`,
+        { 'mapping.title': '名称', 'mapping.publishedOn': '', genre: '' },
+        csrf,
+      );
+      assert.equal(missing.statusCode, 400);
+      assert.match(missing.body, /请指定“发布日期”对应的列/);
+      assert.match(missing.body, /请选择默认机构/);
+      const started = await post(
+        app,
+        jar,
+        `${url}/start`,
+        {
+          'mapping.title': '名称',
+          'mapping.publishedOn': '日期',
+          'mapping.body': '内容',
+          agencyId: String(f.agencies[1].id),
+          columnId: String(f.columns.get('tzgg')),
+          genre: '通知公告',
+        },
+        csrf,
+      );
+      assert.equal(started.statusCode, 303);
+      const id = Number(/\/admin\/imports\/(\d+)/.exec(url)?.[1]);
+      for (let i = 0; i < 100; i++) {
+        const s = await ctx.db.selectFrom('imports').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+        if (s.status === 'done') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const report = await get(app, jar, url);
+      assert.match(report.body, /已完成：已处理 2 \/ 2 行/);
+      assert.match(report.body, /“不是日期”无法识别/);
+      const csv = await get(app, jar, `${url}/errors.csv`);
+      assert.equal(csv.statusCode, 200);
+      assert.match(csv.body, /"2","publishedOn"/);
+      assert.equal(await searchTotal('新版政务服务网'), 1);
+      // a started import cannot be re-mapped; another site's office cannot see it
+      const again = await post(
+        app,
+        jar,
+        `${url}/start`,
+        { 'mapping.title': '名称', 'mapping.publishedOn': '日期', genre: '通知公告' },
+        csrf,
+      );
+      assert.equal(again.statusCode, 409);
+    });
+  });
+}
