@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AGENCIES } from '../src/features/admin/admin.demo.ts';
 import { queryTokens } from '../src/features/search/search.text.ts';
 
 export interface GeneratedDoc {
@@ -17,6 +18,7 @@ export interface GeneratedDoc {
   docNo: string | null;
   agency: string;
   genre: string;
+  channel: string;
   publishedOn: string;
   validity: string;
   body: string;
@@ -111,20 +113,16 @@ export function buildModel(seed = 1): Model {
   return { common, topics, rare };
 }
 
-const GENRES = ['通知公告', '工作动态', '其他文件', '行政规范性文件', '政策解读', '人事信息', '财政信息', '规划计划'];
-const AGENCIES = [
-  '青政办',
-  '青发改',
-  '青教',
-  '青民',
-  '青财',
-  '青人社',
-  '青自然资源',
-  '青环',
-  '青建',
-  '青卫健',
-  '青应急',
-  '青市监',
+/** Genres and the demo county's column each is published in. */
+const GENRES: [string, string][] = [
+  ['通知公告', '通知公告'],
+  ['工作动态', '工作动态'],
+  ['其他文件', '其他文件'],
+  ['行政规范性文件', '行政规范性文件'],
+  ['政策解读', '政策解读'],
+  ['人事信息', '人事信息'],
+  ['财政信息', '财政资金'],
+  ['规划计划', '规划计划'],
 ];
 
 /** The n-th document of the corpus made with this seed; the same arguments give the same document. */
@@ -148,16 +146,17 @@ export function generate(model: Model, n: number, seed = 1): GeneratedDoc {
     i += k;
   }
   const year = 2008 + Math.floor(r() * 19);
-  const agencyIndex = Math.floor(r() * AGENCIES.length);
-  const genre = GENRES[Math.floor(r() * GENRES.length)];
+  const agency = AGENCIES[Math.floor(r() * AGENCIES.length)];
+  const [genre, channel] = GENRES[Math.floor(r() * GENRES.length)];
   const month = 1 + Math.floor(r() * 12);
   const day = 1 + Math.floor(r() * 28);
   return {
     id: `gen-${seed}-${n}`,
     title: `关于${Array.from({ length: 2 + Math.floor(r() * 4) }, topical).join('')}${['的通知', '的公告', '工作方案', '的实施意见', '情况公示'][Math.floor(r() * 5)]}`,
-    docNo: r() < 0.4 ? `${AGENCIES[agencyIndex]}〔${year}〕${1 + Math.floor(r() * 300)}号` : null,
-    agency: AGENCIES[agencyIndex],
+    docNo: r() < 0.4 ? `${agency.short}〔${year}〕${1 + Math.floor(r() * 300)}号` : null,
+    agency: agency.name,
     genre,
+    channel,
     publishedOn: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
     validity: r() < 0.85 ? '有效' : r() < 0.5 ? '废止' : '失效',
     body: `${sentences.join('。')}。`,

@@ -77,13 +77,21 @@ export function htmlToText(html: string): string {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Body text as HTML: stored HTML is sanitised; plain text becomes escaped paragraphs, one per line. */
-export function bodyHtmlOf(body: string): string {
-  if (/<\/?(p|div|br|table|span|h[1-6]|ul|ol|li)\b/i.test(body)) return sanitizeHtml(body);
-  return body
+/**
+ * A body as stored: HTML is sanitised (and its text extracted); plain text becomes escaped paragraphs, one
+ * per line, and is its own text.
+ */
+export function bodyOf(body: string): { html: string; text: string } {
+  if (/<\/?(p|div|br|table|span|h[1-6]|ul|ol|li)\b/i.test(body)) {
+    const html = sanitizeHtml(body);
+    return { html, text: htmlToText(html) };
+  }
+  const lines = body
     .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => `<p>${line.replace(/[&<>"']/g, (c) => ESCAPES[c])}</p>`)
-    .join('\n');
+    .map((line) => line.replace(/[ \t]+/g, ' ').trim())
+    .filter(Boolean);
+  return {
+    html: lines.map((line) => `<p>${line.replace(/[&<>"']/g, (c) => ESCAPES[c])}</p>`).join('\n'),
+    text: lines.join('\n'),
+  };
 }

@@ -19,7 +19,7 @@ export const DEMO_ACCOUNTS = [
 const COUNTY = '青山县';
 
 /** Fictional county: the government, its office, departments and townships. */
-const AGENCIES: { name: string; kind: 'government' | 'office' | 'department' | 'township'; short: string }[] = [
+export const AGENCIES: { name: string; kind: 'government' | 'office' | 'department' | 'township'; short: string }[] = [
   { name: `${COUNTY}人民政府`, kind: 'government', short: '青政' },
   { name: `${COUNTY}人民政府办公室`, kind: 'office', short: '青政办' },
   { name: `${COUNTY}发展和改革局`, kind: 'department', short: '青发改' },
@@ -442,9 +442,10 @@ export async function loadDemo(
   }
   // a few items in every other state, so that each staff page has something to show
   const last = items.length - 1;
-  await changeLiveStatus(ctx, office, published[Math.floor(last / 2)], 'withdraw', {
-    reason: '信息内容有误，更正后重新发布',
-  });
+  if (published.length)
+    await changeLiveStatus(ctx, office, published[Math.floor(last / 2)], 'withdraw', {
+      reason: '信息内容有误，更正后重新发布',
+    });
   const draft = await createDraft(ctx, editor, agencyIds[1], {
     title: `关于开展${new Date().getFullYear()}年政务公开第三方评估工作的通知`,
     genre: '通知公告',

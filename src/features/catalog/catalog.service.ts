@@ -13,7 +13,7 @@ import type { Ctx } from '../../core/context.ts';
 import type { DB } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, forbidden, notFound } from '../../core/errors.ts';
 import { checkUpload, docxToHtml, extractText } from '../../core/files.ts';
-import { bodyHtmlOf, htmlToText, sanitizeHtml } from '../../core/html.ts';
+import { bodyOf, htmlToText, sanitizeHtml } from '../../core/html.ts';
 import { cleanText } from '../../core/text.ts';
 import { parseInput } from '../../core/validate.ts';
 import type { ImportRow } from '../imports/imports.rules.ts';
@@ -35,6 +35,7 @@ import {
   lockEdition,
   lockPublication,
   nextSerial,
+  reserveSerials,
   setEditionLinks,
 } from './catalog.store.ts';
 
@@ -605,12 +606,27 @@ export async function importPublications(
     ).map((a) => [a.id, a.code]),
   );
   const at = (date: string) => new Date(`${date}T00:00:00+08:00`);
-  const indexNos: string[] = [];
+  // serials for the rows without their own 索引号: one range per agency and year
+  const needs = new Map<string, { agencyId: number; year: number; count: number }>();
   for (const i of fresh) {
     const r = rows[i];
+    if (r.indexNo) continue;
     const year = Number(r.publishedOn.slice(0, 4));
-    indexNos.push(r.indexNo ?? formatIndexNo(codes.get(r.agencyId)!, year, await nextSerial(trx, r.agencyId, year)));
+    const key = `${r.agencyId}:${year}`;
+    const n = needs.get(key) ?? { agencyId: r.agencyId, year, count: 0 };
+    n.count++;
+    needs.set(key, n);
   }
+  const next = await reserveSerials(trx, [...needs.values()]);
+  const indexNos = fresh.map((i) => {
+    const r = rows[i];
+    if (r.indexNo) return r.indexNo;
+    const year = Number(r.publishedOn.slice(0, 4));
+    const key = `${r.agencyId}:${year}`;
+    const serial = next.get(key)!;
+    next.set(key, serial + 1);
+    return formatIndexNo(codes.get(r.agencyId)!, year, serial);
+  });
   const pubs = await trx
     .insertInto('publications')
     .values(
@@ -633,7 +649,7 @@ export async function importPublications(
     .values(
       fresh.map((i) => {
         const r = rows[i];
-        const html = bodyHtmlOf(r.body);
+        const body = bodyOf(r.body);
         return {
           publication_id: pubOf.get(r.sourceKey)!,
           number: 1,
@@ -647,8 +663,8 @@ export async function importPublications(
           keywords: r.keywords,
           summary: [r.summary, r.agencyText ? `发布机构：${r.agencyText}` : ''].filter(Boolean).join('\n'),
           validity: r.validity,
-          body_html: html,
-          body_text: htmlToText(html),
+          body_html: body.html,
+          body_text: body.text,
           created_by: userId,
         };
       }),

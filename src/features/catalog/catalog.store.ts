@@ -137,3 +137,28 @@ export async function countOnSite(
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/**
+ * Reserves `count` serials for each agency and year at once (bulk import): one statement; returns the
+ * first serial of each range, keyed `agencyId:year`.
+ */
+export async function reserveSerials(
+  q: Q,
+  wanted: { agencyId: number; year: number; count: number }[],
+): Promise<Map<string, number>> {
+  if (!wanted.length) return new Map();
+  const rows = await q
+    .insertInto('index_serials')
+    .values(wanted.map((w) => ({ agency_id: w.agencyId, year: w.year, last_serial: w.count })))
+    .onConflict((oc) =>
+      oc
+        .columns(['agency_id', 'year'])
+        .doUpdateSet({ last_serial: sql`index_serials.last_serial + excluded.last_serial` }),
+    )
+    .returning(['agency_id', 'year', 'last_serial'])
+    .execute();
+  const counts = new Map(wanted.map((w) => [`${w.agencyId}:${w.year}`, w.count]));
+  return new Map(
+    rows.map((r) => [`${r.agency_id}:${r.year}`, r.last_serial - counts.get(`${r.agency_id}:${r.year}`)! + 1]),
+  );
+}

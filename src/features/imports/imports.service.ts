@@ -264,7 +264,8 @@ export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import)
         .returningAll()
         .executeTakeFirstOrThrow();
     });
-    await refreshSearch(ctx);
+    // the index catches up on the other thread while the next batch is written
+    void refreshSearch(ctx);
     onProgress?.(progress);
   };
   try {
@@ -274,6 +275,8 @@ export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import)
       if (batch.length >= IMPORT_BATCH) await flush();
     }
     await flush();
+    await ctx.search.settled();
+    await refreshSearch(ctx);
     await ctx.db.transaction().execute(async (trx) => {
       const done = await trx
         .updateTable('imports')

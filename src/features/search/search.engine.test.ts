@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type EngineQuery, type IndexDoc, idf, impactOf, SearchEngine } from './search.engine.ts';
+import {
+  END,
+  type EngineQuery,
+  type IndexDoc,
+  idf,
+  impactOf,
+  Postings,
+  SearchEngine,
+  Segment,
+} from './search.engine.ts';
 
 const WORDS = ['低保', '资金', '公开', '审批', '教育', '医疗', '住房', '环境', '安全', '农村'];
 const FILTERS = ['s:1', 's:2', 'a:1', 'a:2', 'a:3', 'c:1', 'c:2', 'g:规章'];
@@ -200,4 +209,51 @@ test('an index saved to disk reads back the same, deletions included; a torn sav
   assert.equal((await SearchEngine.load(dir))?.seq, 43);
   assert.ok((await readdir(dir)).some((f) => f.endsWith('.gks')));
   assert.equal(await SearchEngine.load(path.join(dir, 'nothing-here')), null);
+});
+
+test('a segment built from a vocabulary that outgrows its counters reads back every posting once, in order', () => {
+  // more distinct words than the builder's first counter arrays hold, several times in one document
+  const words = Array.from({ length: 5000 }, (_, i) => `w${i}`);
+  const docs: IndexDoc[] = Array.from({ length: 60 }, (_, i) => ({
+    key: `p:${i}`,
+    title: words.slice(i * 10, i * 10 + 5),
+    meta: [],
+    body: [...words.slice(i * 80, i * 80 + 1500), ...words.slice(i * 80, i * 80 + 1500)],
+    filters: ['s:1'],
+    exact: [],
+    day: 1,
+    prior: 0,
+  }));
+  const seg = Segment.build(docs);
+  for (const [term, info] of seg.terms) {
+    const it = new Postings(seg, info);
+    const seen: number[] = [];
+    for (let d = it.next(0); d !== END && seen.length <= info.df; d = it.next(d + 1)) seen.push(d);
+    assert.equal(seen.length, info.df, term);
+    assert.ok(
+      seen.every((d, i) => i === 0 || d > seen[i - 1]),
+      term,
+    );
+  }
+  const engine = new SearchEngine();
+  engine.addBatch(docs);
+  engine.addBatch(docs.map((d) => ({ ...d, key: `q:${d.key}` })));
+  engine.mergeSmallest(2);
+  for (const w of ['w0', 'w1100', 'w1500', 'w2100', 'w4999']) {
+    const want = docs.filter((d) => d.body.includes(w) || d.title.includes(w)).length * 2;
+    assert.equal(
+      engine.search({
+        terms: [w],
+        excluded: [],
+        filters: [],
+        anyOf: [],
+        exact: [],
+        sort: 'relevance',
+        offset: 0,
+        limit: 500,
+      }).total,
+      want,
+      w,
+    );
+  }
 });

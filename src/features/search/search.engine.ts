@@ -176,11 +176,11 @@ export class Segment {
     const touched: number[] = [];
     docs.forEach((d, doc) => {
       for (const f of ['title', 'meta', 'body'] as const) {
-        const c = counts[f];
         for (const t of d[f]) {
+          // idOf may grow (replace) the count arrays: read them after it
           const id = idOf(t);
           if (counts.title[id] === 0 && counts.meta[id] === 0 && counts.body[id] === 0) touched.push(id);
-          c[id]++;
+          counts[f][id]++;
         }
       }
       const len = { title: d.title.length, meta: d.meta.length, body: d.body.length };
@@ -529,8 +529,9 @@ const MANIFEST = 'manifest.json';
 
 /** Fresh documents wait in a small live segment; past this many they become a segment of their own. */
 const LIVE_LIMIT = 2000;
-/** More segments than this are merged, smallest first. */
-const MAX_SEGMENTS = 12;
+/** Segments of a size tier merged together, and the most segments kept whatever their sizes. */
+const MERGE_FACTOR = 6;
+const MAX_SEGMENTS = 40;
 
 export class SearchEngine {
   segments: Segment[] = [];
@@ -577,9 +578,15 @@ export class SearchEngine {
 
   /** Adds many documents as one new segment (bulk loading, rebuilding). */
   addBatch(docs: IndexDoc[]) {
-    for (const d of docs) this.forget(d.key);
     const unique = [...new Map(docs.map((d) => [d.key, d])).values()];
-    if (unique.length) this.adopt(Segment.build(unique));
+    if (unique.length) this.addSegment(Segment.build(unique));
+  }
+
+  /** Adds a segment built elsewhere (another thread); its documents replace their older copies. */
+  addSegment(seg: Segment) {
+    for (const key of seg.keys) this.forget(key);
+    if (this.live) this.live = null;
+    this.adopt(seg);
   }
 
   private adopt(seg: Segment) {
@@ -588,7 +595,24 @@ export class SearchEngine {
     });
     this.segments.push(seg);
     this.dirty = true;
-    if (this.segments.length > MAX_SEGMENTS) this.mergeSmallest(this.segments.length - MAX_SEGMENTS + 2);
+    this.mergeTiers();
+  }
+
+  /**
+   * Keeps the number of segments logarithmic: segments of about the same size (within a factor of four)
+   * are merged once there are MERGE_FACTOR of them, so each document is rewritten only a few times.
+   */
+  private mergeTiers() {
+    for (;;) {
+      const tiers = new Map<number, Segment[]>();
+      for (const seg of this.segments) {
+        const tier = Math.floor(Math.log(Math.max(1, seg.liveCount)) / Math.log(4));
+        tiers.set(tier, [...(tiers.get(tier) ?? []), seg]);
+      }
+      const full = [...tiers.values()].find((t) => t.length >= MERGE_FACTOR);
+      if (!full && this.segments.length <= MAX_SEGMENTS) return;
+      this.merge(full ?? [...this.segments].sort((a, b) => a.liveCount - b.liveCount).slice(0, MERGE_FACTOR));
+    }
   }
 
   /** Turns the live documents into a segment. */
@@ -602,7 +626,10 @@ export class SearchEngine {
 
   /** Merges the `count` smallest segments into one, leaving deleted documents out. */
   mergeSmallest(count: number) {
-    const chosen = [...this.segments].sort((a, b) => a.liveCount - b.liveCount).slice(0, Math.max(2, count));
+    this.merge([...this.segments].sort((a, b) => a.liveCount - b.liveCount).slice(0, Math.max(2, count)));
+  }
+
+  private merge(chosen: Segment[]) {
     const merged = mergeSegments(chosen);
     this.segments = this.segments.filter((s) => !chosen.includes(s));
     this.segments.push(merged);

@@ -6,7 +6,9 @@ import type { Ctx } from '../../core/context.ts';
 import type { Db } from '../../core/db.ts';
 import type { DB } from '../../core/db.types.ts';
 import { parseInput } from '../../core/validate.ts';
-import { type EngineQuery, type IndexDoc, SearchEngine } from './search.engine.ts';
+import { SegmentBuilder } from './search.builder.ts';
+import { type SourceDoc, toDay, toIndexDoc } from './search.document.ts';
+import { type EngineQuery, SearchEngine } from './search.engine.ts';
 import {
   docNoKey,
   indexNoKey,
@@ -16,24 +18,6 @@ import {
   parseQuery,
   setExtraTerms,
 } from './search.text.ts';
-
-/** What a source says about one of its documents, for the index. */
-export interface SourceDoc {
-  id: number;
-  siteId: number;
-  title: string;
-  /** Document number, keywords, summary, agencies: ranked between the title and the body. */
-  meta: string;
-  body: string;
-  /** Filter tokens: `a:<agency>`, `c:<column>`, `g:<genre>`, `t:<theme>`, `v:<validity>`. */
-  filters: string[];
-  docNo?: string;
-  indexNo?: string;
-  /** The date shown and sorted by, YYYY-MM-DD. */
-  date: string;
-  /** Valid (not repealed or expired) documents rank slightly higher. */
-  valid: boolean;
-}
 
 /** How a result is shown. */
 export interface ShownItem {
@@ -54,6 +38,8 @@ export interface ShownItem {
  * A kind of public document that search covers. Publications (with interpretations) and gazette issues are
  * the first; the FAQ, public letters, service guides and power items register the same way.
  */
+export type { SourceDoc };
+
 export interface SearchSource {
   /** One or two letters that prefix the document's key, e.g. `p` in `p:12`. */
   kind: string;
@@ -83,32 +69,13 @@ export async function noteChange(trx: Kysely<DB>, siteId: number | null, keys: s
       .execute();
 }
 
-const DAY_MS = 86_400_000;
-const toDay = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
-const VALID_PRIOR = 0.15;
 const BATCH = 2000;
 /** A skipped change number is watched this long: a transaction may commit after one with a later number. */
 const GAP_MS = 120_000;
 const MAX_GAPS = 10_000;
 const SYNC_BATCH = 5000;
-
-function toIndexDoc(kind: string, d: SourceDoc): IndexDoc {
-  const exact: string[] = [];
-  const docNo = d.docNo ? docNoKey(d.docNo) : null;
-  if (docNo) exact.push(`n:${docNo}`);
-  const indexNo = d.indexNo ? indexNoKey(d.indexNo) : null;
-  if (indexNo) exact.push(`i:${indexNo}`);
-  return {
-    key: `${kind}:${d.id}`,
-    title: indexTokens(d.title),
-    meta: indexTokens(d.meta),
-    body: indexTokens(d.body),
-    filters: [`s:${d.siteId}`, `k:${kind}`, ...d.filters].map((f) => f.replace(/\s+/g, ' ')),
-    exact,
-    day: toDay(d.date),
-    prior: d.valid ? VALID_PRIOR : 0,
-  };
-}
+/** This many changed documents at once are built into a segment on the worker thread. */
+const BULK = 200;
 
 export interface Part {
   text: string;
@@ -183,6 +150,7 @@ export class SearchIndex {
   private syncing: Promise<void> | null = null;
   private rebuilding: Promise<void> | null = null;
   private dictionary = 0;
+  private readonly builder = new SegmentBuilder();
 
   constructor(
     readonly dir: string | null,
@@ -222,6 +190,7 @@ export class SearchIndex {
   private async loadDictionary(db: Db) {
     const terms = await db.selectFrom('search_terms').select('term').orderBy('created_at').execute();
     setExtraTerms(terms.map((t) => t.term));
+    this.builder.setTerms(terms.map((t) => t.term));
     this.dictionary = terms.length;
   }
 
@@ -237,13 +206,18 @@ export class SearchIndex {
         const engine = new SearchEngine();
         let done = 0;
         for (const source of this.sources.values()) {
+          // the next page is read from the database while the worker builds the last one
+          let building: Promise<void> = Promise.resolve();
           for (let after = 0; ; ) {
             const docs = await source.load(db, { after, limit: BATCH });
+            await building;
             if (!docs.length) break;
-            engine.addBatch(docs.map((d) => toIndexDoc(source.kind, d)));
+            building = this.builder.build(docs.map((doc) => ({ kind: source.kind, doc }))).then((seg) => {
+              engine.addSegment(seg);
+              done += docs.length;
+              progress?.(done);
+            });
             after = docs[docs.length - 1].id;
-            done += docs.length;
-            progress?.(done);
           }
         }
         this.engine = engine;
@@ -301,7 +275,6 @@ export class SearchIndex {
             changes.map((c) => c.key),
           );
           this.seq = top;
-          if (changes.length < SYNC_BATCH) return;
         }
       } finally {
         this.syncing = null;
@@ -333,8 +306,14 @@ export class SearchIndex {
       const docs = await source.load(db, { ids: [...ids] });
       const live = new Set(docs.map((d) => d.id));
       for (const id of ids) if (!live.has(id)) this.engine.remove(`${kind}:${id}`);
-      for (const d of docs) this.engine.upsert(toIndexDoc(kind, d));
+      if (docs.length >= BULK) this.engine.addSegment(await this.builder.build(docs.map((doc) => ({ kind, doc }))));
+      else for (const d of docs) this.engine.upsert(toIndexDoc(kind, d));
     }
+  }
+
+  /** Stops the worker thread. */
+  close(): Promise<void> {
+    return this.builder.close();
   }
 
   /** Writes the index to disk when it changed. */
