@@ -13,25 +13,37 @@ export class SegmentBuilder {
   private next = 1;
   private readonly waiting = new Map<number, { resolve: (s: Segment) => void; reject: (e: Error) => void }>();
   private terms: string[] = [];
+  /** Whether the last build ran on the worker thread. */
+  lastOnWorker = false;
 
   setTerms(terms: string[]) {
     this.terms = terms;
     this.send({ type: 'terms', terms });
   }
 
+  /** Sends once the worker has loaded (it cannot receive before). */
   private send(m: WorkerRequest) {
-    this.worker?.postMessage(m);
+    const w = this.worker;
+    if (w) void this.ready?.then(() => w.postMessage(m));
   }
+
+  private ready: Promise<void> | null = null;
 
   private start(): Worker | null {
     if (this.worker || this.failed) return this.worker;
     try {
-      // the worker runs TypeScript through the same loader as this thread
-      const w = new Worker(new URL('./search.worker.ts', import.meta.url), {
-        execArgv: ['--import', import.meta.resolve('tsx')],
+      // the worker's module is TypeScript: the worker registers tsx's loader before importing it
+      const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+      const entry = JSON.stringify(new URL('./search.worker.ts', import.meta.url).href);
+      const w = new Worker(`import(${api}).then(({ register }) => { register(); return import(${entry}); })`, {
+        eval: true,
       });
-      w.unref();
+      let loaded!: () => void;
+      this.ready = new Promise((r) => {
+        loaded = r;
+      });
       w.on('message', (r: WorkerReply) => {
+        if ('ready' in r) return loaded();
         const p = this.waiting.get(r.id);
         if (!p) return;
         this.waiting.delete(r.id);
@@ -40,6 +52,8 @@ export class SegmentBuilder {
       });
       w.on('error', (e) => this.stop(e));
       w.on('exit', () => this.stop(new Error('search worker stopped')));
+      // an idle worker never keeps the process alive; a build in progress does (see build)
+      w.unref();
       this.worker = w;
       this.send({ type: 'terms', terms: this.terms });
     } catch {
@@ -55,15 +69,23 @@ export class SegmentBuilder {
   }
 
   async build(docs: { kind: string; doc: SourceDoc }[]): Promise<Segment> {
-    const here = () => Segment.build(docs.map((d) => toIndexDoc(d.kind, d.doc)));
+    const here = () => {
+      this.lastOnWorker = false;
+      return Segment.build(docs.map((d) => toIndexDoc(d.kind, d.doc)));
+    };
     const w = this.start();
     if (!w) return here();
     const id = this.next++;
     try {
-      return await new Promise<Segment>((resolve, reject) => {
+      w.ref();
+      const seg = await new Promise<Segment>((resolve, reject) => {
         this.waiting.set(id, { resolve, reject });
-        w.postMessage({ type: 'build', id, docs } satisfies WorkerRequest);
+        this.send({ type: 'build', id, docs });
+      }).finally(() => {
+        if (this.waiting.size === 0) w.unref();
       });
+      this.lastOnWorker = true;
+      return seg;
     } catch {
       // a worker that cannot run is not tried again; this thread does the work
       this.failed = true;

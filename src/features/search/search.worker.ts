@@ -11,7 +11,7 @@ export type WorkerRequest =
   | { type: 'terms'; terms: string[] }
   | { type: 'build'; id: number; docs: { kind: string; doc: SourceDoc }[] };
 
-export type WorkerReply = { id: number; bytes: Uint8Array } | { id: number; error: string };
+export type WorkerReply = { id: number; bytes: Uint8Array } | { id: number; error: string } | { ready: true };
 
 parentPort?.on('message', (m: WorkerRequest) => {
   if (m.type === 'terms') {
@@ -25,3 +25,6 @@ parentPort?.on('message', (m: WorkerRequest) => {
     parentPort!.postMessage({ id: m.id, error: (e as Error).message } satisfies WorkerReply);
   }
 });
+
+// messages sent before this module was loaded are not kept: the builder waits for this
+parentPort?.postMessage({ ready: true } satisfies WorkerReply);
