@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Db } from '../../core/db.ts';
 import type { SearchSource, ShownItem, SourceDoc } from '../search/search.service.ts';
@@ -121,7 +122,21 @@ export const publicationSource: SearchSource = {
       }),
     );
   },
+  async containing(db, ids, phrases) {
+    if (!ids.length || !phrases.length) return new Set();
+    let q = livePublications(db).select('publications.id').where('publications.id', 'in', ids);
+    for (const p of phrases)
+      q = q.where(
+        (eb) =>
+          sql<boolean>`position(${p} in lower(${eb.ref('editions.title')} || ' ' || ${eb.ref('editions.body_text')})) > 0`,
+      );
+    return new Set((await q.execute()).map((r) => r.id));
+  },
 };
+
+/** Whether each phrase is in the title or the text (lower case; phrases come normalised). */
+const hasAll = (phrases: string[], text: string) =>
+  phrases.every((p) => text.toLowerCase().replace(/\s+/g, '').includes(p));
 
 const issueTitle = (i: { year: number; number: number }) => `政府公报 ${i.year}年第${i.number}期`;
 
@@ -173,5 +188,9 @@ export const gazetteSource: SearchSource = {
         facts: ['政府公报'],
         text: d.body,
       }));
+  },
+  async containing(db, ids, phrases) {
+    const docs = await gazetteSource.load(db, { ids });
+    return new Set(docs.filter((d) => hasAll(phrases, `${d.title}${d.body}`)).map((d) => d.id));
   },
 };

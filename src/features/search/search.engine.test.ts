@@ -257,3 +257,30 @@ test('a segment built from a vocabulary that outgrows its counters reads back ev
     );
   }
 });
+
+test('a term with synonyms matches a document with any of them, scored by the strongest', () => {
+  const engine = new SearchEngine();
+  const doc = (i: number, body: string[]): IndexDoc => ({
+    key: `p:${i}`,
+    title: [],
+    meta: [],
+    body,
+    filters: [],
+    exact: [],
+    day: 1,
+    prior: 0,
+  });
+  engine.addBatch([
+    doc(1, ['低保', '资金']),
+    doc(2, ['最低生活保障', '资金']),
+    doc(3, ['资金']),
+    doc(4, ['低保', '最低生活保障']),
+  ]);
+  engine.upsert(doc(5, ['最低生活保障']));
+  const q = (terms: string[]) =>
+    engine.search({ terms, excluded: [], filters: [], anyOf: [], exact: [], sort: 'relevance', offset: 0, limit: 10 });
+  assert.deepEqual(new Set(q(['低保|最低生活保障']).hits.map((h) => h.key)), new Set(['p:1', 'p:2', 'p:4', 'p:5']));
+  assert.deepEqual(new Set(q(['低保|最低生活保障', '资金']).hits.map((h) => h.key)), new Set(['p:1', 'p:2']));
+  assert.equal(q(['低保|无此词']).total, 2);
+  assert.equal(q(['无此词|也无此词']).total, 0);
+});

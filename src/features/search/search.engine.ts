@@ -267,8 +267,36 @@ export class Segment {
 
 export const END = 0x7fffffff;
 
+/** Moves through document numbers in order; `impact` belongs to the current document. */
+export interface Cursor {
+  doc: number;
+  impact: number;
+  readonly df: number;
+  next(target: number): number;
+}
+
+/** Several terms as one (synonyms): a document matches if it has any of them; the strongest counts. */
+class Union implements Cursor {
+  doc = -1;
+  impact = 0;
+  readonly df: number;
+  constructor(private readonly parts: Cursor[]) {
+    this.df = parts.reduce((n, p) => n + p.df, 0);
+  }
+  next(target: number): number {
+    if (this.doc >= target) return this.doc;
+    let min = END;
+    for (const p of this.parts) min = Math.min(min, p.next(target));
+    let impact = 0;
+    for (const p of this.parts) if (p.doc === min) impact = Math.max(impact, p.impact);
+    this.doc = min;
+    this.impact = impact;
+    return min;
+  }
+}
+
 /** A cursor over one term's postings in a segment, decoding one block at a time. */
-export class Postings {
+export class Postings implements Cursor {
   private block: number;
   private readonly firstBlock: number;
   private readonly lastBlock: number;
@@ -332,7 +360,7 @@ export class Postings {
 // ———————————————————————————— queries ————————————————————————————
 
 export interface EngineQuery {
-  /** Words that must all be in a document; they are scored. */
+  /** Words that must all be in a document; they are scored. `a|b` is either word (synonyms). */
   terms: string[];
   /** Words none of which may be in a document. */
   excluded: string[];
@@ -424,7 +452,14 @@ const recency = (today: number | undefined, day: number) =>
 export const idf = (docs: number, df: number) => Math.log(1 + (docs - df + 0.5) / (df + 0.5));
 
 function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number>, top: TopK): number {
-  const cursor = (token: string) => {
+  const cursor = (token: string): Cursor | null => {
+    if (token.includes('|')) {
+      const parts = token
+        .split('|')
+        .map(cursor)
+        .filter((c) => c !== null);
+      return parts.length ? new Union(parts) : null;
+    }
     const info = seg.terms.get(token);
     return info ? new Postings(seg, info) : null;
   };
@@ -436,17 +471,17 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   /** Checks everything but the words, with cursors that only move forward (documents come in order). */
   const checker = () => {
     const filters = cursors(q.filters.map(filterToken));
-    const groups = q.anyOf.map((g) => cursors(g.map(filterToken)).filter((c) => c !== null) as Postings[]);
-    const excluded = cursors(q.excluded).filter((c) => c !== null) as Postings[];
+    const groups = q.anyOf.map((g) => cursors(g.map(filterToken)).filter((c) => c !== null));
+    const excluded = cursors(q.excluded).filter((c) => c !== null);
     const possible = !filters.includes(null) && groups.every((g) => g.length > 0);
     return {
       possible,
-      filters: filters as Postings[],
+      filters: filters as Cursor[],
       ok(d: number) {
         if (seg.deleted[d]) return false;
         const day = seg.day[d];
         if (day < from || day > to) return false;
-        for (const c of filters as Postings[]) if (c.next(d) !== d) return false;
+        for (const c of filters as Cursor[]) if (c.next(d) !== d) return false;
         for (const g of groups) {
           let any = false;
           for (const c of g) if (c.next(d) === d) any = true;
@@ -488,7 +523,7 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   if (!check.possible) return total;
   const words = cursors(q.terms);
   if (words.includes(null)) return total;
-  const scored = words as Postings[];
+  const scored = words as Cursor[];
   // drive the intersection from the rarest list; with no words, from the rarest filter
   const all = [...scored, ...check.filters];
   if (!all.length) {
@@ -498,7 +533,7 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   }
   const lead = all.reduce((a, b) => (b.df < a.df ? b : a));
   const others = all.filter((c) => c !== lead);
-  const termWeights = scored.map((c, i) => weights.get(q.terms[i]) ?? 0);
+  const termWeights = q.terms.map((t) => weights.get(t) ?? 0);
   let d = lead.next(0);
   while (d !== END) {
     let next = d;
@@ -656,8 +691,8 @@ export class SearchEngine {
     );
     const weights = new Map<string, number>();
     for (const t of q.terms) {
-      const df = segs.reduce((n, s) => n + (s.terms.get(t)?.df ?? 0), 0);
-      weights.set(t, idf(docs, df));
+      const df = segs.reduce((n, s) => n + t.split('|').reduce((m, part) => m + (s.terms.get(part)?.df ?? 0), 0), 0);
+      weights.set(t, idf(docs, Math.min(docs, df)));
     }
     const top = new TopK(Math.max(0, q.offset + q.limit));
     let total = 0;

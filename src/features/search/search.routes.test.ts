@@ -152,6 +152,33 @@ for (const kind of DATABASES) {
       assert.deepEqual(dates, [...dates].sort().reverse());
     });
 
+    test('synonyms find what documents call otherwise; a compound word that finds nothing is split, and the page says so', async () => {
+      const formal = await api(`q=${encodeURIComponent('最低生活保障')}`);
+      assert.ok(
+        formal.items.some((i) => i.id === policyId),
+        '最低生活保障 finds 低保',
+      );
+      const editor = await f.actor('editor');
+      const { editionId, publicationId } = await createDraft(
+        ctx,
+        editor,
+        f.agencies[1].id,
+        draftFields(f, 1, {
+          title: '关于开展旅游景区安全大检查的通知',
+          docNo: '',
+          bodyHtml: '<p>各景区：开展安全大检查。</p>',
+        }),
+      );
+      await actOnEdition(ctx, editor, editionId, 'submit');
+      await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review');
+      await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
+      const r = (await api(`q=${encodeURIComponent('旅游景区 安全检查')}`)) as ApiResult & { relaxed: string | null };
+      assert.equal(r.items[0]?.id, publicationId);
+      assert.equal(r.relaxed, '旅游 景区 安全 检查');
+      const page = await get(app, new Jar(), `/search?q=${encodeURIComponent('旅游景区 安全检查')}`);
+      assert.match(page.body, /没有完全匹配“旅游景区 安全检查”的结果/);
+    });
+
     test('nothing found: broader queries are suggested, and they find something', async () => {
       const r = await api(`q=${encodeURIComponent('低保 无此词汇甲乙丙')}`);
       assert.equal(r.total, 0);

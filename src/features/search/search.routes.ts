@@ -82,6 +82,7 @@ export async function searchApiRoutes(
         page: r.page,
         pageSize: r.pageSize,
         building: r.building,
+        relaxed: r.relaxed ?? null,
         items: r.hits.map((h) => ({
           kind: h.kind,
           label: h.label,

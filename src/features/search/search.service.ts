@@ -9,15 +9,7 @@ import { parseInput } from '../../core/validate.ts';
 import { SegmentBuilder } from './search.builder.ts';
 import { type SourceDoc, toDay, toIndexDoc } from './search.document.ts';
 import { type EngineQuery, SearchEngine } from './search.engine.ts';
-import {
-  docNoKey,
-  indexNoKey,
-  indexTokens,
-  normalize,
-  type ParsedQuery,
-  parseQuery,
-  setExtraTerms,
-} from './search.text.ts';
+import { alternatives, normalize, type ParsedQuery, parseQuery, partsOf, setExtraTerms } from './search.text.ts';
 
 /** How a result is shown. */
 export interface ShownItem {
@@ -49,6 +41,8 @@ export interface SearchSource {
   load(db: Db, which: { ids: number[] } | { after: number; limit: number }): Promise<SourceDoc[]>;
   /** How these documents are shown, if they are still public on the site. */
   show(db: Db, siteId: number, ids: number[]): Promise<ShownItem[]>;
+  /** Which of these documents contain every phrase as written (in their title or text). */
+  containing(db: Db, ids: number[], phrases: string[]): Promise<Set<number>>;
 }
 
 /**
@@ -132,10 +126,15 @@ export interface SearchPage {
   suggestions: Suggestion[];
   /** The index is still being built (after an upgrade or a rebuild); results may be incomplete. */
   building: boolean;
+  /** Nothing had the whole words: these results have their parts (the words used, as a query). */
+  relaxed?: string;
 }
 
 /** How many of the best candidates are checked for quoted phrases. */
 const PHRASE_WINDOW = 1000;
+
+/** Query words as the reader typed them (without the synonyms the query added). */
+const typed = (terms: string[]) => terms.map((t) => alternatives(t)[0]).join(' ');
 
 /**
  * This instance's search index: an in-process engine kept in step with the database through the change
@@ -356,30 +355,46 @@ export class SearchIndex {
 
     let total: number;
     let totalExact = true;
+    let relaxed: string | undefined;
     let chosen: { key: string; exact: boolean; shown: ShownItem | null }[];
     if (parsed.phrases.length) {
-      // phrases are checked on the text of the best candidates, in rank order
+      // phrases are checked in the database on the best candidates, in rank order
       const wanted = parsed.phrases.map((p) => normalize(p).replace(/\s+/g, ''));
       const window = this.engine.search({ ...base, offset: 0, limit: PHRASE_WINDOW });
-      const shown = await this.show(db, req.siteId, window.hits);
-      const verified = window.hits
-        .map((h, i) => ({ key: h.key, exact: h.exact, shown: shown[i] }))
-        .filter(
-          (h) =>
-            h.shown &&
-            (h.exact ||
-              wanted.every((p) => normalize(`${h.shown!.title}${h.shown!.text}`).replace(/\s+/g, '').includes(p))),
-        );
+      const byKind = new Map<string, number[]>();
+      for (const h of window.hits) {
+        const [kind, id] = h.key.split(':');
+        byKind.set(kind, [...(byKind.get(kind) ?? []), Number(id)]);
+      }
+      const ok = new Set<string>();
+      for (const [kind, ids] of byKind) {
+        const source = this.sources.get(kind);
+        if (source) for (const id of await source.containing(db, ids, wanted)) ok.add(`${kind}:${id}`);
+      }
+      const verified = window.hits.filter((h) => h.exact || ok.has(h.key));
       total = verified.length;
       totalExact = window.total <= PHRASE_WINDOW;
-      chosen = verified.slice(base.offset, base.offset + base.limit);
+      const page = verified.slice(base.offset, base.offset + base.limit);
+      const shown = await this.show(db, req.siteId, page);
+      chosen = page.map((h, i) => ({ key: h.key, exact: h.exact, shown: shown[i] })).filter((h) => h.shown);
     } else {
-      const result = this.engine.search(base);
+      let result = this.engine.search(base);
+      if (result.total === 0 && !base.exact.length) {
+        // nothing with the whole words: try their parts (安全检查 → 安全 检查), and say so
+        const parts = [...new Set(base.terms.flatMap(partsOf))];
+        if (parts.join(' ') !== base.terms.join(' ')) {
+          const broader = this.engine.search({ ...base, terms: parts });
+          if (broader.total > 0) {
+            result = broader;
+            relaxed = typed(parts);
+          }
+        }
+      }
       total = result.total;
       const shown = await this.show(db, req.siteId, result.hits);
       chosen = result.hits.map((h, i) => ({ key: h.key, exact: h.exact, shown: shown[i] })).filter((h) => h.shown);
     }
-    const marks = [...new Set([...parsed.terms, ...parsed.phrases])];
+    const marks = [...new Set([...parsed.terms.flatMap(alternatives), ...parsed.phrases])];
     const hits = chosen.map(({ key, exact, shown }) => {
       const kind = key.split(':')[0];
       const s = shown!;
@@ -400,6 +415,7 @@ export class SearchIndex {
     return {
       total,
       totalExact,
+      relaxed,
       page: req.page,
       pageSize: req.pageSize,
       hits,
@@ -436,13 +452,19 @@ export class SearchIndex {
         const n = count({ terms: found });
         const missing = parsed.terms.filter((t) => !found.includes(t));
         if (n > 0)
-          out.push({ label: `去掉找不到的“${missing.join('”“')}”`, q: found.join(' '), dropFilters: false, count: n });
+          out.push({
+            label: `去掉找不到的“${typed(missing).split(' ').join('”“')}”`,
+            q: typed(found),
+            dropFilters: false,
+            count: n,
+          });
       }
       for (const word of parsed.terms) {
         const rest = parsed.terms.filter((t) => t !== word);
+        const q = typed(rest);
         const n = count({ terms: rest });
-        if (n > 0 && !out.some((o) => o.q === rest.join(' ')))
-          out.push({ label: `去掉“${word}”`, q: rest.join(' '), dropFilters: false, count: n });
+        if (n > 0 && !out.some((o) => o.q === q))
+          out.push({ label: `去掉“${typed([word])}”`, q, dropFilters: false, count: n });
       }
     }
     const filtered =
@@ -460,7 +482,13 @@ export class SearchIndex {
     }
     if (parsed.excluded.length) {
       const n = count({ excluded: [] });
-      if (n > 0) out.push({ label: '不排除任何词', q: parsed.terms.join(' '), dropFilters: false, count: n });
+      if (n > 0)
+        out.push({
+          label: '不排除任何词',
+          q: typed(parsed.terms),
+          dropFilters: false,
+          count: n,
+        });
     }
     return out.sort((a, b) => b.count - a.count).slice(0, 4);
   }

@@ -7,6 +7,7 @@ import {
   indexTokens,
   normalize,
   parseQuery,
+  partsOf,
   queryTokens,
   setExtraTerms,
 } from './search.text.ts';
@@ -64,7 +65,7 @@ test('queries: words, quoted phrases and excluded words', () => {
   const q = parseQuery('低保 “资金发放” -农村 2024');
   assert.deepEqual(q.phrases, ['资金发放']);
   assert.deepEqual(q.excluded, ['农村']);
-  assert.ok(q.terms.includes('低保') && q.terms.includes('2024') && q.terms.includes('资金'));
+  assert.ok(q.terms.includes('低保|最低生活保障') && q.terms.includes('2024') && q.terms.includes('资金'));
   assert.ok(!q.terms.includes('农村'));
   assert.deepEqual(parseQuery('闽政办〔2019〕12号').docNos, ['闽政办/2019/12']);
   assert.deepEqual(parseQuery('x'.repeat(10000)).terms.join('').length <= 200, true);
@@ -75,4 +76,12 @@ test('an admin term becomes one token', () => {
   assert.equal(setExtraTerms(['青山云办事']), true);
   assert.deepEqual(queryTokens('青山云办事'), ['青山云办事']);
   assert.equal(setExtraTerms(['青山云办事']), false);
+});
+
+test('a query word carries its synonyms; a compound splits into its parts', () => {
+  assert.deepEqual(parseQuery('低保 标准').terms, ['低保|最低生活保障', '标准']);
+  assert.deepEqual(parseQuery('新冠').terms, ['新冠|新型冠状病毒|新冠肺炎']);
+  assert.deepEqual(partsOf('安全检查'), ['安全', '检查']);
+  assert.deepEqual(partsOf('低保|最低生活保障'), ['低保|最低生活保障']);
+  assert.deepEqual(partsOf('公开'), ['公开']);
 });

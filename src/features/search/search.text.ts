@@ -70,6 +70,26 @@ export const GOVERNMENT_TERMS = [
   '家庭医生',
   '网格化',
   '12345',
+  '最低生活保障',
+  '新型冠状病毒',
+  '新冠肺炎',
+  '医疗保障',
+  '医疗保险',
+  '社会保险',
+  '两违',
+];
+
+/**
+ * Words residents use for what documents call otherwise: a query word finds any word of its group.
+ * Each word is one token (they are in the dictionary above or in jieba's).
+ */
+export const SYNONYMS: string[][] = [
+  ['低保', '最低生活保障'],
+  ['新冠', '新型冠状病毒', '新冠肺炎'],
+  ['医保', '医疗保障', '医疗保险'],
+  ['社保', '社会保险'],
+  ['公积金', '住房公积金'],
+  ['两违', '违法建设'],
 ];
 
 const jieba = Jieba.withDict(dict);
@@ -163,8 +183,29 @@ export function indexNoKey(s: string): string | null {
   return /^[0-9a-z-]{4,40}\/\d{4}-\d{3,6}$/.test(t) || /^[0-9a-z]{2,20}(-[0-9a-z]{1,10}){2,5}$/.test(t) ? t : null;
 }
 
+const synonymOf = new Map(SYNONYMS.flatMap((group) => group.map((w) => [w, group] as const)));
+
+/** A query word with its synonyms, as the engine takes them (`低保|最低生活保障`). */
+export function withSynonyms(word: string): string {
+  const group = synonymOf.get(word);
+  return group ? [word, ...group.filter((w) => w !== word)].join('|') : word;
+}
+
+/** The words a query term stands for (itself and its synonyms). */
+export const alternatives = (term: string) => term.split('|');
+
+/**
+ * Smaller words inside a compound query word (安全检查 → 安全, 检查), to find documents that write it
+ * apart (安全大检查) when the whole word finds nothing.
+ */
+export function partsOf(term: string): string[] {
+  if (term.includes('|')) return [term];
+  const parts = jieba.cutForSearch(term, false).filter((t) => t !== term && t.length >= 2 && WORD.test(t));
+  return parts.length >= 2 ? [...new Set(parts)] : [term];
+}
+
 export interface ParsedQuery {
-  /** Words that must all be in a result. */
+  /** Words that must all be in a result; `a|b` is a word and its synonyms (the word typed first). */
   terms: string[];
   /** Phrases ("quoted") that must each appear as written. */
   phrases: string[];
@@ -197,6 +238,6 @@ export function parseQuery(raw: string): ParsedQuery {
     if (ix) indexNos.push(ix);
   }
   for (const d of docNosIn(q)) docNos.push(d.key);
-  const terms = [...new Set([...queryTokens(q), ...phrases.flatMap(queryTokens)])];
+  const terms = [...new Set([...queryTokens(q), ...phrases.flatMap(queryTokens)])].map(withSynonyms);
   return { terms, phrases, excluded: [...new Set(excluded)], docNos: [...new Set(docNos)], indexNos };
 }

@@ -141,6 +141,11 @@ export function SearchPageView(props: {
           <h2 id="s-results" safe>
             {r.total === 0 ? '没有找到相关结果' : `找到${r.totalExact ? '' : '至少'} ${r.total} 条结果`}
           </h2>
+          {r.relaxed && (
+            <p class="banner" role="status" safe>
+              {`没有完全匹配“${q.q}”的结果，以下是同时包含“${r.relaxed.split(' ').join('”“')}”的结果。`}
+            </p>
+          )}
           {r.total === 0 && (
             <div class="suggest">
               {r.suggestions.length > 0 ? (
