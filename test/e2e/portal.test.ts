@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
 import type { Ctx } from '../../src/core/context.ts';
+import { GENRES } from '../../src/features/catalog/catalog.rules.ts';
 import { freshDb, testConfig, testCtx } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixture.ts';
 
@@ -140,6 +141,31 @@ describe('the portal and back office in Chromium', () => {
     assert.match((await banner.first().textContent()) ?? '', /已于 \d{4}-\d{2}-\d{2} 撤回.*撤回原因：统计数据需要更正/);
   });
 
+  test('search from the header box, filters and an empty result, without JavaScript', async () => {
+    const page = await newPage(false);
+    await page.goto(`${base}/`);
+    await page.getByRole('searchbox', { name: '搜索本站' }).fill('通知');
+    await page.getByRole('form', { name: '站内搜索' }).getByRole('button', { name: '搜索' }).click();
+    await page.waitForURL(/\/search\?q=/);
+    const heading = page.getByRole('heading', { level: 2 });
+    assert.match((await heading.textContent()) ?? '', /找到.*\d+ 条结果/);
+    assert.ok((await page.locator('ol.hits mark').count()) > 0, 'the query words are marked');
+    // narrow to the first hit's genre through the (native, script-free) filter panel
+    const first = (await page.locator('ol.hits .hit-facts').first().textContent()) ?? '';
+    const genre = GENRES.find((g) => first.includes(g));
+    assert.ok(genre, first);
+    await page.getByText('筛选条件').click();
+    await page.getByLabel('体裁').selectOption(genre);
+    await page.getByRole('button', { name: '搜索', exact: true }).last().click();
+    await page.waitForURL(/genre=/);
+    const facts = await page.locator('ol.hits .hit-facts').allTextContents();
+    assert.ok(facts.length > 0);
+    for (const text of facts) assert.ok(text.includes(genre), text);
+    // nothing matches: the page says so in words
+    await page.goto(`${base}/search?q=${encodeURIComponent('量子引力弦论')}`);
+    assert.equal(await page.getByRole('heading', { name: '没有找到相关结果' }).count(), 1);
+  });
+
   test('the 繁體 switch and the elder mode work without JavaScript', async () => {
     const page = await newPage(false);
     await page.goto(`${base}/agencies`);
@@ -173,6 +199,8 @@ describe('the portal and back office in Chromium', () => {
       `/agencies/${f.agencies[0].id}`,
       `/agencies/${f.agencies[0].id}/guide`,
       '/gazette',
+      `/search?q=${encodeURIComponent('通知 安全')}`,
+      `/search?q=${encodeURIComponent('量子引力弦论')}`,
       '/p/999999',
       '/admin/login',
     ];
