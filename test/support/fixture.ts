@@ -4,6 +4,7 @@ import { loadPrincipal } from '../../src/core/auth.ts';
 import type { Ctx } from '../../src/core/context.ts';
 import { loadDemo } from '../../src/features/admin/admin.demo.ts';
 import { createUser } from '../../src/features/admin/admin.service.ts';
+import { actOnEdition, createDraft } from '../../src/features/catalog/catalog.service.ts';
 
 export interface Fixture {
   siteId: number;
@@ -65,3 +66,13 @@ export const draftFields = (f: Fixture, agencyIndex = 1, extra: Record<string, u
   columnIds: [f.columns.get('qtwj')!, f.columns.get('aqsc')!],
   ...extra,
 });
+
+/** A draft by the editor in the fixture's second agency, taken through both reviews to the portal. */
+export async function publishThroughReview(ctx: Ctx, f: Fixture, extra: Record<string, unknown> = {}) {
+  const editor = await f.actor('editor');
+  const { editionId, publicationId } = await createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, extra));
+  await actOnEdition(ctx, editor, editionId, 'submit');
+  await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review');
+  const done = await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
+  return { publicationId, editionId, indexNo: done.indexNo };
+}

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
-import { demoFixture, draftFields, type Fixture } from '../../../test/support/fixture.ts';
+import { demoFixture, draftFields, type Fixture, publishThroughReview } from '../../../test/support/fixture.ts';
 import { get, Jar, login, post } from '../../../test/support/http.ts';
 import { buildApp } from '../../app.ts';
 import type { Ctx } from '../../core/context.ts';
@@ -14,7 +14,6 @@ import { SEARCH_SOURCES } from '../../sources.ts';
 import {
   actOnEdition,
   changeLiveStatus,
-  createDraft,
   saveGazetteIssue,
   startNewEdition,
   updateDraft,
@@ -51,22 +50,13 @@ for (const kind of DATABASES) {
       f = await demoFixture(ctx, 40);
       app = await buildApp(ctx);
       // a policy with a document number, through both reviews
-      const editor = await f.actor('editor');
-      const { editionId, publicationId } = await createDraft(
-        ctx,
-        editor,
-        f.agencies[1].id,
-        draftFields(f, 1, {
-          title: '青山县人民政府办公室关于城乡低保资金发放管理的通知',
-          docNo: '青政办〔2026〕31号',
-          keywords: '低保 资金发放',
-          bodyHtml: '<p>为规范城乡最低生活保障资金发放，确保资金及时足额发放到户，现就有关事项通知如下。</p>',
-        }),
-      );
-      await actOnEdition(ctx, editor, editionId, 'submit');
-      await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review');
-      const done = await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
-      policyId = publicationId;
+      const done = await publishThroughReview(ctx, f, {
+        title: '青山县人民政府办公室关于城乡低保资金发放管理的通知',
+        docNo: '青政办〔2026〕31号',
+        keywords: '低保 资金发放',
+        bodyHtml: '<p>为规范城乡最低生活保障资金发放，确保资金及时足额发放到户，现就有关事项通知如下。</p>',
+      });
+      policyId = done.publicationId;
       indexNo = done.indexNo!;
     });
     after(async () => {
@@ -158,20 +148,11 @@ for (const kind of DATABASES) {
         formal.items.some((i) => i.id === policyId),
         '最低生活保障 finds 低保',
       );
-      const editor = await f.actor('editor');
-      const { editionId, publicationId } = await createDraft(
-        ctx,
-        editor,
-        f.agencies[1].id,
-        draftFields(f, 1, {
-          title: '关于开展旅游景区安全大检查的通知',
-          docNo: '',
-          bodyHtml: '<p>各景区：开展安全大检查。</p>',
-        }),
-      );
-      await actOnEdition(ctx, editor, editionId, 'submit');
-      await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review');
-      await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
+      const { publicationId } = await publishThroughReview(ctx, f, {
+        title: '关于开展旅游景区安全大检查的通知',
+        docNo: '',
+        bodyHtml: '<p>各景区：开展安全大检查。</p>',
+      });
       const r = (await api(`q=${encodeURIComponent('旅游景区 安全检查')}`)) as ApiResult & { relaxed: string | null };
       assert.equal(r.items[0]?.id, publicationId);
       assert.equal(r.relaxed, '旅游 景区 安全 检查');
@@ -190,18 +171,7 @@ for (const kind of DATABASES) {
 
     test('a withdrawn or unpublished document leaves the results at once; a new edition replaces the old text', async () => {
       const editor = await f.actor('editor');
-      const make = async (title: string) => {
-        const { editionId, publicationId } = await createDraft(
-          ctx,
-          editor,
-          f.agencies[1].id,
-          draftFields(f, 1, { title, docNo: '' }),
-        );
-        await actOnEdition(ctx, editor, editionId, 'submit');
-        await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review');
-        await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
-        return publicationId;
-      };
+      const make = async (title: string) => (await publishThroughReview(ctx, f, { title, docNo: '' })).publicationId;
       const a = await make('关于开展犀牛保护宣传月活动的通知');
       assert.equal((await api(`q=${encodeURIComponent('犀牛保护')}`)).items[0]?.id, a);
       await changeLiveStatus(ctx, await f.actor('reviewer'), a, 'withdraw', { reason: '内容有误' });
@@ -275,19 +245,9 @@ for (const kind of DATABASES) {
       // jieba's dictionary belongs to the process, which runs both databases' tests: a word for each
       const town = kind === 'pglite' ? '溪口' : '石门';
       const word = `${town}智慧办`;
-      const editor = await f.actor('editor');
-      const publish = async (title: string, body: string) => {
-        const { editionId, publicationId } = await createDraft(
-          ctx,
-          editor,
-          f.agencies[1].id,
-          draftFields(f, 1, { title, docNo: '', bodyHtml: `<p>${body}</p>` }),
-        );
-        await actOnEdition(ctx, editor, editionId, 'submit');
-        await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review');
-        await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
-        return publicationId;
-      };
+      const _editor = await f.actor('editor');
+      const publish = async (title: string, body: string) =>
+        (await publishThroughReview(ctx, f, { title, docNo: '', bodyHtml: `<p>${body}</p>` })).publicationId;
       const whole = await publish(`${word}平台上线`, `${word}平台今日上线。`);
       const scattered = await publish(`${town}镇推进智慧社区建设`, `${town}镇推进智慧社区建设，群众的事情就近办。`);
       const before = await api(`q=${encodeURIComponent(word)}`);

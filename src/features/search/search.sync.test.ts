@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
-import { demoFixture, draftFields } from '../../../test/support/fixture.ts';
-import { actOnEdition, createDraft } from '../catalog/catalog.service.ts';
+import { demoFixture, publishThroughReview } from '../../../test/support/fixture.ts';
 import { noteChange } from './search.service.ts';
 
 test('a change that commits after a later-numbered one is still applied (PostgreSQL, two connections)', async () => {
@@ -10,19 +9,7 @@ test('a change that commits after a later-numbered one is still applied (Postgre
   try {
     const ctx = testCtx(d.db, testConfig());
     const f = await demoFixture(ctx, 2);
-    const publish = async (title: string) => {
-      const editor = await f.actor('editor');
-      const { editionId, publicationId } = await createDraft(
-        ctx,
-        editor,
-        f.agencies[1].id,
-        draftFields(f, 1, { title, docNo: '' }),
-      );
-      await actOnEdition(ctx, editor, editionId, 'submit');
-      await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review');
-      await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
-      return publicationId;
-    };
+    const publish = async (title: string) => (await publishThroughReview(ctx, f, { title, docNo: '' })).publicationId;
     const found = async (q: string) =>
       (await ctx.search.search(ctx.db, { siteId: f.siteId, q, sort: 'relevance', page: 1, pageSize: 10 }, '2026-11-24'))
         .total;
