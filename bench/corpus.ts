@@ -9,7 +9,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SYSTEM } from '../src/core/access.ts';
+import type { Ctx } from '../src/core/context.ts';
 import { AGENCIES } from '../src/features/admin/admin.demo.ts';
+import { createImport, runImport, startImport } from '../src/features/imports/imports.service.ts';
 import { queryTokens } from '../src/features/search/search.text.ts';
 
 export interface GeneratedDoc {
@@ -161,4 +164,18 @@ export function generate(model: Model, n: number, seed = 1): GeneratedDoc {
     validity: r() < 0.85 ? '有效' : r() < 0.5 ? '废止' : '失效',
     body: `${sentences.join('。')}。`,
   };
+}
+
+/** Loads a file through the real bulk import (the same path as the back office); returns the import's id. */
+export async function importFile(
+  ctx: Ctx,
+  siteId: number,
+  file: string,
+  settings: Parameters<typeof startImport>[4],
+  onProgress?: Parameters<typeof runImport>[2],
+): Promise<number> {
+  const id = await createImport(ctx, SYSTEM, siteId, { filename: path.basename(file), path: file });
+  await startImport(ctx, SYSTEM, siteId, id, settings);
+  await runImport(ctx, id, onProgress);
+  return id;
 }

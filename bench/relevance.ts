@@ -6,12 +6,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { SYSTEM } from '../src/core/access.ts';
 import { loadConfig } from '../src/core/config.ts';
 import { loadDemo } from '../src/features/admin/admin.demo.ts';
-import { createImport, runImport, startImport } from '../src/features/imports/imports.service.ts';
 import { openCtx } from '../src/server.ts';
-import { CORPUS } from './corpus.ts';
+import { CORPUS, importFile } from './corpus.ts';
 import { JUDGMENTS } from './judgments.ts';
 
 const K = 10;
@@ -30,8 +28,7 @@ try {
     .offset(1)
     .executeTakeFirstOrThrow();
   const column = await ctx.db.selectFrom('columns').select('id').where('slug', '=', 'qtwj').executeTakeFirstOrThrow();
-  const id = await createImport(ctx, SYSTEM, site.id, { filename: 'pingtan.jsonl', path: CORPUS });
-  await startImport(ctx, SYSTEM, site.id, id, {
+  await importFile(ctx, site.id, CORPUS, {
     mapping: {
       sourceId: 'id',
       title: 'title',
@@ -47,7 +44,6 @@ try {
     columnId: column.id,
     genre: '其他文件',
   });
-  await runImport(ctx, id);
   // publication id → corpus id
   const source = new Map(
     (

@@ -12,15 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { SYSTEM } from '../src/core/access.ts';
 import { loadConfig } from '../src/core/config.ts';
 import type { Ctx } from '../src/core/context.ts';
 import { postgresDb } from '../src/core/db.ts';
 import { loadDemo } from '../src/features/admin/admin.demo.ts';
-import { createImport, runImport, startImport } from '../src/features/imports/imports.service.ts';
 import type { SearchRequest } from '../src/features/search/search.service.ts';
 import { openCtx } from '../src/server.ts';
-import { buildModel, type GeneratedDoc, generate } from './corpus.ts';
+import { buildModel, type GeneratedDoc, generate, importFile } from './corpus.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -125,8 +123,7 @@ async function run(name: string, env: Record<string, string>, corpus: string, ke
     .executeTakeFirstOrThrow();
 
   const started = performance.now();
-  const id = await createImport(ctx, SYSTEM, site.id, { filename: 'bench.jsonl', path: corpus });
-  await startImport(ctx, SYSTEM, site.id, id, {
+  const settings = {
     mapping: {
       sourceId: 'id',
       title: 'title',
@@ -141,8 +138,8 @@ async function run(name: string, env: Record<string, string>, corpus: string, ke
     agencyId: agencyIds[1],
     columnId: fallbackColumn.id,
     genre: '其他文件',
-  });
-  await runImport(ctx, id, (p) => {
+  };
+  const id = await importFile(ctx, site.id, corpus, settings, (p) => {
     if (p.done_rows % 10_000 < 500)
       process.stderr.write(
         `\r  ${name}: ${p.done_rows}/${p.total_rows} (${Math.round(p.done_rows / ((performance.now() - started) / 1000))}/s)`,
