@@ -132,6 +132,20 @@ export interface SearchPage {
 
 /** How many of the best candidates are checked for quoted phrases. */
 const PHRASE_WINDOW = 1000;
+/** Candidates confirmed per database round trip. */
+const PHRASE_CHUNK = 100;
+
+/** Engine keys (`kind:id`) grouped by kind, in their order. */
+function idsByKind(hits: { key: string }[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const h of hits) {
+    const [kind, id] = h.key.split(':');
+    const ids = out.get(kind);
+    if (ids) ids.push(Number(id));
+    else out.set(kind, [Number(id)]);
+  }
+  return out;
+}
 
 /** Query words as the reader typed them (without the synonyms the query added). */
 const typed = (terms: string[]) => terms.map((t) => alternatives(t)[0]).join(' ');
@@ -358,22 +372,24 @@ export class SearchIndex {
     let relaxed: string | undefined;
     let chosen: { key: string; exact: boolean; shown: ShownItem | null }[];
     if (parsed.phrases.length) {
-      // phrases are checked in the database on the best candidates, in rank order
+      // phrases are confirmed in the database on the best candidates, in rank order, a chunk at a time and
+      // only until the page asked for is full: the total is then a lower bound
       const wanted = parsed.phrases.map((p) => normalize(p).replace(/\s+/g, ''));
       const window = this.engine.search({ ...base, offset: 0, limit: PHRASE_WINDOW });
-      const byKind = new Map<string, number[]>();
-      for (const h of window.hits) {
-        const [kind, id] = h.key.split(':');
-        byKind.set(kind, [...(byKind.get(kind) ?? []), Number(id)]);
+      const verified: typeof window.hits = [];
+      let checked = 0;
+      while (checked < window.hits.length && verified.length < base.offset + base.limit) {
+        const chunk = window.hits.slice(checked, checked + PHRASE_CHUNK);
+        checked += chunk.length;
+        const ok = new Set<string>();
+        for (const [kind, ids] of idsByKind(chunk)) {
+          const source = this.sources.get(kind);
+          if (source) for (const id of await source.containing(db, ids, wanted)) ok.add(`${kind}:${id}`);
+        }
+        verified.push(...chunk.filter((h) => h.exact || ok.has(h.key)));
       }
-      const ok = new Set<string>();
-      for (const [kind, ids] of byKind) {
-        const source = this.sources.get(kind);
-        if (source) for (const id of await source.containing(db, ids, wanted)) ok.add(`${kind}:${id}`);
-      }
-      const verified = window.hits.filter((h) => h.exact || ok.has(h.key));
       total = verified.length;
-      totalExact = window.total <= PHRASE_WINDOW;
+      totalExact = checked === window.total;
       const page = verified.slice(base.offset, base.offset + base.limit);
       const shown = await this.show(db, req.siteId, page);
       chosen = page.map((h, i) => ({ key: h.key, exact: h.exact, shown: shown[i] })).filter((h) => h.shown);
@@ -427,13 +443,8 @@ export class SearchIndex {
 
   /** Display rows for engine hits, in the same order; null where a document is no longer public. */
   private async show(db: Db, siteId: number, hits: { key: string }[]): Promise<(ShownItem | null)[]> {
-    const byKind = new Map<string, number[]>();
-    for (const h of hits) {
-      const [kind, id] = h.key.split(':');
-      byKind.set(kind, [...(byKind.get(kind) ?? []), Number(id)]);
-    }
     const found = new Map<string, ShownItem>();
-    for (const [kind, ids] of byKind) {
+    for (const [kind, ids] of idsByKind(hits)) {
       const source = this.sources.get(kind);
       if (!source) continue;
       for (const item of await source.show(db, siteId, ids)) found.set(`${kind}:${item.id}`, item);
