@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Db } from '../../core/db.ts';
 import type { SearchSource, ShownItem, SourceDoc } from '../search/search.service.ts';
+import { normalize } from '../search/search.text.ts';
 import { VALIDITY_LABELS } from './catalog.rules.ts';
 
 /** Attachments add at most this much text to a publication's searchable body. */
@@ -128,15 +129,17 @@ export const publicationSource: SearchSource = {
     for (const p of phrases)
       q = q.where(
         (eb) =>
-          sql<boolean>`position(${p} in lower(${eb.ref('editions.title')} || ' ' || ${eb.ref('editions.body_text')})) > 0`,
+          sql<boolean>`position(${p} in regexp_replace(lower(${eb.ref('editions.title')} || ${eb.ref('editions.body_text')}), '[[:space:]]+', '', 'g')) > 0`,
       );
     return new Set((await q.execute()).map((r) => r.id));
   },
 };
 
-/** Whether each phrase is in the title or the text (lower case; phrases come normalised). */
-const hasAll = (phrases: string[], text: string) =>
-  phrases.every((p) => text.toLowerCase().replace(/\s+/g, '').includes(p));
+/** Whether each phrase (normalised, without spaces) is in the text. */
+const hasAll = (phrases: string[], text: string) => {
+  const folded = normalize(text).replace(/\s+/g, '');
+  return phrases.every((p) => folded.includes(p));
+};
 
 const issueTitle = (i: { year: number; number: number }) => `政府公报 ${i.year}年第${i.number}期`;
 

@@ -122,6 +122,25 @@ for (const kind of DATABASES) {
       assert.ok(!without.items.some((i) => i.id === policyId));
     });
 
+    test('a phrase broken by spaces in the text is found; phrase results page on past the first page', async () => {
+      const { publicationId: spaced } = await publishThroughReview(ctx, f, {
+        title: '关于补贴资金兑付情况的公示',
+        docNo: '',
+        bodyHtml: '<p>各项补贴已足额 发放到户，现予公示。</p>',
+      });
+      const search = (page: number) =>
+        ctx.search.search(
+          ctx.db,
+          { siteId: f.siteId, q: '"足额发放到户"', sort: 'relevance', page, pageSize: 1 },
+          '2026-11-24',
+        );
+      const first = await search(1);
+      assert.equal(first.hits.length, 1);
+      assert.ok(first.total >= 2, 'the total shows there is a next page');
+      const second = await search(2);
+      assert.deepEqual([first.hits[0].id, second.hits[0]?.id].sort(), [policyId, spaced].sort());
+    });
+
     test('filters by agency, genre, validity, column and year; sorts by date', async () => {
       const byAgency = await api(`q=${encodeURIComponent('低保')}&agency=${f.agencies[1].id}`);
       assert.ok(byAgency.items.some((i) => i.id === policyId));

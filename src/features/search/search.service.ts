@@ -373,12 +373,13 @@ export class SearchIndex {
     let chosen: { key: string; exact: boolean; shown: ShownItem | null }[];
     if (parsed.phrases.length) {
       // phrases are confirmed in the database on the best candidates, in rank order, a chunk at a time and
-      // only until the page asked for is full: the total is then a lower bound
+      // only until the page asked for is full and one more result shows there is a next page: the total is
+      // then a lower bound
       const wanted = parsed.phrases.map((p) => normalize(p).replace(/\s+/g, ''));
       const window = this.engine.search({ ...base, offset: 0, limit: PHRASE_WINDOW });
       const verified: typeof window.hits = [];
       let checked = 0;
-      while (checked < window.hits.length && verified.length < base.offset + base.limit) {
+      while (checked < window.hits.length && verified.length <= base.offset + base.limit) {
         const chunk = window.hits.slice(checked, checked + PHRASE_CHUNK);
         checked += chunk.length;
         const ok = new Set<string>();
