@@ -68,6 +68,13 @@ test('a deadline in a year without a holiday schedule is flagged, not silently c
 
 test('sequences the law does not allow are refused with a reason', () => {
   assert.throws(() => computeClock(cal, []), /收到日期/);
+  assert.throws(() => computeClock(cal, [received('2025-03-03'), received('2025-03-05')]), /只能登记一次/);
+  const resent: ClockEvent[] = [
+    received('2025-03-03'),
+    { kind: 'consultation_sent', on: '2025-03-04', ref: 'a' },
+    { kind: 'consultation_sent', on: '2025-03-05', ref: 'a' },
+  ];
+  assert.throws(() => computeClock(cal, resent), /不能重复发出/);
   assert.throws(
     () => computeClock(cal, [received('2025-03-03'), { kind: 'amendment_received', on: '2025-03-05' }]),
     /尚未要求补正/,

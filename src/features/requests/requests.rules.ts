@@ -80,8 +80,10 @@ function walk(cal: Calendar, start: DateStr, n: number, pauses: Pause[]): { date
 /** Computes the clock of a case from its events; refuses event sequences the law does not allow. */
 export function computeClock(cal: Calendar, events: ClockEvent[]): Clock {
   const list = [...events].sort(byDate);
-  const received = list.find((e) => e.kind === 'received');
-  if (!received) throw new ClockError('申请尚未登记收到日期');
+  const receipts = list.filter((e) => e.kind === 'received');
+  if (!receipts.length) throw new ClockError('申请尚未登记收到日期');
+  if (receipts.length > 1) throw new ClockError('收到申请日期只能登记一次');
+  const received = receipts[0];
   let start = received.on;
   let awaitingAmendment = false;
   let amendmentAsked = false;
@@ -104,6 +106,7 @@ export function computeClock(cal: Calendar, events: ClockEvent[]): Clock {
         start = e.on;
         break;
       case 'consultation_sent':
+        if (openConsultations.has(e.ref)) throw new ClockError('该征求意见尚未答复，不能重复发出');
         openConsultations.set(e.ref, e.on);
         pauses.push({ reason: 'consultation', from: e.on, to: null });
         break;
