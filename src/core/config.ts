@@ -19,6 +19,14 @@ const envSchema = z.object({
   /** fsync on the embedded database: off trades durability for speed (tests only). */
   PGLITE_FSYNC: bool.default(true),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET 至少 32 个字符').optional(),
+  /** 32 bytes as 64 hex digits: encrypts applicants' ID numbers at rest. Keep it with the backups of the database. */
+  DATA_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'DATA_KEY 应为 64 位十六进制数（32 字节）')
+    .optional(),
+  /** SMTP server for the outbox (smtp://user:pass@host:port); without it e-mails wait in the outbox. */
+  SMTP_URL: z.string().startsWith('smtp').optional(),
+  MAIL_FROM: z.string().default('gongkai@localhost'),
   SESSION_HOURS: z.coerce
     .number()
     .int()
@@ -72,6 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     pgliteFsync: e.PGLITE_FSYNC,
     sessionSecret: e.SESSION_SECRET,
     sessionHours: e.SESSION_HOURS,
+    dataKey: e.DATA_KEY,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
     trustProxy: e.TRUST_PROXY,
     secureCookies: e.SECURE_COOKIES ?? (e.TRUST_PROXY || e.NODE_ENV === 'production'),
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
@@ -85,13 +96,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
-/** The secret that signs cookies: from the environment, or generated once and kept in the data folder. */
-export function sessionSecret(config: Config): string {
-  if (config.sessionSecret) return config.sessionSecret;
-  const file = path.join(config.dataDir, 'session-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+/** A secret from the environment, or generated once and kept (mode 600) in the data folder. */
+function keptSecret(config: Config, file: string, configured: string | undefined): string {
+  if (configured) return configured;
+  const where = path.join(config.dataDir, file);
+  if (existsSync(where)) return readFileSync(where, 'utf8').trim();
   mkdirSync(config.dataDir, { recursive: true });
   const secret = randomBytes(32).toString('hex');
-  writeFileSync(file, secret, { mode: 0o600 });
+  writeFileSync(where, secret, { mode: 0o600 });
   return secret;
 }
+
+/** The secret that signs cookies. */
+export const sessionSecret = (config: Config) => keptSecret(config, 'session-secret', config.sessionSecret);
+
+/** The key that encrypts personal data at rest (32 bytes). */
+export const dataKey = (config: Config) => Buffer.from(keptSecret(config, 'data-key', config.dataKey), 'hex');

@@ -40,6 +40,7 @@ export interface UsersTable {
   username: string;
   name: string;
   phone: Generated<string>;
+  email: Generated<string>;
   agency_id: number | null;
   password_hash: string;
   active: Generated<boolean>;
@@ -276,6 +277,130 @@ export interface ImportErrorsTable {
   message: string;
 }
 
+export type RequestChannel = 'online' | 'in_person' | 'registered_mail' | 'letter' | 'fax';
+export type RequestStage =
+  | 'awaiting_receipt'
+  | 'handling'
+  | 'amendment'
+  | 'consultation'
+  | 'fee'
+  | 'decided'
+  | 'replied'
+  | 'closed';
+export type ApplicantType = 'person' | 'company' | 'research' | 'public_interest' | 'legal_service' | 'other';
+
+export interface RequestsTable {
+  id: Generated<number>;
+  site_id: number;
+  agency_id: number;
+  tracking_no: string;
+  query_code_hash: string;
+  channel: RequestChannel;
+  submitted_at: Generated<Date>;
+  received_on: DateString | null;
+  stage: RequestStage;
+  applicant_type: ApplicantType;
+  applicant_name: string;
+  id_type: Generated<'' | 'resident_id' | 'passport' | 'hk_macao' | 'taiwan' | 'other'>;
+  id_number_enc: Generated<string>;
+  id_number_hint: Generated<string>;
+  org_code: Generated<string>;
+  applicant_key: string;
+  contact_name: Generated<string>;
+  phone: Generated<string>;
+  email: Generated<string>;
+  address: Generated<string>;
+  postcode: Generated<string>;
+  description: string;
+  form_wanted: 'paper' | 'electronic';
+  delivery: 'post' | 'email' | 'collect' | 'online';
+  fee_waiver_requested: Generated<boolean>;
+  fee_waiver_reason: Generated<string>;
+  handler_id: number | null;
+  due_on: DateString | null;
+  due_certain: Generated<boolean>;
+  clock_stopped: string | null;
+  fee_method: 'count' | 'pages' | null;
+  fee_amount: number | null;
+  outcome: string | null;
+  outcome_reason: Generated<string>;
+  legal_basis: Generated<string>;
+  disclosed_publication_id: number | null;
+  decided_on: DateString | null;
+  reply_text: Generated<string>;
+  reply_sent_on: DateString | null;
+  reply_method: Generated<string>;
+  closed_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface RequestEventsTable {
+  id: Generated<number>;
+  request_id: number;
+  kind: string;
+  on_date: DateString;
+  ref: Generated<string>;
+  workdays: number | null;
+  note: Generated<string>;
+  data: Json;
+  actor_id: number | null;
+  actor_name: Generated<string>;
+  at: Generated<Date>;
+}
+
+export interface RequestAttachmentsTable {
+  id: Generated<number>;
+  request_id: number;
+  file_hash: string;
+  filename: string;
+  mime: string;
+  size: ColumnType<number, number, number>;
+}
+
+export type AppealKind = 'reconsideration' | 'litigation_direct' | 'litigation_after_reconsideration';
+export type AppealResult = 'upheld' | 'corrected' | 'other' | 'pending';
+
+export interface RequestAppealsTable {
+  id: Generated<number>;
+  request_id: number;
+  kind: AppealKind;
+  filed_on: DateString;
+  result: AppealResult;
+  concluded_on: DateString | null;
+  note: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  site_id: number | null;
+  to_address: string;
+  subject: string;
+  body: string;
+  created_at: Generated<Date>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  last_error: Generated<string>;
+  sent_at: Date | null;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  site_id: number;
+  user_id: number;
+  request_id: number | null;
+  kind: string;
+  message: string;
+  created_at: Generated<Date>;
+  read_at: Date | null;
+}
+
+export interface CaptchaUsesTable {
+  nonce: string;
+  expires_at: Date;
+}
+
 export interface DB {
   sites: SitesTable;
   agencies: AgenciesTable;
@@ -300,6 +425,13 @@ export interface DB {
   search_terms: SearchTermsTable;
   imports: ImportsTable;
   import_errors: ImportErrorsTable;
+  requests: RequestsTable;
+  request_events: RequestEventsTable;
+  request_attachments: RequestAttachmentsTable;
+  request_appeals: RequestAppealsTable;
+  outbox: OutboxTable;
+  notifications: NotificationsTable;
+  captcha_uses: CaptchaUsesTable;
 }
 
 export type Site = Selectable<SitesTable>;
@@ -311,3 +443,4 @@ export type Edition = Selectable<EditionsTable>;
 export type NewEdition = Insertable<EditionsTable>;
 export type Import = Selectable<ImportsTable>;
 export type GazetteIssue = Selectable<GazetteIssuesTable>;
+export type RequestRow = Selectable<RequestsTable>;

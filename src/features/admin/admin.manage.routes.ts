@@ -80,6 +80,7 @@ function userValues(u: StaffAccount): FormValues {
   const values: FormValues = {
     name: u.name,
     phone: u.phone,
+    email: u.email,
     agencyId: u.agency_id ?? '',
     active: u.active ? 'on' : 'off',
     platformAdmin: u.roles.some((r) => r.role === 'platform_admin') ? 'on' : 'off',

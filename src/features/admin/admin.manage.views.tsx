@@ -348,6 +348,15 @@ export function UserFormPage(
         )}
         <TextField name="name" label="姓名（实名）" values={v} errors={e} required max={50} />
         <TextField name="phone" label="联系电话" values={v} errors={e} max={20} />
+        <TextField
+          name="email"
+          label="电子邮箱"
+          type="email"
+          values={v}
+          errors={e}
+          max={100}
+          hint="接收依申请公开到期提醒"
+        />
         <Select
           name="agencyId"
           label="所在机构"

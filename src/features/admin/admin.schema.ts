@@ -94,6 +94,12 @@ export const userInput = z.object({
     .trim()
     .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})?$/, '电话号码格式无效')
     .default(''),
+  email: z
+    .string()
+    .trim()
+    .max(100, '电子邮箱不能超过 100 个字符')
+    .pipe(z.union([z.literal(''), z.email('电子邮箱格式不正确')]))
+    .default(''),
   agencyId: optionalId.default(null),
   password: z.string().min(10, '密码至少 10 位').max(200, '密码过长'),
   roles: z

@@ -152,6 +152,7 @@ export async function createUser(ctx: Ctx, actor: Actor, siteId: number, raw: un
           username: input.username,
           name: input.name,
           phone: input.phone,
+          email: input.email,
           agency_id: input.agencyId,
           password_hash: passwordHash,
         })
@@ -319,7 +320,7 @@ export async function updateAgency(
 async function siteUser(trx: Kysely<DB>, siteId: number, userId: number) {
   const user = await trx
     .selectFrom('users')
-    .select(['id', 'username', 'name', 'phone', 'agency_id', 'active'])
+    .select(['id', 'username', 'name', 'phone', 'email', 'agency_id', 'active'])
     .where('id', '=', userId)
     .where((eb) =>
       eb.or([
@@ -393,7 +394,13 @@ export async function updateUser(ctx: Ctx, actor: Actor, siteId: number, userId:
     const unique = [...new Map(next.map((r) => [`${r.role}:${r.agencyId}`, r])).values()];
     await trx
       .updateTable('users')
-      .set({ name: input.name, phone: input.phone, agency_id: input.agencyId, active: input.active })
+      .set({
+        name: input.name,
+        phone: input.phone,
+        email: input.email,
+        agency_id: input.agencyId,
+        active: input.active,
+      })
       .where('id', '=', userId)
       .execute();
     await trx.deleteFrom('user_roles').where('user_id', '=', userId).execute();

@@ -10,6 +10,7 @@ export interface StaffAccount {
   username: string;
   name: string;
   phone: string;
+  email: string;
   agency_id: number | null;
   agency_name: string | null;
   active: boolean;
@@ -27,6 +28,7 @@ export async function siteAccounts(db: Db, siteId: number, userId?: number): Pro
       'users.username',
       'users.name',
       'users.phone',
+      'users.email',
       'users.agency_id',
       'agencies.name as agency_name',
       'users.active',

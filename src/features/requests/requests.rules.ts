@@ -3,6 +3,7 @@
  * case's dated events and the working-day calendar.
  */
 import { addWorkdays, type Calendar, type DateStr, isKnownYear, workdaysBetween } from '../../core/calendar.ts';
+import type { RequestStage } from '../../core/db.types.ts';
 
 /** Art. 33: the answer limit, and the most an approved extension may add. */
 export const ANSWER_WORKDAYS = 20;
@@ -184,4 +185,224 @@ export function feeByPages(pages: number): number {
   if (!Number.isInteger(pages) || pages < 0) throw new ClockError('页数须为非负整数');
   const part = (lo: number, hi: number) => Math.max(0, Math.min(pages, hi) - lo);
   return part(30, 100) * 10 + part(100, 200) * 20 + part(200, Number.POSITIVE_INFINITY) * 40;
+}
+
+/** The decision's outcome: exactly the sub-rows of Table 三 of the annual report (RULES.md §3, 2021 format). */
+export interface Outcome {
+  code: string;
+  /** The sub-row label, verbatim. */
+  label: string;
+  /** The provision the reply letter cites by default (staff may change it). */
+  basis: string;
+}
+export interface OutcomeGroup {
+  key: 'granted' | 'partial' | 'refused' | 'unavailable' | 'not_processed' | 'other';
+  label: string;
+  outcomes: Outcome[];
+}
+
+const REG = '《中华人民共和国政府信息公开条例》';
+export const OUTCOME_GROUPS: OutcomeGroup[] = [
+  {
+    key: 'granted',
+    label: '（一）予以公开',
+    outcomes: [{ code: 'granted', label: '予以公开', basis: `${REG}第三十六条第（二）项` }],
+  },
+  {
+    key: 'partial',
+    label: '（二）部分公开（区分处理的，只计这一情形，不计其他情形）',
+    outcomes: [{ code: 'partial', label: '部分公开', basis: `${REG}第三十七条` }],
+  },
+  {
+    key: 'refused',
+    label: '（三）不予公开',
+    outcomes: [
+      { code: 'refused_secret', label: '1.属于国家秘密', basis: `${REG}第十四条` },
+      { code: 'refused_law', label: '2.其他法律行政法规禁止公开', basis: `${REG}第十四条` },
+      { code: 'refused_security', label: '3.危及“三安全一稳定”', basis: `${REG}第十四条` },
+      { code: 'refused_third_party', label: '4.保护第三方合法权益', basis: `${REG}第十五条、第三十二条` },
+      { code: 'refused_internal', label: '5.属于三类内部事务信息', basis: `${REG}第十六条第一款` },
+      { code: 'refused_process', label: '6.属于四类过程性信息', basis: `${REG}第十六条第二款` },
+      { code: 'refused_enforcement', label: '7.属于行政执法案卷', basis: `${REG}第十六条第二款` },
+      { code: 'refused_query', label: '8.属于行政查询事项', basis: `${REG}第三十六条第（七）项` },
+    ],
+  },
+  {
+    key: 'unavailable',
+    label: '（四）无法提供',
+    outcomes: [
+      { code: 'unavailable_not_held', label: '1.本机关不掌握相关政府信息', basis: `${REG}第三十六条第（四）项` },
+      { code: 'unavailable_to_create', label: '2.没有现成信息需要另行制作', basis: `${REG}第三十八条` },
+      { code: 'unavailable_unclear', label: '3.补正后申请内容仍不明确', basis: `${REG}第三十条` },
+    ],
+  },
+  {
+    key: 'not_processed',
+    label: '（五）不予处理',
+    outcomes: [
+      { code: 'rejected_petition', label: '1.信访举报投诉类申请', basis: `${REG}第三十九条第一款` },
+      { code: 'rejected_repeat', label: '2.重复申请', basis: `${REG}第三十六条第（六）项` },
+      { code: 'rejected_publication', label: '3.要求提供公开出版物', basis: `${REG}第三十九条第二款` },
+      { code: 'rejected_excessive', label: '4.无正当理由大量反复申请', basis: `${REG}第三十五条` },
+      {
+        code: 'rejected_confirmation',
+        label: '5.要求行政机关确认或重新出具已获取信息',
+        basis: `${REG}第三十八条`,
+      },
+    ],
+  },
+  {
+    key: 'other',
+    label: '（六）其他处理',
+    outcomes: [
+      {
+        code: 'other_no_amendment',
+        label: '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请',
+        basis: `${REG}第三十条`,
+      },
+      {
+        code: 'other_no_fee',
+        label: '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请',
+        basis: '《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）',
+      },
+      { code: 'other', label: '3.其他', basis: '' },
+    ],
+  },
+];
+
+export const OUTCOMES = new Map(
+  OUTCOME_GROUPS.flatMap((g) => g.outcomes.map((o) => [o.code, { ...o, group: g.key, groupLabel: g.label }] as const)),
+);
+
+/** How a case stands, as far as the rules of what may happen next need to know. */
+export interface CaseState {
+  received: boolean;
+  /** The clock's stop reason, from `computeClock`. */
+  stopped: Clock['stopped'];
+  amendmentAsked: boolean;
+  amendmentReceived: boolean;
+  openConsultations: number;
+  feeNotified: boolean;
+  /** Working days of extension already approved. */
+  extension: number;
+  decided: boolean;
+  replySent: boolean;
+  closed: boolean;
+}
+
+export const STAGE_LABELS: Record<RequestStage, string> = {
+  awaiting_receipt: '待确认收到',
+  handling: '办理中',
+  amendment: '等待补正',
+  consultation: '征求意见中',
+  fee: '等待缴费',
+  decided: '已作出决定',
+  replied: '已答复',
+  closed: '已办结',
+};
+
+export function stageOf(s: CaseState): RequestStage {
+  if (s.closed) return 'closed';
+  if (s.replySent) return 'replied';
+  if (s.decided) return 'decided';
+  if (!s.received) return 'awaiting_receipt';
+  return s.stopped ?? 'handling';
+}
+
+export type CaseAction =
+  | 'confirm_receipt'
+  | 'route'
+  | 'request_amendment'
+  | 'receive_amendment'
+  | 'send_consultation'
+  | 'answer_consultation'
+  | 'extend'
+  | 'notify_fee'
+  | 'record_fee_paid'
+  | 'decide'
+  | 'send_reply'
+  | 'close'
+  | 'add_appeal';
+
+/** What may happen next; the service refuses everything else. */
+export function availableActions(s: CaseState): CaseAction[] {
+  const stage = stageOf(s);
+  const a: CaseAction[] = [];
+  if (stage === 'awaiting_receipt') a.push('confirm_receipt', 'route');
+  if (stage === 'handling') {
+    a.push('route');
+    if (!s.amendmentAsked) a.push('request_amendment');
+    a.push('send_consultation');
+    if (!s.feeNotified) a.push('notify_fee');
+    a.push('decide');
+  }
+  if (stage === 'amendment') a.push('receive_amendment', 'decide');
+  if (stage === 'consultation') a.push('send_consultation', 'answer_consultation');
+  if (stage === 'fee') a.push('record_fee_paid', 'decide');
+  if (['handling', 'consultation', 'fee'].includes(stage) && s.extension < MAX_EXTENSION_WORKDAYS) a.push('extend');
+  if (stage === 'decided') a.push('decide', 'send_reply');
+  if (stage === 'replied') a.push('close');
+  if (stage === 'replied' || stage === 'closed') a.push('add_appeal');
+  return a;
+}
+
+/** The outcomes a decision may record at this point: abandonment only while its wait lasts, 补正后仍不明确 only after an amendment. */
+export function allowedOutcomes(s: CaseState): string[] {
+  const stage = stageOf(s);
+  if (stage === 'amendment') return ['other_no_amendment', 'other'];
+  if (stage === 'fee') return ['other_no_fee', 'other'];
+  return [...OUTCOMES.keys()].filter(
+    (c) => c !== 'other_no_amendment' && c !== 'other_no_fee' && (c !== 'unavailable_unclear' || s.amendmentReceived),
+  );
+}
+
+/** A case's event as stored: the clock's kinds and the others (submitted, routed, decided …). */
+export interface EventRecord {
+  kind: string;
+  on: DateStr;
+  ref: string;
+  workdays: number | null;
+}
+
+const CLOCK_KINDS = new Set<ClockEvent['kind']>([
+  'received',
+  'amendment_requested',
+  'amendment_received',
+  'consultation_sent',
+  'consultation_answered',
+  'fee_notified',
+  'fee_paid',
+  'extended',
+]);
+
+export function clockEventsOf(events: EventRecord[]): ClockEvent[] {
+  return events
+    .filter((e) => CLOCK_KINDS.has(e.kind as ClockEvent['kind']))
+    .map((e) => ({ kind: e.kind, on: e.on, ref: e.ref, workdays: e.workdays ?? 0 }) as ClockEvent);
+}
+
+/** The state and clock of a case from its events and whether it was decided, answered and closed. */
+export function caseStateOf(
+  cal: Calendar,
+  events: EventRecord[],
+  done: { decided: boolean; replySent: boolean; closed: boolean },
+): { state: CaseState; clock: Clock | null } {
+  const has = (kind: string) => events.some((e) => e.kind === kind);
+  const received = has('received');
+  const clock = received ? computeClock(cal, clockEventsOf(events)) : null;
+  const sent = events.filter((e) => e.kind === 'consultation_sent').length;
+  const answered = events.filter((e) => e.kind === 'consultation_answered').length;
+  return {
+    clock,
+    state: {
+      received,
+      stopped: clock?.stopped ?? null,
+      amendmentAsked: has('amendment_requested'),
+      amendmentReceived: has('amendment_received'),
+      openConsultations: sent - answered,
+      feeNotified: has('fee_notified'),
+      extension: events.filter((e) => e.kind === 'extended').reduce((n, e) => n + (e.workdays ?? 0), 0),
+      ...done,
+    },
+  };
 }

@@ -1,0 +1,74 @@
+import type { Kysely } from 'kysely';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from './config.ts';
+import type { Db } from './db.ts';
+import type { DB } from './db.types.ts';
+
+export interface Mail {
+  siteId: number | null;
+  to: string;
+  subject: string;
+  body: string;
+}
+
+/** Queues an e-mail; call it inside the transaction of the change it reports, so both happen or neither. */
+export async function enqueueMail(trx: Kysely<DB>, m: Mail): Promise<void> {
+  await trx
+    .insertInto('outbox')
+    .values({ site_id: m.siteId, to_address: m.to, subject: m.subject, body: m.body })
+    .execute();
+}
+
+/** The SMTP transport of the configuration; without SMTP_URL mail waits in the outbox (shown in the back office). */
+export const mailTransport = (config: Config): Transporter | null =>
+  config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+
+const BATCH = 50;
+const MAX_ATTEMPTS = 10;
+
+/** Sends what is due; a failure is retried later with a growing delay, up to MAX_ATTEMPTS. Returns how many went. */
+export async function deliverOutbox(db: Db, transport: Transporter, from: string, now = new Date()): Promise<number> {
+  // claimed with a lease, so that several instances never send the same message
+  const lease = new Date(now.getTime() + 5 * 60_000);
+  const due = await db
+    .updateTable('outbox')
+    .set({ next_attempt_at: lease })
+    .where('id', 'in', (qb) =>
+      qb
+        .selectFrom('outbox')
+        .select('id')
+        .where('sent_at', 'is', null)
+        .where('attempts', '<', MAX_ATTEMPTS)
+        .where('next_attempt_at', '<=', now)
+        .orderBy('id')
+        .limit(BATCH)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returningAll()
+    .execute();
+  let sent = 0;
+  for (const m of due) {
+    try {
+      await transport.sendMail({ from, to: m.to_address, subject: m.subject, text: m.body });
+      await db
+        .updateTable('outbox')
+        .set({ sent_at: now, attempts: m.attempts + 1 })
+        .where('id', '=', m.id)
+        .execute();
+      sent++;
+    } catch (e) {
+      const delayMinutes = 2 ** m.attempts;
+      await db
+        .updateTable('outbox')
+        .set({
+          attempts: m.attempts + 1,
+          last_error: String((e as Error).message).slice(0, 500),
+          next_attempt_at: new Date(now.getTime() + delayMinutes * 60_000),
+        })
+        .where('id', '=', m.id)
+        .execute();
+    }
+  }
+  return sent;
+}
