@@ -15,6 +15,7 @@ import { AppError } from './core/errors.ts';
 import { adminRoutes } from './features/admin/admin.routes.ts';
 import { apiRoutes } from './features/catalog/catalog.api.ts';
 import { pageCtx, portalRoutes } from './features/catalog/catalog.routes.ts';
+import { requestPortalRoutes } from './features/requests/requests.routes.ts';
 import { searchRoutes } from './features/search/search.routes.ts';
 import { ErrorPage } from './web/layout.tsx';
 import { safeBack, sendHtml } from './web/request.ts';
@@ -135,6 +136,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     });
     await portalRoutes(scope, ctx);
     await searchRoutes(scope, ctx);
+    await requestPortalRoutes(scope, ctx);
   });
   // …or by path prefix, for local use and for sites without a host name of their own.
   await app.register(
@@ -148,6 +150,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
       });
       await portalRoutes(scope, ctx);
       await searchRoutes(scope, ctx);
+      await requestPortalRoutes(scope, ctx);
     },
     { prefix: '/s/:siteCode' },
   );

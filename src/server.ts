@@ -4,8 +4,10 @@ import type { Ctx } from './core/context.ts';
 import { openDb } from './core/db.ts';
 import { FileStore } from './core/files.ts';
 import { migrate } from './core/migrate.ts';
+import { deliverOutbox, mailTransport } from './core/outbox.ts';
 import { publishDue } from './features/catalog/catalog.service.ts';
 import { resumeImports } from './features/imports/imports.service.ts';
+import { remindDeadlines } from './features/requests/requests.reminders.ts';
 import { newSearchIndex } from './sources.ts';
 
 export async function openCtx(config: Config): Promise<Ctx> {
@@ -18,19 +20,22 @@ export async function openCtx(config: Config): Promise<Ctx> {
 const SEARCH_SYNC_MS = 1000;
 const SEARCH_SAVE_MS = 60_000;
 
-/** Starts the web server and the scheduled-publishing sweep; returns the address. */
+/** Starts the web server and the sweep (scheduled publishing, deadline reminders, outgoing mail); returns the address. */
 export async function serve(ctx: Ctx): Promise<string> {
   // a saved index is loaded and brought up to date; a missing one is rebuilt in the background
   await ctx.search.open(ctx.db);
   const app = await buildApp(ctx);
   const address = await app.listen({ host: ctx.config.host, port: ctx.config.port });
   let running = false;
+  const mail = mailTransport(ctx.config);
   const timer = setInterval(async () => {
     if (running) return;
     running = true;
     try {
       const n = await publishDue(ctx);
       if (n) app.log.info(`定时发布 ${n} 条信息`);
+      await remindDeadlines(ctx);
+      if (mail) await deliverOutbox(ctx.db, mail, ctx.config.mailFrom, ctx.now());
     } catch (e) {
       app.log.error(e);
     } finally {

@@ -75,6 +75,9 @@ export function Layout(
                 <li>
                   <a href={`${ctx.base}/gazette`}>政府公报</a>
                 </li>
+                <li>
+                  <a href={`${ctx.base}/apply`}>依申请公开</a>
+                </li>
               </ul>
             </nav>
           </header>

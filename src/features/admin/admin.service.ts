@@ -283,6 +283,33 @@ export async function updateSite(ctx: Ctx, actor: Actor, siteId: number, raw: un
   });
 }
 
+/** Merges keys into a site's settings (features keep their own settings there). */
+export async function updateSiteSettings(ctx: Ctx, actor: Actor, siteId: number, patch: Record<string, unknown>) {
+  requireSiteAdmin(actor, siteId);
+  await ctx.db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom('sites')
+      .select('settings')
+      .where('id', '=', siteId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!before) throw notFound('站点不存在');
+    await trx
+      .updateTable('sites')
+      .set({ settings: JSON.stringify({ ...(before.settings as object), ...patch }) })
+      .where('id', '=', siteId)
+      .execute();
+    await audit(trx, actor, {
+      siteId,
+      action: 'site.settings',
+      entityType: 'site',
+      entityId: siteId,
+      before: before.settings,
+      after: patch,
+    });
+  });
+}
+
 export async function updateAgency(
   ctx: Ctx,
   actor: Actor,

@@ -15,6 +15,7 @@ function navFor(p: Principal): [string, string][] {
         ] as [string, string][])
       : []),
     ['/admin/interpretations', '待解读政策'],
+    ['/admin/requests', '依申请公开'],
     ...(office
       ? ([
           ['/admin/gazette', '政府公报'],

@@ -16,6 +16,7 @@ import { maskIdNumber } from '../../core/identity.ts';
 import { enqueueMail } from '../../core/outbox.ts';
 import { keyedHash, randomCode, sameHash, seal, unseal } from '../../core/secrets.ts';
 import { parseInput } from '../../core/validate.ts';
+import { updateSiteSettings } from '../admin/admin.service.ts';
 import { chineseDate, draftReply } from './requests.letters.ts';
 import {
   allowedOutcomes,
@@ -390,7 +391,11 @@ export async function actOnRequest(
       throw conflict(`该申请当前处于“${STAGE_LABELS[stageOf(state)]}”阶段，不能执行此操作`);
     const on = (input.on ?? input.filedOn ?? now) as DateStr;
     if (on > now) throw badInput('日期不能晚于今天', { on: '日期不能晚于今天' });
-    const latest = events.map((e) => e.on).sort().at(-1) ?? '';
+    const latest =
+      events
+        .map((e) => e.on)
+        .sort()
+        .at(-1) ?? '';
     if (input.on && (beforeReceipt(on, r.received_on) || (action !== 'confirm_receipt' && on < latest)))
       throw badInput('日期不能早于此前已登记的办理环节', { on: '日期早于此前的办理环节' });
     const agency = await trx
@@ -760,4 +765,25 @@ export async function lookupCase(ctx: Ctx, siteId: number, raw: unknown) {
     reply: r.reply_sent_on ? r.reply_text : '',
     description: r.description,
   };
+}
+
+/** The office sets at how many working days left the handlers are reminded (e.g. "5 2 0"). */
+export async function setReminderThresholds(ctx: Ctx, actor: Actor, siteId: number, raw: unknown) {
+  const days = String(raw ?? '')
+    .slice(0, 40)
+    .split(/[\s,，、]+/)
+    .filter(Boolean)
+    .map(Number);
+  if (!days.length || days.length > 5 || days.some((d) => !Number.isInteger(d) || d < 0 || d > 20))
+    throw badInput('提醒天数应为 0 到 20 之间的整数，最多 5 个，用空格分隔', { reminderWorkdays: '格式不正确' });
+  await updateSiteSettings(ctx, actor, siteId, { reminderWorkdays: [...new Set(days)] });
+}
+
+export async function markNotificationsRead(ctx: Ctx, userId: number) {
+  await ctx.db
+    .updateTable('notifications')
+    .set({ read_at: ctx.now() })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .execute();
 }

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { type Actor, isPlatformAdmin } from '../../core/access.ts';
+import { audit } from '../../core/audit.ts';
+import type { Ctx } from '../../core/context.ts';
+import { forbidden, notFound } from '../../core/errors.ts';
+import { optionalDate, parseInput, text } from '../../core/validate.ts';
+import { recomputeOpenCases } from '../requests/requests.service.ts';
+
+export const calendarDayInput = z.object({
+  day: optionalDate('日期').refine((d): d is string => d !== null, '请填写日期'),
+  kind: z.enum(['holiday', 'workday'], { error: '请选择放假或调休上班' }),
+  name: text('名称', 50).default(''),
+});
+
+/** The national working-day calendar is kept by the offices (and platform admins). */
+function requireCalendarKeeper(actor: Actor) {
+  if (actor.system) return;
+  const p = actor.principal;
+  if (!p || !(isPlatformAdmin(p) || p.roles.some((r) => r.role === 'office_admin')))
+    throw forbidden('只有政务公开办管理员可以维护工作日历');
+}
+
+/**
+ * Adds or changes a day of the calendar (a holiday, or a weekend day worked under 调休), and recomputes the
+ * deadlines of every open case in the same transaction. Returns how many deadlines moved.
+ */
+export async function saveCalendarDay(ctx: Ctx, actor: Actor, raw: unknown): Promise<number> {
+  requireCalendarKeeper(actor);
+  const input = parseInput(calendarDayInput, raw);
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('calendar_days').selectAll().where('day', '=', input.day).executeTakeFirst();
+    await trx
+      .insertInto('calendar_days')
+      .values({ day: input.day, kind: input.kind, name: input.name })
+      .onConflict((oc) => oc.column('day').doUpdateSet({ kind: input.kind, name: input.name, updated_at: new Date() }))
+      .execute();
+    const moved = await recomputeOpenCases(ctx, trx);
+    await audit(trx, actor, {
+      siteId: actor.principal?.siteId ?? null,
+      action: 'calendar.save',
+      entityType: 'calendar_day',
+      entityId: input.day,
+      before: before ? { kind: before.kind, name: before.name } : undefined,
+      after: { kind: input.kind, name: input.name, deadlinesMoved: moved },
+    });
+    return moved;
+  });
+}
+
+export async function removeCalendarDay(ctx: Ctx, actor: Actor, day: string): Promise<number> {
+  requireCalendarKeeper(actor);
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('calendar_days').selectAll().where('day', '=', day).executeTakeFirst();
+    if (!before) throw notFound('该日期不在日历中');
+    await trx.deleteFrom('calendar_days').where('day', '=', day).execute();
+    const moved = await recomputeOpenCases(ctx, trx);
+    await audit(trx, actor, {
+      siteId: actor.principal?.siteId ?? null,
+      action: 'calendar.remove',
+      entityType: 'calendar_day',
+      entityId: day,
+      before: { kind: before.kind, name: before.name },
+      after: { deadlinesMoved: moved },
+    });
+    return moved;
+  });
+}
+
+/** The office's entries, by year. */
+export function calendarEntries(ctx: Ctx, year: number) {
+  return ctx.db
+    .selectFrom('calendar_days')
+    .selectAll()
+    .where('day', '>=', `${year}-01-01`)
+    .where('day', '<=', `${year}-12-31`)
+    .orderBy('day')
+    .execute();
+}

@@ -1,0 +1,116 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { newChallenge } from '../../core/captcha.ts';
+import { dataKey } from '../../core/config.ts';
+import type { Ctx } from '../../core/context.ts';
+import { AppError, badInput } from '../../core/errors.ts';
+import { csrfToken, type RefusedForm, sendHtml } from '../../web/request.ts';
+import { agenciesOf } from '../catalog/catalog.read.ts';
+import { pageCtx } from '../catalog/catalog.routes.ts';
+import { APPLICATION_FILE_MAX, lookupCase, submitApplication } from './requests.service.ts';
+import { ApplyPage, ReceiptPage, StatusLookupPage, StatusPage } from './requests.views.tsx';
+
+/** Fields of the form and how long each may be (the rest of a multipart body is ignored). */
+const MAX_FIELD = 4000;
+
+/** The public side: apply, get a receipt, follow the case. Pages with a query code or personal data are never cached. */
+export async function requestPortalRoutes(app: FastifyInstance, ctx: Ctx) {
+  app.addHook('preHandler', async (req, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (req.method === 'POST')
+      await new Promise<void>((resolve, reject) =>
+        app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())),
+      );
+  });
+
+  const applyPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm) =>
+    ApplyPage({
+      ctx: await pageCtx(ctx, req, '/apply'),
+      csrf: csrfToken(reply),
+      agencies: await agenciesOf(ctx.db, req.site.id),
+      challenge: newChallenge(dataKey(ctx.config), ctx.now()),
+      values: refused?.values ?? { agencyId: (req.query as { agency?: string }).agency ?? '' },
+      errors: refused?.errors ?? {},
+      message: refused?.message,
+      maxFileMb: APPLICATION_FILE_MAX / 1048576,
+    });
+
+  app.get('/apply', async (req, reply) => sendHtml(req, reply, applyPage(req, reply)));
+
+  app.post('/apply', { config: { rateLimit: { max: 5, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const fields: Record<string, string> = {};
+    let file: { name: string; data: Buffer } | null = null;
+    if (req.isMultipart()) {
+      for await (const part of req.parts({ limits: { fileSize: APPLICATION_FILE_MAX + 1 } })) {
+        if (part.type === 'file') {
+          const data = await part.toBuffer();
+          if (part.file.truncated || data.length > APPLICATION_FILE_MAX)
+            throw badInput(`身份证明材料不能超过 ${APPLICATION_FILE_MAX / 1048576} MB`);
+          if (data.length) file = { name: part.filename || 'proof', data };
+        } else fields[part.fieldname] = String(part.value).slice(0, MAX_FIELD);
+      }
+    } else Object.assign(fields, req.body as Record<string, string>);
+    try {
+      const done = await submitApplication(
+        ctx,
+        req.site.id,
+        fields,
+        { token: String(fields.captchaToken ?? ''), answer: String(fields.captcha ?? '') },
+        file,
+        req.ip,
+      );
+      const agency = (await agenciesOf(ctx.db, req.site.id)).find((a) => String(a.id) === fields.agencyId);
+      return sendHtml(
+        req,
+        reply,
+        ReceiptPage({
+          ctx: await pageCtx(ctx, req, '/apply'),
+          trackingNo: done.trackingNo,
+          queryCode: done.queryCode,
+          agency: agency?.name ?? '',
+          email: fields.email ?? '',
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
+      const { captcha: _answer, captchaToken: _token, _csrf, ...values } = fields;
+      return sendHtml(
+        req,
+        reply,
+        applyPage(req, reply, { values, errors: e.details ?? {}, message: e.message }),
+        e.status,
+      );
+    }
+  });
+
+  const lookupPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm) =>
+    StatusLookupPage({
+      ctx: await pageCtx(ctx, req, '/apply/status'),
+      csrf: csrfToken(reply),
+      values: refused?.values ?? {},
+      errors: refused?.errors ?? {},
+      message: refused?.message,
+    });
+
+  app.get('/apply/status', async (req, reply) => sendHtml(req, reply, lookupPage(req, reply)));
+
+  // the query code travels in the body, never in the address
+  app.post('/apply/status', { config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const s = await lookupCase(ctx, req.site.id, body);
+      return sendHtml(req, reply, StatusPage({ ctx: await pageCtx(ctx, req, '/apply/status'), s }));
+    } catch (e) {
+      if (!(e instanceof AppError) || (e.code !== 'bad_input' && e.code !== 'not_found')) throw e;
+      return sendHtml(
+        req,
+        reply,
+        lookupPage(req, reply, {
+          values: { trackingNo: body.trackingNo },
+          errors: e.details ?? {},
+          message: e.message,
+        }),
+        e.status,
+      );
+    }
+  });
+}
