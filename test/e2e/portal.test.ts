@@ -183,6 +183,34 @@ describe('the portal and back office in Chromium', () => {
     assert.ok((await fontSize()) >= normal * 1.3, 'large type in the elder mode');
   });
 
+  test('a resident applies for information and follows the case without JavaScript', async () => {
+    const page = await newPage(false);
+    await page.goto(`${base}/`);
+    await page.getByRole('link', { name: '依申请公开' }).click();
+    await page.getByLabel('向哪个机关申请').selectOption({ label: '青山县民政局' });
+    await page.getByLabel('姓名或名称').fill('李四');
+    await page.getByLabel('联系电话').fill('13900001111');
+    await page.getByLabel('证件号码').fill('11010519491231002X');
+    await page.getByLabel(/所需政府信息的名称/).fill('2025年临时救助资金发放明细');
+    await page.getByLabel('获取信息的方式').selectOption({ label: '网上获取' });
+    const question = (await page.locator('label[for="f-captcha"]').textContent()) ?? '';
+    const digits = '零一二三四五六七八九十';
+    const m = /(.)加(.)等于/.exec(question)!;
+    await page.getByLabel(/验证问题/).fill(String(digits.indexOf(m[1]) + digits.indexOf(m[2])));
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await page.getByRole('heading', { name: '申请已提交' }).waitFor();
+    const cells = await page.locator('table.meta td strong').allTextContents();
+    const [trackingNo, code] = cells;
+    assert.match(trackingNo, /^\d{14}$/);
+    await page.getByRole('link', { name: '查询办理进度' }).click();
+    await page.getByLabel('申请编号').fill(trackingNo);
+    await page.getByLabel('查询码').fill(code);
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByRole('heading', { name: '申请办理进度' }).waitFor();
+    assert.match((await page.locator('main').textContent()) ?? '', /待确认收到/);
+    assert.ok(!page.url().includes(code), 'the query code never goes into the address');
+  });
+
   test('axe finds no serious or critical issue on the public pages, on a phone too', async () => {
     const pub = await ctx.db
       .selectFrom('publications')
@@ -202,6 +230,8 @@ describe('the portal and back office in Chromium', () => {
       `/search?q=${encodeURIComponent('通知 安全')}`,
       `/search?q=${encodeURIComponent('量子引力弦论')}`,
       '/p/999999',
+      '/apply',
+      '/apply/status',
       '/admin/login',
     ];
     const gazette = await ctx.db.selectFrom('gazette_issues').select('id').executeTakeFirst();
