@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import nodemailer from 'nodemailer';
+import { DATABASES, freshDb } from '../../test/support/db.ts';
+import type { Db } from './db.ts';
+import { deliverOutbox, enqueueMail } from './outbox.ts';
+
+for (const kind of DATABASES) {
+  describe(`outbox on ${kind}`, () => {
+    let db: Db;
+    let close: () => Promise<void>;
+    before(async () => {
+      ({ db, close } = await freshDb(kind));
+    });
+    after(() => close());
+
+    test('queued mail is sent once as a real message; a failing transport retries later', async () => {
+      await db
+        .transaction()
+        .execute((trx) =>
+          enqueueMail(trx, { siteId: null, to: 'a@example.com', subject: '申请已提交', body: '查询码：ABCD2345' }),
+        );
+      // nodemailer's own transport that builds the whole MIME message without a server
+      const stream = nodemailer.createTransport({ streamTransport: true, buffer: true });
+      const sent: string[] = [];
+      // records what nodemailer built, then hands it back as the transport would
+      const recording = {
+        sendMail: async (m: nodemailer.SendMailOptions) => {
+          const info = await stream.sendMail(m);
+          sent.push((info.message as Buffer).toString());
+          return info;
+        },
+      } as unknown as nodemailer.Transporter;
+      const now = new Date();
+      assert.equal(await deliverOutbox(db, recording, 'gongkai@example.gov.cn', now), 1);
+      assert.equal(await deliverOutbox(db, recording, 'gongkai@example.gov.cn', now), 0, 'never twice');
+      assert.match(sent[0], /To: a@example.com/);
+      assert.match(sent[0], /Subject: =\?UTF-8\?/);
+
+      await db
+        .transaction()
+        .execute((trx) => enqueueMail(trx, { siteId: null, to: 'b@example.com', subject: '提醒', body: '到期' }));
+      const failing = nodemailer.createTransport({ host: '127.0.0.1', port: 1, connectionTimeout: 500 });
+      const later = new Date();
+      assert.equal(await deliverOutbox(db, failing, 'gongkai@example.gov.cn', later), 0);
+      const row = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('to_address', '=', 'b@example.com')
+        .executeTakeFirstOrThrow();
+      assert.equal(row.attempts, 1);
+      assert.ok(row.last_error.length > 0);
+      assert.ok(row.next_attempt_at > later, 'retried later, not at once');
+      assert.equal(await deliverOutbox(db, recording, 'gongkai@example.gov.cn', later), 0, 'not before its time');
+      assert.equal(
+        await deliverOutbox(db, recording, 'gongkai@example.gov.cn', new Date(later.getTime() + 3_600_000)),
+        1,
+      );
+    });
+  });
+}
