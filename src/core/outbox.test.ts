@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { DATABASES, freshDb } from '../../test/support/db.ts';
 import type { Db } from './db.ts';
 import { deliverOutbox, enqueueMail } from './outbox.ts';
@@ -25,12 +25,12 @@ for (const kind of DATABASES) {
       const sent: string[] = [];
       // records what nodemailer built, then hands it back as the transport would
       const recording = {
-        sendMail: async (m: nodemailer.SendMailOptions) => {
+        sendMail: async (m: SendMailOptions) => {
           const info = await stream.sendMail(m);
           sent.push((info.message as Buffer).toString());
           return info;
         },
-      } as unknown as nodemailer.Transporter;
+      } as unknown as Transporter;
       const now = new Date();
       assert.equal(await deliverOutbox(db, recording, 'gongkai@example.gov.cn', now), 1);
       assert.equal(await deliverOutbox(db, recording, 'gongkai@example.gov.cn', now), 0, 'never twice');
