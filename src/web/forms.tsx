@@ -161,5 +161,11 @@ export function Checks(props: {
   );
 }
 
+/** Select options from a record of value → label, with an optional blank first choice. */
+export const optionsOf = (o: Record<string, string>, blank?: string): [string, string][] => [
+  ...(blank !== undefined ? ([['', blank]] as [string, string][]) : []),
+  ...Object.entries(o),
+];
+
 /** A hidden CSRF field: every back-office form carries it. */
 export const Csrf = (props: { token: string }): JSX.Element => <input type="hidden" name="_csrf" value={props.token} />;

@@ -1,6 +1,15 @@
 /** The staff side of 依申请公开: case lists, the office's overview, registration, the case page and the calendar. */
 import type { Principal } from '../../core/access.ts';
-import { Csrf, type FieldErrors, FormMessage, type FormValues, Select, TextArea, TextField } from '../../web/forms.tsx';
+import {
+  Csrf,
+  type FieldErrors,
+  FormMessage,
+  type FormValues,
+  optionsOf as opts,
+  Select,
+  TextArea,
+  TextField,
+} from '../../web/forms.tsx';
 import { Pager } from '../../web/layout.tsx';
 import { AdminLayout } from '../admin/admin.views.tsx';
 import { LETTER_TITLE, paragraphsOf } from './requests.letters.ts';
@@ -188,10 +197,6 @@ export function OverviewPage(props: {
 /** The applicant and request fields shared by staff registration. */
 function ApplicantFields(props: { values: FormValues; errors: FieldErrors; agencies: { id: number; name: string }[] }) {
   const { values: v, errors: e } = props;
-  const opts = (o: Record<string, string>, blank?: string): [string, string][] => [
-    ...(blank ? ([['', blank]] as [string, string][]) : []),
-    ...Object.entries(o),
-  ];
   return (
     <>
       <Select

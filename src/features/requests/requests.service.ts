@@ -2,6 +2,7 @@
  * 依申请公开 use cases: each runs in one transaction, checks who may act, writes the case's event and the
  * audit record together, and keeps the cached clock (due date, stage) in step with the events.
  */
+import { randomInt } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import { type Actor, administersSite, holdsRole, type Principal } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
@@ -118,7 +119,7 @@ async function insertCase(
 ) {
   const code = randomCode(8);
   for (let attempt = 0; attempt < 20; attempt++) {
-    const trackingNo = `${today(ctx).replaceAll('-', '')}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+    const trackingNo = `${today(ctx).replaceAll('-', '')}${String(randomInt(1_000_000)).padStart(6, '0')}`;
     const row = await trx
       .insertInto('requests')
       .values({ ...values, tracking_no: trackingNo, query_code_hash: codeHash(ctx, trackingNo, code) })

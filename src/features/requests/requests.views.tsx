@@ -6,6 +6,7 @@ import {
   type FieldErrors,
   FormMessage,
   type FormValues,
+  optionsOf as options,
   Select,
   str,
   TextArea,
@@ -14,11 +15,6 @@ import {
 import { Layout, type PageCtx } from '../../web/layout.tsx';
 import { paragraphsOf } from './requests.letters.ts';
 import { APPLICANT_TYPES, DELIVERIES, FORMS_WANTED, ID_TYPES } from './requests.schema.ts';
-
-const options = (o: Record<string, string>, blank?: string): [string, string][] => [
-  ...(blank ? ([['', blank]] as [string, string][]) : []),
-  ...Object.entries(o),
-];
 
 const crumbs = (ctx: PageCtx, label: string) => [{ href: `${ctx.base}/apply`, label: '依申请公开' }, { label }];
 
