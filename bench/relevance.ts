@@ -18,7 +18,7 @@ try {
   const ctx = await openCtx(
     loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', SESSION_SECRET: 'r'.repeat(40), PGLITE_FSYNC: 'off' }),
   );
-  await loadDemo(ctx, { publications: 0 });
+  await loadDemo(ctx, { publications: 0, cases: false });
   const site = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirstOrThrow();
   const agency = await ctx.db
     .selectFrom('agencies')

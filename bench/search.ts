@@ -111,7 +111,7 @@ async function run(name: string, env: Record<string, string>, corpus: string, ke
   const dataDir = await mkdtemp(path.join(work, `${name}-`));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SESSION_SECRET: 'b'.repeat(40), ...env });
   const ctx: Ctx = await openCtx(config);
-  await loadDemo(ctx, { publications: 0 });
+  await loadDemo(ctx, { publications: 0, cases: false });
   const site = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirstOrThrow();
   const agencyIds = (
     await ctx.db.selectFrom('agencies').select('id').where('site_id', '=', site.id).orderBy('sort').execute()

@@ -401,6 +401,23 @@ export interface CaptchaUsesTable {
   expires_at: Date;
 }
 
+export interface AnnualReportsTable {
+  id: Generated<number>;
+  site_id: number;
+  agency_id: number;
+  year: number;
+  overview: Generated<string>;
+  problems: Generated<string>;
+  other_matters: Generated<string>;
+  manual: ColumnType<unknown, string | undefined, string>;
+  snapshot: ColumnType<unknown, string | null | undefined, string | null>;
+  publication_id: number | null;
+  submitted_at: Date | null;
+  submitted_by: number | null;
+  updated_at: Generated<Date>;
+  updated_by: number | null;
+}
+
 export interface DB {
   sites: SitesTable;
   agencies: AgenciesTable;
@@ -432,6 +449,7 @@ export interface DB {
   outbox: OutboxTable;
   notifications: NotificationsTable;
   captcha_uses: CaptchaUsesTable;
+  annual_reports: AnnualReportsTable;
 }
 
 export type Site = Selectable<SitesTable>;
@@ -444,3 +462,4 @@ export type NewEdition = Insertable<EditionsTable>;
 export type Import = Selectable<ImportsTable>;
 export type GazetteIssue = Selectable<GazetteIssuesTable>;
 export type RequestRow = Selectable<RequestsTable>;
+export type AnnualReportRow = Selectable<AnnualReportsTable>;

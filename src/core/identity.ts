@@ -11,6 +11,13 @@ const PROVINCES = new Set([
   64, 65, 71, 81, 82, 83, 91,
 ]);
 
+/** The check character of a resident ID from its first 17 digits. */
+export function residentIdCheck(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i];
+  return ID_CHECK[sum % 11];
+}
+
 /** Why an 18-digit resident ID number is invalid, or null when it is valid (`today` bounds the birth date). */
 export function residentIdProblem(raw: string, today: string): string | null {
   const id = raw.trim().toUpperCase();
@@ -20,14 +27,19 @@ export function residentIdProblem(raw: string, today: string): string | null {
   const t = Date.parse(`${birth}T00:00:00Z`);
   if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== birth || birth > today || birth < '1900-01-01')
     return '身份证号码中的出生日期无效';
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(id[i]) * ID_WEIGHTS[i];
-  if (ID_CHECK[sum % 11] !== id[17]) return '身份证号码校验位不正确，请核对';
+  if (residentIdCheck(id) !== id[17]) return '身份证号码校验位不正确，请核对';
   return null;
 }
 
 const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/** The check character of a unified social credit code from its first 17 characters. */
+export function creditCodeCheck(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(first17[i]) * USCC_WEIGHTS[i];
+  return USCC_CHARS[(31 - (sum % 31)) % 31];
+}
 
 /** Why a unified social credit code is invalid, or null when it is valid. */
 export function creditCodeProblem(raw: string): string | null {
@@ -35,9 +47,7 @@ export function creditCodeProblem(raw: string): string | null {
   if (code.length !== 18) return '统一社会信用代码应为 18 位';
   if ([...code].some((c) => !USCC_CHARS.includes(c)))
     return '统一社会信用代码只能由数字和大写字母组成（不含 I、O、Z、S、V）';
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(code[i]) * USCC_WEIGHTS[i];
-  if (USCC_CHARS[(31 - (sum % 31)) % 31] !== code[17]) return '统一社会信用代码校验位不正确，请核对';
+  if (creditCodeCheck(code) !== code[17]) return '统一社会信用代码校验位不正确，请核对';
   return null;
 }
 

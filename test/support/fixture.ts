@@ -15,7 +15,7 @@ export interface Fixture {
 
 /** The demo county with a few publications, plus an editor and a reviewer of another agency only. */
 export async function demoFixture(ctx: Ctx, publications = 8): Promise<Fixture> {
-  await loadDemo(ctx, { publications });
+  await loadDemo(ctx, { publications, cases: false });
   const site = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirstOrThrow();
   const agencies = await ctx.db
     .selectFrom('agencies')

@@ -3,6 +3,7 @@ import { loadPrincipal } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Genre } from '../catalog/catalog.rules.ts';
 import { actOnEdition, changeLiveStatus, createDraft, saveGazetteIssue } from '../catalog/catalog.service.ts';
+import { loadDemoCases } from '../requests/requests.demo.ts';
 import { createAgency, createSite, createUser, saveColumn } from './admin.service.ts';
 
 /** The demo staff password, printed at start-up. */
@@ -348,7 +349,7 @@ function generate(count: number, now: Date): Item[] {
 /** Creates the demo county site, unless a site with code `demo` exists. Returns false when it already did. */
 export async function loadDemo(
   ctx: Ctx,
-  opts: { publications?: number; log?: (s: string) => void } = {},
+  opts: { publications?: number; cases?: boolean; log?: (s: string) => void } = {},
 ): Promise<boolean> {
   const exists = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirst();
   if (exists) return false;
@@ -487,6 +488,10 @@ export async function loadDemo(
         })),
       });
     }
+  }
+  if (opts.cases ?? true) {
+    const cases = await loadDemoCases(ctx, office, siteId, agencyIds);
+    log(`  依申请公开演示案件 ${cases.created} 件，其中未办结 ${cases.open} 件`);
   }
   return true;
 }

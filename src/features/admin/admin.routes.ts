@@ -6,6 +6,7 @@ import { AppError } from '../../core/errors.ts';
 import { csrfToken, sendHtml } from '../../web/request.ts';
 import { catalogStaffRoutes } from '../catalog/catalog.staff.routes.ts';
 import { importRoutes } from '../imports/imports.routes.ts';
+import { reportRoutes } from '../reports/reports.routes.ts';
 import { requestAdminRoutes } from '../requests/requests.admin.routes.ts';
 import { searchAdminRoutes } from '../search/search.admin.tsx';
 import { adminManageRoutes } from './admin.manage.routes.ts';
@@ -82,4 +83,5 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx) {
   await searchAdminRoutes(app, ctx);
   await importRoutes(app, ctx);
   await requestAdminRoutes(app, ctx);
+  await reportRoutes(app, ctx);
 }
