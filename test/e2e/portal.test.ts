@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
 import type { Ctx } from '../../src/core/context.ts';
+import { publishDemoReport } from '../../src/features/admin/admin.demo.ts';
 import { GENRES } from '../../src/features/catalog/catalog.rules.ts';
 import { freshDb, testConfig, testCtx } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixture.ts';
@@ -236,6 +237,13 @@ describe('the portal and back office in Chromium', () => {
     ];
     const gazette = await ctx.db.selectFrom('gazette_issues').select('id').executeTakeFirst();
     if (gazette) pages.push(`/gazette/${gazette.id}`);
+    // an annual report with its wide tables (10 and 15 columns)
+    const staff = {
+      editor: await f.actor('editor'),
+      reviewer: await f.actor('reviewer'),
+      secrecy: await f.actor('secrecy'),
+    };
+    pages.push(`/p/${await publishDemoReport(ctx, staff, f.siteId, f.agencies[5].id, 2025)}`);
     for (const viewport of [
       { width: 1280, height: 900 },
       { width: 390, height: 844 },

@@ -1,8 +1,11 @@
 import { type Actor, SYSTEM } from '../../core/access.ts';
 import { loadPrincipal } from '../../core/auth.ts';
+import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Genre } from '../catalog/catalog.rules.ts';
 import { actOnEdition, changeLiveStatus, createDraft, saveGazetteIssue } from '../catalog/catalog.service.ts';
+import { saveReport, submitReport } from '../reports/reports.service.ts';
+import { ReportBody } from '../reports/reports.views.tsx';
 import { loadDemoCases } from '../requests/requests.demo.ts';
 import { createAgency, createSite, createUser, saveColumn } from './admin.service.ts';
 
@@ -492,6 +495,52 @@ export async function loadDemo(
   if (opts.cases ?? true) {
     const cases = await loadDemoCases(ctx, office, siteId, agencyIds);
     log(`  依申请公开演示案件 ${cases.created} 件，其中未办结 ${cases.open} 件`);
+    // last year's annual report of the 民政局, published through review in January; the others are left to write
+    const year = Number(shanghaiDate(ctx.now()).slice(0, 4)) - 1;
+    const inJanuary = { ...ctx, now: () => new Date(`${year + 1}-01-20T02:00:00Z`) };
+    await publishDemoReport(inJanuary, { editor, reviewer, secrecy }, siteId, agencyIds[5], year);
   }
   return true;
+}
+
+/** An agency's annual report written, submitted and approved as staff would, so that the portal shows one. */
+export async function publishDemoReport(
+  ctx: Ctx,
+  staff: { editor: Actor; reviewer: Actor; secrecy: Actor },
+  siteId: number,
+  agencyId: number,
+  year: number,
+): Promise<number> {
+  const agency = await ctx.db
+    .selectFrom('agencies')
+    .select('name')
+    .where('id', '=', agencyId)
+    .executeTakeFirstOrThrow();
+  await saveReport(ctx, staff.editor, siteId, agencyId, year, {
+    overview: `${year}年，${agency.name}认真贯彻落实《中华人民共和国政府信息公开条例》，围绕社会救助、养老服务等重点领域做好政务公开工作。`,
+    problems: '政策解读的形式还不够丰富。下一步将更多采用图解、问答等方式解读政策。',
+    otherMatters: '本机关未收取信息处理费。',
+    entries: {
+      'licensing.decisions': { value: '86', note: '县政务服务中心审批系统年度统计' },
+      'penalty.decisions': { value: '2', note: '行政执法信息平台' },
+      'enforcement.decisions': { value: '0', note: '行政执法信息平台' },
+      'fees.amount': { value: '0', note: '本机关无行政事业性收费项目' },
+    },
+  });
+  const { publicationId } = await submitReport(
+    ctx,
+    staff.editor,
+    siteId,
+    agencyId,
+    year,
+    (v) => ReportBody({ view: v }) as string,
+  );
+  const edition = await ctx.db
+    .selectFrom('editions')
+    .select('id')
+    .where('publication_id', '=', publicationId)
+    .executeTakeFirstOrThrow();
+  await actOnEdition(ctx, staff.reviewer, edition.id, 'approve_review');
+  await actOnEdition(ctx, staff.secrecy, edition.id, 'approve_confidentiality');
+  return publicationId;
 }
