@@ -210,6 +210,9 @@ for (const kind of DATABASES) {
         /行政处罚·本年处理决定数量、行政强制·本年处理决定数量/,
       );
       await saveReport(ctx, editor, f.siteId, civil, 2025, ENTRIES);
+      const following = await agencyReport(ctx, editor, f.siteId, civil, 2026);
+      assert.equal(following.row.overview, ENTRIES.overview, "next year's sections start from this year's");
+      assert.equal(following.row.problems, ENTRIES.problems);
       const saved = await agencyReport(ctx, editor, f.siteId, civil, 2025);
       assert.equal(saved.tables.figures['t2.fees.amount'].value, 12.5);
       assert.equal(saved.tables.figures['t2.licensing.decisions'].note, '县政务服务中心审批系统统计');
@@ -341,6 +344,12 @@ for (const kind of DATABASES) {
       const site = await get(app, staff.jar, '/admin/reports/site/2025');
       assert.equal(site.statusCode, 200);
       assert.doesNotMatch(site.body, /name="overview"/);
+
+      const trial = await get(app, staff.jar, `/admin/reports/${civil}/2020`);
+      assert.equal(trial.statusCode, 200);
+      assert.match(trial.body, /国办公开办函〔2019〕60号/);
+      assert.match(trial.body, /政府集中采购/);
+      assert.match(trial.body, /<th colspan="2">（六）其他处理<\/th>/, 'one row for （六） in the trial format');
 
       const page = await get(app, staff.jar, `/admin/reports/${civil}/2025`);
       assert.equal(page.statusCode, 200);
