@@ -4,7 +4,7 @@ import { requireSiteAdmin } from '../../core/access.ts';
 import { isKnownYear, loadCalendar, shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { pageParam } from '../../core/validate.ts';
+import { id, pageParam } from '../../core/validate.ts';
 import {
   actorOf,
   chosenSite,
@@ -42,6 +42,7 @@ import { actionInputs } from './requests.schema.ts';
 import {
   actOnRequest,
   caseAttachment,
+  caseNotice,
   markNotificationsRead,
   openCase,
   registerApplication,
@@ -213,6 +214,22 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
       .header('content-disposition', `attachment; filename="reply-${c.request.tracking_no}.docx"`)
       .send(data);
+  });
+
+  const noticeOf = (req: FastifyRequest) => {
+    const eventId = id.safeParse((req.params as { event: string }).event);
+    if (!eventId.success) throw notFound('该办理环节没有通知书');
+    return caseNotice(ctx, actorOf(req), idParam(req, '申请'), eventId.data);
+  };
+
+  app.get('/requests/:id/notices/:event', async (req, reply) => sendHtml(req, reply, LetterPage(await noticeOf(req))));
+
+  app.get('/requests/:id/notices/:event/notice.docx', async (req, reply) => {
+    const n = await noticeOf(req);
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+      .header('content-disposition', `attachment; filename="notice-${n.trackingNo}.docx"`)
+      .send(await replyDocx(n.title, n.trackingNo, n.text));
   });
 
   app.get('/requests/:id/files/:file', async (req, reply) => {

@@ -12,7 +12,7 @@ import {
 } from '../../web/forms.tsx';
 import { Pager } from '../../web/layout.tsx';
 import { AdminLayout } from '../admin/admin.views.tsx';
-import { LETTER_TITLE, paragraphsOf } from './requests.letters.ts';
+import { LETTER_TITLE, NOTICE_TITLES, type NoticeKind, paragraphsOf } from './requests.letters.ts';
 import type { AgencyLoad, CaseFilter, CaseRow } from './requests.read.ts';
 import { type CaseAction, OUTCOME_GROUPS, OUTCOMES, STAGE_LABELS, workdaysLeft } from './requests.rules.ts';
 import {
@@ -702,7 +702,19 @@ export function CasePage(props: {
                 <td
                   safe
                 >{`${EVENT_LABELS[e.kind] ?? e.kind}${e.ref ? `（${e.ref}）` : ''}${e.workdays ? ` ${e.workdays} 个工作日` : ''}`}</td>
-                <td safe>{e.note}</td>
+                <td>
+                  <span safe>{e.note}</span>
+                  {Object.hasOwn(NOTICE_TITLES, e.kind) && (
+                    <span class="notice-links">
+                      {' '}
+                      <a href={`/admin/requests/${r.id}/notices/${e.id}`} safe>
+                        {`打印${NOTICE_TITLES[e.kind as NoticeKind]}`}
+                      </a>
+                      {' · '}
+                      <a href={`/admin/requests/${r.id}/notices/${e.id}/notice.docx`}>下载 Word</a>
+                    </span>
+                  )}
+                </td>
                 <td safe>{e.actor_name || '申请人'}</td>
               </tr>
             ))}

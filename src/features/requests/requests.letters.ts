@@ -27,6 +27,8 @@ export interface LetterFacts {
 export const chineseDate = (d: string) =>
   `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
 
+const REG = '《中华人民共和国政府信息公开条例》';
+
 const REMEDY =
   '如对本答复不服，可以自收到本答复之日起六十日内依法申请行政复议，或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。';
 
@@ -61,20 +63,62 @@ function decision(f: LetterFacts): string {
       throw new Error(`unknown outcome ${f.outcome}`);
   }
 }
-const REG_36_1 = '《中华人民共和国政府信息公开条例》第三十六条第（一）项';
+const REG_36_1 = `${REG}第三十六条第（一）项`;
 
 export const LETTER_TITLE = '政府信息公开申请答复告知书';
 
+/** The salutation and the facts every letter to the applicant starts with. */
+const opening = (f: Pick<LetterFacts, 'applicant' | 'receivedOn' | 'trackingNo' | 'description'>) => [
+  `${f.applicant}：`,
+  `本机关于${f.receivedOn}收到您提出的政府信息公开申请（申请编号：${f.trackingNo}），申请获取：“${f.description.replace(/\s+/g, ' ').slice(0, 300)}”。`,
+];
+
 /** The draft letter, as paragraphs separated by blank lines: salutation, facts, decision, remedy, signature, date. */
 export function draftReply(f: LetterFacts): string {
-  return [
-    `${f.applicant}：`,
-    `本机关于${f.receivedOn}收到您提出的政府信息公开申请（申请编号：${f.trackingNo}），申请获取：“${f.description.replace(/\s+/g, ' ').slice(0, 300)}”。`,
-    decision(f),
-    REMEDY,
-    f.agency,
-    f.today,
-  ].join('\n\n');
+  return [...opening(f), decision(f), REMEDY, f.agency, f.today].join('\n\n');
+}
+
+/** The notices sent while a case runs: the amendment request, the extension, the fee. */
+export const NOTICE_TITLES = {
+  amendment_requested: '政府信息公开申请补正告知书',
+  extended: '政府信息公开申请延期答复告知书',
+  fee_notified: '政府信息公开信息处理费缴费通知书',
+} as const;
+export type NoticeKind = keyof typeof NOTICE_TITLES;
+
+export interface NoticeFacts
+  extends Pick<LetterFacts, 'applicant' | 'receivedOn' | 'trackingNo' | 'description' | 'agency'> {
+  kind: NoticeKind;
+  /** The notice's date, written 2026年12月3日. */
+  on: string;
+  /** What staff wrote with the step: what to amend, why the extension, how the fee was counted. */
+  note: string;
+  /** Extension: the working days added and the new answer date. */
+  workdays?: number;
+  newDue?: string;
+  /** Fee: the amount, how it was counted and the last day to pay. */
+  amount?: number;
+  byPages?: number;
+  payBy?: string;
+}
+
+/** The notice's text, as paragraphs separated by blank lines, like the reply letter. */
+export function draftNotice(f: NoticeFacts): string {
+  const note = f.note.replace(/[。；;.]$/, '');
+  const body: Record<NoticeKind, string[]> = {
+    amendment_requested: [
+      `经审查，您的申请内容不明确。根据${REG}第三十条的规定，现一次性告知您需要补正的事项：${note}。`,
+      '请您自收到本告知书之日起十五个工作日内补正。答复期限自本机关收到补正的申请之日起计算。您无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。',
+    ],
+    extended: [
+      `因${note || '需要延长答复期限'}，本机关不能在规定期限内作出答复。根据${REG}第三十三条第二款的规定，经本机关政府信息公开工作机构负责人同意，答复期限延长${f.workdays ?? ''}个工作日${f.newDue ? `，本机关将于${f.newDue}前作出答复` : ''}。`,
+    ],
+    fee_notified: [
+      `经审查，您申请获取的政府信息数量、频次明显超过合理范围。根据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，本机关决定${f.byPages !== undefined ? `按页数计收（共${f.byPages}页）` : '按件计收'}信息处理费${f.amount ?? ''}元。${note ? `${note}。` : ''}`,
+      `请您自收到本通知之日起二十个工作日内${f.payBy ? `（即${f.payBy}前）` : ''}缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。自本通知发出至您缴费完成的期间，不计算在答复期限内。`,
+    ],
+  };
+  return [...opening(f), ...body[f.kind], f.agency, f.on].join('\n\n');
 }
 
 /** The letter's paragraphs (blank lines separate them). */

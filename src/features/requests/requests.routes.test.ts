@@ -10,6 +10,7 @@ import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { remindDeadlines } from './requests.reminders.ts';
 import { PERSON, solve } from './requests.service.test.ts';
+import { actOnRequest, registerApplication } from './requests.service.ts';
 
 const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
 const question = (html: string) => decode(/验证问题：([^<]+)</.exec(html)![1]);
@@ -251,6 +252,59 @@ for (const kind of DATABASES) {
         .where('entity_type', '=', 'calendar_day')
         .execute();
       assert.deepEqual(logged.map((l) => l.action).sort(), ['calendar.remove', 'calendar.save']);
+    });
+
+    test('the amendment, extension and fee notices print and download, for the agency only', async () => {
+      const office = await f.actor('office');
+      const at = (day: string): Ctx => ({ ...ctx, now: () => new Date(`${day}T02:00:00Z`) });
+      const { id } = await registerApplication(at('2025-09-26'), office, f.siteId, {
+        ...PERSON,
+        agencyId: f.agencies[5].id,
+        channel: 'registered_mail',
+        receivedOn: '2025-09-26',
+      });
+      const act = (action: string, input: Record<string, unknown>) =>
+        actOnRequest(at(input.on as string), office, id, action as never, input);
+      await act('request_amendment', { on: '2025-09-29', note: '请写明所需信息的形成时间' });
+      await act('receive_amendment', { on: '2025-10-10', note: '' });
+      await act('extend', { on: '2025-10-20', workdays: 10, note: '需要向多个乡镇调取材料' });
+      await act('notify_fee', { on: '2025-10-21', method: 'pages', pages: 120, note: '' });
+      const events = await ctx.db
+        .selectFrom('request_events')
+        .select(['id', 'kind'])
+        .where('request_id', '=', id)
+        .execute();
+      const eventOf = (kind: string) => events.find((e) => e.kind === kind)!.id;
+
+      const editor = await login(app, 'editor');
+      const casePage = await get(app, editor.jar, `/admin/requests/${id}`);
+      assert.match(casePage.body, new RegExp(`href="/admin/requests/${id}/notices/${eventOf('extended')}"`));
+      const notice = async (kind: string) =>
+        (await get(app, editor.jar, `/admin/requests/${id}/notices/${eventOf(kind)}`)).body;
+      const amendment = await notice('amendment_requested');
+      assert.match(amendment, /政府信息公开申请补正告知书/);
+      assert.match(amendment, /需要补正的事项：请写明所需信息的形成时间。/);
+      assert.match(amendment, /2025年9月26日收到您提出的政府信息公开申请/);
+      const extension = await notice('extended');
+      assert.match(extension, /答复期限延长10个工作日，本机关将于2025年11月20日前作出答复/);
+      const fee = await notice('fee_notified');
+      assert.match(fee, /按页数计收（共120页）信息处理费1100元/);
+      assert.match(fee, /（即2025年11月18日前）缴纳/);
+      const docx = await get(app, editor.jar, `/admin/requests/${id}/notices/${eventOf('fee_notified')}/notice.docx`);
+      assert.equal(docx.statusCode, 200);
+      const text = (await mammoth.extractRawText({ buffer: docx.rawPayload })).value;
+      assert.match(text, /政府信息公开信息处理费缴费通知书/);
+      assert.match(text, /信息处理费1100元/);
+
+      // a step without a notice, another agency's staff, the public
+      assert.equal(
+        (await get(app, editor.jar, `/admin/requests/${id}/notices/${eventOf('received')}`)).statusCode,
+        404,
+      );
+      assert.equal((await get(app, editor.jar, `/admin/requests/${id}/notices/abc`)).statusCode, 404);
+      const edu = await login(app, 'edu-editor', 'edu-password-1');
+      assert.equal((await get(app, edu.jar, `/admin/requests/${id}/notices/${eventOf('extended')}`)).statusCode, 404);
+      assert.equal((await get(app, new Jar(), `/admin/requests/${id}/notices/${eventOf('extended')}`)).statusCode, 303);
     });
 
     test('the public form is rate-limited', async () => {

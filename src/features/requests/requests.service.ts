@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import { type Actor, administersSite, holdsRole, type Principal } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
-import { type Calendar, type DateStr, loadCalendar, shanghaiDate } from '../../core/calendar.ts';
+import { addWorkdays, type Calendar, type DateStr, loadCalendar, shanghaiDate } from '../../core/calendar.ts';
 import { checkChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
@@ -18,7 +18,7 @@ import { enqueueMail } from '../../core/outbox.ts';
 import { keyedHash, randomCode, sameHash, seal, unseal } from '../../core/secrets.ts';
 import { parseInput } from '../../core/validate.ts';
 import { updateSiteSettings } from '../admin/admin.service.ts';
-import { chineseDate, draftReply } from './requests.letters.ts';
+import { chineseDate, draftNotice, draftReply, NOTICE_TITLES, type NoticeKind } from './requests.letters.ts';
 import {
   allowedOutcomes,
   availableActions,
@@ -27,7 +27,10 @@ import {
   type Clock,
   ClockError,
   caseStateOf,
+  clockEventsOf,
+  computeClock,
   type EventRecord,
+  FEE_PAYMENT_WORKDAYS,
   feeByCount,
   feeByPages,
   OUTCOMES,
@@ -674,6 +677,41 @@ export async function openCase(ctx: Ctx, actor: Actor, requestId: number) {
     today: today(ctx),
     calendar: cal,
   };
+}
+
+/**
+ * The notice a step of the case sends the applicant (补正告知书, 延期答复告知书, 缴费通知书), drafted from the step as
+ * recorded: for print and Word when the applicant gave no e-mail address. Reading it is a view of personal data.
+ */
+export async function caseNotice(ctx: Ctx, actor: Actor, requestId: number, eventId: number) {
+  const c = await openCase(ctx, actor, requestId);
+  const e = c.events.find((x) => x.id === eventId);
+  if (!e || !Object.hasOwn(NOTICE_TITLES, e.kind)) throw notFound('该办理环节没有通知书');
+  const kind = e.kind as NoticeKind;
+  const r = c.request;
+  const data = (e.data ?? {}) as { amount?: number; method?: string; pages?: number };
+  // the answer date as the extension left it: the clock over the steps up to this one
+  const upTo = c.events
+    .filter((x) => x.id <= e.id)
+    .map((x) => ({ kind: x.kind, on: x.on_date, ref: x.ref, workdays: x.workdays }));
+  const newDue = kind === 'extended' ? computeClock(c.calendar, clockEventsOf(upTo)).due : null;
+  const text = draftNotice({
+    kind,
+    applicant: r.applicant_name,
+    trackingNo: r.tracking_no,
+    receivedOn: chineseDate(r.received_on!),
+    description: r.description,
+    agency: c.agency.name,
+    on: chineseDate(e.on_date),
+    note: e.note,
+    workdays: e.workdays ?? undefined,
+    newDue: newDue ? chineseDate(newDue) : undefined,
+    amount: data.amount,
+    byPages: data.method === 'pages' ? data.pages : undefined,
+    payBy:
+      kind === 'fee_notified' ? chineseDate(addWorkdays(c.calendar, e.on_date, FEE_PAYMENT_WORKDAYS).date) : undefined,
+  });
+  return { title: NOTICE_TITLES[kind], trackingNo: r.tracking_no, text };
 }
 
 /** An attachment of a case, for its handler. */
