@@ -630,7 +630,24 @@ export function CasePage(props: {
             {clock.consultationsDue.map((x) => (
               <li safe>{`征求“${x.ref}”意见，答复期限 ${x.due}`}</li>
             ))}
-            {clock.feeDue && <li safe>{`信息处理费 ${r.fee_amount ?? ''} 元应于 ${clock.feeDue} 前缴纳`}</li>}
+            {clock.amendmentDue &&
+              (c.today > clock.amendmentDue ? (
+                <li
+                  class="banner"
+                  safe
+                >{`补正期限已于 ${clock.amendmentDue} 届满。申请人无正当理由逾期不补正的，可作出“逾期不补正、不再处理”的决定。`}</li>
+              ) : (
+                <li safe>{`申请人应于 ${clock.amendmentDue} 前补正`}</li>
+              ))}
+            {clock.feeDue &&
+              (c.today > clock.feeDue ? (
+                <li
+                  class="banner"
+                  safe
+                >{`缴费期限已于 ${clock.feeDue} 届满。申请人逾期未缴纳信息处理费的，可作出“逾期未缴费、不再处理”的决定。`}</li>
+              ) : (
+                <li safe>{`信息处理费 ${r.fee_amount ?? ''} 元应于 ${clock.feeDue} 前缴纳`}</li>
+              ))}
           </ul>
         )}
       </section>

@@ -3,7 +3,7 @@
  * paragraphs — what a 告知书 is — so the page, the print view and the .docx show the same text.
  */
 import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
-import { OUTCOMES } from './requests.rules.ts';
+import { AMENDMENT_REPLY_WORKDAYS, FEE_PAYMENT_WORKDAYS, OUTCOMES } from './requests.rules.ts';
 
 export interface LetterFacts {
   applicant: string;
@@ -108,14 +108,14 @@ export function draftNotice(f: NoticeFacts): string {
   const body: Record<NoticeKind, string[]> = {
     amendment_requested: [
       `经审查，您的申请内容不明确。根据${REG}第三十条的规定，现一次性告知您需要补正的事项：${note}。`,
-      '请您自收到本告知书之日起十五个工作日内补正。答复期限自本机关收到补正的申请之日起计算。您无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。',
+      `请您自收到本告知书之日起${AMENDMENT_REPLY_WORKDAYS}个工作日内补正。答复期限自本机关收到补正的申请之日起计算。您无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。`,
     ],
     extended: [
       `因${note || '需要延长答复期限'}，本机关不能在规定期限内作出答复。根据${REG}第三十三条第二款的规定，经本机关政府信息公开工作机构负责人同意，答复期限延长${f.workdays ?? ''}个工作日${f.newDue ? `，本机关将于${f.newDue}前作出答复` : ''}。`,
     ],
     fee_notified: [
       `经审查，您申请获取的政府信息数量、频次明显超过合理范围。根据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，本机关决定${f.byPages !== undefined ? `按页数计收（共${f.byPages}页）` : '按件计收'}信息处理费${f.amount ?? ''}元。${note ? `${note}。` : ''}`,
-      `请您自收到本通知之日起二十个工作日内${f.payBy ? `（即${f.payBy}前）` : ''}缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。自本通知发出至您缴费完成的期间，不计算在答复期限内。`,
+      `请您自收到本通知之日起${FEE_PAYMENT_WORKDAYS}个工作日内${f.payBy ? `（即${f.payBy}前）` : ''}缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。自本通知发出至您缴费完成的期间，不计算在答复期限内。`,
     ],
   };
   return [...opening(f), ...body[f.kind], f.agency, f.on].join('\n\n');

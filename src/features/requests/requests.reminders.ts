@@ -1,17 +1,60 @@
-import { loadCalendar, shanghaiDate } from '../../core/calendar.ts';
+import { type Calendar, loadCalendar, shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { enqueueMail } from '../../core/outbox.ts';
 import { OPEN_STAGES, reminderThresholds } from './requests.read.ts';
-import { workdaysLeft } from './requests.rules.ts';
+import { clockEventsOf, computeClock, workdaysLeft } from './requests.rules.ts';
 
 /**
  * The reminder sweep: a case whose working days left reach one of the site's thresholds, or that is overdue,
  * reminds its handler (or, without one, the agency's 信息员) once per threshold, in the back office and by
- * e-mail through the outbox. Returns how many reminders were written.
+ * e-mail through the outbox; so does a case whose wait for the applicant's amendment or fee is over.
+ * Returns how many reminders were written.
  */
 export async function remindDeadlines(ctx: Ctx): Promise<number> {
   const cal = await loadCalendar(ctx.db);
   const today = shanghaiDate(ctx.now());
+  return (await remindAnswers(ctx, cal, today)) + (await remindWaits(ctx, cal, today));
+}
+
+interface Reminded {
+  id: number;
+  site_id: number;
+  agency_id: number;
+  handler_id: number | null;
+}
+
+/** Writes one reminder of a kind to the case's handler (or the agency's 信息员), once, with an e-mail. */
+function remind(ctx: Ctx, c: Reminded, kind: string, message: string): Promise<number> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const recipients = c.handler_id
+      ? await trx.selectFrom('users').select(['id', 'email']).where('id', '=', c.handler_id).execute()
+      : await trx
+          .selectFrom('user_roles')
+          .innerJoin('users', 'users.id', 'user_roles.user_id')
+          .select(['users.id', 'users.email'])
+          .where('user_roles.role', '=', 'editor')
+          .where('user_roles.agency_id', '=', c.agency_id)
+          .where('users.active', '=', true)
+          .execute();
+    let n = 0;
+    for (const u of recipients) {
+      const added = await trx
+        .insertInto('notifications')
+        .values({ site_id: c.site_id, user_id: u.id, request_id: c.id, kind, message })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!added) continue;
+      n++;
+      if (u.email)
+        await enqueueMail(trx, { siteId: c.site_id, to: u.email, subject: '依申请公开办理期限提醒', body: message });
+    }
+    return n;
+  });
+}
+
+/** Cases on the clock: reminders at the site's thresholds of working days left, and once overdue. */
+async function remindAnswers(ctx: Ctx, cal: Calendar, today: string): Promise<number> {
   const cases = await ctx.db
     .selectFrom('requests')
     .innerJoin('sites', 'sites.id', 'requests.site_id')
@@ -43,32 +86,44 @@ export async function remindDeadlines(ctx: Ctx): Promise<number> {
         : left === 0
           ? `申请 ${c.tracking_no} 今天到期，请于今日答复`
           : `申请 ${c.tracking_no} 还剩 ${left} 个工作日到期（${c.due_on}）`;
-    written += await ctx.db.transaction().execute(async (trx) => {
-      const recipients = c.handler_id
-        ? await trx.selectFrom('users').select(['id', 'email']).where('id', '=', c.handler_id).execute()
-        : await trx
-            .selectFrom('user_roles')
-            .innerJoin('users', 'users.id', 'user_roles.user_id')
-            .select(['users.id', 'users.email'])
-            .where('user_roles.role', '=', 'editor')
-            .where('user_roles.agency_id', '=', c.agency_id)
-            .where('users.active', '=', true)
-            .execute();
-      let n = 0;
-      for (const u of recipients) {
-        const added = await trx
-          .insertInto('notifications')
-          .values({ site_id: c.site_id, user_id: u.id, request_id: c.id, kind, message })
-          .onConflict((oc) => oc.doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (!added) continue;
-        n++;
-        if (u.email)
-          await enqueueMail(trx, { siteId: c.site_id, to: u.email, subject: '依申请公开办理期限提醒', body: message });
-      }
-      return n;
-    });
+    written += await remind(ctx, c, kind, message);
+  }
+  return written;
+}
+
+/**
+ * Cases waiting for the applicant: once the amendment period or the fee's payment period is over, the handler is
+ * told that the application may now be treated as abandoned.
+ */
+async function remindWaits(ctx: Ctx, cal: Calendar, today: string): Promise<number> {
+  const cases = await ctx.db
+    .selectFrom('requests')
+    .select(['id', 'site_id', 'agency_id', 'handler_id', 'tracking_no'])
+    .where('stage', 'in', ['amendment', 'fee'])
+    .execute();
+  let written = 0;
+  for (const c of cases) {
+    const events = await ctx.db
+      .selectFrom('request_events')
+      .select(['kind', 'on_date as on', 'ref', 'workdays'])
+      .where('request_id', '=', c.id)
+      .orderBy('id')
+      .execute();
+    const clock = computeClock(cal, clockEventsOf(events));
+    if (clock.amendmentDue && today > clock.amendmentDue)
+      written += await remind(
+        ctx,
+        c,
+        'amendment_over',
+        `申请 ${c.tracking_no} 的补正期限已于 ${clock.amendmentDue} 届满，申请人仍未补正的，可作出“逾期不补正、不再处理”的决定`,
+      );
+    if (clock.feeDue && today > clock.feeDue)
+      written += await remind(
+        ctx,
+        c,
+        'fee_over',
+        `申请 ${c.tracking_no} 的缴费期限已于 ${clock.feeDue} 届满，申请人未缴费的，可作出“逾期未缴费、不再处理”的决定`,
+      );
   }
   return written;
 }

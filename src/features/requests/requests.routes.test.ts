@@ -296,6 +296,49 @@ for (const kind of DATABASES) {
       assert.match(text, /政府信息公开信息处理费缴费通知书/);
       assert.match(text, /信息处理费1100元/);
 
+      // the fee's payment period is over: the case page says what may be decided now, and the handler is reminded
+      assert.match(
+        (await get(app, editor.jar, `/admin/requests/${id}`)).body,
+        /缴费期限已于 2025-11-18 届满。申请人逾期未缴纳信息处理费的，可作出“逾期未缴费、不再处理”的决定。/,
+      );
+      const waiting = await registerApplication(at('2025-09-26'), office, f.siteId, {
+        ...PERSON,
+        agencyId: f.agencies[5].id,
+        channel: 'in_person',
+        receivedOn: '2025-09-26',
+      });
+      await actOnRequest(at('2025-09-29'), office, waiting.id, 'request_amendment', {
+        on: '2025-09-29',
+        note: '请写明所需信息的名称',
+      });
+      await remindDeadlines(ctx);
+      const reminders = await ctx.db
+        .selectFrom('notifications')
+        .select(['request_id', 'kind', 'message'])
+        .where('kind', 'in', ['fee_over', 'amendment_over'])
+        .orderBy('kind')
+        .execute();
+      assert.deepEqual(
+        reminders.map((n) => [n.request_id, n.kind]),
+        [
+          [waiting.id, 'amendment_over'],
+          [id, 'fee_over'],
+        ],
+      );
+      assert.match(reminders[0].message, /补正期限已于 2025-10-27 届满/);
+      await remindDeadlines(ctx);
+      assert.equal(
+        (
+          await ctx.db
+            .selectFrom('notifications')
+            .select('id')
+            .where('kind', 'in', ['fee_over', 'amendment_over'])
+            .execute()
+        ).length,
+        2,
+        'once only',
+      );
+
       // a step without a notice, another agency's staff, the public
       assert.equal(
         (await get(app, editor.jar, `/admin/requests/${id}/notices/${eventOf('received')}`)).statusCode,

@@ -26,9 +26,11 @@ test('an amendment restarts the clock, a consultation is not counted, an extensi
   assert.equal(waiting.due, null);
   assert.equal(waiting.stopped, 'amendment');
   assert.equal(waiting.amendmentNoticeDue, null, 'the notice went out');
+  assert.equal(waiting.amendmentDue, '2025-10-27', 'the notice gives 15 working days, across National Day');
 
   events.push({ kind: 'amendment_received', on: '2025-10-10' });
   assert.equal(computeClock(cal, events).due, '2025-11-06', '20 working days from the amended application');
+  assert.equal(computeClock(cal, events).amendmentDue, null);
 
   events.push({ kind: 'consultation_sent', on: '2025-10-15', ref: 'third-party-1' });
   const consulting = computeClock(cal, events);

@@ -10,6 +10,11 @@ export const ANSWER_WORKDAYS = 20;
 export const MAX_EXTENSION_WORKDAYS = 20;
 /** Art. 30: the amendment notice is due within 7 working days of receipt. */
 export const AMENDMENT_NOTICE_WORKDAYS = 7;
+/**
+ * Art. 30 asks the applicant to amend within a reasonable period, which the amendment notice states: Gongkai's notice
+ * gives 15 working days; after that an unamended application may be treated as abandoned.
+ */
+export const AMENDMENT_REPLY_WORKDAYS = 15;
 /** Art. 32, 34: a consulted third party or agency answers within 15 working days. */
 export const CONSULTATION_WORKDAYS = 15;
 /** 国办函〔2020〕109号: the fee is paid within 20 working days of the notice. */
@@ -52,6 +57,8 @@ export interface Clock {
   consultationsDue: { ref: string; due: DateStr }[];
   /** The fee must be paid by this day, or the request counts as abandoned. */
   feeDue: DateStr | null;
+  /** While an amendment is awaited: the day the notice's period ends. */
+  amendmentDue: DateStr | null;
 }
 
 export class ClockError extends Error {
@@ -88,6 +95,7 @@ export function computeClock(cal: Calendar, events: ClockEvent[]): Clock {
   let start = received.on;
   let awaitingAmendment = false;
   let amendmentAsked = false;
+  let amendmentAskedOn: DateStr | null = null;
   let extension = 0;
   const pauses: Pause[] = [];
   const openConsultations = new Map<string, DateStr>();
@@ -98,6 +106,7 @@ export function computeClock(cal: Calendar, events: ClockEvent[]): Clock {
       case 'amendment_requested':
         if (amendmentAsked) throw new ClockError('补正只能要求一次');
         amendmentAsked = true;
+        amendmentAskedOn = e.on;
         awaitingAmendment = true;
         break;
       case 'amendment_received':
@@ -151,6 +160,8 @@ export function computeClock(cal: Calendar, events: ClockEvent[]): Clock {
   });
   const feeDue = fee && fee.to === null ? due(fee.from, FEE_PAYMENT_WORKDAYS) : null;
   if (feeDue) certainOf.push(feeDue.certain);
+  const amendmentDue = awaitingAmendment && amendmentAskedOn ? due(amendmentAskedOn, AMENDMENT_REPLY_WORKDAYS) : null;
+  if (amendmentDue) certainOf.push(amendmentDue.certain);
   return {
     start,
     due: answer?.date ?? null,
@@ -161,6 +172,7 @@ export function computeClock(cal: Calendar, events: ClockEvent[]): Clock {
     amendmentNoticeDue: amendmentNotice?.date ?? null,
     consultationsDue,
     feeDue: feeDue?.date ?? null,
+    amendmentDue: amendmentDue?.date ?? null,
   };
 }
 
