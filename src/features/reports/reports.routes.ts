@@ -14,6 +14,7 @@ import {
   figureRecords,
   MIN_YEAR,
   type ReportView,
+  reopenReport,
   reportStatus,
   saveReport,
   siteReport,
@@ -153,6 +154,20 @@ export async function reportRoutes(app: FastifyInstance, ctx: Ctx) {
         return `${base}?done=1`;
       },
       // the forms show the saved report again, with the reason it could not be submitted
+      (refused) => reportPage(req, reply, { message: refused.message }),
+    );
+  });
+
+  app.post('/reports/:agency/:year/reopen', async (req, reply) => {
+    const { view, base } = await viewOf(req);
+    if (!view.agency) throw notFound('全站汇总报告不能重新编制');
+    return submitForm(
+      req,
+      reply,
+      async () => {
+        await reopenReport(ctx, actorOf(req), view.siteId, view.agency!.id, view.year);
+        return `${base}?done=1`;
+      },
       (refused) => reportPage(req, reply, { message: refused.message }),
     );
   });

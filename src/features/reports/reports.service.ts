@@ -12,7 +12,7 @@ import type { Ctx } from '../../core/context.ts';
 import type { AnnualReportRow, DB } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, forbidden, notFound } from '../../core/errors.ts';
 import { parseInput, text } from '../../core/validate.ts';
-import { actOnEdition, createDraft } from '../catalog/catalog.service.ts';
+import { actOnEdition, createDraft, updateDraft } from '../catalog/catalog.service.ts';
 import {
   type AppealFact,
   buildTables,
@@ -186,6 +186,8 @@ export interface ReportView {
   missing: string[];
   carryOver: ReturnType<typeof carryOverDifferences>;
   publicationStatus: string | null;
+  /** The edition in progress of the report's item: returned to draft with a reason when review rejected it. */
+  openEdition: { id: number; state: string; rejectionReason: string } | null;
   deadline: DateStr | null;
   /** Tracking numbers of the cases the checks name. */
   caseNumbers: Record<number, string>;
@@ -199,6 +201,17 @@ async function caseNumbers(db: Db, tables: ReportTables, carryOver: ReturnType<t
   if (!ids.length) return {};
   const rows = await db.selectFrom('requests').select(['id', 'tracking_no']).where('id', 'in', ids).execute();
   return Object.fromEntries(rows.map((r) => [r.id, r.tracking_no]));
+}
+
+/** The edition of a report's item still in the workflow, if any. */
+async function openEditionOf(db: Db, publicationId: number) {
+  const e = await db
+    .selectFrom('editions')
+    .select(['id', 'state', 'rejection_reason'])
+    .where('publication_id', '=', publicationId)
+    .where('state', 'in', ['draft', 'submitted', 'reviewed', 'scheduled'])
+    .executeTakeFirst();
+  return e ? { id: e.id, state: e.state, rejectionReason: e.rejection_reason } : null;
 }
 
 export const reportTitle = (agencyName: string, year: number) => `${agencyName}${year}年政府信息公开工作年度报告`;
@@ -250,6 +263,7 @@ export async function agencyReport(ctx: Ctx, actor: Actor, siteId: number, agenc
   const publication = row?.publication_id
     ? await ctx.db.selectFrom('publications').select('status').where('id', '=', row.publication_id).executeTakeFirst()
     : undefined;
+  const openEdition = row?.publication_id ? await openEditionOf(ctx.db, row.publication_id) : null;
   const carryOver = carryOverDifferences(tables.figures, lastTables?.figures ?? null);
   const view: ReportView = {
     siteId,
@@ -270,6 +284,7 @@ export async function agencyReport(ctx: Ctx, actor: Actor, siteId: number, agenc
     missing: missingEntries(tables.format, manual),
     carryOver,
     publicationStatus: publication?.status ?? null,
+    openEdition,
     deadline: deadlineOf(year, agency.kind),
     caseNumbers: await caseNumbers(ctx.db, tables, carryOver),
   };
@@ -310,6 +325,7 @@ export async function siteReport(ctx: Ctx, actor: Actor, siteId: number, year: n
     missing: missingEntries(tables.format, manual),
     carryOver: [],
     publicationStatus: null,
+    openEdition: null,
     deadline: null,
     caseNumbers: await caseNumbers(ctx.db, tables, []),
   };
@@ -457,7 +473,7 @@ export async function submitReport(
     .executeTakeFirst();
   if (Number(claimed.numUpdatedRows) !== 1) throw conflict('报告已经提交发布');
   try {
-    const { publicationId, editionId } = await createDraft(ctx, actor, agencyId, {
+    const fields = {
       title: view.title,
       genre: '年度报告',
       writtenOn: shanghaiDate(ctx.now()),
@@ -465,12 +481,17 @@ export async function submitReport(
       agencyIds: [agencyId],
       columnIds: [column.id],
       bodyHtml: bodyHtml({ ...view, frozen: true }),
-    });
+    };
+    // a report returned by review and reopened goes back into the same item
+    let publicationId = view.row.publication_id;
+    let editionId = view.openEdition?.state === 'draft' ? view.openEdition.id : null;
+    if (editionId !== null) await updateDraft(ctx, actor, editionId, fields);
+    else ({ publicationId, editionId } = await createDraft(ctx, actor, agencyId, fields));
     await actOnEdition(ctx, actor, editionId, 'submit');
     await ctx.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('annual_reports')
-        .set({ publication_id: publicationId })
+        .set({ publication_id: publicationId! })
         .where('id', '=', view.row.id!)
         .execute();
       await audit(trx, actor, {
@@ -482,7 +503,7 @@ export async function submitReport(
         after: { year, publicationId, check: 'ok' },
       });
     });
-    return { publicationId };
+    return { publicationId: publicationId! };
   } catch (e) {
     await ctx.db
       .updateTable('annual_reports')
@@ -491,6 +512,34 @@ export async function submitReport(
       .execute();
     throw e;
   }
+}
+
+/**
+ * A submitted report that review returned (its item is a draft again, never published) is opened for editing: the
+ * figures are computed from the records again, and the next submission goes into the same item.
+ */
+export async function reopenReport(ctx: Ctx, actor: Actor, siteId: number, agencyId: number, year: number) {
+  const p = need(actor);
+  requireWriter(p, siteId, agencyId);
+  const view = await agencyReport(ctx, actor, siteId, agencyId, year);
+  if (!view.frozen || view.row.id === null) throw conflict('报告尚未提交，无需重新编制');
+  if (view.publicationStatus === 'published' || view.openEdition?.state !== 'draft')
+    throw conflict('报告正在审核中或已经发布，不能重新编制；已发布的报告请在信息管理中修改');
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('annual_reports')
+      .set({ snapshot: null, submitted_at: null, submitted_by: null, updated_at: ctx.now(), updated_by: p.userId })
+      .where('id', '=', view.row.id!)
+      .execute();
+    await audit(trx, actor, {
+      siteId,
+      agencyId,
+      action: 'report.reopen',
+      entityType: 'annual_report',
+      entityId: view.row.id!,
+      after: { year, returned: view.openEdition?.rejectionReason ?? '' },
+    });
+  });
 }
 
 /** One agency's report for the office: where it stands against its deadline. */

@@ -17,7 +17,7 @@ import { OUTCOMES } from '../requests/requests.rules.ts';
 import { PERSON } from '../requests/requests.service.test.ts';
 import { actOnRequest, registerApplication } from '../requests/requests.service.ts';
 import { TABLE3_COLUMNS, table3Rows } from './reports.rules.ts';
-import { agencyReport, reportStatus, saveReport, siteReport, submitReport } from './reports.service.ts';
+import { agencyReport, reopenReport, reportStatus, saveReport, siteReport, submitReport } from './reports.service.ts';
 import { ReportBody } from './reports.views.tsx';
 
 const rejects = async (p: Promise<unknown>, code: string, message?: RegExp) => {
@@ -318,6 +318,39 @@ for (const kind of DATABASES) {
       assert.equal(submit.statusCode, 400);
       assert.match(submit.body, /勾稽关系不成立/);
       await ctx.db.updateTable('requests').set({ decided_on: '2025-05-20' }).where('id', '=', broken).execute();
+
+      // mended, submitted, returned by review, reopened and submitted again into the same item
+      const first = await submitReport(ctx, eduEditor, f.siteId, edu, 2025, (v) => ReportBody({ view: v }) as string);
+      await rejects(reopenReport(ctx, eduEditor, f.siteId, edu, 2025), 'conflict', /正在审核中/);
+      const edition = await ctx.db
+        .selectFrom('editions')
+        .select('id')
+        .where('publication_id', '=', first.publicationId)
+        .executeTakeFirstOrThrow();
+      await actOnEdition(ctx, await f.actor('edu-reviewer'), edition.id, 'reject_review', {
+        reason: '表二行政许可数据来源有误',
+      });
+      const returned = await get(app, page.jar, `/admin/reports/${edu}/2025`);
+      assert.match(returned.body, /审核退回：表二行政许可数据来源有误/);
+      assert.equal((await post(app, page.jar, `/admin/reports/${edu}/2025/reopen`, {}, page.csrf)).statusCode, 303);
+      const reopened = await agencyReport(ctx, eduEditor, f.siteId, edu, 2025);
+      assert.equal(reopened.frozen, false);
+      await saveReport(ctx, eduEditor, f.siteId, edu, 2025, {
+        ...ENTRIES,
+        entries: {
+          ...ENTRIES.entries,
+          'licensing.decisions': { value: '1519', note: '县政务服务中心审批系统（更正）' },
+        },
+      });
+      const again = await submitReport(ctx, eduEditor, f.siteId, edu, 2025, (v) => ReportBody({ view: v }) as string);
+      assert.equal(again.publicationId, first.publicationId, 'the same item');
+      const resubmitted = await ctx.db
+        .selectFrom('editions')
+        .select(['state', 'body_html'])
+        .where('id', '=', edition.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(resubmitted.state, 'submitted');
+      assert.match(resubmitted.body_html, /1519/);
     });
 
     test('pages: the year list, the report with links to its records, Word and Excel that match the page', async () => {

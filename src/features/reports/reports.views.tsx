@@ -351,6 +351,14 @@ export function ReportPage(props: {
           {`本报告已于提交发布（${view.publicationStatus ? PUBLICATION_STATES[view.publicationStatus] : '处理中'}），以下为提交时的数据。`}
         </p>
       )}
+      {view.frozen && view.openEdition?.state === 'draft' && props.canWrite && (
+        <form method="post" action={`${props.base}/reopen`} class="banner">
+          <Csrf token={props.csrf} />
+          <p safe>{`审核退回：${view.openEdition.rejectionReason || '未注明理由'}`}</p>
+          <p>重新编制后，报告按最新的办理记录重新计算，修改后再次提交。</p>
+          <button type="submit">重新编制</button>
+        </form>
+      )}
       {view.row.publication_id && (
         <p>
           <a href={`/p/${view.row.publication_id}`}>查看发布页面</a>
