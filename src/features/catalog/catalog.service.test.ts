@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { rejects } from '../../../test/support/assert.ts';
 import { DATABASES, freshDb, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, draftFields, type Fixture } from '../../../test/support/fixture.ts';
 import type { Ctx } from '../../core/context.ts';
-import { AppError } from '../../core/errors.ts';
 import { publicPage } from './catalog.read.ts';
 import {
   actOnEdition,
@@ -14,14 +14,6 @@ import {
   startNewEdition,
   updateDraft,
 } from './catalog.service.ts';
-
-const rejects = async (p: Promise<unknown>, code: string) => {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof AppError, `expected AppError, got ${e}`);
-    assert.equal(e.code, code, e.message);
-    return true;
-  });
-};
 
 for (const kind of DATABASES) {
   describe(`catalogue workflow on ${kind}`, () => {

@@ -429,6 +429,9 @@ export async function saveReport(
   });
 }
 
+/** A report open for editing again: no snapshot, not submitted. */
+const UNFROZEN = { snapshot: null, submitted_at: null, submitted_by: null };
+
 /**
  * Submits a report for publication: refused while its check fails, entries are missing or section 一 is empty.
  * Creates the catalogue item (genre 年度报告, in the site's 年报 column) and sends it into the review workflow.
@@ -505,11 +508,7 @@ export async function submitReport(
     });
     return { publicationId: publicationId! };
   } catch (e) {
-    await ctx.db
-      .updateTable('annual_reports')
-      .set({ snapshot: null, submitted_at: null, submitted_by: null })
-      .where('id', '=', view.row.id)
-      .execute();
+    await ctx.db.updateTable('annual_reports').set(UNFROZEN).where('id', '=', view.row.id).execute();
     throw e;
   }
 }
@@ -528,7 +527,7 @@ export async function reopenReport(ctx: Ctx, actor: Actor, siteId: number, agenc
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('annual_reports')
-      .set({ snapshot: null, submitted_at: null, submitted_by: null, updated_at: ctx.now(), updated_by: p.userId })
+      .set({ ...UNFROZEN, updated_at: ctx.now(), updated_by: p.userId })
       .where('id', '=', view.row.id!)
       .execute();
     await audit(trx, actor, {

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import mammoth from 'mammoth';
+import { rejects } from '../../../test/support/assert.ts';
 import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixture.ts';
 import { get, Jar, login, post } from '../../../test/support/http.ts';
@@ -10,7 +11,6 @@ import { buildApp } from '../../app.ts';
 import type { Actor } from '../../core/access.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { ApplicantType } from '../../core/db.types.ts';
-import { AppError } from '../../core/errors.ts';
 import { actOnEdition } from '../catalog/catalog.service.ts';
 import { loadDemoCases } from '../requests/requests.demo.ts';
 import { OUTCOMES } from '../requests/requests.rules.ts';
@@ -19,15 +19,6 @@ import { actOnRequest, registerApplication } from '../requests/requests.service.
 import { TABLE3_COLUMNS, table3Rows } from './reports.rules.ts';
 import { agencyReport, reopenReport, reportStatus, saveReport, siteReport, submitReport } from './reports.service.ts';
 import { ReportBody } from './reports.views.tsx';
-
-const rejects = async (p: Promise<unknown>, code: string, message?: RegExp) => {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof AppError, `expected AppError, got ${e}`);
-    assert.equal(e.code, code, e.message);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-};
 
 const COMPANY = {
   ...PERSON,

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { rejects } from '../../../test/support/assert.ts';
 import { DATABASES, freshDb, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture, publishThroughReview } from '../../../test/support/fixture.ts';
 import { newChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
-import { AppError } from '../../core/errors.ts';
 import {
   actOnRequest,
   lookupCase,
@@ -14,15 +14,6 @@ import {
   resetQueryCode,
   submitApplication,
 } from './requests.service.ts';
-
-const rejects = async (p: Promise<unknown>, code: string, message?: RegExp) => {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof AppError, `expected AppError, got ${e}`);
-    assert.equal(e.code, code, e.message);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-};
 
 const NUMERALS = '零一二三四五六七八九十';
 /** Reads the sum as a person would. */
