@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Db } from '../../core/db.ts';
 import type { SearchSource, ShownItem, SourceDoc } from '../search/search.service.ts';
@@ -125,13 +124,12 @@ export const publicationSource: SearchSource = {
   },
   async containing(db, ids, phrases) {
     if (!ids.length || !phrases.length) return new Set();
-    let q = livePublications(db).select('publications.id').where('publications.id', 'in', ids);
-    for (const p of phrases)
-      q = q.where(
-        (eb) =>
-          sql<boolean>`position(${p} in regexp_replace(lower(${eb.ref('editions.title')} || ${eb.ref('editions.body_text')}), '[[:space:]]+', '', 'g')) > 0`,
-      );
-    return new Set((await q.execute()).map((r) => r.id));
+    // checked here, not in SQL: the text is folded exactly as the index folds it (traditional, full-width)
+    const rows = await livePublications(db)
+      .select(['publications.id', 'editions.title', 'editions.body_text'])
+      .where('publications.id', 'in', ids)
+      .execute();
+    return new Set(rows.filter((r) => hasAll(phrases, `${r.title}${r.body_text}`)).map((r) => r.id));
   },
 };
 

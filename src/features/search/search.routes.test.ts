@@ -141,6 +141,23 @@ for (const kind of DATABASES) {
       assert.deepEqual([first.hits[0].id, second.hits[0]?.id].sort(), [policyId, spaced].sort());
     });
 
+    test('a phrase written in traditional characters or full-width forms in the text is found too', async () => {
+      const { publicationId: traditional } = await publishThroughReview(ctx, f, {
+        title: '關於農村危房改造補助資金的公告',
+        docNo: '',
+        bodyHtml: '<p>補助資金已經全額撥付到戶，請予監督。</p>',
+      });
+      const found = await ctx.search.search(
+        ctx.db,
+        { siteId: f.siteId, q: '"全额拨付到户"', sort: 'relevance', page: 1, pageSize: 10 },
+        '2026-11-24',
+      );
+      assert.deepEqual(
+        found.hits.map((h) => h.id),
+        [traditional],
+      );
+    });
+
     test('filters by agency, genre, validity, column and year; sorts by date', async () => {
       const byAgency = await api(`q=${encodeURIComponent('低保')}&agency=${f.agencies[1].id}`);
       assert.ok(byAgency.items.some((i) => i.id === policyId));
