@@ -119,36 +119,59 @@ export function setExtraTerms(words: string[]): boolean {
  */
 export function normalize(s: string): string {
   const folded = foldWidth(s).normalize('NFKC').toLowerCase();
-  return TRADITIONAL().test(folded) ? hans(folded) : folded;
+  return hasAny(folded, traditionalTable()) ? hans(folded) : folded;
+}
+
+/** Whether any UTF-16 unit of `s` is marked in the table (a scan of codes is far cheaper than a regex class). */
+function hasAny(s: string, table: Uint8Array): boolean {
+  for (let i = 0; i < s.length; i++) if (table[s.charCodeAt(i)]) return true;
+  return false;
 }
 
 /** Characters that OpenCC changes from traditional to simplified: most text has none, and skips the conversion. */
-let traditional: RegExp | undefined;
-function TRADITIONAL(): RegExp {
+let traditional: Uint8Array | undefined;
+function traditionalTable(): Uint8Array {
   if (!traditional) {
-    const chars: string[] = [];
+    traditional = new Uint8Array(0x10000);
     for (let c = 0x3400; c <= 0x9fff; c++) {
       const ch = String.fromCharCode(c);
-      if (hans(ch) !== ch) chars.push(ch);
+      if (hans(ch) !== ch) traditional[c] = 1;
     }
-    traditional = new RegExp(`[${chars.join('')}]`);
   }
   return traditional;
 }
 
 const WORD = /^[\p{Script=Han}\p{L}\p{N}]+$/u;
+/** The basic plane's characters that are not part of a word (Han, letters, digits): a table scan is far cheaper. */
+const NOT_WORD = (() => {
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++)
+    if (!(c >= 0xd800 && c <= 0xdfff) && !WORD.test(String.fromCharCode(c))) table[c] = 1;
+  return table;
+})();
+/** Whether a token is a word, as WORD says; characters beyond the basic plane go to the regex. */
+function isWord(t: string): boolean {
+  if (!t) return false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return WORD.test(t);
+    if (NOT_WORD[c]) return false;
+  }
+  return true;
+}
+
 /** Function words that match nearly every document: left out of queries (never out of the index). */
 const STOP = new Set(['的', '了', '和', '与', '及', '或', '在', '是', '对', '为', '等', '之', '把', '被', '于', '以']);
 
 /** Index tokens: the search-mode cut, so that a document is found by a compound and by its parts. */
 export function indexTokens(text: string): string[] {
   if (!text) return [];
-  return jieba.cutForSearch(normalize(text), false).filter((t) => WORD.test(t));
+  return jieba.cutForSearch(normalize(text), false).filter(isWord);
 }
 
 /** Query tokens: the normal cut (each is in the index of a document that has the words), without function words. */
 export function queryTokens(text: string): string[] {
-  const words = jieba.cut(normalize(text), false).filter((t) => WORD.test(t));
+  const words = jieba.cut(normalize(text), false).filter(isWord);
   const kept = words.filter((t) => !STOP.has(t));
   return kept.length ? kept : words;
 }
@@ -200,7 +223,7 @@ export const alternatives = (term: string) => term.split('|');
  */
 export function partsOf(term: string): string[] {
   if (term.includes('|')) return [term];
-  const parts = jieba.cutForSearch(term, false).filter((t) => t !== term && t.length >= 2 && WORD.test(t));
+  const parts = jieba.cutForSearch(term, false).filter((t) => t !== term && t.length >= 2 && isWord(t));
   return parts.length >= 2 ? [...new Set(parts)] : [term];
 }
 
