@@ -12,6 +12,7 @@ import {
   TextArea,
   TextField,
 } from '../../web/forms.tsx';
+import type { Alert } from '../admin/admin.alerts.ts';
 import { AdminLayout } from '../admin/admin.views.tsx';
 import type { AuditFilter } from './catalog.read.ts';
 import {
@@ -75,10 +76,25 @@ export function Dashboard(props: {
   principal: Principal;
   csrf: string;
   sections: { title: string; rows: StaffRow[]; empty: string }[];
+  alerts: Alert[];
 }): JSX.Element {
   return (
     <AdminLayout title="工作台" principal={props.principal} csrf={props.csrf}>
       <h1>工作台</h1>
+      {props.alerts.length > 0 && (
+        <section aria-labelledby="alerts-h">
+          <h2 id="alerts-h">待办提醒</h2>
+          <ul class="alerts">
+            {props.alerts.map((a) => (
+              <li class={a.urgent ? 'banner' : undefined}>
+                <a href={a.href} safe>
+                  {a.text}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {props.sections.map((s) => (
         <section>
           <h2 safe>{`${s.title}（${s.rows.length}）`}</h2>

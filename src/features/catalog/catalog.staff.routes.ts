@@ -16,6 +16,7 @@ import {
   staff,
   submitForm,
 } from '../../web/request.ts';
+import { dashboardAlerts } from '../admin/admin.alerts.ts';
 import { workingSite } from '../admin/admin.service.ts';
 import {
   AuditPage,
@@ -158,7 +159,8 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, states: ['published'], limit: 20 }),
       empty: '最近没有发布的信息',
     });
-    return sendHtml(req, reply, Dashboard({ principal: p, csrf: csrfToken(reply), sections }));
+    const alerts = await dashboardAlerts(ctx, p, site);
+    return sendHtml(req, reply, Dashboard({ principal: p, csrf: csrfToken(reply), sections, alerts }));
   });
 
   app.get('/publications', async (req, reply) => {

@@ -358,6 +358,17 @@ for (const kind of DATABASES) {
         (await get(app, staff.jar, `/admin/reports/${civil}/2025/figures/t3.nothing.total`)).statusCode,
         404,
       );
+      const home = await get(app, staff.jar, '/admin');
+      assert.match(home.body, /待办提醒/);
+      assert.match(home.body, /年度报告：\d+ 个机构已过发布期限仍未发布2025年度报告/);
+      assert.match(home.body, /依申请公开：未办结 \d+ 件，其中已超期 \d+ 件/);
+      const eduHome = await get(app, eduPage.jar, '/admin');
+      assert.match(
+        eduHome.body,
+        /年度报告：1 个机构已过发布期限仍未发布2025年度报告（青山县教育局）/,
+        'staff see their own',
+      );
+
       const list = await get(app, staff.jar, '/admin/reports');
       assert.equal(list.statusCode, 200);
       assert.match(list.body, /2025年政府信息公开工作年度报告/, 'last year by default');

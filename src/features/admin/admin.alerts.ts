@@ -1,0 +1,56 @@
+/** What needs attention, for the dashboard: requests past or near their deadline, annual reports not published. */
+import { administersSite, type Principal } from '../../core/access.ts';
+import { loadCalendar, shanghaiDate } from '../../core/calendar.ts';
+import type { Ctx } from '../../core/context.ts';
+import type { Site } from '../../core/db.types.ts';
+import { reportStatus } from '../reports/reports.service.ts';
+import { officeOverview, reminderThresholds } from '../requests/requests.read.ts';
+
+export interface Alert {
+  text: string;
+  href: string;
+  /** Needs action now (said in the text too, never by colour alone). */
+  urgent: boolean;
+}
+
+export async function dashboardAlerts(ctx: Ctx, p: Principal, site: Site): Promise<Alert[]> {
+  const office = administersSite(p, site.id);
+  const mine = new Set(p.roles.map((r) => r.agencyId));
+  if (!office && !mine.size) return [];
+  const alerts: Alert[] = [];
+  const now = ctx.now();
+  const thresholds = reminderThresholds(site.settings);
+  const load = (await officeOverview(ctx.db, await loadCalendar(ctx.db), site.id, thresholds[0] ?? 0, now)).filter(
+    (a) => office || mine.has(a.agencyId),
+  );
+  const sum = (k: 'open' | 'overdue' | 'dueSoon' | 'awaitingReceipt') => load.reduce((n, a) => n + a[k], 0);
+  if (sum('open'))
+    alerts.push({
+      text: `依申请公开：未办结 ${sum('open')} 件，其中已超期 ${sum('overdue')} 件、即将到期 ${sum('dueSoon')} 件、待确认收到 ${sum('awaitingReceipt')} 件`,
+      href: sum('overdue') ? '/admin/requests?stage=overdue' : '/admin/requests',
+      urgent: sum('overdue') > 0,
+    });
+  const year = Number(shanghaiDate(now).slice(0, 4)) - 1;
+  const reports = (await reportStatus(ctx, { principal: p, ip: '' }, site.id, year)).filter(
+    (r) => r.state !== 'published',
+  );
+  const late = reports.filter((r) => r.late);
+  if (late.length)
+    alerts.push({
+      text: `年度报告：${late.length} 个机构已过发布期限仍未发布${year}年度报告（${late
+        .slice(0, 5)
+        .map((r) => r.name)
+        .join('、')}${late.length > 5 ? '等' : ''}）`,
+      href: `/admin/reports?year=${year}`,
+      urgent: true,
+    });
+  else if (reports.length)
+    alerts.push({
+      text: `年度报告：${reports.length} 个机构尚未发布${year}年度报告，最早的期限是 ${
+        reports.map((r) => r.deadline).sort()[0]
+      }`,
+      href: `/admin/reports?year=${year}`,
+      urgent: false,
+    });
+  return alerts;
+}
