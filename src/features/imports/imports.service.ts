@@ -275,6 +275,8 @@ export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import)
       if (batch.length >= IMPORT_BATCH) await flush();
     }
     await flush();
+    // a bulk load leaves the planner's statistics behind (PGlite has no autovacuum to refresh them)
+    await sql`analyze publications, editions, edition_agencies, edition_columns, search_changes`.execute(ctx.db);
     await ctx.search.settled();
     await refreshSearch(ctx);
     await ctx.db.transaction().execute(async (trx) => {

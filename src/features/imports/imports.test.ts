@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { CORPUS } from '../../../bench/corpus.ts';
 import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixture.ts';
@@ -70,6 +71,10 @@ for (const kind of DATABASES) {
       assert.equal(done.total_rows, lines.length);
       assert.equal(done.imported_rows, lines.length);
       assert.equal(done.error_rows, 0);
+      // the planner's statistics are fresh after the bulk load
+      const stats = await sql<{ n: number }>`select count(*)::int as n from pg_stat_user_tables
+        where relname in ('publications', 'editions') and last_analyze is not null`.execute(ctx.db);
+      assert.equal(stats.rows[0].n, 2);
       // a document keeps its number, date and 索引号, and is found by its document number
       const withNo = lines.find((l) => l.docNo && l.indexNo)!;
       const pub = await ctx.db
