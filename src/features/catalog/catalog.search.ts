@@ -66,11 +66,15 @@ export const publicationSource: SearchSource = {
         .orderBy('position')
         .execute(),
     ]);
+    // by edition, so that a page of thousands of documents is put together in one pass
+    const agenciesOf = byEdition(agencies);
+    const columnsOf = byEdition(columns);
+    const attachmentsOf = byEdition(attachments);
     return rows.map((r): SourceDoc => {
-      const mine = agencies.filter((a) => a.edition_id === r.edition_id);
+      const mine = agenciesOf.get(r.edition_id) ?? [];
       let attached = '';
-      for (const a of attachments)
-        if (a.edition_id === r.edition_id && attached.length < MAX_ATTACHMENT_TEXT)
+      for (const a of attachmentsOf.get(r.edition_id) ?? [])
+        if (attached.length < MAX_ATTACHMENT_TEXT)
           attached += `\n${a.filename}\n${a.text_content.slice(0, MAX_ATTACHMENT_TEXT - attached.length)}`;
       return {
         id: r.id,
@@ -80,7 +84,7 @@ export const publicationSource: SearchSource = {
         body: `${r.body_text}${attached}`,
         filters: [
           ...new Set([r.agency_id, ...mine.map((a) => a.id)].map((a) => `a:${a}`)),
-          ...columns.filter((c) => c.edition_id === r.edition_id).map((c) => `c:${c.column_id}`),
+          ...(columnsOf.get(r.edition_id) ?? []).map((c) => `c:${c.column_id}`),
           `g:${r.genre}`,
           ...(r.theme_category ? [`t:${r.theme_category}`] : []),
           `v:${r.validity}`,
@@ -132,6 +136,17 @@ export const publicationSource: SearchSource = {
     return new Set(rows.filter((r) => hasAll(phrases, `${r.title}${r.body_text}`)).map((r) => r.id));
   },
 };
+
+/** Rows grouped by their edition, in their order. */
+function byEdition<T extends { edition_id: number }>(rows: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.edition_id);
+    if (list) list.push(r);
+    else out.set(r.edition_id, [r]);
+  }
+  return out;
+}
 
 /** Whether each phrase (normalised, without spaces) is in the text. */
 const hasAll = (phrases: string[], text: string) => {
