@@ -470,18 +470,20 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
 
   /** Checks everything but the words, with cursors that only move forward (documents come in order). */
   const checker = () => {
-    const filters = cursors(q.filters.map(filterToken));
+    const found = cursors(q.filters.map(filterToken));
     const groups = q.anyOf.map((g) => cursors(g.map(filterToken)).filter((c) => c !== null));
     const excluded = cursors(q.excluded).filter((c) => c !== null);
-    const possible = !filters.includes(null) && groups.every((g) => g.length > 0);
+    const possible = !found.includes(null) && groups.every((g) => g.length > 0);
+    // a filter every document of the segment carries (the site, on a single-site installation) checks nothing
+    const filters = found.filter((c): c is Cursor => c !== null && c.df < seg.size);
     return {
       possible,
-      filters: filters as Cursor[],
+      filters,
       ok(d: number) {
         if (seg.deleted[d]) return false;
         const day = seg.day[d];
         if (day < from || day > to) return false;
-        for (const c of filters as Cursor[]) if (c.next(d) !== d) return false;
+        for (const c of filters) if (c.next(d) !== d) return false;
         for (const g of groups) {
           let any = false;
           for (const c of g) if (c.next(d) === d) any = true;
