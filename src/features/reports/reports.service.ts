@@ -233,7 +233,7 @@ function overviewDraft(agency: string, year: number, t: ReportTables): string {
   const f = (k: string) => t.figures[k]?.value ?? 0;
   return [
     `${year}年，${agency}认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，持续推进政务公开工作。`,
-    `（一）主动公开。本年制发行政规范性文件${f('t2.normative.made')}件，均按规定主动公开并同步解读。`,
+    `（一）主动公开。本年制发行政规范性文件${f('t2.normative.made')}件，废止${f('t2.normative.repealed')}件，现行有效${f('t2.normative.in_force')}件。`,
     `（二）依申请公开。本年新收政府信息公开申请${f('t3.new.total')}件，上年结转${f('t3.carried_in.total')}件，办结${f('t3.total.total')}件，结转下年度继续办理${f('t3.carried_out.total')}件。`,
     '（三）政府信息管理。',
     '（四）平台建设。',
