@@ -272,4 +272,32 @@ describe('the portal and back office in Chromium', () => {
       }
     }
   });
+
+  test('axe finds no serious or critical issue on the annual report pages of the back office', async () => {
+    const page = await newPage();
+    await signIn(page, 'office');
+    for (const path of [
+      '/admin',
+      '/admin/reports?year=2025',
+      `/admin/reports/${f.agencies[5].id}/2025`,
+      `/admin/reports/${f.agencies[3].id}/2025`,
+      '/admin/reports/site/2025',
+      `/admin/reports/${f.agencies[5].id}/2025/figures/t3.new.total`,
+    ]) {
+      await page.goto(base + path);
+      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(
+        bad.map(
+          (v) =>
+            `${v.id}: ${v.nodes
+              .map((n) => n.target.join(' '))
+              .slice(0, 3)
+              .join(', ')}`,
+        ),
+        [],
+        path,
+      );
+    }
+  });
 });
