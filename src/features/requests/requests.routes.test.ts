@@ -10,7 +10,7 @@ import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { remindDeadlines } from './requests.reminders.ts';
 import { PERSON, solve } from './requests.service.test.ts';
-import { actOnRequest, registerApplication } from './requests.service.ts';
+import { actOnRequest, lookupCase, registerApplication } from './requests.service.ts';
 
 const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
 const question = (html: string) => decode(/验证问题：([^<]+)</.exec(html)![1]);
@@ -257,7 +257,7 @@ for (const kind of DATABASES) {
     test('the amendment, extension and fee notices print and download, for the agency only', async () => {
       const office = await f.actor('office');
       const at = (day: string): Ctx => ({ ...ctx, now: () => new Date(`${day}T02:00:00Z`) });
-      const { id } = await registerApplication(at('2025-09-26'), office, f.siteId, {
+      const { id, trackingNo, queryCode } = await registerApplication(at('2025-09-26'), office, f.siteId, {
         ...PERSON,
         agencyId: f.agencies[5].id,
         channel: 'registered_mail',
@@ -311,6 +311,18 @@ for (const kind of DATABASES) {
         on: '2025-09-29',
         note: '请写明所需信息的名称',
       });
+      // the applicant sees on the status page what is awaited of them, and by when
+      const waitingStatus = await lookupCase(ctx, f.siteId, {
+        trackingNo: waiting.trackingNo,
+        queryCode: waiting.queryCode,
+      });
+      assert.deepEqual(waitingStatus.waiting, { kind: 'amendment', what: '请写明所需信息的名称', by: '2025-10-27' });
+      const resident = new Jar();
+      const form = await get(app, resident, '/s/demo/apply/status');
+      const status = await post(app, resident, '/s/demo/apply/status', { trackingNo, queryCode }, csrfFrom(form.body));
+      assert.match(status.body, /应缴费用<\/th><td>信息处理费 1100 元/);
+      assert.match(status.body, /缴费期限<\/th><td>2025-11-18 前/);
+
       await remindDeadlines(ctx);
       const reminders = await ctx.db
         .selectFrom('notifications')

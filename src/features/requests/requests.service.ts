@@ -773,6 +773,8 @@ export async function lookupCase(ctx: Ctx, siteId: number, raw: unknown) {
     .selectFrom('requests')
     .innerJoin('agencies', 'agencies.id', 'requests.agency_id')
     .select([
+      'requests.id',
+      'requests.fee_amount',
       'requests.tracking_no',
       'requests.query_code_hash',
       'requests.stage',
@@ -791,7 +793,25 @@ export async function lookupCase(ctx: Ctx, siteId: number, raw: unknown) {
   // the same answer for an unknown number and a wrong code
   if (!r || !sameHash(r.query_code_hash, codeHash(ctx, r.tracking_no, input.queryCode)))
     throw notFound('申请编号或查询码不正确');
+  // while the agency waits for the applicant: what to do, and by when
+  let waiting: { kind: 'amendment' | 'fee'; what: string; by: DateStr | null } | null = null;
+  if (r.stage === 'amendment' || r.stage === 'fee') {
+    const events = await eventsOf(ctx.db, r.id);
+    const clock = computeClock(await loadCalendar(ctx.db), clockEventsOf(events));
+    const notice = await ctx.db
+      .selectFrom('request_events')
+      .select('note')
+      .where('request_id', '=', r.id)
+      .where('kind', '=', r.stage === 'amendment' ? 'amendment_requested' : 'fee_notified')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    waiting =
+      r.stage === 'amendment'
+        ? { kind: 'amendment', what: notice?.note ?? '', by: clock.amendmentDue }
+        : { kind: 'fee', what: `信息处理费 ${r.fee_amount ?? ''} 元`, by: clock.feeDue };
+  }
   return {
+    waiting,
     trackingNo: r.tracking_no,
     stage: r.stage,
     stageLabel: STAGE_LABELS[r.stage],

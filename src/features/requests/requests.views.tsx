@@ -276,6 +276,7 @@ export function StatusPage(props: {
     replySentOn: string | null;
     reply: string;
     description: string;
+    waiting: { kind: 'amendment' | 'fee'; what: string; by: string | null } | null;
   };
 }): JSX.Element {
   const { ctx, s } = props;
@@ -315,6 +316,32 @@ export function StatusPage(props: {
               <th scope="row">答复期限</th>
               <td safe>{`${s.dueOn}${s.dueCertain ? '' : '（该年度节假日安排尚未公布，期限待定）'}`}</td>
             </tr>
+          )}
+          {s.waiting?.kind === 'amendment' && (
+            <>
+              <tr>
+                <th scope="row">需要补正的事项</th>
+                <td safe>{s.waiting.what}</td>
+              </tr>
+              <tr>
+                <th scope="row">补正期限</th>
+                <td
+                  safe
+                >{`${s.waiting.by ?? ''} 前（无正当理由逾期不补正的，视为放弃申请；答复期限自收到补正之日起重新计算）`}</td>
+              </tr>
+            </>
+          )}
+          {s.waiting?.kind === 'fee' && (
+            <>
+              <tr>
+                <th scope="row">应缴费用</th>
+                <td safe>{s.waiting.what}</td>
+              </tr>
+              <tr>
+                <th scope="row">缴费期限</th>
+                <td safe>{`${s.waiting.by ?? ''} 前（逾期未缴纳的，视为放弃申请）`}</td>
+              </tr>
+            </>
           )}
           {s.replySentOn && (
             <tr>
