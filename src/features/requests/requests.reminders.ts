@@ -3,6 +3,7 @@ import type { Ctx } from '../../core/context.ts';
 import { enqueueMail } from '../../core/outbox.ts';
 import { OPEN_STAGES, reminderThresholds } from './requests.read.ts';
 import { clockEventsOf, computeClock, workdaysLeft } from './requests.rules.ts';
+import { eventsOf } from './requests.service.ts';
 
 /**
  * The reminder sweep: a case whose working days left reach one of the site's thresholds, or that is overdue,
@@ -103,13 +104,7 @@ async function remindWaits(ctx: Ctx, cal: Calendar, today: string): Promise<numb
     .execute();
   let written = 0;
   for (const c of cases) {
-    const events = await ctx.db
-      .selectFrom('request_events')
-      .select(['kind', 'on_date as on', 'ref', 'workdays'])
-      .where('request_id', '=', c.id)
-      .orderBy('id')
-      .execute();
-    const clock = computeClock(cal, clockEventsOf(events));
+    const clock = computeClock(cal, clockEventsOf(await eventsOf(ctx.db, c.id)));
     if (clock.amendmentDue && today > clock.amendmentDue)
       written += await remind(
         ctx,

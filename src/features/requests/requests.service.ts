@@ -286,14 +286,23 @@ export async function registerApplication(ctx: Ctx, actor: Actor, siteId: number
   });
 }
 
-async function eventsOf(db: Trx, requestId: number): Promise<EventRecord[]> {
+/** A stored event as the rules read it. */
+const recordOf = (e: { kind: string; on_date: DateStr; ref: string; workdays: number | null }): EventRecord => ({
+  kind: e.kind,
+  on: e.on_date,
+  ref: e.ref,
+  workdays: e.workdays,
+});
+
+/** A case's events in the order they were recorded, with what staff noted on each. */
+export async function eventsOf(db: Trx, requestId: number): Promise<(EventRecord & { note: string })[]> {
   const rows = await db
     .selectFrom('request_events')
-    .select(['kind', 'on_date', 'ref', 'workdays'])
+    .select(['kind', 'on_date', 'ref', 'workdays', 'note'])
     .where('request_id', '=', requestId)
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ kind: r.kind, on: r.on_date, ref: r.ref, workdays: r.workdays }));
+  return rows.map((r) => ({ ...recordOf(r), note: r.note }));
 }
 
 function stateOf(cal: Calendar, r: RequestRow, events: EventRecord[]) {
@@ -638,11 +647,7 @@ export async function openCase(ctx: Ctx, actor: Actor, requestId: number) {
     .where('request_id', '=', r.id)
     .orderBy('id')
     .execute();
-  const s = stateOf(
-    cal,
-    r,
-    events.map((e) => ({ kind: e.kind, on: e.on_date, ref: e.ref, workdays: e.workdays })),
-  );
+  const s = stateOf(cal, r, events.map(recordOf));
   const [agency, attachments, appeals, agencies] = await Promise.all([
     ctx.db.selectFrom('agencies').select(['id', 'name']).where('id', '=', r.agency_id).executeTakeFirstOrThrow(),
     ctx.db.selectFrom('request_attachments').selectAll().where('request_id', '=', r.id).execute(),
@@ -691,9 +696,7 @@ export async function caseNotice(ctx: Ctx, actor: Actor, requestId: number, even
   const r = c.request;
   const data = (e.data ?? {}) as { amount?: number; method?: string; pages?: number };
   // the answer date as the extension left it: the clock over the steps up to this one
-  const upTo = c.events
-    .filter((x) => x.id <= e.id)
-    .map((x) => ({ kind: x.kind, on: x.on_date, ref: x.ref, workdays: x.workdays }));
+  const upTo = c.events.filter((x) => x.id <= e.id).map(recordOf);
   const newDue = kind === 'extended' ? computeClock(c.calendar, clockEventsOf(upTo)).due : null;
   const text = draftNotice({
     kind,
@@ -798,16 +801,13 @@ export async function lookupCase(ctx: Ctx, siteId: number, raw: unknown) {
   if (r.stage === 'amendment' || r.stage === 'fee') {
     const events = await eventsOf(ctx.db, r.id);
     const clock = computeClock(await loadCalendar(ctx.db), clockEventsOf(events));
-    const notice = await ctx.db
-      .selectFrom('request_events')
-      .select('note')
-      .where('request_id', '=', r.id)
-      .where('kind', '=', r.stage === 'amendment' ? 'amendment_requested' : 'fee_notified')
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
     waiting =
       r.stage === 'amendment'
-        ? { kind: 'amendment', what: notice?.note ?? '', by: clock.amendmentDue }
+        ? {
+            kind: 'amendment',
+            what: events.findLast((e) => e.kind === 'amendment_requested')?.note ?? '',
+            by: clock.amendmentDue,
+          }
         : { kind: 'fee', what: `信息处理费 ${r.fee_amount ?? ''} 元`, by: clock.feeDue };
   }
   return {
