@@ -143,19 +143,23 @@ function traditionalTable(): Uint8Array {
 
 const WORD = /^[\p{Script=Han}\p{L}\p{N}]+$/u;
 /** The basic plane's characters that are not part of a word (Han, letters, digits): a table scan is far cheaper. */
-const NOT_WORD = (() => {
-  const table = new Uint8Array(0x10000);
-  for (let c = 0; c < 0x10000; c++)
-    if (!(c >= 0xd800 && c <= 0xdfff) && !WORD.test(String.fromCharCode(c))) table[c] = 1;
-  return table;
-})();
+let notWord: Uint8Array | undefined;
+function notWordTable(): Uint8Array {
+  if (!notWord) {
+    notWord = new Uint8Array(0x10000);
+    for (let c = 0; c < 0x10000; c++)
+      if (!(c >= 0xd800 && c <= 0xdfff) && !WORD.test(String.fromCharCode(c))) notWord[c] = 1;
+  }
+  return notWord;
+}
 /** Whether a token is a word, as WORD says; characters beyond the basic plane go to the regex. */
 function isWord(t: string): boolean {
   if (!t) return false;
+  const table = notWordTable();
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdfff) return WORD.test(t);
-    if (NOT_WORD[c]) return false;
+    if (table[c]) return false;
   }
   return true;
 }
