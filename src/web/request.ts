@@ -92,6 +92,16 @@ export async function submitForm(
   }
 }
 
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A download: its type, and a file name in any script (RFC 6266's UTF-8 form); never sniffed as something else. */
+export const attachment = (reply: FastifyReply, type: string, filename: string) =>
+  reply
+    .type(type)
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`)
+    .header('x-content-type-options', 'nosniff');
+
 /** The `:id` of the route, or 404 "<what>不存在". */
 export function idParam(req: FastifyRequest, what: string): number {
   const r = id.safeParse((req.params as { id?: unknown }).id);

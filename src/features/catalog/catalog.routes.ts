@@ -5,7 +5,7 @@ import type { Ctx } from '../../core/context.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { id, pageParam } from '../../core/validate.ts';
 import type { PageCtx } from '../../web/layout.tsx';
-import { originOf, prefsOf, sendHtml } from '../../web/request.ts';
+import { attachment, originOf, prefsOf, sendHtml } from '../../web/request.ts';
 import { atomFeed, xmlEscape } from '../../web/xml.ts';
 import {
   agenciesOf,
@@ -184,9 +184,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
       .where('editions.disclosure_mode', '=', 'active')
       .executeTakeFirst();
     if (!a) throw notFound('附件不存在');
-    reply.type(a.mime);
-    reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
-    reply.header('x-content-type-options', 'nosniff');
+    attachment(reply, a.mime, a.filename);
     return ctx.files.get(a.file_hash);
   });
 

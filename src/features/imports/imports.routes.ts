@@ -10,6 +10,7 @@ import { AppError, badInput } from '../../core/errors.ts';
 import type { FormValues } from '../../web/forms.tsx';
 import {
   actorOf,
+  attachment,
   chosenSite,
   csrfToken,
   idParam,
@@ -143,8 +144,7 @@ export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
     const site = await officeSite(req);
     const imp = await importOf(ctx, site.id, idParam(req, '导入任务'));
     const rows = await importErrors(ctx, imp.id, 100_000);
-    reply.type('text/csv; charset=utf-8');
-    reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`导入错误-${imp.id}.csv`)}`);
+    attachment(reply, 'text/csv; charset=utf-8', `导入错误-${imp.id}.csv`);
     // a byte-order mark so that Excel reads the file as UTF-8
     return `\uFEFF${['行号,字段,原因', ...rows.map((r) => [r.row_number, r.field, r.message].map(csvCell).join(','))].join('\r\n')}\r\n`;
   });

@@ -6,7 +6,18 @@ import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { notFound } from '../../core/errors.ts';
 import { id } from '../../core/validate.ts';
-import { actorOf, chosenSite, csrfToken, type RefusedForm, sendHtml, staff, submitForm } from '../../web/request.ts';
+import {
+  actorOf,
+  attachment,
+  chosenSite,
+  csrfToken,
+  DOCX_TYPE,
+  type RefusedForm,
+  sendHtml,
+  staff,
+  submitForm,
+  XLSX_TYPE,
+} from '../../web/request.ts';
 import { workingSite } from '../admin/admin.service.ts';
 import { reportDocx, reportXlsx } from './reports.files.ts';
 import {
@@ -41,9 +52,6 @@ function reportForm(body: Record<string, unknown>) {
   }
   return { overview: body.overview, problems: body.problems, otherMatters: body.otherMatters, entries };
 }
-
-const attachment = (reply: FastifyReply, type: string, name: string) =>
-  reply.type(type).header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`);
 
 export async function reportRoutes(app: FastifyInstance, ctx: Ctx) {
   const thisYear = () => Number(shanghaiDate(ctx.now()).slice(0, 4));
@@ -194,19 +202,11 @@ export async function reportRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.get('/reports/:agency/:year/report.docx', async (req, reply) => {
     const { view } = await viewOf(req);
-    return attachment(
-      reply,
-      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      `${view.title}.docx`,
-    ).send(await reportDocx(view));
+    return attachment(reply, DOCX_TYPE, `${view.title}.docx`).send(await reportDocx(view));
   });
 
   app.get('/reports/:agency/:year/report.xlsx', async (req, reply) => {
     const { view } = await viewOf(req);
-    return attachment(
-      reply,
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      `${view.title}.xlsx`,
-    ).send(await reportXlsx(view));
+    return attachment(reply, XLSX_TYPE, `${view.title}.xlsx`).send(await reportXlsx(view));
   });
 }

@@ -7,8 +7,10 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { id, pageParam } from '../../core/validate.ts';
 import {
   actorOf,
+  attachment,
   chosenSite,
   csrfToken,
+  DOCX_TYPE,
   idParam,
   type RefusedForm,
   sendHtml,
@@ -210,10 +212,7 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
     const c = await openCase(ctx, actorOf(req), idParam(req, '申请'));
     if (!c.request.reply_text) throw notFound('尚未作出决定，没有告知书');
     const data = await replyDocx(LETTER_TITLE, c.request.tracking_no, c.request.reply_text);
-    return reply
-      .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-      .header('content-disposition', `attachment; filename="reply-${c.request.tracking_no}.docx"`)
-      .send(data);
+    return attachment(reply, DOCX_TYPE, `reply-${c.request.tracking_no}.docx`).send(data);
   });
 
   const noticeOf = (req: FastifyRequest) => {
@@ -226,10 +225,9 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.get('/requests/:id/notices/:event/notice.docx', async (req, reply) => {
     const n = await noticeOf(req);
-    return reply
-      .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-      .header('content-disposition', `attachment; filename="notice-${n.trackingNo}.docx"`)
-      .send(await replyDocx(n.title, n.trackingNo, n.text));
+    return attachment(reply, DOCX_TYPE, `notice-${n.trackingNo}.docx`).send(
+      await replyDocx(n.title, n.trackingNo, n.text),
+    );
   });
 
   app.get('/requests/:id/files/:file', async (req, reply) => {
@@ -241,11 +239,7 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       .safeParse((req.params as { file: string }).file);
     if (!fileId.success) throw notFound('附件不存在');
     const f = await caseAttachment(ctx, actorOf(req), idParam(req, '申请'), fileId.data);
-    return reply
-      .type(f.mime)
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.filename)}`)
-      .header('x-content-type-options', 'nosniff')
-      .send(f.data);
+    return attachment(reply, f.mime, f.filename).send(f.data);
   });
 
   app.get('/notifications', async (req, reply) => {
