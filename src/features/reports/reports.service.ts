@@ -550,8 +550,8 @@ export interface AgencyReportStatus {
   state: 'none' | 'draft' | 'submitted' | 'published';
   publishedOn: DateStr | null;
   late: boolean;
-  /** The check fails on the records as they are now (drafts and missing reports). */
-  unbalanced: boolean;
+  /** The check fails on the records as they are now (drafts and missing reports); null when not checked. */
+  unbalanced: boolean | null;
 }
 
 /** The agencies' reports for the year (every agency for the office, their own for other staff): state and deadline. */
@@ -560,7 +560,9 @@ export async function reportStatus(
   actor: Actor,
   siteId: number,
   year: number,
+  opts: { checks?: boolean } = {},
 ): Promise<AgencyReportStatus[]> {
+  const checks = opts.checks ?? true;
   const p = need(actor);
   const office = administersSite(p, siteId);
   const own = p.roles.map((r) => r.agencyId).filter((a): a is number => a !== null);
@@ -577,21 +579,27 @@ export async function reportStatus(
     ctx.db
       .selectFrom('annual_reports as r')
       .leftJoin('publications as p', 'p.id', 'r.publication_id')
-      .select(['r.agency_id', 'r.snapshot', 'p.status', 'p.first_published_at'])
+      .select((eb) => [
+        'r.agency_id',
+        eb('r.snapshot', 'is not', null).as('submitted'),
+        'p.status',
+        'p.first_published_at',
+      ])
       .where('r.site_id', '=', siteId)
       .where('r.year', '=', year)
       .execute(),
-    reportFacts(ctx.db, siteId, office ? null : own.length === 1 ? own[0] : null, year, year),
+    checks ? reportFacts(ctx.db, siteId, office ? null : own.length === 1 ? own[0] : null, year, year) : null,
   ]);
   const today = shanghaiDate(ctx.now());
   const format = formatOf(year);
   return agencies.map((a) => {
     const r = reports.find((x) => x.agency_id === a.id);
     const publishedOn = r?.status === 'published' && r.first_published_at ? shanghaiDate(r.first_published_at) : null;
-    const state = publishedOn ? 'published' : r?.snapshot ? 'submitted' : r ? 'draft' : 'none';
+    const state = publishedOn ? 'published' : r?.submitted ? 'submitted' : r ? 'draft' : 'none';
     const deadline = deadlineOf(year, a.kind);
-    const unbalanced =
-      state === 'published' || state === 'submitted'
+    const unbalanced = !facts
+      ? null
+      : state === 'published' || state === 'submitted'
         ? false
         : tableThree(ofAgency(facts, a.id).cases, year, format).imbalances.length > 0;
     return {
@@ -655,23 +663,25 @@ export async function yearsCompared(
 ): Promise<{ year: number; figures: Figures }[]> {
   const from = Math.max(MIN_YEAR, view.year - span + 1);
   const agencyId = view.agency?.id ?? null;
-  const facts = await reportFacts(ctx.db, view.siteId, agencyId, from, view.year);
-  const saved = agencyId
-    ? await ctx.db
-        .selectFrom('annual_reports')
-        .select(['year', 'snapshot'])
-        .where('agency_id', '=', agencyId)
-        .where('year', '>=', from)
-        .execute()
-    : [];
+  // the report's own year is in the view already; the years before come from their snapshots or the records
+  const before = view.year - 1;
+  const facts = from <= before ? await reportFacts(ctx.db, view.siteId, agencyId, from, before) : undefined;
+  const saved =
+    agencyId && from <= before
+      ? await ctx.db
+          .selectFrom('annual_reports')
+          .select(['year', 'snapshot'])
+          .where('agency_id', '=', agencyId)
+          .where('year', '>=', from)
+          .where('year', '<=', before)
+          .execute()
+      : [];
   const years: { year: number; figures: Figures }[] = [];
-  for (let y = from; y <= view.year; y++) {
-    if (y === view.year) {
-      years.push({ year: y, figures: view.tables.figures });
-      continue;
+  if (facts)
+    for (let y = from; y <= before; y++) {
+      const published = snapshotOf(saved.find((r) => r.year === y)?.snapshot);
+      years.push({ year: y, figures: published?.tables.figures ?? buildTables(facts, {}, y).figures });
     }
-    const published = snapshotOf(saved.find((r) => r.year === y)?.snapshot);
-    years.push({ year: y, figures: published?.tables.figures ?? buildTables(facts, {}, y).figures });
-  }
+  years.push({ year: view.year, figures: view.tables.figures });
   return years;
 }

@@ -17,7 +17,15 @@ import { OUTCOMES } from '../requests/requests.rules.ts';
 import { PERSON } from '../requests/requests.service.test.ts';
 import { actOnRequest, registerApplication } from '../requests/requests.service.ts';
 import { TABLE3_COLUMNS, table3Rows } from './reports.rules.ts';
-import { agencyReport, reopenReport, reportStatus, saveReport, siteReport, submitReport } from './reports.service.ts';
+import {
+  agencyReport,
+  reopenReport,
+  reportStatus,
+  saveReport,
+  siteReport,
+  submitReport,
+  yearsCompared,
+} from './reports.service.ts';
 import { ReportBody } from './reports.views.tsx';
 
 const COMPANY = {
@@ -135,6 +143,15 @@ for (const kind of DATABASES) {
       assert.equal(v('t4.reconsideration.total'), 1);
       assert.equal(r.deadline, '2026-01-31');
       assert.match(r.row.overview, /本年新收政府信息公开申请3件，上年结转2件/, 'section 一 starts from the figures');
+
+      // the chart's years: the years before from the records, the report's own from the view
+      const years = await yearsCompared(ctx, r);
+      assert.deepEqual(
+        years.map((y) => y.year),
+        [2021, 2022, 2023, 2024, 2025],
+      );
+      assert.equal(years[3].figures['t3.new.total'].value, 2, 'the two cases received in 2024');
+      assert.equal(years[4].figures, r.tables.figures);
 
       const next = await agencyReport(ctx, editor, f.siteId, civil, 2026);
       assert.equal(next.tables.figures['t3.carried_in.total'].value, 2);
@@ -400,6 +417,7 @@ for (const kind of DATABASES) {
         .execute();
       for (const n of numbers) assert.match(drill.body, new RegExp(`href="/admin/requests/${n.id}"`));
       assert.doesNotMatch(drill.body, /张三|13812345678/, 'no personal data in the list');
+      assert.match(page.body, /本报告已于 2026-02-10 提交发布（已发布）/);
       const entry = await get(app, staff.jar, `/admin/reports/${civil}/2025/figures/t2.licensing.decisions`);
       assert.match(entry.body, /县政务服务中心审批系统统计/);
 
@@ -410,6 +428,11 @@ for (const kind of DATABASES) {
       const docx = await get(app, staff.jar, `/admin/reports/${civil}/2025/report.docx`);
       assert.equal(docx.statusCode, 200);
       assert.match(String(docx.headers['content-type']), /wordprocessingml/);
+      assert.equal(
+        docx.headers['content-disposition'],
+        `attachment; filename*=UTF-8''${encodeURIComponent(`${f.agencies[5].name}2025年政府信息公开工作年度报告.docx`)}`,
+      );
+      assert.equal(docx.headers['x-content-type-options'], 'nosniff');
       const html = (await mammoth.convertToHtml({ buffer: docx.rawPayload })).value;
       const cells = [...html.matchAll(/<td[^>]*>(?:<p>)?([^<]*)/g)].map((m) => m[1]);
       const fromWord = cells.filter((c) => /^(\d+(\.\d+)?|—)$/.test(c));

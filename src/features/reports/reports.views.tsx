@@ -1,6 +1,7 @@
 /** The annual report: the document itself (page and published item), the staff pages around it, the chart. */
 import type { Principal } from '../../core/access.ts';
 import type { Validity } from '../../core/db.types.ts';
+import { fmtDate } from '../../web/format.ts';
 import { Csrf, type FieldErrors, FormMessage, type FormValues, str, TextArea } from '../../web/forms.tsx';
 import { AdminLayout } from '../admin/admin.views.tsx';
 import { VALIDITY_LABELS } from '../catalog/catalog.rules.ts';
@@ -348,7 +349,7 @@ export function ReportPage(props: {
       </p>
       {view.frozen && (
         <p class="banner" safe>
-          {`本报告已于提交发布（${view.publicationStatus ? PUBLICATION_STATES[view.publicationStatus] : '处理中'}），以下为提交时的数据。`}
+          {`本报告已于 ${fmtDate(view.row.submitted_at)} 提交发布（${view.publicationStatus ? PUBLICATION_STATES[view.publicationStatus] : '处理中'}），以下为提交时的数据。`}
         </p>
       )}
       {view.frozen && view.openEdition?.state === 'draft' && props.canWrite && (
