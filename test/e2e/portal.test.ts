@@ -50,6 +50,20 @@ describe('the portal and back office in Chromium', () => {
   const newPage = async (javaScript = true) =>
     (await browser.newContext({ javaScriptEnabled: javaScript, locale: 'zh-CN' })).newPage();
 
+  /** What axe finds serious or critical on the page, one line per rule with the first places. */
+  async function seriousViolations(page: Page): Promise<string[]> {
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.id}: ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      );
+  }
+
   async function signIn(page: Page, username: string) {
     await page.goto(`${base}/admin/login`);
     await page.getByLabel('用户名').fill(username);
@@ -251,19 +265,7 @@ describe('the portal and back office in Chromium', () => {
       const page = await (await browser.newContext({ viewport, locale: 'zh-CN' })).newPage();
       for (const path of pages) {
         await page.goto(base + path);
-        const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-        const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        assert.deepEqual(
-          bad.map(
-            (v) =>
-              `${v.id}: ${v.nodes
-                .map((n) => n.target.join(' '))
-                .slice(0, 3)
-                .join(', ')}`,
-          ),
-          [],
-          `${path} at ${viewport.width}px`,
-        );
+        assert.deepEqual(await seriousViolations(page), [], `${path} at ${viewport.width}px`);
         // nothing overflows sideways on a phone
         const overflow = await page.evaluate(
           () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
@@ -285,19 +287,7 @@ describe('the portal and back office in Chromium', () => {
       `/admin/reports/${f.agencies[5].id}/2025/figures/t3.new.total`,
     ]) {
       await page.goto(base + path);
-      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      assert.deepEqual(
-        bad.map(
-          (v) =>
-            `${v.id}: ${v.nodes
-              .map((n) => n.target.join(' '))
-              .slice(0, 3)
-              .join(', ')}`,
-        ),
-        [],
-        path,
-      );
+      assert.deepEqual(await seriousViolations(page), [], path);
     }
   });
 });
