@@ -1,7 +1,7 @@
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Db } from '../../core/db.ts';
 import type { SearchSource, ShownItem, SourceDoc } from '../search/search.service.ts';
-import { normalize } from '../search/search.text.ts';
+import { foldPhrase } from '../search/search.text.ts';
 import { VALIDITY_LABELS } from './catalog.rules.ts';
 
 /** Attachments add at most this much text to a publication's searchable body. */
@@ -148,9 +148,9 @@ function byEdition<T extends { edition_id: number }>(rows: T[]): Map<number, T[]
   return out;
 }
 
-/** Whether each phrase (normalised, without spaces) is in the text. */
+/** Whether each phrase (folded by `foldPhrase`) is in the text. */
 const hasAll = (phrases: string[], text: string) => {
-  const folded = normalize(text).replace(/\s+/g, '');
+  const folded = foldPhrase(text);
   return phrases.every((p) => folded.includes(p));
 };
 

@@ -1,5 +1,5 @@
-import type { IndexDoc } from './search.engine.ts';
-import { docNoKey, indexNoKey, indexTokens } from './search.text.ts';
+import { type IndexDoc, sketchOf } from './search.engine.ts';
+import { docNoKey, foldPhrase, indexNoKey, indexTokens, normalize } from './search.text.ts';
 
 /** What a source says about one of its documents, for the index. */
 export interface SourceDoc {
@@ -32,14 +32,18 @@ export function toIndexDoc(kind: string, d: SourceDoc): IndexDoc {
   if (docNo) exact.push(`n:${docNo}`);
   const indexNo = d.indexNo ? indexNoKey(d.indexNo) : null;
   if (indexNo) exact.push(`i:${indexNo}`);
+  const title = normalize(d.title);
+  const body = normalize(d.body);
   return {
     key: `${kind}:${d.id}`,
-    title: indexTokens(d.title),
+    title: indexTokens(title, true),
     meta: indexTokens(d.meta),
-    body: indexTokens(d.body),
+    body: indexTokens(body, true),
     filters: [`s:${d.siteId}`, `k:${kind}`, ...d.filters].map((f) => f.replace(/\s+/g, ' ')),
     exact,
     day: toDay(d.date),
     prior: d.valid ? VALID_PRIOR : 0,
+    // phrases are confirmed in the title and the text, as one
+    sketch: sketchOf(foldPhrase(title + body, true)),
   };
 }

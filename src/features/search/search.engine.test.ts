@@ -10,7 +10,11 @@ import {
   Postings,
   SearchEngine,
   Segment,
+  sketchOf,
 } from './search.engine.ts';
+
+/** The sketch of documents whose phrases no test looks for. */
+const NO_SKETCH = sketchOf('');
 
 const WORDS = ['低保', '资金', '公开', '审批', '教育', '医疗', '住房', '环境', '安全', '农村'];
 const FILTERS = ['s:1', 's:2', 'a:1', 'a:2', 'a:3', 'c:1', 'c:2', 'g:规章'];
@@ -23,10 +27,12 @@ const docArb = fc.record({
   exact: fc.subarray(['n:1', 'n:2']),
   day: fc.integer({ min: 18000, max: 20000 }),
   prior: fc.float({ min: 0, max: 1, noNaN: true }),
+  sketch: fc.constant(NO_SKETCH),
 });
 
 const queryArb = fc.record({
   terms: fc.subarray(WORDS, { maxLength: 3 }),
+  optional: fc.subarray(WORDS, { maxLength: 2 }),
   excluded: fc.subarray(WORDS, { maxLength: 1 }),
   filters: fc.subarray(FILTERS, { maxLength: 2 }),
   anyOf: fc.array(fc.subarray(FILTERS, { minLength: 1, maxLength: 3 }), { maxLength: 1 }),
@@ -55,7 +61,7 @@ function bruteForce(docs: IndexDoc[], q: Omit<EngineQuery, 'offset' | 'limit'>) 
     }
     if (!q.terms.every((t) => words(d).has(t))) continue;
     let score = d.prior;
-    for (const t of q.terms) {
+    for (const t of [...q.terms, ...(q.optional ?? []).filter((o) => words(d).has(o))]) {
       const tf = { title: 0, meta: 0, body: 0 };
       for (const f of ['title', 'meta', 'body'] as const) tf[f] = d[f].filter((w) => w === t).length;
       const len = { title: d.title.length, meta: d.meta.length, body: d.body.length };
@@ -176,6 +182,7 @@ test('an index saved to disk reads back the same, deletions included; a torn sav
     exact: i === 7 ? ['n:闽政办/2019/12'] : [],
     day: 19000 + i,
     prior: i / 1000,
+    sketch: NO_SKETCH,
   });
   engine.addBatch(Array.from({ length: 300 }, (_, i) => doc(i, i % 2 ? ['低保', '资金'] : ['教育'])));
   engine.upsert(doc(1000, ['低保']));
@@ -223,6 +230,7 @@ test('a segment built from a vocabulary that outgrows its counters reads back ev
     exact: [],
     day: 1,
     prior: 0,
+    sketch: NO_SKETCH,
   }));
   const seg = Segment.build(docs);
   for (const [term, info] of seg.terms) {
@@ -269,6 +277,7 @@ test('a term with synonyms matches a document with any of them, scored by the st
     exact: [],
     day: 1,
     prior: 0,
+    sketch: NO_SKETCH,
   });
   engine.addBatch([
     doc(1, ['低保', '资金']),
@@ -283,4 +292,101 @@ test('a term with synonyms matches a document with any of them, scored by the st
   assert.deepEqual(new Set(q(['低保|最低生活保障', '资金']).hits.map((h) => h.key)), new Set(['p:1', 'p:2']));
   assert.equal(q(['低保|无此词']).total, 2);
   assert.equal(q(['无此词|也无此词']).total, 0);
+});
+
+test('a sketch never rules out a document that holds the phrase, and rules out most that do not', async () => {
+  const alphabet = [...'低保资金发放到户公开审批'];
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(fc.constantFrom(...alphabet), { maxLength: 200 }), { minLength: 1, maxLength: 60 }),
+      fc.array(fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 2 }),
+      (texts, phraseChars) => {
+        const docs = texts.map((t, i) => ({
+          key: `p:${i}`,
+          title: [],
+          meta: [],
+          body: [],
+          filters: ['s:1'],
+          exact: [],
+          day: 1,
+          prior: 0,
+          sketch: sketchOf(t.join('')),
+        }));
+        const engine = new SearchEngine();
+        engine.addBatch(docs.slice(0, 30));
+        for (const d of docs.slice(30)) engine.upsert(d);
+        const phrases = phraseChars.map((p) => p.join(''));
+        const found = engine.search({
+          terms: [],
+          excluded: [],
+          filters: ['s:1'],
+          anyOf: [],
+          exact: [],
+          phrases,
+          sort: 'relevance',
+          offset: 0,
+          limit: 100,
+        });
+        const keys = new Set(found.hits.map((h) => h.key));
+        texts.forEach((t, i) => {
+          if (phrases.every((p) => t.join('').includes(p))) assert.ok(keys.has(`p:${i}`), `p:${i}`);
+        });
+      },
+    ),
+    { numRuns: 80 },
+  );
+  // on real documents, a phrase of four or more characters passes the sketch of few documents without it
+  const { readFile } = await import('node:fs/promises');
+  const { foldPhrase } = await import('./search.text.ts');
+  const corpus = new URL('../../../../shared/corpus/pingtan.jsonl', import.meta.url);
+  const texts = (await readFile(corpus, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { title: string; body: string })
+    .map((d) => foldPhrase(d.title + d.body));
+  const engine = new SearchEngine();
+  engine.addBatch(
+    texts.map((t, i) => ({
+      key: `p:${i}`,
+      title: [],
+      meta: [],
+      body: [],
+      filters: ['s:1'],
+      exact: [],
+      day: 1,
+      prior: 0,
+      sketch: sketchOf(t),
+    })),
+  );
+  let without = 0;
+  let passed = 0;
+  for (let i = 0; i < 100; i++) {
+    const source = texts[(i * 37) % texts.length];
+    const at = (i * 131) % Math.max(1, source.length - 8);
+    const phrase = source.slice(at, at + 4 + (i % 5));
+    const found = new Set(
+      engine
+        .search({
+          terms: [],
+          excluded: [],
+          filters: [],
+          anyOf: [],
+          exact: [],
+          phrases: [phrase],
+          sort: 'date',
+          offset: 0,
+          limit: 1000,
+        })
+        .hits.map((h) => h.key),
+    );
+    texts.forEach((t, j) => {
+      if (t.includes(phrase)) assert.ok(found.has(`p:${j}`));
+      else {
+        without++;
+        if (found.has(`p:${j}`)) passed++;
+      }
+    });
+  }
+  assert.ok(without > 15_000);
+  assert.ok(passed / without < 0.01, `${passed} of ${without}`);
 });

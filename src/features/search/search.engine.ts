@@ -11,6 +11,9 @@ import path from 'node:path';
  * - Postings are delta-encoded in blocks of 128 with each block's last document id, so intersecting a rare
  *   word with a common one skips whole blocks of the common one undecoded.
  * - Filters (site, agency, column, genre, …) are tokens of the same index and cost a skip each.
+ * - Each document keeps a *sketch* of its text: a small bit set of its character pairs and triples. A quoted
+ *   phrase can only be in a document whose sketch has all the phrase's pairs and triples, so phrases are filtered here, before the
+ *   database confirms the few that are shown; a sketch never rules out a document that has the phrase.
  * - Documents live in immutable segments plus one small live segment for fresh changes; an update marks the
  *   old copy deleted. Segments are written to disk and merged when they multiply.
  * The database stays the system of record: the index can always be rebuilt from it.
@@ -44,6 +47,56 @@ export interface IndexDoc {
   day: number;
   /** A small static score: recency, validity. */
   prior: number;
+  /** The sketch of the text phrases are looked for in (`sketchOf`). */
+  sketch: Uint8Array;
+}
+
+/**
+ * A document's sketch holds its text's pairs and triples of neighbouring characters, in SKETCH_BITS_PER_CHAR bits
+ * per character (in steps of 64 bytes, at most 4 KB): about a third of the bits are set, and a phrase of n characters
+ * must find 2n − 3 of them set, so it lets through few documents without it — mostly those that have its pairs and
+ * triples apart. A text past 8,000 characters fills its sketch more.
+ */
+const SKETCH_BITS_PER_CHAR = 4;
+const SKETCH_STEP = 64;
+const SKETCH_MAX_STEPS = 64;
+
+const mix = (h: number) => {
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 13;
+  return h >>> 0;
+};
+
+/** A 32-bit hash of each pair and each triple of neighbouring characters of a folded text. */
+function gramHashes(folded: string, each: (hash: number) => void) {
+  for (let i = 0; i + 1 < folded.length; i++) {
+    const pair = Math.imul(folded.charCodeAt(i), 0x9e3779b1) ^ Math.imul(folded.charCodeAt(i + 1), 0x85ebca77);
+    each(mix(pair));
+    if (i + 2 < folded.length) each(mix(pair ^ Math.imul(folded.charCodeAt(i + 2), 0xc2b2ae3d) ^ 0x27d4eb2f));
+  }
+}
+
+/** The bit a hash sets in a sketch of this many bits. */
+const bitOf = (hash: number, bits: number) => Math.floor((hash * bits) / 0x100000000);
+
+/** A text's sketch: the bits of its character pairs. The text is folded as phrases are (`normalize`, no spaces). */
+export function sketchOf(folded: string): Uint8Array {
+  const wanted = Math.ceil((folded.length * SKETCH_BITS_PER_CHAR) / (SKETCH_STEP * 8));
+  const out = new Uint8Array(Math.min(SKETCH_MAX_STEPS, Math.max(1, wanted)) * SKETCH_STEP);
+  const bits = out.length * 8;
+  gramHashes(folded, (h) => {
+    const b = bitOf(h, bits);
+    out[b >>> 3] |= 1 << (b & 7);
+  });
+  return out;
+}
+
+/** The hashes a document's sketch must have for it to hold every phrase (folded alike). */
+function phraseHashes(phrases: string[]): number[] {
+  const hashes = new Set<number>();
+  for (const p of phrases) gramHashes(p, (h) => hashes.add(h));
+  return [...hashes];
 }
 
 /** The impact of a term in a document: BM25's saturating function over the weighted field frequencies. */
@@ -115,6 +168,15 @@ interface TermInfo {
   blocks: number;
 }
 
+/** Sketches laid end to end, with where each starts. */
+function joinSketches(count: number, sketch: (i: number) => Uint8Array): { bytes: Uint8Array; at: Uint32Array } {
+  const at = new Uint32Array(count + 1);
+  for (let i = 0; i < count; i++) at[i + 1] = at[i] + sketch(i).length / SKETCH_STEP;
+  const bytes = new Uint8Array(at[count] * SKETCH_STEP);
+  for (let i = 0; i < count; i++) bytes.set(sketch(i), at[i] * SKETCH_STEP);
+  return { bytes, at };
+}
+
 /**
  * An immutable set of documents with their postings. Documents are numbered 0..size-1 in the segment.
  */
@@ -131,6 +193,9 @@ export class Segment {
     readonly blockOffset: Uint32Array,
     readonly blockCount: Uint8Array,
     readonly postings: Uint8Array,
+    /** The documents' sketches one after the other, and where each starts (in SKETCH_STEP bytes; one more at the end). */
+    readonly sketches: Uint8Array,
+    readonly sketchAt: Uint32Array,
     deleted?: Uint8Array,
   ) {
     this.deleted = deleted ?? new Uint8Array(keys.length);
@@ -205,6 +270,7 @@ export class Segment {
       Int32Array.from(docs, (d) => d.day),
       Float32Array.from(docs, (d) => d.prior),
       postings,
+      joinSketches(docs.length, (i) => docs[i].sketch),
     );
   }
 
@@ -213,6 +279,7 @@ export class Segment {
     day: Int32Array,
     prior: Float32Array,
     postings: Map<string, { docs: number[]; impacts: number[] }>,
+    sketches: { bytes: Uint8Array; at: Uint32Array },
   ): Segment {
     const out = new ByteWriter();
     const blockLast: number[] = [];
@@ -245,6 +312,8 @@ export class Segment {
       // a block holds at most 128 postings; 128 is stored as 0
       Uint8Array.from(blockCount, (n) => n & 0xff),
       out.result(),
+      sketches.bytes,
+      sketches.at,
     );
   }
 
@@ -300,8 +369,8 @@ export class Postings implements Cursor {
   private block: number;
   private readonly firstBlock: number;
   private readonly lastBlock: number;
-  private readonly docs = new Int32Array(BLOCK);
-  private readonly impacts = new Uint8Array(BLOCK);
+  readonly docs = new Int32Array(BLOCK);
+  readonly impacts = new Uint8Array(BLOCK);
   private i = 0;
   private loaded = -1;
   doc = -1;
@@ -340,6 +409,15 @@ export class Postings implements Cursor {
     this.loaded = b;
   }
 
+  /** Decodes the next block into `docs` and `impacts` (for reading a whole list); returns its length, 0 at the end. */
+  loadNext(): number {
+    const b = this.loaded < 0 ? this.firstBlock : this.loaded + 1;
+    if (b > this.lastBlock) return 0;
+    this.load(b);
+    this.block = b;
+    return this.seg.blockCount[b] || BLOCK;
+  }
+
   /** Moves to the first document ≥ target; returns it, or END. */
   next(target: number): number {
     if (this.doc >= target) return this.doc;
@@ -362,6 +440,8 @@ export class Postings implements Cursor {
 export interface EngineQuery {
   /** Words that must all be in a document; they are scored. `a|b` is either word (synonyms). */
   terms: string[];
+  /** Words a document need not have; each it has adds to its score as a word of `terms` would. */
+  optional?: string[];
   /** Words none of which may be in a document. */
   excluded: string[];
   /** Filter tokens that must all be on a document (e.g. its site). */
@@ -370,6 +450,9 @@ export interface EngineQuery {
   anyOf: string[][];
   /** Exact keys (document number, 索引号): a document with one matches even without the words, and ranks first. */
   exact: string[];
+  /** Phrases (folded as `sketchOf` takes them) a word match may hold: documents whose sketch rules one out are left
+   * out. A sketch can let through a document without the phrase, so the caller confirms what it shows. */
+  phrases?: string[];
   /** Inclusive range of days since 1970-01-01. */
   dayFrom?: number;
   dayTo?: number;
@@ -451,6 +534,17 @@ const recency = (today: number | undefined, day: number) =>
 /** Inverse document frequency (BM25's, never negative). */
 export const idf = (docs: number, df: number) => Math.log(1 + (docs - df + 0.5) / (df + 0.5));
 
+/** Per segment, each document's static score (validity prior and recency) on one day, computed once that day. */
+const statics = new WeakMap<Segment, { today: number | undefined; values: Float32Array }>();
+function staticScores(seg: Segment, today: number | undefined): Float32Array {
+  const known = statics.get(seg);
+  if (known && known.today === today) return known.values;
+  const values = new Float32Array(seg.size);
+  for (let d = 0; d < seg.size; d++) values[d] = seg.prior[d] + recency(today, seg.day[d]);
+  statics.set(seg, { today, values });
+  return values;
+}
+
 function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number>, top: TopK): number {
   const cursor = (token: string): Cursor | null => {
     if (token.includes('|')) {
@@ -467,6 +561,10 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   const byDate = q.sort === 'date';
   const from = q.dayFrom ?? -Infinity;
   const to = q.dayTo ?? Infinity;
+  const days = seg.day;
+  const deleted = seg.deleted;
+  const anyDeleted = seg.liveCount < seg.size;
+  const statik = staticScores(seg, q.today);
 
   /** Checks everything but the words, with cursors that only move forward (documents come in order). */
   const checker = () => {
@@ -479,11 +577,13 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
     return {
       possible,
       filters,
-      ok(d: number) {
-        if (seg.deleted[d]) return false;
-        const day = seg.day[d];
+      /** Whether the groups and exclusions allow the document (the filters are checked by the caller). */
+      rest: groups.length > 0 || excluded.length > 0,
+      ok(d: number, withFilters = true) {
+        if (anyDeleted && deleted[d]) return false;
+        const day = days[d];
         if (day < from || day > to) return false;
-        for (const c of filters) if (c.next(d) !== d) return false;
+        if (withFilters) for (const c of filters) if (c.next(d) !== d) return false;
         for (const g of groups) {
           let any = false;
           for (const c of g) if (c.next(d) === d) any = true;
@@ -498,8 +598,8 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   let total = 0;
   const record = (d: number, score: number, exact: boolean) => {
     total++;
-    const rank = byDate ? seg.day[d] : score;
-    const tie = byDate ? score : seg.day[d];
+    const rank = byDate ? days[d] : score;
+    const tie = byDate ? score : days[d];
     if (top.wants(rank, tie)) top.push({ rank, tie, seg, local: d, score, exact });
   };
 
@@ -516,7 +616,7 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
       for (const d of [...new Set(found)].sort((a, b) => a - b))
         if (check.ok(d)) {
           exactDocs.add(d);
-          record(d, EXACT_BONUS + seg.prior[d] + recency(q.today, seg.day[d]), true);
+          record(d, EXACT_BONUS + statik[d], true);
         }
     }
   }
@@ -526,16 +626,58 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   const words = cursors(q.terms);
   if (words.includes(null)) return total;
   const scored = words as Cursor[];
+  // a phrase can only be where the sketch has all its pairs and triples
+  const hashes = q.phrases?.length ? phraseHashes(q.phrases) : [];
+  const { sketches, sketchAt } = seg;
+  const sketched = (d: number) => {
+    const start = sketchAt[d] * SKETCH_STEP;
+    const bits = (sketchAt[d + 1] - sketchAt[d]) * SKETCH_STEP * 8;
+    for (const h of hashes) {
+      const b = bitOf(h, bits);
+      if (!(sketches[start + (b >>> 3)] & (1 << (b & 7)))) return false;
+    }
+    return true;
+  };
+  const checkRest = check.rest || from !== -Infinity || to !== Infinity;
+  const weightOf = q.terms.map((t) => (weights.get(t) ?? 0) / 255);
+  const optional = (q.optional ?? []).flatMap((t) => {
+    const c = cursor(t);
+    return c ? [{ c, weight: (weights.get(t) ?? 0) / 255 }] : [];
+  });
+  /** Scores and records a document that has every word and filter, if the rest allows it. */
+  const consider = (d: number) => {
+    if (anyDeleted && deleted[d]) return;
+    if (checkRest && !check.ok(d, false)) return;
+    if (hashes.length && !sketched(d)) return;
+    if (exactDocs.size && exactDocs.has(d)) return;
+    let score = statik[d];
+    for (let i = 0; i < scored.length; i++) score += weightOf[i] * scored[i].impact;
+    for (const o of optional) if (o.c.next(d) === d) score += o.weight * o.c.impact;
+    total++;
+    const rank = byDate ? days[d] : score;
+    const tie = byDate ? score : days[d];
+    if (top.wants(rank, tie)) top.push({ rank, tie, seg, local: d, score, exact: false });
+  };
+
   // drive the intersection from the rarest list; with no words, from the rarest filter
   const all = [...scored, ...check.filters];
   if (!all.length) {
-    for (let d = 0; d < seg.size; d++)
-      if (!exactDocs.has(d) && check.ok(d)) record(d, seg.prior[d] + recency(q.today, seg.day[d]), false);
+    for (let d = 0; d < seg.size; d++) consider(d);
     return total;
   }
   const lead = all.reduce((a, b) => (b.df < a.df ? b : a));
   const others = all.filter((c) => c !== lead);
-  const termWeights = q.terms.map((t) => weights.get(t) ?? 0);
+  if (!others.length && lead instanceof Postings) {
+    // one list: block by block, without a cursor step per document
+    for (let n = lead.loadNext(); n > 0; n = lead.loadNext()) {
+      const docs = lead.docs;
+      for (let k = 0; k < n; k++) {
+        lead.impact = lead.impacts[k];
+        consider(docs[k]);
+      }
+    }
+    return total;
+  }
   let d = lead.next(0);
   while (d !== END) {
     let next = d;
@@ -550,11 +692,7 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
       d = lead.next(next);
       continue;
     }
-    if (!exactDocs.has(d) && check.ok(d)) {
-      let score = seg.prior[d] + recency(q.today, seg.day[d]);
-      for (let i = 0; i < scored.length; i++) score += (termWeights[i] * scored[i].impact) / 255;
-      record(d, score, false);
-    }
+    consider(d);
     d = lead.next(d + 1);
   }
   return total;
@@ -563,6 +701,8 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
 // ———————————————————————————— the index ————————————————————————————
 
 const MANIFEST = 'manifest.json';
+/** The version of the files: 2 added the sketches. */
+const FORMAT = 2;
 
 /** Fresh documents wait in a small live segment; past this many they become a segment of their own. */
 const LIVE_LIMIT = 2000;
@@ -692,7 +832,7 @@ export class SearchEngine {
       segs.reduce((n, s) => n + s.liveCount, 0),
     );
     const weights = new Map<string, number>();
-    for (const t of q.terms) {
+    for (const t of [...q.terms, ...(q.optional ?? [])]) {
       const df = segs.reduce((n, s) => n + t.split('|').reduce((m, part) => m + (s.terms.get(part)?.df ?? 0), 0), 0);
       weights.set(t, idf(docs, Math.min(docs, df)));
     }
@@ -742,7 +882,7 @@ export class SearchEngine {
       await atomic(`${file}.del`, seg.deleted);
       entries.push({ file, docs: seg.size });
     }
-    await atomic(MANIFEST, JSON.stringify({ version: 1, seq, meta, segments: entries }));
+    await atomic(MANIFEST, JSON.stringify({ version: FORMAT, seq, meta, segments: entries }));
     this.dirty = false;
     const keep = new Set([MANIFEST, ...entries.flatMap((e) => [e.file, `${e.file}.del`])]);
     for (const name of await readdir(dir)) if (!keep.has(name)) await unlink(path.join(dir, name)).catch(() => {});
@@ -756,7 +896,8 @@ export class SearchEngine {
     } catch {
       return null;
     }
-    if (manifest.version !== 1) return null;
+    // an index of an older format is rebuilt from the database
+    if (manifest.version !== FORMAT) return null;
     const engine = new SearchEngine();
     for (const { file } of manifest.segments) {
       const [bytes, deleted] = await Promise.all([
@@ -790,11 +931,13 @@ export function mergeSegments(segs: Segment[]): Segment {
   const keys: string[] = [];
   const day: number[] = [];
   const prior: number[] = [];
+  const sketches: Uint8Array[] = [];
   const remap = segs.map((s) => {
     const map = new Int32Array(s.size).fill(-1);
     for (let d = 0; d < s.size; d++) {
       if (s.deleted[d]) continue;
       map[d] = keys.length;
+      sketches.push(s.sketches.subarray(s.sketchAt[d] * SKETCH_STEP, s.sketchAt[d + 1] * SKETCH_STEP));
       keys.push(s.keys[d]);
       day.push(s.day[d]);
       prior.push(s.prior[d]);
@@ -814,12 +957,18 @@ export function mergeSegments(segs: Segment[]): Segment {
     }
   });
   for (const [term, p] of postings) if (!p.docs.length) postings.delete(term);
-  return Segment.fromPostings(keys, Int32Array.from(day), Float32Array.from(prior), postings);
+  return Segment.fromPostings(
+    keys,
+    Int32Array.from(day),
+    Float32Array.from(prior),
+    postings,
+    joinSketches(sketches.length, (i) => sketches[i]),
+  );
 }
 
 // ———————————————————————————— files ————————————————————————————
 
-const MAGIC = 0x31534b47; // 'GKS1'
+const MAGIC = 0x32534b47; // 'GKS2'
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -839,6 +988,8 @@ export function segmentBytes(seg: Segment): Uint8Array {
     new Uint8Array(seg.blockOffset.buffer, seg.blockOffset.byteOffset, seg.blockOffset.byteLength),
     seg.blockCount,
     seg.postings,
+    seg.sketches,
+    new Uint8Array(seg.sketchAt.buffer, seg.sketchAt.byteOffset, seg.sketchAt.byteLength),
   ];
   const header = enc.encode(
     JSON.stringify({ docs: seg.size, terms: terms.length, lengths: sections.map((s) => s.length) }),
@@ -898,6 +1049,8 @@ export function segmentFromBytes(bytes: Uint8Array, deleted?: Uint8Array): Segme
     u32(8),
     raw(9),
     raw(10),
+    raw(11),
+    u32(12),
     deleted && deleted.length === keys.length ? deleted : undefined,
   );
 }

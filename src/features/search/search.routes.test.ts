@@ -114,6 +114,12 @@ for (const kind of DATABASES) {
         phrase.items.map((i) => i.id),
         [policyId],
       );
+      // a phrase that begins and ends inside words (足额, 到户) is found as well
+      const inside = await api(`q=${encodeURIComponent('"额发放到"')}`);
+      assert.deepEqual(
+        inside.items.map((i) => i.id),
+        [policyId],
+      );
       const scrambled = await api(`q=${encodeURIComponent('"发放到户足额"')}`);
       assert.equal(scrambled.total, 0);
       const all = await api(`q=${encodeURIComponent('低保')}`);

@@ -64,7 +64,7 @@ export async function searchApiRoutes(
       schema: {
         summary: '全文搜索（政府信息、政策解读、政府公报）',
         description:
-          '多个词同时出现，结果按相关度排序；"引号"查找完整短语；-词 排除；发文字号（如 闽政办〔2019〕12号 及其常见写法）和索引号精确匹配并排在最前。',
+          '多个词同时出现，结果按相关度排序；"引号"查找完整短语；-词 排除；发文字号（如 闽政办〔2019〕12号 及其常见写法）和索引号精确匹配并排在最前。含短语的查询只核对到所需页为止，此时 totalExact 为 false，total 为估计值。',
         tags: ['公开'],
         querystring: doc(searchQuery),
       },

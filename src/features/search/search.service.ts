@@ -9,7 +9,15 @@ import { parseInput } from '../../core/validate.ts';
 import { SegmentBuilder } from './search.builder.ts';
 import { type SourceDoc, toDay, toIndexDoc } from './search.document.ts';
 import { type EngineQuery, SearchEngine } from './search.engine.ts';
-import { alternatives, normalize, type ParsedQuery, parseQuery, partsOf, setExtraTerms } from './search.text.ts';
+import {
+  alternatives,
+  foldPhrase,
+  normalize,
+  type ParsedQuery,
+  parseQuery,
+  partsOf,
+  setExtraTerms,
+} from './search.text.ts';
 
 /** How a result is shown. */
 export interface ShownItem {
@@ -117,7 +125,7 @@ export interface Suggestion {
 
 export interface SearchPage {
   total: number;
-  /** False when phrases were checked on the best candidates only, so the total is a lower bound. */
+  /** False when phrases were confirmed on the best candidates only, so the total is an estimate from them. */
   totalExact: boolean;
   page: number;
   pageSize: number;
@@ -130,10 +138,8 @@ export interface SearchPage {
   relaxed?: string;
 }
 
-/** How many of the best candidates are checked for quoted phrases. */
+/** How many of the best candidates for quoted phrases can be confirmed (the pages they fill can be reached). */
 const PHRASE_WINDOW = 1000;
-/** Candidates confirmed per database round trip. */
-const PHRASE_CHUNK = 100;
 
 /** Engine keys (`kind:id`) grouped by kind, in their order. */
 function idsByKind(hits: { key: string }[]): Map<string, number[]> {
@@ -345,10 +351,12 @@ export class SearchIndex {
     if (req.kind) filters.push(`k:${req.kind}`);
     const base: EngineQuery = {
       terms: parsed.terms,
+      optional: parsed.optional,
       excluded: parsed.excluded,
       filters,
       anyOf: req.columnIds?.length ? [req.columnIds.map((c) => `c:${c}`)] : [],
       exact: [...parsed.docNos.map((k) => `n:${k}`), ...parsed.indexNos.map((k) => `i:${k}`)],
+      phrases: parsed.phrases.map((p) => foldPhrase(p)),
       dayFrom: req.yearFrom ? toDay(`${req.yearFrom}-01-01`) : undefined,
       dayTo: req.yearTo ? toDay(`${req.yearTo}-12-31`) : undefined,
       sort: req.sort,
@@ -365,32 +373,38 @@ export class SearchIndex {
       parsed,
       suggestions: [],
     };
-    if (!base.terms.length && !base.exact.length) return { ...empty, building: this.building };
+    if (!base.terms.length && !base.exact.length && !parsed.phrases.length)
+      return { ...empty, building: this.building };
 
     let total: number;
     let totalExact = true;
     let relaxed: string | undefined;
     let chosen: { key: string; exact: boolean; shown: ShownItem | null }[];
     if (parsed.phrases.length) {
-      // phrases are confirmed in the database on the best candidates, in rank order, a chunk at a time and
-      // only until the page asked for is full and one more result shows there is a next page: the total is
-      // then a lower bound
-      const wanted = parsed.phrases.map((p) => normalize(p).replace(/\s+/g, ''));
+      // the engine leaves out the documents whose sketch rules a phrase out; the database confirms the rest in
+      // rank order, only until the page asked for is full and one more result shows there is a next page
       const window = this.engine.search({ ...base, offset: 0, limit: PHRASE_WINDOW });
+      const wanted = base.offset + base.limit + 1;
       const verified: typeof window.hits = [];
       let checked = 0;
-      while (checked < window.hits.length && verified.length <= base.offset + base.limit) {
-        const chunk = window.hits.slice(checked, checked + PHRASE_CHUNK);
+      while (checked < window.hits.length && verified.length < wanted) {
+        // a little more than the page needs, then twice as many as checked so far (the phrase is rarer than hoped)
+        const size = Math.max(Math.ceil((wanted - verified.length) * 1.25) + 4, checked);
+        const chunk = window.hits.slice(checked, checked + size);
         checked += chunk.length;
         const ok = new Set<string>();
         for (const [kind, ids] of idsByKind(chunk)) {
           const source = this.sources.get(kind);
-          if (source) for (const id of await source.containing(db, ids, wanted)) ok.add(`${kind}:${id}`);
+          if (source) for (const id of await source.containing(db, ids, base.phrases!)) ok.add(`${kind}:${id}`);
         }
         verified.push(...chunk.filter((h) => h.exact || ok.has(h.key)));
       }
-      total = verified.length;
+      console.error(JSON.stringify({ q: req.q, total: window.total, checked, verified: verified.length }));
+      // past what was checked, candidates hold the phrases about as often as those checked did
       totalExact = checked === window.total;
+      total = totalExact
+        ? verified.length
+        : Math.round(verified.length + ((window.total - checked) * verified.length) / Math.max(1, checked));
       const page = verified.slice(base.offset, base.offset + base.limit);
       const shown = await this.show(db, req.siteId, page);
       chosen = page.map((h, i) => ({ key: h.key, exact: h.exact, shown: shown[i] })).filter((h) => h.shown);

@@ -8,6 +8,7 @@ import {
   normalize,
   parseQuery,
   partsOf,
+  phraseWords,
   queryTokens,
   setExtraTerms,
 } from './search.text.ts';
@@ -65,7 +66,9 @@ test('queries: words, quoted phrases and excluded words', () => {
   const q = parseQuery('低保 “资金发放” -农村 2024');
   assert.deepEqual(q.phrases, ['资金发放']);
   assert.deepEqual(q.excluded, ['农村']);
-  assert.ok(q.terms.includes('低保|最低生活保障') && q.terms.includes('2024') && q.terms.includes('资金'));
+  assert.ok(q.terms.includes('低保|最低生活保障') && q.terms.includes('2024'));
+  // a phrase's outer words only add to the score: the phrase may begin or end inside a word
+  assert.deepEqual(q.optional, ['资金', '发放']);
   assert.ok(!q.terms.includes('农村'));
   assert.deepEqual(parseQuery('闽政办〔2019〕12号').docNos, ['闽政办/2019/12']);
   assert.deepEqual(parseQuery('x'.repeat(10000)).terms.join('').length <= 200, true);
@@ -84,4 +87,31 @@ test('a query word carries its synonyms; a compound splits into its parts', () =
   assert.deepEqual(partsOf('安全检查'), ['安全', '检查']);
   assert.deepEqual(partsOf('低保|最低生活保障'), ['低保|最低生活保障']);
   assert.deepEqual(partsOf('公开'), ['公开']);
+});
+
+test('a phrase is looked up by words its documents hold, even when it begins or ends inside a word', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const corpus = new URL('../../../../shared/corpus/pingtan.jsonl', import.meta.url);
+  const docs = (await readFile(corpus, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { title: string; body: string });
+  // pieces of 3 to 10 characters cut anywhere out of real documents, as a reader copies them
+  let tried = 0;
+  let missed = 0;
+  for (let i = 0; tried < 1000; i++) {
+    const d = docs[(i * 7919) % docs.length];
+    const text = normalize(d.title + d.body).replace(/\s+/g, '');
+    const length = 3 + (i % 8);
+    const at = (i * 104_729) % Math.max(1, text.length - length);
+    const phrase = text.slice(at, at + length);
+    if (!/^\p{Script=Han}+$/u.test(phrase)) continue;
+    tried++;
+    const tokens = new Set(indexTokens(`${d.title}\n${d.body}`));
+    if (!phraseWords(phrase).required.every((t) => tokens.has(t))) missed++;
+  }
+  assert.ok(missed / tried < 0.01, `${missed} of ${tried} missed`);
+  assert.deepEqual(phraseWords('额发放到'), { required: ['发放'], optional: ['额', '到'] });
+  assert.deepEqual(phraseWords('低保资金'), { required: [], optional: ['低保', '资金'] });
+  assert.deepEqual(phraseWords('城乡低保资金的发放'), { required: ['资金'], optional: ['城乡低保', '发放'] });
 });

@@ -167,17 +167,37 @@ function isWord(t: string): boolean {
 /** Function words that match nearly every document: left out of queries (never out of the index). */
 const STOP = new Set(['的', '了', '和', '与', '及', '或', '在', '是', '对', '为', '等', '之', '把', '被', '于', '以']);
 
-/** Index tokens: the search-mode cut, so that a document is found by a compound and by its parts. */
-export function indexTokens(text: string): string[] {
+/**
+ * Index tokens: the search-mode cut, so that a document is found by a compound and by its parts. `normalized`
+ * says the text has been through `normalize` already.
+ */
+export function indexTokens(text: string, normalized = false): string[] {
   if (!text) return [];
-  return jieba.cutForSearch(normalize(text), false).filter(isWord);
+  return jieba.cutForSearch(normalized ? text : normalize(text), false).filter(isWord);
 }
+
+/** Text as phrases are compared: normalised, without white space (a phrase may be broken across lines). */
+export const foldPhrase = (text: string, normalized = false) =>
+  (normalized ? text : normalize(text)).replace(/\s+/g, '');
 
 /** Query tokens: the normal cut (each is in the index of a document that has the words), without function words. */
 export function queryTokens(text: string): string[] {
   const words = jieba.cut(normalize(text), false).filter(isWord);
   const kept = words.filter((t) => !STOP.has(t));
   return kept.length ? kept : words;
+}
+
+/**
+ * The words of a phrase, as a search takes them. A phrase may begin or end inside a word (资金发 of 资金发放), which
+ * the text's cut keeps whole, and a one-character word may be part of a longer one there: only the phrase's inner
+ * words of two characters or more are required of a document; the others only add to its score. A phrase with no
+ * such word is looked for by its sketch alone.
+ */
+export function phraseWords(phrase: string): { required: string[]; optional: string[] } {
+  const words = jieba.cut(normalize(phrase), false).filter(isWord);
+  const required = words.slice(1, -1).filter((t) => t.length >= 2 && !STOP.has(t));
+  const optional = words.filter((t) => !required.includes(t) && !STOP.has(t));
+  return { required, optional };
 }
 
 /**
@@ -236,6 +256,8 @@ export interface ParsedQuery {
   terms: string[];
   /** Phrases ("quoted") that must each appear as written. */
   phrases: string[];
+  /** Words of the phrases a result need not have as words (see `phraseWords`); they add to its score. */
+  optional: string[];
   /** Words that must not be in a result (-word). */
   excluded: string[];
   /** Document-number keys and 索引号 keys in the query: a match ranks first. */
@@ -265,6 +287,10 @@ export function parseQuery(raw: string): ParsedQuery {
     if (ix) indexNos.push(ix);
   }
   for (const d of docNosIn(q)) docNos.push(d.key);
-  const terms = [...new Set([...queryTokens(q), ...phrases.flatMap(queryTokens)])].map(withSynonyms);
-  return { terms, phrases, excluded: [...new Set(excluded)], docNos: [...new Set(docNos)], indexNos };
+  const inPhrases = phrases.map(phraseWords);
+  const terms = [...new Set([...queryTokens(q), ...inPhrases.flatMap((p) => p.required)])].map(withSynonyms);
+  const optional = [...new Set(inPhrases.flatMap((p) => p.optional))]
+    .map(withSynonyms)
+    .filter((t) => !terms.includes(t));
+  return { terms, phrases, optional, excluded: [...new Set(excluded)], docNos: [...new Set(docNos)], indexNos };
 }

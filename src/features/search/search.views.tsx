@@ -139,7 +139,7 @@ export function SearchPageView(props: {
       {asked && (
         <section aria-labelledby="s-results">
           <h2 id="s-results" safe>
-            {r.total === 0 ? '没有找到相关结果' : `找到${r.totalExact ? '' : '至少'} ${r.total} 条结果`}
+            {r.total === 0 ? '没有找到相关结果' : `找到${r.totalExact ? '' : '约'} ${r.total} 条结果`}
           </h2>
           {r.relaxed && (
             <p class="banner" role="status" safe>
