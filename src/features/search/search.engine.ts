@@ -104,12 +104,12 @@ export function impactOf(
   tf: { title: number; meta: number; body: number },
   len: { title: number; meta: number; body: number },
 ): number {
+  // the fields one by one, not in a loop over their names: this runs for every term of every document indexed
+  const { title, meta, body } = FIELDS;
   let w = 0;
-  for (const f of ['title', 'meta', 'body'] as const) {
-    if (!tf[f]) continue;
-    const { weight, avgLength } = FIELDS[f];
-    w += (weight * tf[f]) / (1 - B + (B * len[f]) / avgLength);
-  }
+  if (tf.title) w += (title.weight * tf.title) / (1 - B + (B * len.title) / title.avgLength);
+  if (tf.meta) w += (meta.weight * tf.meta) / (1 - B + (B * len.meta) / meta.avgLength);
+  if (tf.body) w += (body.weight * tf.body) / (1 - B + (B * len.body) / body.avgLength);
   return w / (K1 + w);
 }
 
@@ -215,11 +215,11 @@ export class Segment {
 
   /** Builds a segment from documents (their order is kept as the local numbering). */
   static build(docs: IndexDoc[]): Segment {
-    // terms are numbered as they come; per-document counts live in reusable arrays indexed by term number
+    // terms are numbered as they come; per-document counts (three fields a term) live in one reusable array
     const ids = new Map<string, number>();
     const postDocs: number[][] = [];
     const postImpacts: number[][] = [];
-    let counts = { title: new Int32Array(1024), meta: new Int32Array(1024), body: new Int32Array(1024) };
+    let counts = new Int32Array(3 * 1024);
     const idOf = (term: string) => {
       let id = ids.get(term);
       if (id === undefined) {
@@ -227,33 +227,41 @@ export class Segment {
         ids.set(term, id);
         postDocs.push([]);
         postImpacts.push([]);
-        if (id >= counts.title.length) {
-          const grow = (a: Int32Array) => {
-            const b = new Int32Array(a.length * 2);
-            b.set(a);
-            return b;
-          };
-          counts = { title: grow(counts.title), meta: grow(counts.meta), body: grow(counts.body) };
+        if (3 * id + 3 > counts.length) {
+          const grown = new Int32Array(counts.length * 2);
+          grown.set(counts);
+          counts = grown;
         }
       }
       return id;
     };
     const touched: number[] = [];
-    docs.forEach((d, doc) => {
-      for (const f of ['title', 'meta', 'body'] as const) {
-        for (const t of d[f]) {
-          // idOf may grow (replace) the count arrays: read them after it
-          const id = idOf(t);
-          if (counts.title[id] === 0 && counts.meta[id] === 0 && counts.body[id] === 0) touched.push(id);
-          counts[f][id]++;
+    const fields = [(d) => d.title, (d) => d.meta, (d) => d.body] as const satisfies ((d: IndexDoc) => string[])[];
+    // reused for every term of every document
+    const tf = { title: 0, meta: 0, body: 0 };
+    const len = { title: 0, meta: 0, body: 0 };
+    for (let doc = 0; doc < docs.length; doc++) {
+      const d = docs[doc];
+      for (let f = 0; f < 3; f++) {
+        for (const t of fields[f](d)) {
+          // idOf may replace the count array: read it after
+          const at = 3 * idOf(t);
+          if (counts[at] === 0 && counts[at + 1] === 0 && counts[at + 2] === 0) touched.push(at);
+          counts[at + f]++;
         }
       }
-      const len = { title: d.title.length, meta: d.meta.length, body: d.body.length };
-      for (const id of touched) {
-        const tf = { title: counts.title[id], meta: counts.meta[id], body: counts.body[id] };
+      len.title = d.title.length;
+      len.meta = d.meta.length;
+      len.body = d.body.length;
+      for (const at of touched) {
+        tf.title = counts[at];
+        tf.meta = counts[at + 1];
+        tf.body = counts[at + 2];
+        const impact = impactOf(tf, len);
+        const id = at / 3;
         postDocs[id].push(doc);
-        postImpacts[id].push(quantise(impactOf(tf, len)));
-        counts.title[id] = counts.meta[id] = counts.body[id] = 0;
+        postImpacts[id].push(quantise(impact));
+        counts[at] = counts[at + 1] = counts[at + 2] = 0;
       }
       touched.length = 0;
       // filter and exact tokens carry no word score; they live in token spaces of their own
@@ -262,7 +270,7 @@ export class Segment {
         postDocs[id].push(doc);
         postImpacts[id].push(0);
       }
-    });
+    }
     const postings = new Map<string, { docs: number[]; impacts: number[] }>();
     for (const [term, id] of ids) postings.set(term, { docs: postDocs[id], impacts: postImpacts[id] });
     return Segment.fromPostings(
