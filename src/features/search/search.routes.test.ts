@@ -147,6 +147,25 @@ for (const kind of DATABASES) {
       assert.deepEqual([first.hits[0].id, second.hits[0]?.id].sort(), [policyId, spaced].sort());
     });
 
+    test('a phrase held by many documents: only what the page needs is confirmed, and the total is an estimate', async () => {
+      const search = (page: number, pageSize: number) =>
+        ctx.search.search(ctx.db, { siteId: f.siteId, q: '"的通知"', sort: 'date', page, pageSize }, '2026-11-24');
+      const all = await search(1, 100);
+      assert.ok(all.totalExact);
+      assert.ok(all.total > 12, `${all.total}`);
+      const first = await search(1, 3);
+      assert.equal(first.totalExact, false);
+      assert.ok(Math.abs(first.total - all.total) <= all.total * 0.2, `${first.total} of ${all.total}`);
+      const second = await search(2, 3);
+      assert.deepEqual(
+        [...first.hits, ...second.hits].map((h) => h.id),
+        all.hits.slice(0, 6).map((h) => h.id),
+      );
+      // a page of 20 confirms them all: the page gives the exact count
+      const html = await get(app, new Jar(), `/search?q=${encodeURIComponent('"的通知"')}&sort=date`);
+      assert.match(html.body, new RegExp(`找到 ${all.total} 条结果`));
+    });
+
     test('a phrase written in traditional characters or full-width forms in the text is found too', async () => {
       const { publicationId: traditional } = await publishThroughReview(ctx, f, {
         title: '關於農村危房改造補助資金的公告',
