@@ -294,6 +294,19 @@ test('a term with synonyms matches a document with any of them, scored by the st
   assert.equal(q(['无此词|也无此词']).total, 0);
 });
 
+/** A document known only by its text's sketch. */
+const textDoc = (i: number, text: string): IndexDoc => ({
+  key: `p:${i}`,
+  title: [],
+  meta: [],
+  body: [],
+  filters: ['s:1'],
+  exact: [],
+  day: 1,
+  prior: 0,
+  sketch: sketchOf(text),
+});
+
 test('a sketch never rules out a document that holds the phrase, and rules out most that do not', async () => {
   const alphabet = [...'低保资金发放到户公开审批'];
   fc.assert(
@@ -301,17 +314,7 @@ test('a sketch never rules out a document that holds the phrase, and rules out m
       fc.array(fc.array(fc.constantFrom(...alphabet), { maxLength: 200 }), { minLength: 1, maxLength: 60 }),
       fc.array(fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 2 }),
       (texts, phraseChars) => {
-        const docs = texts.map((t, i) => ({
-          key: `p:${i}`,
-          title: [],
-          meta: [],
-          body: [],
-          filters: ['s:1'],
-          exact: [],
-          day: 1,
-          prior: 0,
-          sketch: sketchOf(t.join('')),
-        }));
+        const docs = texts.map((t, i) => textDoc(i, t.join('')));
         const engine = new SearchEngine();
         engine.addBatch(docs.slice(0, 30));
         for (const d of docs.slice(30)) engine.upsert(d);
@@ -345,19 +348,7 @@ test('a sketch never rules out a document that holds the phrase, and rules out m
     .map((l) => JSON.parse(l) as { title: string; body: string })
     .map((d) => foldPhrase(d.title + d.body));
   const engine = new SearchEngine();
-  engine.addBatch(
-    texts.map((t, i) => ({
-      key: `p:${i}`,
-      title: [],
-      meta: [],
-      body: [],
-      filters: ['s:1'],
-      exact: [],
-      day: 1,
-      prior: 0,
-      sketch: sketchOf(t),
-    })),
-  );
+  engine.addBatch(texts.map((t, i) => textDoc(i, t)));
   let without = 0;
   let passed = 0;
   for (let i = 0; i < 100; i++) {
