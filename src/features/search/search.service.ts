@@ -399,7 +399,6 @@ export class SearchIndex {
         }
         verified.push(...chunk.filter((h) => h.exact || ok.has(h.key)));
       }
-      console.error(JSON.stringify({ q: req.q, total: window.total, checked, verified: verified.length }));
       // past what was checked, candidates hold the phrases about as often as those checked did
       totalExact = checked === window.total;
       total = totalExact
