@@ -11,8 +11,8 @@ import path from 'node:path';
  * - Postings are delta-encoded in blocks of 128 with each block's last document id, so intersecting a rare
  *   word with a common one skips whole blocks of the common one undecoded.
  * - Filters (site, agency, column, genre, …) are tokens of the same index and cost a skip each.
- * - Each document keeps a *sketch* of its text: a small bit set of its character pairs and triples. A quoted
- *   phrase can only be in a document whose sketch has all the phrase's pairs and triples, so phrases are filtered here, before the
+ * - Each document keeps a *sketch* of its text: a small bit set of its runs of two to four characters. A quoted
+ *   phrase can only be in a document whose sketch has all the phrase's runs, so phrases are filtered here, before the
  *   database confirms the few that are shown; a sketch never rules out a document that has the phrase.
  * - Documents live in immutable segments plus one small live segment for fresh changes; an update marks the
  *   old copy deleted. Segments are written to disk and merged when they multiply.
@@ -52,10 +52,10 @@ export interface IndexDoc {
 }
 
 /**
- * A document's sketch holds its text's pairs and triples of neighbouring characters, in SKETCH_BITS_PER_CHAR bits
- * per character (in steps of 64 bytes, at most 4 KB): about a third of the bits are set, and a phrase of n characters
- * must find 2n − 3 of them set, so it lets through few documents without it — mostly those that have its pairs and
- * triples apart. A text past 8,000 characters fills its sketch more.
+ * A document's sketch holds its text's runs of two, three and four characters, in SKETCH_BITS_PER_CHAR bits per
+ * character (in steps of 64 bytes, at most 4 KB): about two bits in five are set, and a phrase of n characters must
+ * find 3n − 6 of them set, so it lets through few documents without it — mostly those that hold its pieces apart.
+ * A text past 8,000 characters fills its sketch more.
  */
 const SKETCH_BITS_PER_CHAR = 4;
 const SKETCH_STEP = 64;
@@ -68,19 +68,22 @@ const mix = (h: number) => {
   return h >>> 0;
 };
 
-/** A 32-bit hash of each pair and each triple of neighbouring characters of a folded text. */
+/** A 32-bit hash of each run of two, three and four neighbouring characters of a folded text. */
 function gramHashes(folded: string, each: (hash: number) => void) {
   for (let i = 0; i + 1 < folded.length; i++) {
-    const pair = Math.imul(folded.charCodeAt(i), 0x9e3779b1) ^ Math.imul(folded.charCodeAt(i + 1), 0x85ebca77);
-    each(mix(pair));
-    if (i + 2 < folded.length) each(mix(pair ^ Math.imul(folded.charCodeAt(i + 2), 0xc2b2ae3d) ^ 0x27d4eb2f));
+    let h = Math.imul(folded.charCodeAt(i), 0x9e3779b1) ^ Math.imul(folded.charCodeAt(i + 1), 0x85ebca77);
+    each(mix(h));
+    for (let k = 2; k < 4 && i + k < folded.length; k++) {
+      h ^= Math.imul(folded.charCodeAt(i + k), 0xc2b2ae3d + k) ^ Math.imul(0x27d4eb2f, k);
+      each(mix(h));
+    }
   }
 }
 
 /** The bit a hash sets in a sketch of this many bits. */
 const bitOf = (hash: number, bits: number) => Math.floor((hash * bits) / 0x100000000);
 
-/** A text's sketch: the bits of its character pairs. The text is folded as phrases are (`normalize`, no spaces). */
+/** A text's sketch: the bits of its runs of characters. The text is folded as phrases are (`normalize`, no spaces). */
 export function sketchOf(folded: string): Uint8Array {
   const wanted = Math.ceil((folded.length * SKETCH_BITS_PER_CHAR) / (SKETCH_STEP * 8));
   const out = new Uint8Array(Math.min(SKETCH_MAX_STEPS, Math.max(1, wanted)) * SKETCH_STEP);
@@ -542,6 +545,25 @@ const recency = (today: number | undefined, day: number) =>
 /** Inverse document frequency (BM25's, never negative). */
 export const idf = (docs: number, df: number) => Math.log(1 + (docs - df + 0.5) / (df + 0.5));
 
+/** Whether a document's sketch has every hash (it may then hold the phrases). */
+function mayHold(seg: Segment, d: number, hashes: number[]): boolean {
+  const sketches = seg.sketches;
+  const start = seg.sketchAt[d] * SKETCH_STEP;
+  const bits = (seg.sketchAt[d + 1] - seg.sketchAt[d]) * SKETCH_STEP * 8;
+  for (let i = 0; i < hashes.length; i++) {
+    const b = bitOf(hashes[i], bits);
+    if (!(sketches[start + (b >>> 3)] & (1 << (b & 7)))) return false;
+  }
+  return true;
+}
+
+/** The documents of a segment whose sketch has every hash, in order (a phrase without words to look it up by). */
+function sketchMatches(seg: Segment, hashes: number[]): number[] {
+  const out: number[] = [];
+  for (let d = 0; d < seg.size; d++) if (mayHold(seg, d, hashes)) out.push(d);
+  return out;
+}
+
 /** Per segment, each document's static score (validity prior and recency) on one day, computed once that day. */
 const statics = new WeakMap<Segment, { today: number | undefined; values: Float32Array }>();
 function staticScores(seg: Segment, today: number | undefined): Float32Array {
@@ -634,18 +656,8 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   const words = cursors(q.terms);
   if (words.includes(null)) return total;
   const scored = words as Cursor[];
-  // a phrase can only be where the sketch has all its pairs and triples
+  // a phrase can only be where the sketch has all its runs of characters
   const hashes = q.phrases?.length ? phraseHashes(q.phrases) : [];
-  const { sketches, sketchAt } = seg;
-  const sketched = (d: number) => {
-    const start = sketchAt[d] * SKETCH_STEP;
-    const bits = (sketchAt[d + 1] - sketchAt[d]) * SKETCH_STEP * 8;
-    for (const h of hashes) {
-      const b = bitOf(h, bits);
-      if (!(sketches[start + (b >>> 3)] & (1 << (b & 7)))) return false;
-    }
-    return true;
-  };
   const checkRest = check.rest || from !== -Infinity || to !== Infinity;
   const weightOf = q.terms.map((t) => (weights.get(t) ?? 0) / 255);
   const optional = (q.optional ?? []).flatMap((t) => {
@@ -656,7 +668,7 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   const consider = (d: number) => {
     if (anyDeleted && deleted[d]) return;
     if (checkRest && !check.ok(d, false)) return;
-    if (hashes.length && !sketched(d)) return;
+    if (hashes.length && !mayHold(seg, d, hashes)) return;
     if (exactDocs.size && exactDocs.has(d)) return;
     let score = statik[d];
     for (let i = 0; i < scored.length; i++) score += weightOf[i] * scored[i].impact;
@@ -670,7 +682,8 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   // drive the intersection from the rarest list; with no words, from the rarest filter
   const all = [...scored, ...check.filters];
   if (!all.length) {
-    for (let d = 0; d < seg.size; d++) consider(d);
+    if (hashes.length) for (const d of sketchMatches(seg, hashes)) consider(d);
+    else for (let d = 0; d < seg.size; d++) consider(d);
     return total;
   }
   const lead = all.reduce((a, b) => (b.df < a.df ? b : a));
@@ -709,8 +722,8 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
 // ———————————————————————————— the index ————————————————————————————
 
 const MANIFEST = 'manifest.json';
-/** The version of the files: 2 added the sketches. */
-const FORMAT = 2;
+/** The version of the files: 2 added the sketches, 3 made them of runs of two to four characters. */
+const FORMAT = 3;
 
 /** Fresh documents wait in a small live segment; past this many they become a segment of their own. */
 const LIVE_LIMIT = 2000;
