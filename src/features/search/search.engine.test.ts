@@ -182,7 +182,7 @@ test('an index saved to disk reads back the same, deletions included; a torn sav
     exact: i === 7 ? ['n:闽政办/2019/12'] : [],
     day: 19000 + i,
     prior: i / 1000,
-    sketch: NO_SKETCH,
+    sketch: sketchOf(words.join('')),
   });
   engine.addBatch(Array.from({ length: 300 }, (_, i) => doc(i, i % 2 ? ['低保', '资金'] : ['教育'])));
   engine.upsert(doc(1000, ['低保']));
@@ -199,8 +199,12 @@ test('an index saved to disk reads back the same, deletions included; a torn sav
     limit: 500,
   });
   const before = engine.search(q(['低保']));
+  const phrase = { ...q([]), exact: [], phrases: ['保资金'] };
+  const withPhrase = engine.search(phrase);
+  assert.ok(withPhrase.total > 0);
   const loaded = await SearchEngine.load(dir);
   assert.ok(loaded);
+  assert.deepEqual(loaded.engine.search(phrase), withPhrase);
   assert.equal(loaded.seq, 42);
   assert.deepEqual(loaded.meta, { dictionary: 3 });
   assert.deepEqual(loaded.engine.search(q(['低保'])), before);
@@ -315,8 +319,12 @@ test('a sketch never rules out a document that holds the phrase, and rules out m
       fc.array(fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 2 }),
       (texts, phraseChars) => {
         const docs = texts.map((t, i) => textDoc(i, t.join('')));
+        // in segments that are merged, a segment of its own and the live documents
         const engine = new SearchEngine();
-        engine.addBatch(docs.slice(0, 30));
+        engine.addBatch(docs.slice(0, 10));
+        engine.addBatch(docs.slice(10, 20));
+        engine.mergeSmallest(2);
+        engine.addBatch(docs.slice(20, 30));
         for (const d of docs.slice(30)) engine.upsert(d);
         const phrases = phraseChars.map((p) => p.join(''));
         const found = engine.search({

@@ -171,13 +171,91 @@ interface TermInfo {
   blocks: number;
 }
 
-/** Sketches laid end to end, with where each starts. */
-function joinSketches(count: number, sketch: (i: number) => Uint8Array): { bytes: Uint8Array; at: Uint32Array } {
-  const at = new Uint32Array(count + 1);
-  for (let i = 0; i < count; i++) at[i + 1] = at[i] + sketch(i).length / SKETCH_STEP;
-  const bytes = new Uint8Array(at[count] * SKETCH_STEP);
-  for (let i = 0; i < count; i++) bytes.set(sketch(i), at[i] * SKETCH_STEP);
-  return { bytes, at };
+/**
+ * The sketches of a segment's documents, sliced: documents with sketches of the same size form a class, and a class
+ * keeps each bit position of its sketches as one row of bits, a bit per document. A scan for a phrase then ANDs the
+ * few rows the phrase's runs fall on, reading memory in order, instead of visiting every document's sketch.
+ */
+export class SketchTable {
+  constructor(
+    /** Per class: its sketches' size in SKETCH_STEP bytes, its documents in order, and its rows (32-bit words). */
+    readonly classes: { steps: number; members: Uint32Array; rows: Uint32Array }[],
+    /** Per document: its class and its place in the class. */
+    readonly classOf: Uint8Array,
+    readonly slotOf: Uint32Array,
+  ) {}
+
+  static build(count: number, sketch: (i: number) => Uint8Array): SketchTable {
+    const byClass = new Map<number, number[]>();
+    for (let i = 0; i < count; i++) {
+      const steps = sketch(i).length / SKETCH_STEP;
+      const list = byClass.get(steps);
+      if (list) list.push(i);
+      else byClass.set(steps, [i]);
+    }
+    const classOf = new Uint8Array(count);
+    const slotOf = new Uint32Array(count);
+    const classes = [...byClass.entries()].map(([steps, docs], c) => {
+      const words = (docs.length + 31) >>> 5;
+      const rows = new Uint32Array(steps * SKETCH_STEP * 8 * words);
+      docs.forEach((d, slot) => {
+        classOf[d] = c;
+        slotOf[d] = slot;
+        const bytes = sketch(d);
+        const at = slot >>> 5;
+        const bit = 1 << (slot & 31);
+        for (let i = 0; i < bytes.length; i++) {
+          const v = bytes[i];
+          if (v) for (let k = 0; k < 8; k++) if (v & (1 << k)) rows[(i * 8 + k) * words + at] |= bit;
+        }
+      });
+      return { steps, members: Uint32Array.from(docs), rows };
+    });
+    return new SketchTable(classes, classOf, slotOf);
+  }
+
+  /** Every document's sketch as `sketchOf` made it (for merging). */
+  all(): Uint8Array[] {
+    const out: Uint8Array[] = new Array(this.classOf.length);
+    for (const { steps, members, rows } of this.classes) {
+      const words = (members.length + 31) >>> 5;
+      for (const d of members) out[d] = new Uint8Array(steps * SKETCH_STEP);
+      for (let b = 0; b < steps * SKETCH_STEP * 8; b++)
+        for (let w = 0; w < words; w++)
+          for (let v = rows[b * words + w]; v; v &= v - 1) {
+            const slot = w * 32 + (31 - Math.clz32(v & -v));
+            out[members[slot]][b >>> 3] |= 1 << (b & 7);
+          }
+    }
+    return out;
+  }
+
+  /** Whether a document's sketch has every hash (it may then hold the phrases). */
+  mayHold(d: number, hashes: number[]): boolean {
+    const { steps, members, rows } = this.classes[this.classOf[d]];
+    const words = (members.length + 31) >>> 5;
+    const slot = this.slotOf[d];
+    const bits = steps * SKETCH_STEP * 8;
+    for (let i = 0; i < hashes.length; i++)
+      if (!(rows[bitOf(hashes[i], bits) * words + (slot >>> 5)] & (1 << (slot & 31)))) return false;
+    return true;
+  }
+
+  /** The documents whose sketch has every hash, in order. */
+  matches(hashes: number[]): number[] {
+    const out: number[] = [];
+    for (const { steps, members, rows } of this.classes) {
+      const words = (members.length + 31) >>> 5;
+      const bits = steps * SKETCH_STEP * 8;
+      const starts = hashes.map((h) => bitOf(h, bits) * words);
+      for (let w = 0; w < words; w++) {
+        let v = rows[starts[0] + w];
+        for (let i = 1; i < starts.length && v; i++) v &= rows[starts[i] + w];
+        for (; v; v &= v - 1) out.push(members[w * 32 + (31 - Math.clz32(v & -v))]);
+      }
+    }
+    return out.sort((a, b) => a - b);
+  }
 }
 
 /**
@@ -196,9 +274,7 @@ export class Segment {
     readonly blockOffset: Uint32Array,
     readonly blockCount: Uint8Array,
     readonly postings: Uint8Array,
-    /** The documents' sketches one after the other, and where each starts (in SKETCH_STEP bytes; one more at the end). */
-    readonly sketches: Uint8Array,
-    readonly sketchAt: Uint32Array,
+    readonly sketches: SketchTable,
     deleted?: Uint8Array,
   ) {
     this.deleted = deleted ?? new Uint8Array(keys.length);
@@ -281,7 +357,7 @@ export class Segment {
       Int32Array.from(docs, (d) => d.day),
       Float32Array.from(docs, (d) => d.prior),
       postings,
-      joinSketches(docs.length, (i) => docs[i].sketch),
+      SketchTable.build(docs.length, (i) => docs[i].sketch),
     );
   }
 
@@ -290,7 +366,7 @@ export class Segment {
     day: Int32Array,
     prior: Float32Array,
     postings: Map<string, { docs: number[]; impacts: number[] }>,
-    sketches: { bytes: Uint8Array; at: Uint32Array },
+    sketches: SketchTable,
   ): Segment {
     const out = new ByteWriter();
     const blockLast: number[] = [];
@@ -323,8 +399,7 @@ export class Segment {
       // a block holds at most 128 postings; 128 is stored as 0
       Uint8Array.from(blockCount, (n) => n & 0xff),
       out.result(),
-      sketches.bytes,
-      sketches.at,
+      sketches,
     );
   }
 
@@ -389,7 +464,7 @@ export class Postings implements Cursor {
   readonly df: number;
   constructor(
     private readonly seg: Segment,
-    info: TermInfo,
+    readonly info: TermInfo,
   ) {
     this.firstBlock = this.block = info.firstBlock;
     this.lastBlock = info.firstBlock + info.blocks - 1;
@@ -444,6 +519,57 @@ export class Postings implements Cursor {
     this.impact = this.impacts[this.i];
     return this.doc;
   }
+}
+
+/**
+ * A list most documents of a segment are on, as one byte a document (its impact, 1 for a filter, 0 where absent):
+ * checking a document is then a read, not a walk through blocks. Made when a query first intersects with the list,
+ * and kept with the segment for the next queries (its DENSE_KEPT most recently used lists).
+ */
+class Dense implements Cursor {
+  doc = -1;
+  impact = 0;
+  constructor(
+    private readonly values: Uint8Array,
+    readonly df: number,
+  ) {}
+  next(target: number): number {
+    if (this.doc >= target) return this.doc;
+    const v = this.values;
+    let d = target;
+    while (d < v.length && v[d] === 0) d++;
+    this.doc = d < v.length ? d : END;
+    this.impact = d < v.length ? v[d] : 0;
+    return this.doc;
+  }
+}
+
+/** A list is kept dense when at least this share of a segment's documents are on it. */
+const DENSE_SHARE = 1 / 32;
+/** Dense lists kept per segment: one byte a document each. */
+const DENSE_KEPT = 32;
+const denseLists = new WeakMap<Segment, Map<TermInfo, Uint8Array>>();
+
+/** The cursor itself, or a dense one over the same list when the list is dense enough. */
+function densify(seg: Segment, c: Cursor): Cursor {
+  if (!(c instanceof Postings) || c.df < seg.size * DENSE_SHARE) return c;
+  let kept = denseLists.get(seg);
+  if (!kept) {
+    kept = new Map();
+    denseLists.set(seg, kept);
+  }
+  let values = kept.get(c.info);
+  if (values) kept.delete(c.info);
+  else {
+    values = new Uint8Array(seg.size);
+    const all = new Postings(seg, c.info);
+    for (let n = all.loadNext(); n > 0; n = all.loadNext())
+      for (let k = 0; k < n; k++) values[all.docs[k]] = all.impacts[k] || 1;
+    if (kept.size >= DENSE_KEPT) kept.delete(kept.keys().next().value!);
+  }
+  // the most recently used last
+  kept.set(c.info, values);
+  return new Dense(values, c.df);
 }
 
 // ———————————————————————————— queries ————————————————————————————
@@ -545,25 +671,6 @@ const recency = (today: number | undefined, day: number) =>
 /** Inverse document frequency (BM25's, never negative). */
 export const idf = (docs: number, df: number) => Math.log(1 + (docs - df + 0.5) / (df + 0.5));
 
-/** Whether a document's sketch has every hash (it may then hold the phrases). */
-function mayHold(seg: Segment, d: number, hashes: number[]): boolean {
-  const sketches = seg.sketches;
-  const start = seg.sketchAt[d] * SKETCH_STEP;
-  const bits = (seg.sketchAt[d + 1] - seg.sketchAt[d]) * SKETCH_STEP * 8;
-  for (let i = 0; i < hashes.length; i++) {
-    const b = bitOf(hashes[i], bits);
-    if (!(sketches[start + (b >>> 3)] & (1 << (b & 7)))) return false;
-  }
-  return true;
-}
-
-/** The documents of a segment whose sketch has every hash, in order (a phrase without words to look it up by). */
-function sketchMatches(seg: Segment, hashes: number[]): number[] {
-  const out: number[] = [];
-  for (let d = 0; d < seg.size; d++) if (mayHold(seg, d, hashes)) out.push(d);
-  return out;
-}
-
 /** Per segment, each document's static score (validity prior and recency) on one day, computed once that day. */
 const statics = new WeakMap<Segment, { today: number | undefined; values: Float32Array }>();
 function staticScores(seg: Segment, today: number | undefined): Float32Array {
@@ -655,7 +762,13 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   if (!check.possible) return total;
   const words = cursors(q.terms);
   if (words.includes(null)) return total;
-  const scored = words as Cursor[];
+  // drive the intersection from the rarest list (with no words, from the rarest filter); the others are checked
+  // document by document, dense ones as bytes
+  const all = [...(words as Cursor[]), ...check.filters];
+  const lead = all.length ? all.reduce((a, b) => (b.df < a.df ? b : a)) : null;
+  const dense = new Map(all.filter((c) => c !== lead).map((c) => [c, densify(seg, c)]));
+  const others = [...dense.values()];
+  const scored = (words as Cursor[]).map((c) => dense.get(c) ?? c);
   // a phrase can only be where the sketch has all its runs of characters
   const hashes = q.phrases?.length ? phraseHashes(q.phrases) : [];
   const checkRest = check.rest || from !== -Infinity || to !== Infinity;
@@ -668,7 +781,7 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   const consider = (d: number) => {
     if (anyDeleted && deleted[d]) return;
     if (checkRest && !check.ok(d, false)) return;
-    if (hashes.length && !mayHold(seg, d, hashes)) return;
+    if (hashes.length && !seg.sketches.mayHold(d, hashes)) return;
     if (exactDocs.size && exactDocs.has(d)) return;
     let score = statik[d];
     for (let i = 0; i < scored.length; i++) score += weightOf[i] * scored[i].impact;
@@ -679,15 +792,11 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
     if (top.wants(rank, tie)) top.push({ rank, tie, seg, local: d, score, exact: false });
   };
 
-  // drive the intersection from the rarest list; with no words, from the rarest filter
-  const all = [...scored, ...check.filters];
-  if (!all.length) {
-    if (hashes.length) for (const d of sketchMatches(seg, hashes)) consider(d);
+  if (!lead) {
+    if (hashes.length) for (const d of seg.sketches.matches(hashes)) consider(d);
     else for (let d = 0; d < seg.size; d++) consider(d);
     return total;
   }
-  const lead = all.reduce((a, b) => (b.df < a.df ? b : a));
-  const others = all.filter((c) => c !== lead);
   if (!others.length && lead instanceof Postings) {
     // one list: block by block, without a cursor step per document
     for (let n = lead.loadNext(); n > 0; n = lead.loadNext()) {
@@ -722,7 +831,7 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
 // ———————————————————————————— the index ————————————————————————————
 
 const MANIFEST = 'manifest.json';
-/** The version of the files: 2 added the sketches, 3 made them of runs of two to four characters. */
+/** The version of the files: 2 added the sketches, 3 sliced them and made them of runs of two to four characters. */
 const FORMAT = 3;
 
 /** Fresh documents wait in a small live segment; past this many they become a segment of their own. */
@@ -954,11 +1063,12 @@ export function mergeSegments(segs: Segment[]): Segment {
   const prior: number[] = [];
   const sketches: Uint8Array[] = [];
   const remap = segs.map((s) => {
+    const all = s.sketches.all();
     const map = new Int32Array(s.size).fill(-1);
     for (let d = 0; d < s.size; d++) {
       if (s.deleted[d]) continue;
       map[d] = keys.length;
-      sketches.push(s.sketches.subarray(s.sketchAt[d] * SKETCH_STEP, s.sketchAt[d + 1] * SKETCH_STEP));
+      sketches.push(all[d]);
       keys.push(s.keys[d]);
       day.push(s.day[d]);
       prior.push(s.prior[d]);
@@ -983,7 +1093,7 @@ export function mergeSegments(segs: Segment[]): Segment {
     Int32Array.from(day),
     Float32Array.from(prior),
     postings,
-    joinSketches(sketches.length, (i) => sketches[i]),
+    SketchTable.build(sketches.length, (i) => sketches[i]),
   );
 }
 
@@ -992,6 +1102,8 @@ export function mergeSegments(segs: Segment[]): Segment {
 const MAGIC = 0x32534b47; // 'GKS2'
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+
+const asBytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /** A segment as bytes: a JSON header with the section lengths, then the sections, each 8-byte aligned. */
 export function segmentBytes(seg: Segment): Uint8Array {
@@ -1003,17 +1115,23 @@ export function segmentBytes(seg: Segment): Uint8Array {
     new Uint8Array(Uint32Array.from(infos, (i) => i.df).buffer),
     new Uint8Array(Uint32Array.from(infos, (i) => i.firstBlock).buffer),
     new Uint8Array(Uint32Array.from(infos, (i) => i.blocks).buffer),
-    new Uint8Array(seg.day.buffer, seg.day.byteOffset, seg.day.byteLength),
-    new Uint8Array(seg.prior.buffer, seg.prior.byteOffset, seg.prior.byteLength),
-    new Uint8Array(seg.blockLast.buffer, seg.blockLast.byteOffset, seg.blockLast.byteLength),
-    new Uint8Array(seg.blockOffset.buffer, seg.blockOffset.byteOffset, seg.blockOffset.byteLength),
+    asBytes(seg.day),
+    asBytes(seg.prior),
+    asBytes(seg.blockLast),
+    asBytes(seg.blockOffset),
     seg.blockCount,
     seg.postings,
-    seg.sketches,
-    new Uint8Array(seg.sketchAt.buffer, seg.sketchAt.byteOffset, seg.sketchAt.byteLength),
+    seg.sketches.classOf,
+    asBytes(seg.sketches.slotOf),
+    ...seg.sketches.classes.flatMap((c) => [asBytes(c.members), asBytes(c.rows)]),
   ];
   const header = enc.encode(
-    JSON.stringify({ docs: seg.size, terms: terms.length, lengths: sections.map((s) => s.length) }),
+    JSON.stringify({
+      docs: seg.size,
+      terms: terms.length,
+      classes: seg.sketches.classes.map((c) => c.steps),
+      lengths: sections.map((s) => s.length),
+    }),
   );
   const pad = (n: number) => (n + 7) & ~7;
   const total = 8 + pad(header.length) + sections.reduce((n, s) => n + pad(s.length), 0);
@@ -1038,6 +1156,7 @@ export function segmentFromBytes(bytes: Uint8Array, deleted?: Uint8Array): Segme
   const header = JSON.parse(dec.decode(bytes.subarray(8, 8 + headerLength))) as {
     docs: number;
     terms: number;
+    classes: number[];
     lengths: number[];
   };
   const pad = (n: number) => (n + 7) & ~7;
@@ -1070,8 +1189,11 @@ export function segmentFromBytes(bytes: Uint8Array, deleted?: Uint8Array): Segme
     u32(8),
     raw(9),
     raw(10),
-    raw(11),
-    u32(12),
+    new SketchTable(
+      header.classes.map((steps, c) => ({ steps, members: u32(13 + 2 * c), rows: u32(14 + 2 * c) })),
+      raw(11),
+      u32(12),
+    ),
     deleted && deleted.length === keys.length ? deleted : undefined,
   );
 }
