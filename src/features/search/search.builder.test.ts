@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { SegmentBuilder } from './search.builder.ts';
 import { toIndexDoc } from './search.document.ts';
-import { Segment } from './search.engine.ts';
+import { mergeSegments, Segment } from './search.engine.ts';
 import { setExtraTerms } from './search.text.ts';
 
 test('segments are built on the worker thread, with the dictionary words, exactly as on this thread', async () => {
@@ -31,6 +31,12 @@ test('segments are built on the worker thread, with the dictionary words, exactl
     setExtraTerms(['青山云办事']);
     const here = Segment.build(docs.map((d) => toIndexDoc(d.kind, d.doc)));
     for (const [term, info] of seg.terms) assert.equal(here.terms.get(term)?.df, info.df, term);
+    // segments are merged there too, without their deleted documents
+    here.delete(0);
+    const merged = await builder.merge([seg, here]);
+    assert.equal(builder.lastOnWorker, true);
+    assert.equal(merged.size, 599);
+    assert.deepEqual([...merged.terms.entries()], [...mergeSegments([seg, here]).terms.entries()]);
   } finally {
     await builder.close();
   }

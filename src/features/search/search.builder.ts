@@ -1,10 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { type SourceDoc, toIndexDoc } from './search.document.ts';
-import { Segment, segmentFromBytes } from './search.engine.ts';
+import { mergeSegments, Segment, segmentBytes, segmentFromBytes } from './search.engine.ts';
 import type { WorkerReply, WorkerRequest } from './search.worker.ts';
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /**
- * Builds segments from many documents on a worker thread; falls back to this thread when no worker can
+ * Builds segments from many documents, and merges segments, on a worker thread; falls back to this thread when no worker can
  * be started. The worker knows the same dictionary words (`terms`), so both cut text alike.
  */
 export class SegmentBuilder {
@@ -68,19 +70,33 @@ export class SegmentBuilder {
     this.waiting.clear();
   }
 
-  async build(docs: { kind: string; doc: SourceDoc }[]): Promise<Segment> {
-    const here = () => {
+  /** A segment of these documents. */
+  build(docs: { kind: string; doc: SourceDoc }[]): Promise<Segment> {
+    return this.run({ type: 'build', docs }, () => Segment.build(docs.map((d) => toIndexDoc(d.kind, d.doc))));
+  }
+
+  /** One segment of these, without their deleted documents. */
+  merge(segments: Segment[]): Promise<Segment> {
+    return this.run(
+      { type: 'merge', segments: segments.map((s) => ({ bytes: segmentBytes(s), deleted: s.deleted.slice() })) },
+      () => mergeSegments(segments),
+    );
+  }
+
+  /** Runs a request on the worker thread, or on this thread (`here`) when there is none. */
+  private async run(request: DistributiveOmit<WorkerRequest, 'id'>, here: () => Segment): Promise<Segment> {
+    const onThisThread = () => {
       this.lastOnWorker = false;
-      return Segment.build(docs.map((d) => toIndexDoc(d.kind, d.doc)));
+      return here();
     };
     const w = this.start();
-    if (!w) return here();
+    if (!w) return onThisThread();
     const id = this.next++;
     try {
       w.ref();
       const seg = await new Promise<Segment>((resolve, reject) => {
         this.waiting.set(id, { resolve, reject });
-        this.send({ type: 'build', id, docs });
+        this.send({ ...request, id } as WorkerRequest);
       }).finally(() => {
         if (this.waiting.size === 0) w.unref();
       });
@@ -90,7 +106,7 @@ export class SegmentBuilder {
       // a worker that cannot run is not tried again; this thread does the work
       this.failed = true;
       await this.close();
-      return here();
+      return onThisThread();
     }
   }
 

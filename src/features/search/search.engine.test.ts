@@ -7,6 +7,7 @@ import {
   type IndexDoc,
   idf,
   impactOf,
+  mergeSegments,
   Postings,
   SearchEngine,
   Segment,
@@ -388,4 +389,50 @@ test('a sketch never rules out a document that holds the phrase, and rules out m
   }
   assert.ok(without > 15_000);
   assert.ok(passed / without < 0.01, `${passed} of ${without}`);
+});
+
+test('a merge made elsewhere keeps what was deleted or replaced while it ran out of the results', async () => {
+  const engine = new SearchEngine();
+  let merges = 0;
+  engine.merger = async (segs) => {
+    merges++;
+    await new Promise((r) => setTimeout(r, 5));
+    return mergeSegments(segs);
+  };
+  const doc = (i: number, word: string): IndexDoc => ({
+    key: `p:${i}`,
+    title: [word],
+    meta: [],
+    body: [],
+    filters: ['s:1'],
+    exact: [],
+    day: 1,
+    prior: 0,
+    sketch: NO_SKETCH,
+  });
+  // six segments of a tier start a merge on the other side
+  for (let b = 0; b < 6; b++) engine.addBatch(Array.from({ length: 20 }, (_, k) => doc(b * 20 + k, '低保')));
+  assert.equal(merges, 1);
+  const q = (word: string) =>
+    engine.search({
+      terms: [word],
+      excluded: [],
+      filters: [],
+      anyOf: [],
+      exact: [],
+      sort: 'relevance',
+      offset: 0,
+      limit: 500,
+    });
+  // meanwhile: one removed, one replaced by a live document, one by a segment of its own
+  engine.remove('p:3');
+  engine.upsert(doc(4, '资金'));
+  engine.addBatch([doc(5, '资金')]);
+  assert.equal(q('低保').total, 117);
+  await engine.merged();
+  assert.ok(engine.segments.length < 6);
+  assert.equal(q('低保').total, 117);
+  assert.deepEqual(new Set(q('资金').hits.map((h) => h.key)), new Set(['p:4', 'p:5']));
+  assert.ok(!q('低保').hits.some((h) => ['p:3', 'p:4', 'p:5'].includes(h.key)));
+  assert.equal(engine.size, 119);
 });

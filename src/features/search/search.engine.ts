@@ -849,6 +849,9 @@ export class SearchEngine {
   private live: Segment | null = null;
   /** Set when the segments changed since the last save (a new index has never been saved). */
   dirty = true;
+  /** Merges segments elsewhere (on the builder's thread); without it, merges run on this thread. */
+  merger: ((segs: Segment[]) => Promise<Segment>) | null = null;
+  private merging: Promise<void> | null = null;
 
   get size() {
     return this.segments.reduce((n, s) => n + s.liveCount, 0) + this.pending.size;
@@ -910,7 +913,8 @@ export class SearchEngine {
    * are merged once there are MERGE_FACTOR of them, so each document is rewritten only a few times.
    */
   private mergeTiers() {
-    for (;;) {
+    // one merge at a time: the tiers are looked at again when it is done
+    while (!this.merging) {
       const tiers = new Map<number, Segment[]>();
       for (const seg of this.segments) {
         const tier = Math.floor(Math.log(Math.max(1, seg.liveCount)) / Math.log(4));
@@ -918,8 +922,25 @@ export class SearchEngine {
       }
       const full = [...tiers.values()].find((t) => t.length >= MERGE_FACTOR);
       if (!full && this.segments.length <= MAX_SEGMENTS) return;
-      this.merge(full ?? [...this.segments].sort((a, b) => a.liveCount - b.liveCount).slice(0, MERGE_FACTOR));
+      const chosen = full ?? [...this.segments].sort((a, b) => a.liveCount - b.liveCount).slice(0, MERGE_FACTOR);
+      if (!this.merger) {
+        this.merge(chosen, mergeSegments(chosen));
+        continue;
+      }
+      // merged on the other thread; searches use the segments as they are meanwhile
+      this.merging = this.merger(chosen)
+        .catch(() => mergeSegments(chosen))
+        .then((merged) => {
+          this.merging = null;
+          this.merge(chosen, merged);
+          this.mergeTiers();
+        });
     }
+  }
+
+  /** Resolves when no merge is under way. */
+  async merged(): Promise<void> {
+    while (this.merging) await this.merging;
   }
 
   /** Turns the live documents into a segment. */
@@ -933,15 +954,23 @@ export class SearchEngine {
 
   /** Merges the `count` smallest segments into one, leaving deleted documents out. */
   mergeSmallest(count: number) {
-    this.merge([...this.segments].sort((a, b) => a.liveCount - b.liveCount).slice(0, Math.max(2, count)));
+    const chosen = [...this.segments].sort((a, b) => a.liveCount - b.liveCount).slice(0, Math.max(2, count));
+    this.merge(chosen, mergeSegments(chosen));
   }
 
-  private merge(chosen: Segment[]) {
-    const merged = mergeSegments(chosen);
+  /**
+   * Puts a merged segment in the place of those it was made from. A document deleted or replaced since the merge
+   * began (it is no longer where the index last put it) is deleted in the merged segment too.
+   */
+  private merge(chosen: Segment[], merged: Segment) {
+    // the index was cleared, or the segments merged otherwise, in the meantime
+    if (!chosen.every((s) => this.segments.includes(s))) return;
     this.segments = this.segments.filter((s) => !chosen.includes(s));
     this.segments.push(merged);
     merged.keys.forEach((key, local) => {
-      this.where.set(key, { seg: merged, local });
+      const at = this.where.get(key);
+      if (at && chosen.includes(at.seg)) this.where.set(key, { seg: merged, local });
+      else merged.delete(local);
     });
     this.dirty = true;
   }

@@ -161,7 +161,7 @@ const typed = (terms: string[]) => terms.map((t) => alternatives(t)[0]).join(' '
  * outbox, saved under DATA_DIR/search, rebuilt from the database when missing or asked to.
  */
 export class SearchIndex {
-  engine = new SearchEngine();
+  engine: SearchEngine;
   private seq = 0;
   /** Change numbers skipped so far, and since when (ms): they may still commit. */
   private readonly gaps = new Map<number, number>();
@@ -176,6 +176,7 @@ export class SearchIndex {
     sources: SearchSource[],
   ) {
     for (const s of sources) this.sources.set(s.kind, s);
+    this.engine = this.withMerger(new SearchEngine());
   }
 
   get building() {
@@ -185,6 +186,13 @@ export class SearchIndex {
   /** Resolves when no rebuild or sync is running. */
   async settled(): Promise<void> {
     while (this.rebuilding || this.syncing) await (this.rebuilding ?? this.syncing);
+    await this.engine.merged();
+  }
+
+  /** An engine whose merges run on the builder's thread. */
+  private withMerger(engine: SearchEngine): SearchEngine {
+    engine.merger = (segs) => this.builder.merge(segs);
+    return engine;
   }
 
   /** Loads the saved index and catches up with the database; rebuilds (in the background) when there is none. */
@@ -197,7 +205,7 @@ export class SearchIndex {
       .executeTakeFirst();
     const missed = oldest?.seq != null && saved !== null && Number(oldest.seq) > saved.seq + 1;
     if (saved && !missed && saved.meta.dictionary === this.dictionary) {
-      this.engine = saved.engine;
+      this.engine = this.withMerger(saved.engine);
       this.seq = saved.seq;
       await this.sync(db);
       return;
@@ -222,7 +230,7 @@ export class SearchIndex {
           .selectFrom('search_changes')
           .select((eb) => eb.fn.max('seq').as('seq'))
           .executeTakeFirst();
-        const engine = new SearchEngine();
+        const engine = this.withMerger(new SearchEngine());
         let done = 0;
         for (const source of this.sources.values()) {
           // the next page is read from the database while the worker builds the last one
