@@ -176,7 +176,7 @@ interface TermInfo {
  * keeps each bit position of its sketches as one row of bits, a bit per document. A scan for a phrase then ANDs the
  * few rows the phrase's runs fall on, reading memory in order, instead of visiting every document's sketch.
  */
-export class SketchTable {
+class SketchTable {
   constructor(
     /** Per class: its sketches' size in SKETCH_STEP bytes, its documents in order, and its rows (32-bit words). */
     readonly classes: { steps: number; members: Uint32Array; rows: Uint32Array }[],
@@ -228,17 +228,6 @@ export class SketchTable {
           }
     }
     return out;
-  }
-
-  /** Whether a document's sketch has every hash (it may then hold the phrases). */
-  mayHold(d: number, hashes: number[]): boolean {
-    const { steps, members, rows } = this.classes[this.classOf[d]];
-    const words = (members.length + 31) >>> 5;
-    const slot = this.slotOf[d];
-    const bits = steps * SKETCH_STEP * 8;
-    for (let i = 0; i < hashes.length; i++)
-      if (!(rows[bitOf(hashes[i], bits) * words + (slot >>> 5)] & (1 << (slot & 31)))) return false;
-    return true;
   }
 
   /** The documents whose sketch has every hash, in order. */
@@ -544,6 +533,23 @@ class Dense implements Cursor {
   }
 }
 
+/** Documents listed in order (those a phrase's sketch lets through) as a cursor. */
+class Listed implements Cursor {
+  doc = -1;
+  impact = 0;
+  readonly df: number;
+  private i = 0;
+  constructor(private readonly docs: number[]) {
+    this.df = docs.length;
+  }
+  next(target: number): number {
+    if (this.doc >= target) return this.doc;
+    while (this.i < this.docs.length && this.docs[this.i] < target) this.i++;
+    this.doc = this.i < this.docs.length ? this.docs[this.i] : END;
+    return this.doc;
+  }
+}
+
 /** A list is kept dense when at least this share of a segment's documents are on it. */
 const DENSE_SHARE = 1 / 32;
 /** Dense lists kept per segment: one byte a document each. */
@@ -762,15 +768,16 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   if (!check.possible) return total;
   const words = cursors(q.terms);
   if (words.includes(null)) return total;
+  // a phrase can only be where the sketch has all its runs of characters: those documents are one more list
+  const hashes = phraseHashes(q.phrases ?? []);
+  const phrased = hashes.length ? [new Listed(seg.sketches.matches(hashes))] : [];
   // drive the intersection from the rarest list (with no words, from the rarest filter); the others are checked
   // document by document, dense ones as bytes
-  const all = [...(words as Cursor[]), ...check.filters];
+  const all = [...(words as Cursor[]), ...check.filters, ...phrased];
   const lead = all.length ? all.reduce((a, b) => (b.df < a.df ? b : a)) : null;
   const dense = new Map(all.filter((c) => c !== lead).map((c) => [c, densify(seg, c)]));
   const others = [...dense.values()];
   const scored = (words as Cursor[]).map((c) => dense.get(c) ?? c);
-  // a phrase can only be where the sketch has all its runs of characters
-  const hashes = q.phrases?.length ? phraseHashes(q.phrases) : [];
   const checkRest = check.rest || from !== -Infinity || to !== Infinity;
   const weightOf = q.terms.map((t) => (weights.get(t) ?? 0) / 255);
   const optional = (q.optional ?? []).flatMap((t) => {
@@ -781,20 +788,15 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   const consider = (d: number) => {
     if (anyDeleted && deleted[d]) return;
     if (checkRest && !check.ok(d, false)) return;
-    if (hashes.length && !seg.sketches.mayHold(d, hashes)) return;
     if (exactDocs.size && exactDocs.has(d)) return;
     let score = statik[d];
     for (let i = 0; i < scored.length; i++) score += weightOf[i] * scored[i].impact;
     for (const o of optional) if (o.c.next(d) === d) score += o.weight * o.c.impact;
-    total++;
-    const rank = byDate ? days[d] : score;
-    const tie = byDate ? score : days[d];
-    if (top.wants(rank, tie)) top.push({ rank, tie, seg, local: d, score, exact: false });
+    record(d, score, false);
   };
 
   if (!lead) {
-    if (hashes.length) for (const d of seg.sketches.matches(hashes)) consider(d);
-    else for (let d = 0; d < seg.size; d++) consider(d);
+    for (let d = 0; d < seg.size; d++) consider(d);
     return total;
   }
   if (!others.length && lead instanceof Postings) {
