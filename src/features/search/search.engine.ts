@@ -53,11 +53,11 @@ export interface IndexDoc {
 
 /**
  * A document's sketch holds its text's runs of two, three and four characters, in SKETCH_BITS_PER_CHAR bits per
- * character (in steps of 64 bytes, at most 4 KB): about two bits in five are set, and a phrase of n characters must
- * find 3n − 6 of them set, so it lets through few documents without it — mostly those that hold its pieces apart.
- * A text past 8,000 characters fills its sketch more.
+ * character (in steps of 64 bytes, at most 4 KB): under a third of the bits are set, and a phrase of n characters
+ * must find 3n − 6 of them set, so it lets through few documents without it — mostly those that hold its pieces
+ * apart. A text past 5,000 characters fills its sketch more.
  */
-const SKETCH_BITS_PER_CHAR = 4;
+const SKETCH_BITS_PER_CHAR = 6;
 const SKETCH_STEP = 64;
 const SKETCH_MAX_STEPS = 64;
 
@@ -513,7 +513,7 @@ export class Postings implements Cursor {
 /**
  * A list most documents of a segment are on, as one byte a document (its impact, 1 for a filter, 0 where absent):
  * checking a document is then a read, not a walk through blocks. Made when a query first intersects with the list,
- * and kept with the segment for the next queries (its DENSE_KEPT most recently used lists).
+ * and kept with the segment for the next queries (its DENSE_KEPT most recently used lists, a byte a document each).
  */
 class Dense implements Cursor {
   doc = -1;
@@ -551,9 +551,9 @@ class Listed implements Cursor {
 }
 
 /** A list is kept dense when at least this share of a segment's documents are on it. */
-const DENSE_SHARE = 1 / 32;
+const DENSE_SHARE = 1 / 16;
 /** Dense lists kept per segment: one byte a document each. */
-const DENSE_KEPT = 32;
+const DENSE_KEPT = 64;
 const denseLists = new WeakMap<Segment, Map<TermInfo, Uint8Array>>();
 
 /** The cursor itself, or a dense one over the same list when the list is dense enough. */
