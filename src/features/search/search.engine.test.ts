@@ -17,6 +17,19 @@ import {
 /** The sketch of documents whose phrases no test looks for. */
 const NO_SKETCH = sketchOf('');
 
+/** A query for these words and nothing else, by relevance. */
+const wordQuery = (terms: string[], more: Partial<EngineQuery> = {}): EngineQuery => ({
+  terms,
+  excluded: [],
+  filters: [],
+  anyOf: [],
+  exact: [],
+  sort: 'relevance',
+  offset: 0,
+  limit: 500,
+  ...more,
+});
+
 const WORDS = ['低保', '资金', '公开', '审批', '教育', '医疗', '住房', '环境', '安全', '农村'];
 const FILTERS = ['s:1', 's:2', 'a:1', 'a:2', 'a:3', 'c:1', 'c:2', 'g:规章'];
 
@@ -138,28 +151,10 @@ test('updates and removals show at once, across segments and merges', () => {
           }
         }
         engine.mergeSmallest(3);
-        const all = engine.search({
-          terms: [],
-          excluded: [],
-          filters: [],
-          anyOf: [],
-          exact: [],
-          sort: 'relevance',
-          offset: 0,
-          limit: 1000,
-        });
+        const all = engine.search(wordQuery([], { limit: 1000 }));
         assert.deepEqual(new Set(all.hits.map((h) => h.key)), new Set(current.keys()));
         assert.equal(engine.size, current.size);
-        const rural = engine.search({
-          terms: ['农村'],
-          excluded: [],
-          filters: [],
-          anyOf: [],
-          exact: [],
-          sort: 'date',
-          offset: 0,
-          limit: 1000,
-        });
+        const rural = engine.search(wordQuery(['农村'], { sort: 'date', limit: 1000 }));
         const want = [...current.values()].filter((d) => [...d.title, ...d.meta, ...d.body].includes('农村'));
         assert.equal(rural.total, want.length);
       },
@@ -254,20 +249,7 @@ test('a segment built from a vocabulary that outgrows its counters reads back ev
   engine.mergeSmallest(2);
   for (const w of ['w0', 'w1100', 'w1500', 'w2100', 'w4999']) {
     const want = docs.filter((d) => d.body.includes(w) || d.title.includes(w)).length * 2;
-    assert.equal(
-      engine.search({
-        terms: [w],
-        excluded: [],
-        filters: [],
-        anyOf: [],
-        exact: [],
-        sort: 'relevance',
-        offset: 0,
-        limit: 500,
-      }).total,
-      want,
-      w,
-    );
+    assert.equal(engine.search(wordQuery([w])).total, want, w);
   }
 });
 
@@ -291,8 +273,7 @@ test('a term with synonyms matches a document with any of them, scored by the st
     doc(4, ['低保', '最低生活保障']),
   ]);
   engine.upsert(doc(5, ['最低生活保障']));
-  const q = (terms: string[]) =>
-    engine.search({ terms, excluded: [], filters: [], anyOf: [], exact: [], sort: 'relevance', offset: 0, limit: 10 });
+  const q = (terms: string[]) => engine.search(wordQuery(terms, { limit: 10 }));
   assert.deepEqual(new Set(q(['低保|最低生活保障']).hits.map((h) => h.key)), new Set(['p:1', 'p:2', 'p:4', 'p:5']));
   assert.deepEqual(new Set(q(['低保|最低生活保障', '资金']).hits.map((h) => h.key)), new Set(['p:1', 'p:2']));
   assert.equal(q(['低保|无此词']).total, 2);
@@ -328,17 +309,7 @@ test('a sketch never rules out a document that holds the phrase, and rules out m
         engine.addBatch(docs.slice(20, 30));
         for (const d of docs.slice(30)) engine.upsert(d);
         const phrases = phraseChars.map((p) => p.join(''));
-        const found = engine.search({
-          terms: [],
-          excluded: [],
-          filters: ['s:1'],
-          anyOf: [],
-          exact: [],
-          phrases,
-          sort: 'relevance',
-          offset: 0,
-          limit: 100,
-        });
+        const found = engine.search(wordQuery([], { filters: ['s:1'], phrases, limit: 100 }));
         const keys = new Set(found.hits.map((h) => h.key));
         texts.forEach((t, i) => {
           if (phrases.every((p) => t.join('').includes(p))) assert.ok(keys.has(`p:${i}`), `p:${i}`);
@@ -365,19 +336,7 @@ test('a sketch never rules out a document that holds the phrase, and rules out m
     const at = (i * 131) % Math.max(1, source.length - 8);
     const phrase = source.slice(at, at + 4 + (i % 5));
     const found = new Set(
-      engine
-        .search({
-          terms: [],
-          excluded: [],
-          filters: [],
-          anyOf: [],
-          exact: [],
-          phrases: [phrase],
-          sort: 'date',
-          offset: 0,
-          limit: 1000,
-        })
-        .hits.map((h) => h.key),
+      engine.search(wordQuery([], { phrases: [phrase], sort: 'date', limit: 1000 })).hits.map((h) => h.key),
     );
     texts.forEach((t, j) => {
       if (t.includes(phrase)) assert.ok(found.has(`p:${j}`));
@@ -399,31 +358,11 @@ test('a merge made elsewhere keeps what was deleted or replaced while it ran out
     await new Promise((r) => setTimeout(r, 5));
     return mergeSegments(segs);
   };
-  const doc = (i: number, word: string): IndexDoc => ({
-    key: `p:${i}`,
-    title: [word],
-    meta: [],
-    body: [],
-    filters: ['s:1'],
-    exact: [],
-    day: 1,
-    prior: 0,
-    sketch: NO_SKETCH,
-  });
+  const doc = (i: number, word: string): IndexDoc => ({ ...textDoc(i, ''), title: [word] });
   // six segments of a tier start a merge on the other side
   for (let b = 0; b < 6; b++) engine.addBatch(Array.from({ length: 20 }, (_, k) => doc(b * 20 + k, '低保')));
   assert.equal(merges, 1);
-  const q = (word: string) =>
-    engine.search({
-      terms: [word],
-      excluded: [],
-      filters: [],
-      anyOf: [],
-      exact: [],
-      sort: 'relevance',
-      offset: 0,
-      limit: 500,
-    });
+  const q = (word: string) => engine.search(wordQuery([word]));
   // meanwhile: one removed, one replaced by a live document, one by a segment of its own
   engine.remove('p:3');
   engine.upsert(doc(4, '资金'));
