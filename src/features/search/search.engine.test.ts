@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { CORPUS } from '../../../bench/corpus.ts';
 import {
   END,
   type EngineQuery,
@@ -13,6 +15,7 @@ import {
   Segment,
   sketchOf,
 } from './search.engine.ts';
+import { foldPhrase } from './search.text.ts';
 
 /** The sketch of documents whose phrases no test looks for. */
 const NO_SKETCH = sketchOf('');
@@ -319,10 +322,7 @@ test('a sketch never rules out a document that holds the phrase, and rules out m
     { numRuns: 80 },
   );
   // on real documents, a phrase of four or more characters passes the sketch of few documents without it
-  const { readFile } = await import('node:fs/promises');
-  const { foldPhrase } = await import('./search.text.ts');
-  const corpus = new URL('../../../../shared/corpus/pingtan.jsonl', import.meta.url);
-  const texts = (await readFile(corpus, 'utf8'))
+  const texts = readFileSync(CORPUS, 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { title: string; body: string })

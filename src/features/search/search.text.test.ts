@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { CORPUS } from '../../../bench/corpus.ts';
 import {
   docNoKey,
   docNosIn,
@@ -90,9 +92,7 @@ test('a query word carries its synonyms; a compound splits into its parts', () =
 });
 
 test('a phrase is looked up by words its documents hold, even when it begins or ends inside a word', async () => {
-  const { readFile } = await import('node:fs/promises');
-  const corpus = new URL('../../../../shared/corpus/pingtan.jsonl', import.meta.url);
-  const docs = (await readFile(corpus, 'utf8'))
+  const docs = readFileSync(CORPUS, 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { title: string; body: string });
