@@ -180,9 +180,8 @@ class SketchTable {
   constructor(
     /** Per class: its sketches' size in SKETCH_STEP bytes, its documents in order, and its rows (32-bit words). */
     readonly classes: { steps: number; members: Uint32Array; rows: Uint32Array }[],
-    /** Per document: its class and its place in the class. */
-    readonly classOf: Uint8Array,
-    readonly slotOf: Uint32Array,
+    /** How many documents the segment has. */
+    readonly size: number,
   ) {}
 
   static build(count: number, sketch: (i: number) => Uint8Array): SketchTable {
@@ -193,14 +192,10 @@ class SketchTable {
       if (list) list.push(i);
       else byClass.set(steps, [i]);
     }
-    const classOf = new Uint8Array(count);
-    const slotOf = new Uint32Array(count);
-    const classes = [...byClass.entries()].map(([steps, docs], c) => {
+    const classes = [...byClass.entries()].map(([steps, docs]) => {
       const words = (docs.length + 31) >>> 5;
       const rows = new Uint32Array(steps * SKETCH_STEP * 8 * words);
       docs.forEach((d, slot) => {
-        classOf[d] = c;
-        slotOf[d] = slot;
         const bytes = sketch(d);
         const at = slot >>> 5;
         const bit = 1 << (slot & 31);
@@ -211,12 +206,12 @@ class SketchTable {
       });
       return { steps, members: Uint32Array.from(docs), rows };
     });
-    return new SketchTable(classes, classOf, slotOf);
+    return new SketchTable(classes, count);
   }
 
   /** Every document's sketch as `sketchOf` made it (for merging). */
   all(): Uint8Array[] {
-    const out: Uint8Array[] = new Array(this.classOf.length);
+    const out: Uint8Array[] = new Array(this.size);
     for (const { steps, members, rows } of this.classes) {
       const words = (members.length + 31) >>> 5;
       for (const d of members) out[d] = new Uint8Array(steps * SKETCH_STEP);
@@ -833,8 +828,8 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
 // ———————————————————————————— the index ————————————————————————————
 
 const MANIFEST = 'manifest.json';
-/** The version of the files: 2 added the sketches, 3 sliced them and made them of runs of two to four characters. */
-const FORMAT = 3;
+/** The version of the files (4: sliced sketches of runs of two to four characters); another version is rebuilt. */
+const FORMAT = 4;
 
 /** Fresh documents wait in a small live segment; past this many they become a segment of their own. */
 const LIVE_LIMIT = 2000;
@@ -1152,8 +1147,6 @@ export function segmentBytes(seg: Segment): Uint8Array {
     asBytes(seg.blockOffset),
     seg.blockCount,
     seg.postings,
-    seg.sketches.classOf,
-    asBytes(seg.sketches.slotOf),
     ...seg.sketches.classes.flatMap((c) => [asBytes(c.members), asBytes(c.rows)]),
   ];
   const header = enc.encode(
@@ -1221,9 +1214,8 @@ export function segmentFromBytes(bytes: Uint8Array, deleted?: Uint8Array): Segme
     raw(9),
     raw(10),
     new SketchTable(
-      header.classes.map((steps, c) => ({ steps, members: u32(13 + 2 * c), rows: u32(14 + 2 * c) })),
-      raw(11),
-      u32(12),
+      header.classes.map((steps, c) => ({ steps, members: u32(11 + 2 * c), rows: u32(12 + 2 * c) })),
+      keys.length,
     ),
     deleted && deleted.length === keys.length ? deleted : undefined,
   );
