@@ -24,9 +24,9 @@ export class SegmentBuilder {
   }
 
   /** Sends once the worker has loaded (it cannot receive before). */
-  private send(m: WorkerRequest) {
+  private send(m: WorkerRequest, transfer: ArrayBuffer[] = []) {
     const w = this.worker;
-    if (w) void this.ready?.then(() => w.postMessage(m));
+    if (w) void this.ready?.then(() => w.postMessage(m, transfer));
   }
 
   private ready: Promise<void> | null = null;
@@ -77,14 +77,18 @@ export class SegmentBuilder {
 
   /** One segment of these, without their deleted documents. */
   merge(segments: Segment[]): Promise<Segment> {
-    return this.run(
-      { type: 'merge', segments: segments.map((s) => ({ bytes: segmentBytes(s), deleted: s.deleted.slice() })) },
-      () => mergeSegments(segments),
-    );
+    const copies = segments.map((s) => ({ bytes: segmentBytes(s), deleted: s.deleted.slice() }));
+    // the copies are handed over, not copied again
+    const transfer = copies.flatMap((c) => [c.bytes.buffer, c.deleted.buffer] as ArrayBuffer[]);
+    return this.run({ type: 'merge', segments: copies }, () => mergeSegments(segments), transfer);
   }
 
   /** Runs a request on the worker thread, or on this thread (`here`) when there is none. */
-  private async run(request: DistributiveOmit<WorkerRequest, 'id'>, here: () => Segment): Promise<Segment> {
+  private async run(
+    request: DistributiveOmit<WorkerRequest, 'id'>,
+    here: () => Segment,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<Segment> {
     const onThisThread = () => {
       this.lastOnWorker = false;
       return here();
@@ -96,7 +100,7 @@ export class SegmentBuilder {
       w.ref();
       const seg = await new Promise<Segment>((resolve, reject) => {
         this.waiting.set(id, { resolve, reject });
-        this.send({ ...request, id } as WorkerRequest);
+        this.send({ ...request, id } as WorkerRequest, transfer);
       }).finally(() => {
         if (this.waiting.size === 0) w.unref();
       });
