@@ -6,8 +6,8 @@ import type { WorkerReply, WorkerRequest } from './search.worker.ts';
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
- * Builds segments from many documents, and merges segments, on a worker thread; falls back to this thread when no worker can
- * be started. The worker knows the same dictionary words (`terms`), so both cut text alike.
+ * Builds segments from many documents, and merges segments, on a worker thread; falls back to this thread when no
+ * worker can be started. The worker knows the same dictionary words (`terms`), so both cut text alike.
  */
 export class SegmentBuilder {
   private worker: Worker | null = null;

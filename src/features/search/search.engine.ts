@@ -683,7 +683,13 @@ function staticScores(seg: Segment, today: number | undefined): Float32Array {
   return values;
 }
 
-function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number>, top: TopK): number {
+function searchSegment(
+  seg: Segment,
+  q: EngineQuery,
+  weights: Map<string, number>,
+  hashes: number[],
+  top: TopK,
+): number {
   const cursor = (token: string): Cursor | null => {
     if (token.includes('|')) {
       const parts = token
@@ -764,7 +770,6 @@ function searchSegment(seg: Segment, q: EngineQuery, weights: Map<string, number
   const words = cursors(q.terms);
   if (words.includes(null)) return total;
   // a phrase can only be where the sketch has all its runs of characters: those documents are one more list
-  const hashes = phraseHashes(q.phrases ?? []);
   const phrased = hashes.length ? [new Listed(seg.sketches.matches(hashes))] : [];
   // drive the intersection from the rarest list (with no words, from the rarest filter); the others are checked
   // document by document, dense ones as bytes
@@ -994,7 +999,8 @@ export class SearchEngine {
     }
     const top = new TopK(Math.max(0, q.offset + q.limit));
     let total = 0;
-    for (const s of segs) total += searchSegment(s, q, weights, top);
+    const hashes = phraseHashes(q.phrases ?? []);
+    for (const s of segs) total += searchSegment(s, q, weights, hashes, top);
     const hits = top
       .sorted()
       .slice(q.offset, q.offset + q.limit)

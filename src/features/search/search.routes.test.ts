@@ -114,6 +114,9 @@ for (const kind of DATABASES) {
         phrase.items.map((i) => i.id),
         [policyId],
       );
+      // a phrase of one character, inside a word (到户), is found by the confirmation alone
+      const single = await api(`q=${encodeURIComponent('"户"')}`);
+      assert.ok(single.items.some((i) => i.id === policyId));
       // a phrase that begins and ends inside words (足额, 到户) is found as well
       const inside = await api(`q=${encodeURIComponent('"额发放到"')}`);
       assert.deepEqual(
@@ -352,6 +355,10 @@ for (const kind of DATABASES) {
           '-',
           '--',
           '"-"',
+          '"税"',
+          '"。。"',
+          '"的"',
+          '“ ”',
           '〔〕号',
           '/-',
           '((',

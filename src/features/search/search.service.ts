@@ -357,6 +357,7 @@ export class SearchIndex {
     if (req.genre) filters.push(`g:${req.genre}`);
     if (req.validity) filters.push(`v:${req.validity}`);
     if (req.kind) filters.push(`k:${req.kind}`);
+    const phrases = parsed.phrases.map((p) => foldPhrase(p));
     const base: EngineQuery = {
       terms: parsed.terms,
       optional: parsed.optional,
@@ -364,7 +365,7 @@ export class SearchIndex {
       filters,
       anyOf: req.columnIds?.length ? [req.columnIds.map((c) => `c:${c}`)] : [],
       exact: [...parsed.docNos.map((k) => `n:${k}`), ...parsed.indexNos.map((k) => `i:${k}`)],
-      phrases: parsed.phrases.map((p) => foldPhrase(p)),
+      phrases,
       dayFrom: req.yearFrom ? toDay(`${req.yearFrom}-01-01`) : undefined,
       dayTo: req.yearTo ? toDay(`${req.yearTo}-12-31`) : undefined,
       sort: req.sort,
@@ -381,14 +382,13 @@ export class SearchIndex {
       parsed,
       suggestions: [],
     };
-    if (!base.terms.length && !base.exact.length && !parsed.phrases.length)
-      return { ...empty, building: this.building };
+    if (!base.terms.length && !base.exact.length && !phrases.length) return { ...empty, building: this.building };
 
     let total: number;
     let totalExact = true;
     let relaxed: string | undefined;
     let chosen: { key: string; exact: boolean; shown: ShownItem | null }[];
-    if (parsed.phrases.length) {
+    if (phrases.length) {
       // the engine leaves out the documents whose sketch rules a phrase out; the database confirms the rest in
       // rank order, only until the page asked for is full and one more result shows there is a next page
       const window = this.engine.search({ ...base, offset: 0, limit: PHRASE_WINDOW });
@@ -403,7 +403,7 @@ export class SearchIndex {
         const ok = new Set<string>();
         for (const [kind, ids] of idsByKind(chunk)) {
           const source = this.sources.get(kind);
-          if (source) for (const id of await source.containing(db, ids, base.phrases!)) ok.add(`${kind}:${id}`);
+          if (source) for (const id of await source.containing(db, ids, phrases)) ok.add(`${kind}:${id}`);
         }
         verified.push(...chunk.filter((h) => h.exact || ok.has(h.key)));
       }

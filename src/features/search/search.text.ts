@@ -180,9 +180,12 @@ export function indexTokens(text: string, normalized = false): string[] {
 export const foldPhrase = (text: string, normalized = false) =>
   (normalized ? text : normalize(text)).replace(/\s+/g, '');
 
+/** The words of a text in the normal cut, in order. */
+const cutWords = (text: string) => jieba.cut(normalize(text), false).filter(isWord);
+
 /** Query tokens: the normal cut (each is in the index of a document that has the words), without function words. */
 export function queryTokens(text: string): string[] {
-  const words = jieba.cut(normalize(text), false).filter(isWord);
+  const words = cutWords(text);
   const kept = words.filter((t) => !STOP.has(t));
   return kept.length ? kept : words;
 }
@@ -194,7 +197,7 @@ export function queryTokens(text: string): string[] {
  * such word is looked for by its sketch alone.
  */
 export function phraseWords(phrase: string): { required: string[]; optional: string[] } {
-  const words = jieba.cut(normalize(phrase), false).filter(isWord);
+  const words = cutWords(phrase);
   const required = words.slice(1, -1).filter((t) => t.length >= 2 && !STOP.has(t));
   const optional = words.filter((t) => !required.includes(t) && !STOP.has(t));
   return { required, optional };
