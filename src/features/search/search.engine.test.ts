@@ -375,3 +375,73 @@ test('a merge made elsewhere keeps what was deleted or replaced while it ran out
   assert.ok(!q('低保').hits.some((h) => ['p:3', 'p:4', 'p:5'].includes(h.key)));
   assert.equal(engine.size, 119);
 });
+
+/** A segment's postings and sketches as plain data, in a fixed order, for comparing two segments. */
+function contents(seg: Segment) {
+  const terms = [...seg.terms].sort(([a], [b]) => (a < b ? -1 : 1));
+  return {
+    keys: seg.keys,
+    day: [...seg.day],
+    prior: [...seg.prior],
+    postings: terms.map(([term, info]) => {
+      const it = new Postings(seg, info);
+      const list: number[] = [];
+      for (let d = it.next(0); d !== END; d = it.next(d + 1)) list.push(d, it.impact);
+      return [term, info.df, list];
+    }),
+    sketches: [...seg.sketches.classes]
+      .sort((a, b) => a.steps - b.steps)
+      .map((c) => ({ steps: c.steps, members: [...c.members], rows: [...c.rows] })),
+  };
+}
+
+test('a merged segment is the segment built from the documents it keeps', () => {
+  const chars = [...'低保资金发放到户公开审批教育医疗'];
+  const mergeDoc = fc.record({
+    title: fc.array(fc.constantFrom(...WORDS), { maxLength: 3 }),
+    body: fc.array(fc.constantFrom(...WORDS), { maxLength: 200 }),
+    filters: fc.subarray(FILTERS),
+    day: fc.integer({ min: 18000, max: 20000 }),
+    // mostly short texts (one class of many documents, whose rows are copied a word at a time at any offset), and
+    // some long enough for sketches of several sizes (a class each)
+    text: fc
+      .oneof(
+        { weight: 4, arbitrary: fc.array(fc.constantFrom(...chars), { maxLength: 80 }) },
+        { weight: 1, arbitrary: fc.array(fc.constantFrom(...chars), { maxLength: 1200 }) },
+      )
+      .map((t) => t.join('')),
+  });
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(mergeDoc, { minLength: 1, maxLength: 90 }), { minLength: 1, maxLength: 4 }),
+      fc.array(fc.nat(), { maxLength: 60 }),
+      (batches, deletions) => {
+        let n = 0;
+        const segs = batches.map((batch) =>
+          Segment.build(
+            batch.map((d) => ({
+              ...d,
+              key: `p:${n++}`,
+              meta: [],
+              exact: [],
+              prior: 0,
+              sketch: sketchOf(d.text),
+            })),
+          ),
+        );
+        const gone = new Set(deletions.map((d) => d % n));
+        let first = 0;
+        for (const seg of segs) {
+          for (let local = 0; local < seg.size; local++) if (gone.has(first + local)) seg.delete(local);
+          first += seg.size;
+        }
+        const kept = batches
+          .flat()
+          .map((d, i) => ({ ...d, key: `p:${i}`, meta: [], exact: [], prior: 0, sketch: sketchOf(d.text) }))
+          .filter((_, i) => !gone.has(i));
+        assert.deepEqual(contents(mergeSegments(segs)), contents(Segment.build(kept)));
+      },
+    ),
+    { numRuns: 60 },
+  );
+});

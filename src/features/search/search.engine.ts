@@ -209,20 +209,58 @@ class SketchTable {
     return new SketchTable(classes, count);
   }
 
-  /** Every document's sketch as `sketchOf` made it (for merging). */
-  all(): Uint8Array[] {
-    const out: Uint8Array[] = new Array(this.size);
-    for (const { steps, members, rows } of this.classes) {
-      const words = (members.length + 31) >>> 5;
-      for (const d of members) out[d] = new Uint8Array(steps * SKETCH_STEP);
-      for (let b = 0; b < steps * SKETCH_STEP * 8; b++)
-        for (let w = 0; w < words; w++)
-          for (let v = rows[b * words + w]; v; v &= v - 1) {
-            const slot = w * 32 + (31 - Math.clz32(v & -v));
-            out[members[slot]][b >>> 3] |= 1 << (b & 7);
+  /**
+   * The tables of merged segments as one: `renumber[i]` gives each document of table i its number in the merged
+   * segment, or -1 when it is left out. The numbering keeps the tables' order, so each class's rows are the rows of
+   * the tables' classes side by side: copied a word at a time where none of a class's documents is left out.
+   */
+  static concat(tables: SketchTable[], renumber: Int32Array[]): SketchTable {
+    const bySteps = new Map<number, { cls: SketchTable['classes'][number]; map: Int32Array; live: number[] }[]>();
+    tables.forEach((t, i) => {
+      for (const cls of t.classes) {
+        const live: number[] = [];
+        cls.members.forEach((d, slot) => {
+          if (renumber[i][d] >= 0) live.push(slot);
+        });
+        if (live.length) getOrAdd(bySteps, cls.steps, () => []).push({ cls, map: renumber[i], live });
+      }
+    });
+    let size = 0;
+    for (const r of renumber) for (const to of r) if (to >= 0) size++;
+    const classes = [...bySteps].map(([steps, parts]) => {
+      const total = parts.reduce((n, p) => n + p.live.length, 0);
+      const words = (total + 31) >>> 5;
+      const bits = steps * SKETCH_STEP * 8;
+      const rows = new Uint32Array(bits * words);
+      const members = new Uint32Array(total);
+      let at = 0;
+      for (const { cls, map, live } of parts) {
+        const from = (cls.members.length + 31) >>> 5;
+        if (live.length === cls.members.length) {
+          const shift = at & 31;
+          for (let b = 0; b < bits; b++) {
+            const dest = b * words + (at >>> 5);
+            for (let w = 0; w < from; w++) {
+              const v = cls.rows[b * from + w];
+              if (!v) continue;
+              rows[dest + w] |= v << shift;
+              if (shift && v >>> (32 - shift) !== 0) rows[dest + w + 1] |= v >>> (32 - shift);
+            }
           }
-    }
-    return out;
+        } else
+          for (let b = 0; b < bits; b++)
+            live.forEach((slot, k) => {
+              if (cls.rows[b * from + (slot >>> 5)] & (1 << (slot & 31)))
+                rows[b * words + ((at + k) >>> 5)] |= 1 << ((at + k) & 31);
+            });
+        live.forEach((slot, k) => {
+          members[at + k] = map[cls.members[slot]];
+        });
+        at += live.length;
+      }
+      return { steps, members, rows };
+    });
+    return new SketchTable(classes, size);
   }
 
   /** The documents whose sketch has every hash, in order. */
@@ -334,74 +372,105 @@ export class Segment {
         postImpacts[id].push(0);
       }
     }
-    const postings = new Map<string, { docs: number[]; impacts: number[] }>();
-    for (const [term, id] of ids) postings.set(term, { docs: postDocs[id], impacts: postImpacts[id] });
-    return Segment.fromPostings(
+    const w = new PostingsWriter();
+    for (const [term, id] of ids) {
+      const list = postDocs[id];
+      const impacts = postImpacts[id];
+      for (let k = 0; k < list.length; k++) w.add(list[k], impacts[k]);
+      w.endTerm(term);
+    }
+    return w.segment(
       docs.map((d) => d.key),
       Int32Array.from(docs, (d) => d.day),
       Float32Array.from(docs, (d) => d.prior),
-      postings,
       SketchTable.build(docs.length, (i) => docs[i].sketch),
     );
   }
+}
 
-  static fromPostings(
-    keys: string[],
-    day: Int32Array,
-    prior: Float32Array,
-    postings: Map<string, { docs: number[]; impacts: number[] }>,
-    sketches: SketchTable,
-  ): Segment {
-    const out = new ByteWriter();
-    const blockLast: number[] = [];
-    const blockOffset: number[] = [];
-    const blockCount: number[] = [];
-    const terms = new Map<string, TermInfo>();
-    for (const [term, p] of postings) {
-      const first = blockLast.length;
-      for (let start = 0; start < p.docs.length; start += BLOCK) {
-        const end = Math.min(p.docs.length, start + BLOCK);
-        blockOffset.push(out.length);
-        blockCount.push(end - start);
-        let prev = start === 0 ? -1 : p.docs[start - 1];
-        for (let i = start; i < end; i++) {
-          out.varint(p.docs[i] - prev - 1);
-          out.byte(p.impacts[i]);
-          prev = p.docs[i];
-        }
-        blockLast.push(p.docs[end - 1]);
-      }
-      terms.set(term, { df: p.docs.length, firstBlock: first, blocks: blockLast.length - first });
-    }
+/**
+ * Writes a segment's postings term by term, in document order within a term: blocks of BLOCK postings, each
+ * posting a document gap (variable bytes) and an impact byte. Building and merging write through it.
+ */
+class PostingsWriter {
+  private readonly out = new ByteWriter();
+  private readonly blockLast: number[] = [];
+  private readonly blockOffset: number[] = [];
+  private readonly blockCount: number[] = [];
+  private readonly terms = new Map<string, TermInfo>();
+  private firstBlock = 0;
+  private df = 0;
+  private inBlock = 0;
+  /** The term's previous document (a block's first gap is from the previous block's last document). */
+  private prev = -1;
+
+  add(doc: number, impact: number) {
+    if (this.inBlock === 0) this.blockOffset.push(this.out.length);
+    this.out.varint(doc - this.prev - 1);
+    this.out.byte(impact);
+    this.prev = doc;
+    this.df++;
+    if (++this.inBlock === BLOCK) this.closeBlock();
+  }
+
+  private closeBlock() {
+    // a block holds at most 128 postings; 128 is stored as 0
+    this.blockCount.push(this.inBlock & 0xff);
+    this.blockLast.push(this.prev);
+    this.inBlock = 0;
+  }
+
+  /** Ends the term whose postings were added since the last call; a term without any is left out. */
+  endTerm(term: string) {
+    if (this.inBlock) this.closeBlock();
+    if (this.df)
+      this.terms.set(term, {
+        df: this.df,
+        firstBlock: this.firstBlock,
+        blocks: this.blockLast.length - this.firstBlock,
+      });
+    this.firstBlock = this.blockLast.length;
+    this.df = 0;
+    this.prev = -1;
+  }
+
+  segment(keys: string[], day: Int32Array, prior: Float32Array, sketches: SketchTable): Segment {
     return new Segment(
       keys,
       day,
       prior,
-      terms,
-      Uint32Array.from(blockLast),
-      Uint32Array.from(blockOffset),
-      // a block holds at most 128 postings; 128 is stored as 0
-      Uint8Array.from(blockCount, (n) => n & 0xff),
-      out.result(),
+      this.terms,
+      Uint32Array.from(this.blockLast),
+      Uint32Array.from(this.blockOffset),
+      Uint8Array.from(this.blockCount),
+      this.out.result(),
       sketches,
     );
   }
+}
 
-  /** Every posting of the segment, decoded (for merging). */
-  decodeAll(): Map<string, { docs: number[]; impacts: number[] }> {
-    const all = new Map<string, { docs: number[]; impacts: number[] }>();
-    for (const [term, info] of this.terms) {
-      const it = new Postings(this, info);
-      const docs: number[] = [];
-      const impacts: number[] = [];
-      for (let d = it.next(0); d !== END; d = it.next(d + 1)) {
-        docs.push(d);
-        impacts.push(it.impact);
-      }
-      all.set(term, { docs, impacts });
-    }
-    return all;
+/**
+ * Decodes block `b` of a segment into `docs` and `impacts`; `prev` is the document before the block (the previous
+ * block's last, or -1 for a term's first block). Returns the block's length.
+ */
+function decodeBlock(seg: Segment, b: number, prev: number, docs: Int32Array, impacts: Uint8Array): number {
+  const p = seg.postings;
+  let at = seg.blockOffset[b];
+  const n = seg.blockCount[b] || BLOCK;
+  for (let k = 0; k < n; k++) {
+    let v = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = p[at++];
+      v |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    prev += v + 1;
+    docs[k] = prev;
+    impacts[k] = p[at++];
   }
+  return n;
 }
 
 export const END = 0x7fffffff;
@@ -457,24 +526,8 @@ export class Postings implements Cursor {
 
   private load(b: number) {
     const s = this.seg;
-    const p = s.postings;
-    let at = s.blockOffset[b];
-    const n = s.blockCount[b] || BLOCK;
     // a block's first document is relative to the previous block's last one
-    let prev = b === this.firstBlock ? -1 : s.blockLast[b - 1];
-    for (let k = 0; k < n; k++) {
-      let v = 0;
-      let shift = 0;
-      let byte: number;
-      do {
-        byte = p[at++];
-        v |= (byte & 0x7f) << shift;
-        shift += 7;
-      } while (byte & 0x80);
-      prev += v + 1;
-      this.docs[k] = prev;
-      this.impacts[k] = p[at++];
-    }
+    decodeBlock(s, b, b === this.firstBlock ? -1 : s.blockLast[b - 1], this.docs, this.impacts);
     this.i = 0;
     this.loaded = b;
   }
@@ -1088,44 +1141,57 @@ export class SearchEngine {
   }
 }
 
-/** One segment from several, without their deleted documents. */
+/**
+ * One segment from several, without their deleted documents: documents keep their order (segment by segment), and
+ * each term's postings are decoded and written again in one pass, renumbered.
+ */
 export function mergeSegments(segs: Segment[]): Segment {
   const keys: string[] = [];
   const day: number[] = [];
   const prior: number[] = [];
-  const sketches: Uint8Array[] = [];
   const remap = segs.map((s) => {
-    const all = s.sketches.all();
     const map = new Int32Array(s.size).fill(-1);
     for (let d = 0; d < s.size; d++) {
       if (s.deleted[d]) continue;
       map[d] = keys.length;
-      sketches.push(all[d]);
       keys.push(s.keys[d]);
       day.push(s.day[d]);
       prior.push(s.prior[d]);
     }
     return map;
   });
-  const postings = new Map<string, { docs: number[]; impacts: number[] }>();
+  // each term once, with where it is in each segment (segments without it have no entry)
+  const lists = new Map<string, (TermInfo | undefined)[]>();
   segs.forEach((s, i) => {
-    for (const [term, p] of s.decodeAll()) {
-      const out = getOrAdd(postings, term, () => ({ docs: [], impacts: [] }));
-      for (let k = 0; k < p.docs.length; k++) {
-        const to = remap[i][p.docs[k]];
-        if (to < 0) continue;
-        out.docs.push(to);
-        out.impacts.push(p.impacts[k]);
+    for (const [term, info] of s.terms) getOrAdd(lists, term, () => new Array(segs.length))[i] = info;
+  });
+  const w = new PostingsWriter();
+  const docs = new Int32Array(BLOCK);
+  const impacts = new Uint8Array(BLOCK);
+  for (const [term, infos] of lists) {
+    for (let i = 0; i < segs.length; i++) {
+      const info = infos[i];
+      if (!info) continue;
+      const map = remap[i];
+      for (let b = info.firstBlock, prev = -1; b < info.firstBlock + info.blocks; b++) {
+        const n = decodeBlock(segs[i], b, prev, docs, impacts);
+        for (let k = 0; k < n; k++) {
+          const to = map[docs[k]];
+          if (to >= 0) w.add(to, impacts[k]);
+        }
+        prev = docs[n - 1];
       }
     }
-  });
-  for (const [term, p] of postings) if (!p.docs.length) postings.delete(term);
-  return Segment.fromPostings(
+    w.endTerm(term);
+  }
+  return w.segment(
     keys,
     Int32Array.from(day),
     Float32Array.from(prior),
-    postings,
-    SketchTable.build(sketches.length, (i) => sketches[i]),
+    SketchTable.concat(
+      segs.map((s) => s.sketches),
+      remap,
+    ),
   );
 }
 
