@@ -131,18 +131,22 @@ function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   return v;
 }
 
+/** A copy of a typed array at least `min` long (doubling), with its values. */
+function grow<T extends Int32Array | Uint8Array>(a: T, min: number): T {
+  let size = a.length * 2;
+  while (size < min) size *= 2;
+  const out = new (a.constructor as new (n: number) => T)(size);
+  out.set(a);
+  return out;
+}
+
 // ———————————————————————————— variable-byte coding ————————————————————————————
 
 class ByteWriter {
   buf = new Uint8Array(1 << 16);
   length = 0;
   private ensure(n: number) {
-    if (this.length + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.length + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
+    if (this.length + n > this.buf.length) this.buf = grow(this.buf, this.length + n);
   }
   varint(v: number) {
     this.ensure(5);
@@ -316,37 +320,50 @@ export class Segment {
 
   /** Builds a segment from documents (their order is kept as the local numbering). */
   static build(docs: IndexDoc[]): Segment {
-    // terms are numbered as they come; per-document counts (three fields a term) live in one reusable array
+    // terms are numbered as they come; per-document counts (three fields a term) live in one reusable array, and
+    // the postings in three flat arrays in document order (term, document, impact), put in term order at the end
     const ids = new Map<string, number>();
-    const postDocs: number[][] = [];
-    const postImpacts: number[][] = [];
     let counts = new Int32Array(3 * 1024);
+    let df = new Int32Array(1024);
+    let postTerm = new Int32Array(1 << 16);
+    let postDoc = new Int32Array(1 << 16);
+    let postImpact = new Uint8Array(1 << 16);
+    let n = 0;
     const idOf = (term: string) => {
       let id = ids.get(term);
       if (id === undefined) {
-        id = postDocs.length;
+        id = ids.size;
         ids.set(term, id);
-        postDocs.push([]);
-        postImpacts.push([]);
-        if (3 * id + 3 > counts.length) {
-          const grown = new Int32Array(counts.length * 2);
-          grown.set(counts);
-          counts = grown;
+        if (id >= df.length) {
+          df = grow(df, id + 1);
+          counts = grow(counts, 3 * df.length);
         }
       }
       return id;
     };
+    const post = (id: number, doc: number, impact: number) => {
+      if (n === postTerm.length) {
+        postTerm = grow(postTerm, n + 1);
+        postDoc = grow(postDoc, n + 1);
+        postImpact = grow(postImpact, n + 1);
+      }
+      postTerm[n] = id;
+      postDoc[n] = doc;
+      postImpact[n++] = impact;
+      df[id]++;
+    };
     const touched: number[] = [];
-    const fields = [(d) => d.title, (d) => d.meta, (d) => d.body] as const satisfies ((d: IndexDoc) => string[])[];
     // reused for every term of every document
     const tf = { title: 0, meta: 0, body: 0 };
     const len = { title: 0, meta: 0, body: 0 };
     for (let doc = 0; doc < docs.length; doc++) {
       const d = docs[doc];
+      const fields = [d.title, d.meta, d.body];
       for (let f = 0; f < 3; f++) {
-        for (const t of fields[f](d)) {
+        const tokens = fields[f];
+        for (let k = 0; k < tokens.length; k++) {
           // idOf may replace the count array: read it after
-          const at = 3 * idOf(t);
+          const at = 3 * idOf(tokens[k]);
           if (counts[at] === 0 && counts[at + 1] === 0 && counts[at + 2] === 0) touched.push(at);
           counts[at + f]++;
         }
@@ -358,25 +375,22 @@ export class Segment {
         tf.title = counts[at];
         tf.meta = counts[at + 1];
         tf.body = counts[at + 2];
-        const impact = impactOf(tf, len);
-        const id = at / 3;
-        postDocs[id].push(doc);
-        postImpacts[id].push(quantise(impact));
+        post(at / 3, doc, quantise(impactOf(tf, len)));
         counts[at] = counts[at + 1] = counts[at + 2] = 0;
       }
       touched.length = 0;
       // filter and exact tokens carry no word score; they live in token spaces of their own
-      for (const t of new Set([...d.filters.map(filterToken), ...d.exact.map(exactToken)])) {
-        const id = idOf(t);
-        postDocs[id].push(doc);
-        postImpacts[id].push(0);
-      }
+      for (const t of new Set([...d.filters.map(filterToken), ...d.exact.map(exactToken)])) post(idOf(t), doc, 0);
     }
+    // each term's postings together, still in document order (a counting sort by term)
+    const start = new Int32Array(ids.size + 1);
+    for (let id = 0; id < ids.size; id++) start[id + 1] = start[id] + df[id];
+    const fill = start.slice(0, ids.size);
+    const byTerm = new Int32Array(n);
+    for (let i = 0; i < n; i++) byTerm[fill[postTerm[i]]++] = i;
     const w = new PostingsWriter();
     for (const [term, id] of ids) {
-      const list = postDocs[id];
-      const impacts = postImpacts[id];
-      for (let k = 0; k < list.length; k++) w.add(list[k], impacts[k]);
+      for (let k = start[id]; k < start[id + 1]; k++) w.add(postDoc[byTerm[k]], postImpact[byTerm[k]]);
       w.endTerm(term);
     }
     return w.segment(
