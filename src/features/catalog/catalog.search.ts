@@ -19,6 +19,57 @@ function livePublications(db: Db) {
     .where('editions.disclosure_mode', '!=', 'not_public');
 }
 
+/** What search reads of a publication's live edition. */
+export interface PublicationRow {
+  id: number;
+  site_id: number;
+  agency_id: number;
+  index_no: string | null;
+  title: string;
+  doc_no: string;
+  keywords: string[];
+  summary: string;
+  body_text: string;
+  genre: string;
+  theme_category: string;
+  validity: string;
+  published_at: Date | null;
+}
+
+/**
+ * A publication as search indexes it, from its live edition, the edition's agencies (the publishing one first) and
+ * columns, and its attachments' text. Bulk import makes its documents with this too, without reading them back.
+ */
+export function publicationDoc(
+  r: PublicationRow,
+  agencies: { id: number; name: string }[],
+  columnIds: number[],
+  attachments: { filename: string; text_content: string }[],
+): SourceDoc {
+  let attached = '';
+  for (const a of attachments)
+    if (attached.length < MAX_ATTACHMENT_TEXT)
+      attached += `\n${a.filename}\n${a.text_content.slice(0, MAX_ATTACHMENT_TEXT - attached.length)}`;
+  return {
+    id: r.id,
+    siteId: r.site_id,
+    title: r.title,
+    meta: [r.doc_no, r.keywords.join(' '), r.summary, ...agencies.map((a) => a.name)].join('\n'),
+    body: `${r.body_text}${attached}`,
+    filters: [
+      ...new Set([r.agency_id, ...agencies.map((a) => a.id)].map((a) => `a:${a}`)),
+      ...columnIds.map((c) => `c:${c}`),
+      `g:${r.genre}`,
+      ...(r.theme_category ? [`t:${r.theme_category}`] : []),
+      `v:${r.validity}`,
+    ],
+    docNo: r.doc_no || undefined,
+    indexNo: r.index_no ?? undefined,
+    date: shanghaiDate(r.published_at!),
+    valid: r.validity === 'valid',
+  };
+}
+
 /** Publications (policies, interpretations, notices …) as search sees them: their live edition, while published. */
 export const publicationSource: SearchSource = {
   kind: 'p',
@@ -70,31 +121,14 @@ export const publicationSource: SearchSource = {
     const agenciesOf = byEdition(agencies);
     const columnsOf = byEdition(columns);
     const attachmentsOf = byEdition(attachments);
-    return rows.map((r): SourceDoc => {
-      const mine = agenciesOf.get(r.edition_id) ?? [];
-      let attached = '';
-      for (const a of attachmentsOf.get(r.edition_id) ?? [])
-        if (attached.length < MAX_ATTACHMENT_TEXT)
-          attached += `\n${a.filename}\n${a.text_content.slice(0, MAX_ATTACHMENT_TEXT - attached.length)}`;
-      return {
-        id: r.id,
-        siteId: r.site_id,
-        title: r.title,
-        meta: [r.doc_no, r.keywords.join(' '), r.summary, ...mine.map((a) => a.name)].join('\n'),
-        body: `${r.body_text}${attached}`,
-        filters: [
-          ...new Set([r.agency_id, ...mine.map((a) => a.id)].map((a) => `a:${a}`)),
-          ...(columnsOf.get(r.edition_id) ?? []).map((c) => `c:${c.column_id}`),
-          `g:${r.genre}`,
-          ...(r.theme_category ? [`t:${r.theme_category}`] : []),
-          `v:${r.validity}`,
-        ],
-        docNo: r.doc_no || undefined,
-        indexNo: r.index_no ?? undefined,
-        date: shanghaiDate(r.published_at!),
-        valid: r.validity === 'valid',
-      };
-    });
+    return rows.map((r) =>
+      publicationDoc(
+        r,
+        agenciesOf.get(r.edition_id) ?? [],
+        (columnsOf.get(r.edition_id) ?? []).map((c) => c.column_id),
+        attachmentsOf.get(r.edition_id) ?? [],
+      ),
+    );
   },
   async show(db, siteId, ids) {
     if (!ids.length) return [];

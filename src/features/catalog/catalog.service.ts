@@ -17,7 +17,7 @@ import { bodyOf, htmlToText, sanitizeHtml } from '../../core/html.ts';
 import { cleanText } from '../../core/text.ts';
 import { parseInput } from '../../core/validate.ts';
 import type { ImportRow } from '../imports/imports.rules.ts';
-import { noteChange, refreshSearch } from '../search/search.service.ts';
+import { noteChange, type Offered, refreshSearch } from '../search/search.service.ts';
 import {
   ACTION_ROLE,
   assertEditable,
@@ -27,6 +27,7 @@ import {
   nextState,
 } from './catalog.rules.ts';
 import { type EditionInput, editionInput, gazetteInput, reasonInput } from './catalog.schema.ts';
+import { publicationDoc } from './catalog.search.ts';
 import {
   copyEditionChildren,
   countOnSite,
@@ -556,9 +557,9 @@ export async function importPublications(
   siteId: number,
   rows: ImportRow[],
   userId: number | null,
-): Promise<ImportOutcome[]> {
+): Promise<{ outcomes: ImportOutcome[]; indexed: Offered[] }> {
   const out: ImportOutcome[] = rows.map(() => ({ duplicate: true }) as ImportOutcome);
-  if (!rows.length) return out;
+  if (!rows.length) return { outcomes: out, indexed: [] };
   const existing = new Set(
     (
       await trx
@@ -594,16 +595,16 @@ export async function importPublications(
     if (r.indexNo) seenIndexNos.add(r.indexNo);
     fresh.push(i);
   });
-  if (!fresh.length) return out;
-  const codes = new Map(
+  if (!fresh.length) return { outcomes: out, indexed: [] };
+  const agencies = new Map(
     (
       await trx
         .selectFrom('agencies')
-        .select(['id', 'code'])
+        .select(['id', 'code', 'name'])
         .where('site_id', '=', siteId)
         .where('id', 'in', [...new Set(fresh.map((i) => rows[i].agencyId))])
         .execute()
-    ).map((a) => [a.id, a.code]),
+    ).map((a) => [a.id, a]),
   );
   const at = (date: string) => new Date(`${date}T00:00:00+08:00`);
   // serials for the rows without their own 索引号: one range per agency and year
@@ -625,7 +626,7 @@ export async function importPublications(
     const key = `${r.agencyId}:${year}`;
     const serial = next.get(key)!;
     next.set(key, serial + 1);
-    return formatIndexNo(codes.get(r.agencyId)!, year, serial);
+    return formatIndexNo(agencies.get(r.agencyId)!.code, year, serial);
   });
   const pubs = await trx
     .insertInto('publications')
@@ -644,33 +645,28 @@ export async function importPublications(
     .returning(['id', 'source_key'])
     .execute();
   const pubOf = new Map(pubs.map((p) => [p.source_key, p.id]));
-  const editions = await trx
-    .insertInto('editions')
-    .values(
-      fresh.map((i) => {
-        const r = rows[i];
-        const body = bodyOf(r.body);
-        return {
-          publication_id: pubOf.get(r.sourceKey)!,
-          number: 1,
-          state: 'published' as const,
-          title: r.title,
-          doc_no: r.docNo,
-          written_on: r.writtenOn,
-          published_at: at(r.publishedOn),
-          theme_category: r.themeCategory,
-          genre: r.genre,
-          keywords: r.keywords,
-          summary: [r.summary, r.agencyText ? `发布机构：${r.agencyText}` : ''].filter(Boolean).join('\n'),
-          validity: r.validity,
-          body_html: body.html,
-          body_text: body.text,
-          created_by: userId,
-        };
-      }),
-    )
-    .returning(['id', 'publication_id'])
-    .execute();
+  const values = fresh.map((i) => {
+    const r = rows[i];
+    const body = bodyOf(r.body);
+    return {
+      publication_id: pubOf.get(r.sourceKey)!,
+      number: 1,
+      state: 'published' as const,
+      title: r.title,
+      doc_no: r.docNo,
+      written_on: r.writtenOn,
+      published_at: at(r.publishedOn),
+      theme_category: r.themeCategory,
+      genre: r.genre,
+      keywords: r.keywords,
+      summary: [r.summary, r.agencyText ? `发布机构：${r.agencyText}` : ''].filter(Boolean).join('\n'),
+      validity: r.validity,
+      body_html: body.html,
+      body_text: body.text,
+      created_by: userId,
+    };
+  });
+  const editions = await trx.insertInto('editions').values(values).returning(['id', 'publication_id']).execute();
   const editionOf = new Map(editions.map((e) => [e.publication_id, e.id]));
   await trx
     .insertInto('edition_agencies')
@@ -688,11 +684,22 @@ export async function importPublications(
       fresh.map((i) => ({ edition_id: editionOf.get(pubOf.get(rows[i].sourceKey)!)!, column_id: rows[i].columnId })),
     )
     .execute();
-  await noteChange(
+  const changes = await noteChange(
     trx,
     siteId,
-    pubs.map((p) => `p:${p.id}`),
+    values.map((v) => `p:${v.publication_id}`),
   );
+  // the documents as search indexes them, so that the index need not read them back
+  const indexed = values.map((v, k) => {
+    const r = rows[fresh[k]];
+    const doc = publicationDoc(
+      { ...v, id: v.publication_id, site_id: siteId, agency_id: r.agencyId, index_no: indexNos[k] },
+      [agencies.get(r.agencyId)!],
+      [r.columnId],
+      [],
+    );
+    return { ...changes[k], doc };
+  });
   for (const i of fresh) out[i] = { imported: pubOf.get(rows[i].sourceKey)! };
-  return out;
+  return { outcomes: out, indexed };
 }

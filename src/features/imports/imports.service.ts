@@ -9,7 +9,7 @@ import { badInput, conflict, notFound } from '../../core/errors.ts';
 import { parseInput } from '../../core/validate.ts';
 import { GENRES } from '../catalog/catalog.rules.ts';
 import { importPublications } from '../catalog/catalog.service.ts';
-import { refreshSearch } from '../search/search.service.ts';
+import { type Offered, refreshSearch } from '../search/search.service.ts';
 import { formatOf, inspect, type ReadRow, readRows } from './imports.parse.ts';
 import {
   autoMapping,
@@ -220,16 +220,18 @@ export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import)
       else valid.push({ n: r.n, row: v.row });
     }
     const last = rows[rows.length - 1].n;
+    let indexed: Offered[] = [];
     const progress = await ctx.db.transaction().execute(async (trx) => {
-      const outcomes = await importPublications(
+      const written = await importPublications(
         trx,
         siteId,
         valid.map((v) => v.row),
         imp.created_by,
       );
+      indexed = written.indexed;
       let imported = 0;
       let duplicates = 0;
-      outcomes.forEach((o, k) => {
+      written.outcomes.forEach((o, k) => {
         if ('imported' in o) imported++;
         else if ('duplicate' in o) duplicates++;
         else errors.push({ n: valid[k].n, e: o.error });
@@ -264,7 +266,8 @@ export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import)
         .returningAll()
         .executeTakeFirstOrThrow();
     });
-    // the index catches up on the other thread while the next batch is written
+    // the index takes the rows as written (not read back) on the other thread while the next batch is written
+    ctx.search.offer(indexed);
     void refreshSearch(ctx);
     onProgress?.(progress);
   };

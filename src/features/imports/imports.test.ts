@@ -13,6 +13,8 @@ import { get, login, post } from '../../../test/support/http.ts';
 import { buildApp } from '../../app.ts';
 import { SYSTEM } from '../../core/access.ts';
 import type { Ctx } from '../../core/context.ts';
+import { publicationSource } from '../catalog/catalog.search.ts';
+import type { Offered } from '../search/search.service.ts';
 import { inspect } from './imports.parse.ts';
 import { autoMapping } from './imports.rules.ts';
 import { createImport, retryImport, runImport, startImport } from './imports.service.ts';
@@ -62,7 +64,16 @@ for (const kind of DATABASES) {
         .total;
 
     test('the shared corpus imports whole, is published and searchable; importing it again adds nothing', async () => {
-      const done = await importFile(CORPUS);
+      // what the import hands the index instead of letting it read the rows back
+      const offered: Offered[] = [];
+      const offer = ctx.search.offer.bind(ctx.search);
+      ctx.search.offer = (entries) => {
+        offered.push(...entries);
+        offer(entries);
+      };
+      const done = await importFile(CORPUS).finally(() => {
+        ctx.search.offer = offer;
+      });
       const lines = readFileSync(CORPUS, 'utf8')
         .trim()
         .split('\n')
@@ -71,6 +82,15 @@ for (const kind of DATABASES) {
       assert.equal(done.total_rows, lines.length);
       assert.equal(done.imported_rows, lines.length);
       assert.equal(done.error_rows, 0);
+      // each document as handed over is the document the index would have read back
+      assert.equal(offered.length, lines.length);
+      const readBack = await publicationSource.load(ctx.db, { ids: offered.map((o) => o.doc.id) });
+      const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+      assert.deepEqual(readBack.sort(byId), offered.map((o) => o.doc).sort(byId));
+      assert.deepEqual(
+        offered.map((o) => o.key),
+        offered.map((o) => `p:${o.doc.id}`),
+      );
       // the planner's statistics are fresh after the bulk load
       const stats = await sql<{ n: number }>`select count(*)::int as n from pg_stat_user_tables
         where relname in ('publications', 'editions') and last_analyze is not null`.execute(ctx.db);

@@ -61,14 +61,25 @@ export async function refreshSearch(ctx: Ctx): Promise<void> {
   await ctx.search.sync(ctx.db).catch((e) => console.error('search sync failed:', e));
 }
 
+/** A recorded change: its number and the document's key. */
+export interface Change {
+  seq: number;
+  key: string;
+}
+
+/** A document as the transaction that recorded its change wrote it (see `SearchIndex.offer`). */
+export type Offered = Change & { doc: SourceDoc };
+
 /** Records, inside the caller's transaction, that a document's public state may have changed. */
-export async function noteChange(trx: Kysely<DB>, siteId: number | null, keys: string | string[]): Promise<void> {
+export async function noteChange(trx: Kysely<DB>, siteId: number | null, keys: string | string[]): Promise<Change[]> {
   const list = Array.isArray(keys) ? keys : [keys];
-  if (list.length)
-    await trx
-      .insertInto('search_changes')
-      .values(list.map((key) => ({ site_id: siteId, key })))
-      .execute();
+  if (!list.length) return [];
+  const rows = await trx
+    .insertInto('search_changes')
+    .values(list.map((key) => ({ site_id: siteId, key })))
+    .returning(['seq', 'key'])
+    .execute();
+  return rows.map((r) => ({ seq: Number(r.seq), key: r.key }));
 }
 
 const BATCH = 2000;
@@ -76,6 +87,8 @@ const BATCH = 2000;
 const GAP_MS = 120_000;
 const MAX_GAPS = 10_000;
 const SYNC_BATCH = 5000;
+/** Documents handed over by their writers (`offer`) and kept until a sync takes them. */
+const MAX_OFFERED = 10_000;
 /** This many changed documents at once are built into a segment on the worker thread. */
 const BULK = 200;
 
@@ -170,6 +183,8 @@ export class SearchIndex {
   private rebuilding: Promise<void> | null = null;
   private dictionary = 0;
   private readonly builder = new SegmentBuilder();
+  /** Documents handed over with the change that recorded them, by change number (see `offer`). */
+  private readonly offered = new Map<number, Offered>();
 
   constructor(
     readonly dir: string | null,
@@ -281,6 +296,7 @@ export class SearchIndex {
             .execute();
           const now = Date.now();
           for (const [seq, since] of this.gaps) if (now - since > GAP_MS) this.gaps.delete(seq);
+          this.dropOffered();
           if (!changes.length) return;
           let top = this.seq;
           for (const c of changes) {
@@ -299,7 +315,7 @@ export class SearchIndex {
           }
           await this.apply(
             db,
-            changes.map((c) => c.key),
+            changes.map((c) => ({ seq: Number(c.seq), key: c.key })),
           );
           this.seq = top;
         }
@@ -318,21 +334,42 @@ export class SearchIndex {
       .execute();
   }
 
-  /** Reads these documents again and indexes what is public, removing the rest. */
-  async apply(db: Db, keys: string[]): Promise<void> {
-    const byKind = new Map<string, Set<number>>();
-    for (const key of keys) {
+  /**
+   * Hands over documents as the transaction that recorded these changes committed them (a bulk import's own rows):
+   * the sync that meets the change indexes the document as given instead of reading it back, unless a later change
+   * to the same document is in its batch. Past MAX_OFFERED waiting, documents are read back as usual.
+   */
+  offer(entries: Offered[]) {
+    for (const e of entries)
+      if ((e.seq > this.seq || this.gaps.has(e.seq)) && this.offered.size < MAX_OFFERED) this.offered.set(e.seq, e);
+  }
+
+  /** Forgets the documents handed over for changes the sync has passed. */
+  private dropOffered() {
+    for (const seq of this.offered.keys()) if (seq <= this.seq && !this.gaps.has(seq)) this.offered.delete(seq);
+  }
+
+  /** Indexes these documents as they are now, removing those no longer public: as handed over, or read again. */
+  async apply(db: Db, changes: Change[]): Promise<void> {
+    // each document once, as its last change in the batch left it
+    const last = new Map<string, number>();
+    for (const c of changes) last.set(c.key, Math.max(c.seq, last.get(c.key) ?? 0));
+    const byKind = new Map<string, { given: SourceDoc[]; read: number[] }>();
+    for (const [key, seq] of last) {
       const [kind, id] = key.split(':');
       if (!this.sources.has(kind) || !/^\d+$/.test(id ?? '')) continue;
-      const ids = byKind.get(kind) ?? new Set<number>();
-      ids.add(Number(id));
-      byKind.set(kind, ids);
+      const group = byKind.get(kind) ?? { given: [], read: [] };
+      byKind.set(kind, group);
+      const offered = this.offered.get(seq);
+      if (offered?.key === key) group.given.push(offered.doc);
+      else group.read.push(Number(id));
+      this.offered.delete(seq);
     }
-    for (const [kind, ids] of byKind) {
-      const source = this.sources.get(kind)!;
-      const docs = await source.load(db, { ids: [...ids] });
-      const live = new Set(docs.map((d) => d.id));
-      for (const id of ids) if (!live.has(id)) this.engine.remove(`${kind}:${id}`);
+    for (const [kind, { given, read }] of byKind) {
+      const loaded = read.length ? await this.sources.get(kind)!.load(db, { ids: read }) : [];
+      const live = new Set(loaded.map((d) => d.id));
+      for (const id of read) if (!live.has(id)) this.engine.remove(`${kind}:${id}`);
+      const docs = [...given, ...loaded];
       if (docs.length >= BULK) this.engine.addSegment(await this.builder.build(docs.map((doc) => ({ kind, doc }))));
       else for (const d of docs) this.engine.upsert(toIndexDoc(kind, d));
     }
