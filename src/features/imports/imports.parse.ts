@@ -21,6 +21,8 @@ export function formatOf(filename: string): ImportFormat | null {
 export type ReadRow = { n: number; row: RawRow } | { n: number; error: string };
 
 const MAX_CELL = 2_000_000;
+/** Files are read a megabyte at a time (the default 64 KB makes reading a large file several times slower). */
+const READ_CHUNK = 1 << 20;
 
 function text(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -37,25 +39,75 @@ function text(v: unknown): string {
 }
 
 async function* jsonlRows(path: string): AsyncGenerator<ReadRow> {
-  const lines = readline.createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: READ_CHUNK });
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
   let n = 0;
-  for await (const line of lines) {
-    const trimmed = line.replace(/^\uFEFF/, '').trim();
-    if (!trimmed) continue;
-    n++;
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch {
-      yield { n, error: '这一行不是有效的 JSON' };
-      continue;
+  try {
+    for await (const line of lines) {
+      const trimmed = line.replace(/^\uFEFF/, '').trim();
+      if (!trimmed) continue;
+      n++;
+      let value: unknown;
+      try {
+        value = JSON.parse(trimmed);
+      } catch {
+        yield { n, error: '这一行不是有效的 JSON' };
+        continue;
+      }
+      if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        yield { n, error: '这一行不是 JSON 对象' };
+        continue;
+      }
+      yield { n, row: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, text(v)])) };
     }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      yield { n, error: '这一行不是 JSON 对象' };
-      continue;
-    }
-    yield { n, row: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, text(v)])) };
+  } finally {
+    // a reader that stops early (the preview) closes the file: closing the lines alone leaves it read to the end
+    input.destroy();
   }
+}
+
+/** ASCII white space, as `trim` removes it. */
+const BLANK = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
+
+/**
+ * How many rows `jsonlRows` reads from a file (its non-blank lines), counted on the bytes: a line whose first
+ * character past white space is ASCII is a row (a JSON object starts with its brace); any other line is decoded.
+ */
+async function jsonlCount(path: string): Promise<number> {
+  let rows = 0;
+  let printable = false;
+  let rest: Buffer[] = [];
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
+    for (let start = 0; start <= chunk.length; ) {
+      const nl = chunk.indexOf(0x0a, start);
+      const end = nl < 0 ? chunk.length : nl;
+      if (!printable) {
+        let i = start;
+        while (i < end && BLANK.has(chunk[i])) i++;
+        if (i < end && chunk[i] < 0x80) printable = true;
+        else rest.push(chunk.subarray(start, end));
+      }
+      if (nl < 0) break;
+      if (
+        printable ||
+        Buffer.concat(rest)
+          .toString('utf8')
+          .replace(/^\uFEFF/, '')
+          .trim()
+      )
+        rows++;
+      printable = false;
+      rest = [];
+      start = nl + 1;
+    }
+  }
+  return printable ||
+    Buffer.concat(rest)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+    ? rows + 1
+    : rows;
 }
 
 async function* csvRows(path: string): AsyncGenerator<ReadRow> {
@@ -69,7 +121,8 @@ async function* csvRows(path: string): AsyncGenerator<ReadRow> {
     s.on('end', () => resolve(buf.split(/\r?\n/)[0] ?? ''));
     s.on('error', reject);
   });
-  const parser = createReadStream(path).pipe(
+  const input = createReadStream(path, { highWaterMark: READ_CHUNK });
+  const parser = input.pipe(
     parseCsv({
       columns: (header: string[]) => header.map((h) => h.trim()),
       bom: true,
@@ -91,6 +144,8 @@ async function* csvRows(path: string): AsyncGenerator<ReadRow> {
     }
   } catch (e) {
     yield { n: n + 1, error: `CSV 格式有误：${(e as Error).message.slice(0, 200)}` };
+  } finally {
+    input.destroy();
   }
 }
 
@@ -138,13 +193,15 @@ export async function inspect(
   const headers = new Set<string>();
   const sample: RawRow[] = [];
   let total = 0;
+  // JSON lines are counted without being parsed; other formats are read through
+  const counted = count && format === 'jsonl';
   for await (const r of readRows(format, path)) {
     total = r.n;
     if ('row' in r) {
       if (sample.length < 5) sample.push(r.row);
       if (total <= 200) for (const k of Object.keys(r.row)) if (k) headers.add(k);
     }
-    if (!count && total >= 200) break;
+    if ((!count || counted) && total >= 200) break;
   }
-  return { headers: [...headers], sample, total };
+  return { headers: [...headers], sample, total: counted ? await jsonlCount(path) : total };
 }
