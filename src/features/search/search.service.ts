@@ -198,10 +198,14 @@ export class SearchIndex {
     return this.rebuilding !== null;
   }
 
-  /** Resolves when no rebuild or sync is running. */
+  /** Resolves when no rebuild or sync is running: what was committed before is searchable. */
   async settled(): Promise<void> {
     while (this.rebuilding || this.syncing) await (this.rebuilding ?? this.syncing);
-    await this.engine.merged();
+  }
+
+  /** Resolves when the segments are merged as far as they are due (merging goes on in the background). */
+  merged(): Promise<void> {
+    return this.engine.merged();
   }
 
   /** An engine whose merges run on the builder's thread. */
