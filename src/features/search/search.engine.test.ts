@@ -445,3 +445,30 @@ test('a merged segment is the segment built from the documents it keeps', () => 
     { numRuns: 60 },
   );
 });
+
+test('a merge that fails leaves the segments searchable as they are, and later merges still happen', async () => {
+  const engine = new SearchEngine();
+  let fail = true;
+  const errors: unknown[] = [];
+  const log = console.error;
+  console.error = (...args: unknown[]) => errors.push(args);
+  engine.merger = async (segs) => {
+    if (fail) throw new Error('out of memory');
+    return mergeSegments(segs);
+  };
+  const doc = (i: number): IndexDoc => ({ ...textDoc(i, ''), title: ['低保'] });
+  try {
+    for (let b = 0; b < 6; b++) engine.addBatch(Array.from({ length: 20 }, (_, k) => doc(b * 20 + k)));
+    await engine.merged();
+    assert.equal(errors.length, 1);
+    assert.equal(engine.segments.length, 6);
+    assert.equal(engine.search(wordQuery(['低保'])).total, 120);
+    fail = false;
+    engine.addBatch(Array.from({ length: 20 }, (_, k) => doc(120 + k)));
+    await engine.merged();
+    assert.ok(engine.segments.length < 6);
+    assert.equal(engine.search(wordQuery(['低保'])).total, 140);
+  } finally {
+    console.error = log;
+  }
+});

@@ -996,14 +996,19 @@ export class SearchEngine {
         this.merge(chosen, mergeSegments(chosen));
         continue;
       }
-      // merged on the other thread; searches use the segments as they are meanwhile
-      this.merging = this.merger(chosen)
-        .catch(() => mergeSegments(chosen))
-        .then((merged) => {
+      // merged on the other thread (which falls back to this one); searches use the segments as they are meanwhile.
+      // A merge that fails leaves them as they are, to be tried again when the next segment comes.
+      this.merging = this.merger(chosen).then(
+        (merged) => {
           this.merging = null;
           this.merge(chosen, merged);
           this.mergeTiers();
-        });
+        },
+        (e) => {
+          this.merging = null;
+          console.error('search: merging segments failed; they are kept as they are:', e);
+        },
+      );
     }
   }
 
