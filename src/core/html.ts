@@ -77,9 +77,18 @@ export function htmlToText(html: string): string {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** Plain text as HTML: a paragraph a line, escaped. */
+export function textHtml(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => `<p>${line.replace(/[&<>"']/g, (c) => ESCAPES[c])}</p>`)
+    .join('\n');
+}
+
 /**
- * A body as stored: HTML is sanitised (and its text extracted); plain text becomes escaped paragraphs, one
- * per line, and is its own text.
+ * A body as stored: HTML is sanitised (and its text extracted); plain text is cleaned into lines and stored as its
+ * text alone, with no HTML (a bulk import writes each body once): `shownHtml` makes its paragraphs when shown.
  */
 export function bodyOf(body: string): { html: string; text: string } {
   if (/<\/?(p|div|br|table|span|h[1-6]|ul|ol|li)\b/i.test(body)) {
@@ -90,8 +99,8 @@ export function bodyOf(body: string): { html: string; text: string } {
     .split(/\r?\n/)
     .map((line) => line.replace(/[ \t]+/g, ' ').trim())
     .filter(Boolean);
-  return {
-    html: lines.map((line) => `<p>${line.replace(/[&<>"']/g, (c) => ESCAPES[c])}</p>`).join('\n'),
-    text: lines.join('\n'),
-  };
+  return { html: '', text: lines.join('\n') };
 }
+
+/** A stored body's HTML: as stored, or its text's paragraphs when it was stored as plain text (`bodyOf`). */
+export const shownHtml = (e: { body_html: string; body_text: string }) => e.body_html || textHtml(e.body_text);

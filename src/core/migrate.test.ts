@@ -15,11 +15,7 @@ for (const kind of DATABASES)
       assert.equal(rows.length, 3);
       // PostgreSQL as Debian builds it has lz4 (and compresses); the embedded database has not, and does not compress
       for (const r of rows)
-        assert.deepEqual(
-          [r.method, r.storage],
-          kind === 'postgres' ? ['l', 'x'] : ['', 'e'],
-          `${r.table}.${r.column}`,
-        );
+        assert.deepEqual([r.method, r.storage], kind === 'postgres' ? ['l', 'x'] : ['', 'e'], `${r.table}.${r.column}`);
     } finally {
       await d.close();
     }

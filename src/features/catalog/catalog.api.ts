@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { apiTokenUser, loadPrincipal } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { shownHtml } from '../../core/html.ts';
 import { id, pageParam, parseInput } from '../../core/validate.ts';
 import { actorOf } from '../../web/request.ts';
 import { searchApiRoutes } from '../search/search.routes.ts';
@@ -167,7 +168,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: Ctx) {
         validity: e.validity,
         validityChangedOn: e.validity_changed_on,
         replacedBy: data.replacedBy,
-        bodyHtml: e.disclosure_mode === 'active' ? e.body_html : '',
+        bodyHtml: e.disclosure_mode === 'active' ? shownHtml(e) : '',
         columns: data.columns,
         attachments: e.disclosure_mode === 'active' ? data.attachments : [],
         interpretations: data.interpretations,

@@ -4,6 +4,7 @@ import { administersSite, agenciesWith, type Principal, requireSiteAdmin } from 
 import { loadCalendar, shanghaiDate, workdaysBefore } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError, badInput, notFound } from '../../core/errors.ts';
+import { shownHtml } from '../../core/html.ts';
 import { id, pageParam } from '../../core/validate.ts';
 import type { FieldErrors, FormValues } from '../../web/forms.tsx';
 import {
@@ -256,7 +257,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       themeCategory: e.theme_category,
       keywords: e.keywords.join(' '),
       summary: e.summary,
-      bodyHtml: e.body_html,
+      bodyHtml: shownHtml(e),
       disclosureMode: e.disclosure_mode,
       nonDisclosureReason: e.non_disclosure_reason,
       validity: e.validity,

@@ -1,4 +1,5 @@
 import type { Agency, Column } from '../../core/db.types.ts';
+import { shownHtml } from '../../core/html.ts';
 import { fmtDate, fmtSize } from '../../web/format.ts';
 import { Layout, type PageCtx, Pager } from '../../web/layout.tsx';
 import type { ListItem, PublicPage } from './catalog.read.ts';
@@ -213,7 +214,7 @@ export function PublicationPage(props: {
           </p>
         )}
         {e.disclosure_mode === 'active' ? (
-          <div class="body">{e.body_html}</div>
+          <div class="body">{shownHtml(e)}</div>
         ) : (
           <p class="banner" safe>
             {e.disclosure_mode === 'on_request'

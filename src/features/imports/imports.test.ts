@@ -119,6 +119,47 @@ for (const kind of DATABASES) {
         '2026-11-24',
       );
       assert.equal(found.hits[0]?.title.map((p) => p.text).join(''), withNo.title);
+      // a plain-text body is stored once, as text; its page, the API and the editor show it as paragraphs
+      const plain = await ctx.db
+        .selectFrom('editions')
+        .select(['publication_id', 'body_html', 'body_text'])
+        .where('title', '=', withNo.title)
+        .executeTakeFirstOrThrow();
+      assert.equal(plain.body_html, '');
+      const [line] = plain.body_text.split('\n');
+      const escaped = line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+      const paragraph = `<p>${escaped.replace(/'/g, '&#39;')}</p>`;
+      const page = await app.inject({ method: 'GET', url: `/p/${plain.publication_id}` });
+      assert.ok(page.body.includes(`<div class="body">${paragraph}`));
+      const json = await app.inject({ method: 'GET', url: `/api/v1/sites/demo/publications/${plain.publication_id}` });
+      assert.ok(json.json().bodyHtml.startsWith(paragraph));
+      // the office makes itself the agency's 信息员 to start a new edition
+      const office = await ctx.db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', 'office')
+        .executeTakeFirstOrThrow();
+      const { agency_id } = await ctx.db
+        .selectFrom('publications')
+        .select('agency_id')
+        .where('id', '=', plain.publication_id)
+        .executeTakeFirstOrThrow();
+      await ctx.db
+        .insertInto('user_roles')
+        .values({ user_id: office.id, role: 'editor', agency_id })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      const staff = await login(app, 'office');
+      const draft = await post(
+        app,
+        staff.jar,
+        `/admin/publications/${plain.publication_id}/new-edition`,
+        {},
+        staff.csrf,
+      );
+      assert.equal(draft.statusCode, 303, draft.body);
+      const form = await get(app, staff.jar, draft.headers.location as string);
+      assert.ok(form.body.includes(`&lt;p>${line.slice(0, 10)}`), 'a new edition starts from the paragraphs');
       assert.ok((await searchTotal('双随机')) > 5);
 
       const again = await importFile(CORPUS);
