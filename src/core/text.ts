@@ -18,5 +18,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** Removes control characters (tab and newlines stay) and lone surrogates; normalises to NFC. */
 export function cleanText(s: string): string {
-  return s.replace(LONE_SURROGATE, '').replace(CONTROL, '').normalize('NFC');
+  // the checks are far cheaper than the replacements, and most text needs none
+  const whole = s.isWellFormed() ? s : s.replace(LONE_SURROGATE, '');
+  return (whole.search(CONTROL) >= 0 ? whole.replace(CONTROL, '') : whole).normalize('NFC');
 }
