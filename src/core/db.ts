@@ -10,6 +10,8 @@ import {
   PostgresIntrospector,
   PostgresQueryCompiler,
   type QueryResult,
+  type RawBuilder,
+  sql,
 } from 'kysely';
 import pg from 'pg';
 import type { Config } from './config.ts';
@@ -83,6 +85,28 @@ class PGliteDriver implements Driver {
   async destroy() {
     await this.client.close();
   }
+}
+
+/** A list as a PostgreSQL array literal (every element quoted, so any text goes). */
+const arrayLiteral = (list: string[]) => `{${list.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
+/**
+ * Rows as one `select` over `unnest`, a column an array parameter, for `insertInto(…).columns(…).expression(…)`:
+ * a bulk insert is then one short statement (a VALUES list of thousands of parameters is parsed and planned value
+ * by value, and PGlite serialises each apart; 500 rows of documents: 71 → 57 µs a row). `types` gives each
+ * column's type, in the order of the insert's columns; an array column (`text[]`) goes as array literals, since
+ * unnest would flatten an array of arrays.
+ */
+export function unnest<R>(rows: R[], types: Partial<Record<keyof R & string, string>>): RawBuilder<unknown> {
+  const columns = Object.keys(types) as (keyof R & string)[];
+  const isArray = (c: keyof R & string) => types[c]!.endsWith('[]');
+  const params = columns.map((c) =>
+    isArray(c)
+      ? sql`${rows.map((r) => arrayLiteral(r[c] as string[]))}::text[]`
+      : sql`${rows.map((r) => r[c])}::${sql.raw(types[c]!)}[]`,
+  );
+  const shown = columns.map((c) => (isArray(c) ? sql`${sql.ref(c)}::${sql.raw(types[c]!)}` : sql.ref(c)));
+  return sql`select ${sql.join(shown)} from unnest(${sql.join(params)}) as u(${sql.join(columns.map((c) => sql.ref(c)))})`;
 }
 
 export async function openPGlite(dir: string | undefined, fsync: boolean): Promise<PGlite> {
