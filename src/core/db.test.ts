@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Kysely, sql } from 'kysely';
 import { DATABASES, freshDb } from '../../test/support/db.ts';
-import { unnest } from './db.ts';
+import { columnsOf, unnest } from './db.ts';
 
 interface Row {
   n: number | null;
@@ -29,11 +29,8 @@ for (const kind of DATABASES)
         { n: 3, s: '', day: '2000-02-29', at: new Date('1999-12-31T16:00:00Z'), tags: ['一'] },
       ];
       const db = d.db as unknown as Kysely<{ t: Row }>;
-      await db
-        .insertInto('t')
-        .columns(['n', 's', 'day', 'at', 'tags'])
-        .expression(unnest(rows, { n: 'int', s: 'text', day: 'date', at: 'timestamptz', tags: 'text[]' }))
-        .execute();
+      const types = { n: 'int', s: 'text', day: 'date', at: 'timestamptz', tags: 'text[]' } as const;
+      await db.insertInto('t').columns(columnsOf(types)).expression(unnest(rows, types)).execute();
       const back = await db.selectFrom('t').selectAll().execute();
       assert.deepEqual(back, rows);
     } finally {

@@ -109,6 +109,9 @@ export function unnest<R>(rows: R[], types: Partial<Record<keyof R & string, str
   return sql`select ${sql.join(shown)} from unnest(${sql.join(params)}) as u(${sql.join(columns.map((c) => sql.ref(c)))})`;
 }
 
+/** The columns an `unnest` of these column types gives, in their order (for the insert's `columns`). */
+export const columnsOf = <T extends Record<string, string>>(types: T) => Object.keys(types) as (keyof T & string)[];
+
 export async function openPGlite(dir: string | undefined, fsync: boolean): Promise<PGlite> {
   if (dir) mkdirSync(dir, { recursive: true });
   // The defaults start PGlite with -F (fsync off); durable installs turn fsync on.

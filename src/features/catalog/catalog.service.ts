@@ -10,7 +10,7 @@ import {
 import { audit } from '../../core/audit.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
-import { unnest } from '../../core/db.ts';
+import { columnsOf, unnest } from '../../core/db.ts';
 import type { DB } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, forbidden, notFound } from '../../core/errors.ts';
 import { checkUpload, docxToHtml, extractText } from '../../core/files.ts';
@@ -629,19 +629,21 @@ export async function importPublications(
     next.set(key, serial + 1);
     return formatIndexNo(agencies.get(r.agencyId)!.code, year, serial);
   });
-  // each table's rows in one statement over arrays (`unnest`): a long VALUES list costs more to parse than to write
+  // each table's rows in one statement over arrays (`unnest`): a long VALUES list costs more to parse than to write;
+  // a table's columns are the keys of its column types, in their order
+  const publicationTypes = {
+    site_id: 'int',
+    agency_id: 'int',
+    index_no: 'text',
+    status: 'text',
+    status_changed_at: 'timestamptz',
+    first_published_at: 'timestamptz',
+    created_by: 'int',
+    source_key: 'text',
+  } as const;
   const pubs = await trx
     .insertInto('publications')
-    .columns([
-      'site_id',
-      'agency_id',
-      'index_no',
-      'status',
-      'status_changed_at',
-      'first_published_at',
-      'created_by',
-      'source_key',
-    ])
+    .columns(columnsOf(publicationTypes))
     .expression(
       unnest(
         fresh.map((i, k) => ({
@@ -654,16 +656,7 @@ export async function importPublications(
           created_by: userId,
           source_key: rows[i].sourceKey,
         })),
-        {
-          site_id: 'int',
-          agency_id: 'int',
-          index_no: 'text',
-          status: 'text',
-          status_changed_at: 'timestamptz',
-          first_published_at: 'timestamptz',
-          created_by: 'int',
-          source_key: 'text',
-        },
+        publicationTypes,
       ),
     )
     .returning(['id', 'source_key'])
@@ -709,29 +702,31 @@ export async function importPublications(
   } as const;
   const editions = await trx
     .insertInto('editions')
-    .columns(Object.keys(editionTypes) as (keyof typeof editionTypes)[])
+    .columns(columnsOf(editionTypes))
     .expression(unnest(values, editionTypes))
     .returning(['id', 'publication_id'])
     .execute();
   const editionOf = new Map(editions.map((e) => [e.publication_id, e.id]));
   const editionIds = fresh.map((i) => editionOf.get(pubOf.get(rows[i].sourceKey)!)!);
+  const agencyTypes = { edition_id: 'int', agency_id: 'int', position: 'int' } as const;
   await trx
     .insertInto('edition_agencies')
-    .columns(['edition_id', 'agency_id', 'position'])
+    .columns(columnsOf(agencyTypes))
     .expression(
       unnest(
         fresh.map((i, k) => ({ edition_id: editionIds[k], agency_id: rows[i].agencyId, position: 0 })),
-        { edition_id: 'int', agency_id: 'int', position: 'int' },
+        agencyTypes,
       ),
     )
     .execute();
+  const columnTypes = { edition_id: 'int', column_id: 'int' } as const;
   await trx
     .insertInto('edition_columns')
-    .columns(['edition_id', 'column_id'])
+    .columns(columnsOf(columnTypes))
     .expression(
       unnest(
         fresh.map((i, k) => ({ edition_id: editionIds[k], column_id: rows[i].columnId })),
-        { edition_id: 'int', column_id: 'int' },
+        columnTypes,
       ),
     )
     .execute();
