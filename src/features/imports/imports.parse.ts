@@ -69,45 +69,48 @@ async function* jsonlRows(path: string): AsyncGenerator<ReadRow> {
 /** ASCII white space, as `trim` removes it. */
 const BLANK = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
 
+/** Whether a line's bytes hold more than white space (and a byte-order mark), as `jsonlRows` sees it. */
+const hasText = (parts: Buffer[]) =>
+  Buffer.concat(parts)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trim() !== '';
+
 /**
  * How many rows `jsonlRows` reads from a file (its non-blank lines), counted on the bytes: a line whose first
  * character past white space is ASCII is a row (a JSON object starts with its brace); any other line is decoded.
+ * Lines end at LF, CR or CRLF, as readline ends them (the empty piece between CR and LF counts for nothing).
  */
 async function jsonlCount(path: string): Promise<number> {
   let rows = 0;
+  // the current line: whether it has shown an ASCII character yet, and its bytes until it has
   let printable = false;
-  let rest: Buffer[] = [];
+  let pending: Buffer[] = [];
+  const endLine = () => {
+    if (printable || hasText(pending)) rows++;
+    printable = false;
+    pending = [];
+  };
   for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
-    for (let start = 0; start <= chunk.length; ) {
-      const nl = chunk.indexOf(0x0a, start);
-      const end = nl < 0 ? chunk.length : nl;
+    let lf = chunk.indexOf(0x0a);
+    let cr = chunk.indexOf(0x0d);
+    for (let start = 0; ; ) {
+      if (lf >= 0 && lf < start) lf = chunk.indexOf(0x0a, start);
+      if (cr >= 0 && cr < start) cr = chunk.indexOf(0x0d, start);
+      const end = Math.min(lf < 0 ? chunk.length : lf, cr < 0 ? chunk.length : cr);
       if (!printable) {
         let i = start;
         while (i < end && BLANK.has(chunk[i])) i++;
         if (i < end && chunk[i] < 0x80) printable = true;
-        else rest.push(chunk.subarray(start, end));
+        else pending.push(chunk.subarray(start, end));
       }
-      if (nl < 0) break;
-      if (
-        printable ||
-        Buffer.concat(rest)
-          .toString('utf8')
-          .replace(/^\uFEFF/, '')
-          .trim()
-      )
-        rows++;
-      printable = false;
-      rest = [];
-      start = nl + 1;
+      if (end === chunk.length) break;
+      endLine();
+      start = end + 1;
     }
   }
-  return printable ||
-    Buffer.concat(rest)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
-      .trim()
-    ? rows + 1
-    : rows;
+  endLine();
+  return rows;
 }
 
 async function* csvRows(path: string): AsyncGenerator<ReadRow> {
