@@ -7,18 +7,26 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { sessionSecret } from './core/config.ts';
 import type { Ctx } from './core/context.ts';
 import type { Site } from './core/db.types.ts';
 import { AppError } from './core/errors.ts';
-import { adminRoutes } from './features/admin/admin.routes.ts';
+import { adminManageRoutes } from './features/admin/admin.manage.routes.ts';
 import { apiRoutes } from './features/catalog/catalog.api.ts';
-import { pageCtx, portalRoutes } from './features/catalog/catalog.routes.ts';
+import { portalRoutes } from './features/catalog/catalog.routes.ts';
+import { portalNav } from './features/catalog/catalog.service.ts';
+import { catalogStaffRoutes } from './features/catalog/catalog.staff.routes.ts';
+import { importRoutes } from './features/imports/imports.routes.ts';
+import { reportRoutes } from './features/reports/reports.routes.ts';
+import { requestAdminRoutes } from './features/requests/requests.admin.routes.ts';
 import { requestPortalRoutes } from './features/requests/requests.routes.ts';
+import { searchAdminRoutes } from './features/search/search.admin.tsx';
 import { searchRoutes } from './features/search/search.routes.ts';
 import { ErrorPage } from './web/layout.tsx';
+import { pageCtx, portalShell } from './web/portal.ts';
 import { safeBack, sendHtml } from './web/request.ts';
+import { staffShell } from './web/staff.ts';
 
 const staticDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web/static');
 
@@ -95,7 +103,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
         message,
         ...(known && err.details ? { details: err.details } : {}),
       });
-    const ctx2 = req.site ? await pageCtx(ctx, req, '/').catch(() => null) : null;
+    const ctx2 = req.site ? await pageCtx(req, '/').catch(() => null) : null;
     return sendHtml(req, reply, ErrorPage({ ctx: ctx2, status, message }), status);
   });
 
@@ -121,41 +129,19 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     return reply.redirect(safeBack((req.query as { back?: unknown }).back), 303);
   });
 
-  const sites = async (where: (s: Site) => boolean): Promise<Site | undefined> =>
-    (await ctx.db.selectFrom('sites').selectAll().execute()).find(where);
-
-  // A site by its own host name…
-  await app.register(async (scope) => {
-    scope.addHook('onRequest', async (req) => {
-      const host = req.host.toLowerCase();
-      const all = await ctx.db.selectFrom('sites').selectAll().orderBy('id').execute();
-      const site = all.find((s) => s.hosts.includes(host)) ?? (all.length === 1 ? all[0] : undefined);
-      if (!site) throw new AppError('not_found', '本域名未绑定站点，请通过 /s/站点代码 访问');
-      req.site = site;
-      req.base = '';
-    });
-    await portalRoutes(scope, ctx);
-    await searchRoutes(scope, ctx);
-    await requestPortalRoutes(scope, ctx);
-  });
-  // …or by path prefix, for local use and for sites without a host name of their own.
+  await portalShell(app, ctx, (siteId) => portalNav(ctx, siteId), [portalRoutes, searchRoutes, requestPortalRoutes]);
   await app.register(
-    async (scope) => {
-      scope.addHook('onRequest', async (req: FastifyRequest) => {
-        const code = (req.params as { siteCode?: string }).siteCode ?? '';
-        const site = await sites((s) => s.code === code);
-        if (!site) throw new AppError('not_found', '站点不存在');
-        req.site = site;
-        req.base = `/s/${site.code}`;
-      });
-      await portalRoutes(scope, ctx);
-      await searchRoutes(scope, ctx);
-      await requestPortalRoutes(scope, ctx);
-    },
-    { prefix: '/s/:siteCode' },
+    async (scope) =>
+      staffShell(scope, ctx, [
+        catalogStaffRoutes,
+        adminManageRoutes,
+        searchAdminRoutes,
+        importRoutes,
+        requestAdminRoutes,
+        reportRoutes,
+      ]),
+    { prefix: '/admin' },
   );
-
-  await app.register(async (scope) => adminRoutes(scope, ctx), { prefix: '/admin' });
   await app.register(async (scope) => apiRoutes(scope, ctx), { prefix: '/api' });
   return app;
 }

@@ -5,6 +5,7 @@ import { openDb } from './core/db.ts';
 import { FileStore } from './core/files.ts';
 import { migrate } from './core/migrate.ts';
 import { deliverOutbox, mailTransport } from './core/outbox.ts';
+import { SiteDirectory } from './core/sites.ts';
 import { publishDue } from './features/catalog/catalog.service.ts';
 import { resumeImports } from './features/imports/imports.service.ts';
 import { remindDeadlines } from './features/requests/requests.reminders.ts';
@@ -13,7 +14,14 @@ import { newSearchIndex } from './sources.ts';
 export async function openCtx(config: Config): Promise<Ctx> {
   const db = await openDb(config);
   await migrate(db);
-  return { db, files: new FileStore(config.filesDir), search: newSearchIndex(config), config, now: () => new Date() };
+  return {
+    db,
+    files: new FileStore(config.filesDir),
+    search: newSearchIndex(config),
+    sites: new SiteDirectory(db),
+    config,
+    now: () => new Date(),
+  };
 }
 
 /** Other instances' changes reach this one's index within a second; the index is saved every minute. */

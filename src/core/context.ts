@@ -2,12 +2,14 @@ import type { SearchIndex } from '../features/search/search.service.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db.ts';
 import type { FileStore } from './files.ts';
+import type { SiteDirectory } from './sites.ts';
 
-/** What every service function needs: the database, the file store, the search index, the configuration and a clock. */
+/** What every service function needs: the database, the file store, the search index, the sites, the configuration and a clock. */
 export interface Ctx {
   db: Db;
   files: FileStore;
   search: SearchIndex;
+  sites: SiteDirectory;
   config: Config;
   now: () => Date;
 }

@@ -2,13 +2,18 @@ import type { PropsWithChildren } from '@kitajs/html';
 import type { Site } from '../core/db.types.ts';
 import type { Prefs } from './request.ts';
 
+export interface NavItem {
+  slug: string;
+  name: string;
+}
+
 export interface PageCtx {
   site: Site;
   base: string;
   prefs: Prefs;
   /** Path of this page (without the site base), for the preference switches to return to. */
   path: string;
-  nav: { slug: string; name: string }[];
+  nav: NavItem[];
 }
 
 export function Layout(

@@ -8,6 +8,7 @@ import type { Ctx } from '../../src/core/context.ts';
 import { type Db, openPGlite, pgliteDb, postgresDb } from '../../src/core/db.ts';
 import { FileStore } from '../../src/core/files.ts';
 import { migrate } from '../../src/core/migrate.ts';
+import { SiteDirectory } from '../../src/core/sites.ts';
 import { newSearchIndex } from '../../src/sources.ts';
 
 export const DATABASES = ['pglite', 'postgres'] as const;
@@ -52,5 +53,12 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 export function testCtx(db: Db, config = testConfig(), now = () => new Date()): Ctx {
-  return { db, files: new FileStore(config.filesDir), search: newSearchIndex(config, false), config, now };
+  return {
+    db,
+    files: new FileStore(config.filesDir),
+    search: newSearchIndex(config, false),
+    sites: new SiteDirectory(db),
+    config,
+    now,
+  };
 }

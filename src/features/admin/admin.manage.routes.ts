@@ -17,6 +17,7 @@ import {
   staff,
   submitForm,
 } from '../../web/request.ts';
+import { workingSite } from '../../web/staff.ts';
 import { agenciesOf, allColumns } from '../catalog/catalog.read.ts';
 import {
   AccountPage,
@@ -40,7 +41,6 @@ import {
   updateAgency,
   updateSite,
   updateUser,
-  workingSite,
 } from './admin.service.ts';
 import { listSites, type StaffAccount, siteAccounts } from './admin.store.ts';
 

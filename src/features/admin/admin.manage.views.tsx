@@ -12,10 +12,10 @@ import {
   TextArea,
   TextField,
 } from '../../web/forms.tsx';
+import { AdminLayout } from '../../web/staff.layout.tsx';
 import { treeOrder } from '../../web/tree.ts';
 import { AGENCY_KINDS, AGENCY_ROLES, COLUMN_KINDS } from './admin.schema.ts';
 import type { StaffAccount } from './admin.store.ts';
-import { AdminLayout } from './admin.views.tsx';
 
 interface Page {
   principal: Principal;

@@ -1,15 +1,9 @@
 import { type Kysely, sql } from 'kysely';
-import {
-  type Actor,
-  isPlatformAdmin,
-  type Principal,
-  requirePlatformAdmin,
-  requireSiteAdmin,
-} from '../../core/access.ts';
+import { type Actor, isPlatformAdmin, requirePlatformAdmin, requireSiteAdmin } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
 import { hashPassword, verifyPassword } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
-import type { DB, Site } from '../../core/db.types.ts';
+import type { DB } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
 import { parseInput } from '../../core/validate.ts';
 import {
@@ -29,7 +23,7 @@ const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '235
 export async function createSite(ctx: Ctx, actor: Actor, raw: unknown): Promise<number> {
   requirePlatformAdmin(actor);
   const input = parseInput(siteInput, raw);
-  return ctx.db.transaction().execute(async (trx) => {
+  const id = await ctx.db.transaction().execute(async (trx) => {
     const taken = await trx.selectFrom('sites').select('id').where('code', '=', input.code).executeTakeFirst();
     if (taken) throw conflict(`站点代码“${input.code}”已被使用`);
     const site = await trx
@@ -51,6 +45,8 @@ export async function createSite(ctx: Ctx, actor: Actor, raw: unknown): Promise<
     });
     return site.id;
   });
+  ctx.sites.changed();
+  return id;
 }
 
 const agencyValues = (input: AgencyInput) => ({
@@ -239,19 +235,6 @@ export async function saveColumn(
   });
 }
 
-/**
- * The site a staff member works on: their agency's site; a platform admin may choose any site
- * (`chosenId`, remembered by the back office), and otherwise works on the first.
- */
-export async function workingSite(ctx: Ctx, p: Principal, chosenId?: number): Promise<Site> {
-  const wanted = isPlatformAdmin(p) && chosenId ? chosenId : p.siteId;
-  const site = wanted
-    ? await ctx.db.selectFrom('sites').selectAll().where('id', '=', wanted).executeTakeFirst()
-    : await ctx.db.selectFrom('sites').selectAll().orderBy('id').executeTakeFirst();
-  if (!site) throw notFound('站点不存在');
-  return site;
-}
-
 /** The office changes its site's name, host names and settings. */
 export async function updateSite(ctx: Ctx, actor: Actor, siteId: number, raw: unknown): Promise<void> {
   requireSiteAdmin(actor, siteId);
@@ -281,6 +264,7 @@ export async function updateSite(ctx: Ctx, actor: Actor, siteId: number, raw: un
       after: input,
     });
   });
+  ctx.sites.changed();
 }
 
 /** Merges keys into a site's settings (features keep their own settings there). */
@@ -308,6 +292,7 @@ export async function updateSiteSettings(ctx: Ctx, actor: Actor, siteId: number,
       after: patch,
     });
   });
+  ctx.sites.changed();
 }
 
 export async function updateAgency(

@@ -12,8 +12,8 @@ import {
   TextArea,
   TextField,
 } from '../../web/forms.tsx';
+import { AdminLayout } from '../../web/staff.layout.tsx';
 import type { Alert } from '../admin/admin.alerts.ts';
-import { AdminLayout } from '../admin/admin.views.tsx';
 import type { AuditFilter } from './catalog.read.ts';
 import {
   ACTION_LABELS,

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { id, pageParam } from '../../core/validate.ts';
-import type { PageCtx } from '../../web/layout.tsx';
-import { attachment, originOf, prefsOf, sendHtml } from '../../web/request.ts';
+import { pageCtx, pathOf } from '../../web/portal.ts';
+import { attachment, originOf, sendHtml } from '../../web/request.ts';
 import { atomFeed, xmlEscape } from '../../web/xml.ts';
 import {
   agenciesOf,
@@ -36,19 +36,6 @@ import { GazetteIssuePage, GazettePage } from './gazette.views.tsx';
 const SITEMAP_PAGE = 40_000;
 const idParams = z.object({ id });
 
-export async function pageCtx(ctx: Ctx, req: FastifyRequest, path: string): Promise<PageCtx> {
-  const columns = await visibleColumns(ctx.db, req.site.id);
-  return {
-    site: req.site,
-    base: req.base,
-    prefs: prefsOf(req),
-    path,
-    nav: columns.filter((c) => c.parent_id === null).map((c) => ({ slug: c.slug, name: c.name })),
-  };
-}
-
-const pathOf = (req: FastifyRequest) => req.url.slice(req.base.length) || '/';
-
 /** Public portal routes of one site; mounted at '/' (site by host name) and at '/s/:siteCode'. */
 export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/', async (req, reply) => {
@@ -69,7 +56,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
       req,
       reply,
       HomePage({
-        ctx: await pageCtx(ctx, req, '/'),
+        ctx: await pageCtx(req, '/'),
         blocks,
         keyAreas: keyParent ? columns.filter((c) => c.parent_id === keyParent.id) : [],
         topics: topicParent ? columns.filter((c) => c.parent_id === topicParent.id) : [],
@@ -101,7 +88,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
       req,
       reply,
       ColumnPage({
-        ctx: await pageCtx(ctx, req, pathOf(req)),
+        ctx: await pageCtx(req, pathOf(req)),
         column,
         parents,
         children: columns.filter((c) => c.parent_id === column.id),
@@ -166,7 +153,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
     return sendHtml(
       req,
       reply,
-      PublicationPage({ ctx: await pageCtx(ctx, req, pathOf(req)), data, qrSvg, agencyName: agency.name }),
+      PublicationPage({ ctx: await pageCtx(req, pathOf(req)), data, qrSvg, agencyName: agency.name }),
     );
   });
 
@@ -192,7 +179,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
     return sendHtml(
       req,
       reply,
-      AgenciesPage({ ctx: await pageCtx(ctx, req, pathOf(req)), agencies: await agenciesOf(ctx.db, req.site.id) }),
+      AgenciesPage({ ctx: await pageCtx(req, pathOf(req)), agencies: await agenciesOf(ctx.db, req.site.id) }),
     );
   });
 
@@ -222,7 +209,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
       req,
       reply,
       AgencyCatalogPage({
-        ctx: await pageCtx(ctx, req, pathOf(req)),
+        ctx: await pageCtx(req, pathOf(req)),
         agency,
         items,
         filter: q,
@@ -236,7 +223,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.get('/agencies/:id/guide', async (req, reply) => {
     const agency = await agencyOf(req);
-    return sendHtml(req, reply, AgencyGuidePage({ ctx: await pageCtx(ctx, req, pathOf(req)), agency }));
+    return sendHtml(req, reply, AgencyGuidePage({ ctx: await pageCtx(req, pathOf(req)), agency }));
   });
 
   app.get('/gazette', async (req, reply) => {
@@ -252,7 +239,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
       req,
       reply,
       GazettePage({
-        ctx: await pageCtx(ctx, req, pathOf(req)),
+        ctx: await pageCtx(req, pathOf(req)),
         years,
         year,
         issues: await gazetteIssues(ctx.db, req.site.id, year),
@@ -264,7 +251,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
     const params = idParams.safeParse(req.params);
     const data = params.success ? await gazetteIssue(ctx.db, req.site.id, params.data.id) : null;
     if (!data) throw notFound('公报不存在');
-    return sendHtml(req, reply, GazetteIssuePage({ ctx: await pageCtx(ctx, req, pathOf(req)), ...data }));
+    return sendHtml(req, reply, GazetteIssuePage({ ctx: await pageCtx(req, pathOf(req)), ...data }));
   });
 
   app.get('/sitemap.xml', async (req, reply) => {

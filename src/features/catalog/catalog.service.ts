@@ -19,6 +19,7 @@ import { cleanText } from '../../core/text.ts';
 import { parseInput } from '../../core/validate.ts';
 import type { ImportRow } from '../imports/imports.rules.ts';
 import { noteChange, type Offered, refreshSearch } from '../search/search.service.ts';
+import { visibleColumns } from './catalog.read.ts';
 import {
   ACTION_ROLE,
   assertEditable,
@@ -748,4 +749,10 @@ export async function importPublications(
   });
   for (const i of fresh) out[i] = { imported: pubOf.get(rows[i].sourceKey)! };
   return { outcomes: out, indexed };
+}
+
+/** The portal's main navigation: the site's visible top-level columns. */
+export async function portalNav(ctx: Ctx, siteId: number): Promise<{ slug: string; name: string }[]> {
+  const columns = await visibleColumns(ctx.db, siteId);
+  return columns.filter((c) => c.parent_id === null).map((c) => ({ slug: c.slug, name: c.name }));
 }

@@ -17,8 +17,8 @@ import {
   staff,
   submitForm,
 } from '../../web/request.ts';
+import { workingSite } from '../../web/staff.ts';
 import { dashboardAlerts } from '../admin/admin.alerts.ts';
-import { workingSite } from '../admin/admin.service.ts';
 import {
   AuditPage,
   Dashboard,

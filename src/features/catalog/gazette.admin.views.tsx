@@ -10,7 +10,7 @@ import {
   str,
   TextField,
 } from '../../web/forms.tsx';
-import { AdminLayout } from '../admin/admin.views.tsx';
+import { AdminLayout } from '../../web/staff.layout.tsx';
 import { issueTitle } from './gazette.views.tsx';
 
 interface Page {

@@ -19,7 +19,7 @@ import {
   staff,
   submitForm,
 } from '../../web/request.ts';
-import { workingSite } from '../admin/admin.service.ts';
+import { workingSite } from '../../web/staff.ts';
 import { agenciesOf, allColumns } from '../catalog/catalog.read.ts';
 import {
   createImport,

@@ -18,7 +18,7 @@ import {
   submitForm,
   XLSX_TYPE,
 } from '../../web/request.ts';
-import { workingSite } from '../admin/admin.service.ts';
+import { workingSite } from '../../web/staff.ts';
 import { reportDocx, reportXlsx } from './reports.files.ts';
 import {
   agencyReport,

@@ -3,7 +3,7 @@ import type { Principal } from '../../core/access.ts';
 import type { Validity } from '../../core/db.types.ts';
 import { fmtDate } from '../../web/format.ts';
 import { Csrf, type FieldErrors, FormMessage, type FormValues, str, TextArea } from '../../web/forms.tsx';
-import { AdminLayout } from '../admin/admin.views.tsx';
+import { AdminLayout } from '../../web/staff.layout.tsx';
 import { VALIDITY_LABELS } from '../catalog/catalog.rules.ts';
 import { OUTCOMES, STAGE_LABELS } from '../requests/requests.rules.ts';
 import { APPLICANT_TYPES } from '../requests/requests.schema.ts';

@@ -17,7 +17,7 @@ import {
   staff,
   submitForm,
 } from '../../web/request.ts';
-import { workingSite } from '../admin/admin.service.ts';
+import { workingSite } from '../../web/staff.ts';
 import { calendarEntries, removeCalendarDay, saveCalendarDay } from '../admin/calendar.service.ts';
 import { agenciesOf } from '../catalog/catalog.read.ts';
 import {

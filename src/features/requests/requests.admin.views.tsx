@@ -11,7 +11,7 @@ import {
   TextField,
 } from '../../web/forms.tsx';
 import { Pager } from '../../web/layout.tsx';
-import { AdminLayout } from '../admin/admin.views.tsx';
+import { AdminLayout } from '../../web/staff.layout.tsx';
 import { LETTER_TITLE, NOTICE_TITLES, type NoticeKind, paragraphsOf } from './requests.letters.ts';
 import type { AgencyLoad, CaseFilter, CaseRow } from './requests.read.ts';
 import { type CaseAction, OUTCOME_GROUPS, OUTCOMES, STAGE_LABELS, workdaysLeft } from './requests.rules.ts';

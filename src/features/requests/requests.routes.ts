@@ -3,9 +3,9 @@ import { newChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError, badInput } from '../../core/errors.ts';
+import { pageCtx } from '../../web/portal.ts';
 import { csrfToken, type RefusedForm, sendHtml } from '../../web/request.ts';
 import { agenciesOf } from '../catalog/catalog.read.ts';
-import { pageCtx } from '../catalog/catalog.routes.ts';
 import { APPLICATION_FILE_MAX, lookupCase, submitApplication } from './requests.service.ts';
 import { ApplyPage, ReceiptPage, StatusLookupPage, StatusPage } from './requests.views.tsx';
 
@@ -24,7 +24,7 @@ export async function requestPortalRoutes(app: FastifyInstance, ctx: Ctx) {
 
   const applyPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm) =>
     ApplyPage({
-      ctx: await pageCtx(ctx, req, '/apply'),
+      ctx: await pageCtx(req, '/apply'),
       csrf: csrfToken(reply),
       agencies: await agenciesOf(ctx.db, req.site.id),
       challenge: newChallenge(dataKey(ctx.config), ctx.now()),
@@ -63,7 +63,7 @@ export async function requestPortalRoutes(app: FastifyInstance, ctx: Ctx) {
         req,
         reply,
         ReceiptPage({
-          ctx: await pageCtx(ctx, req, '/apply'),
+          ctx: await pageCtx(req, '/apply'),
           trackingNo: done.trackingNo,
           queryCode: done.queryCode,
           agency: agency?.name ?? '',
@@ -84,7 +84,7 @@ export async function requestPortalRoutes(app: FastifyInstance, ctx: Ctx) {
 
   const lookupPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm) =>
     StatusLookupPage({
-      ctx: await pageCtx(ctx, req, '/apply/status'),
+      ctx: await pageCtx(req, '/apply/status'),
       csrf: csrfToken(reply),
       values: refused?.values ?? {},
       errors: refused?.errors ?? {},
@@ -98,7 +98,7 @@ export async function requestPortalRoutes(app: FastifyInstance, ctx: Ctx) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       const s = await lookupCase(ctx, req.site.id, body);
-      return sendHtml(req, reply, StatusPage({ ctx: await pageCtx(ctx, req, '/apply/status'), s }));
+      return sendHtml(req, reply, StatusPage({ ctx: await pageCtx(req, '/apply/status'), s }));
     } catch (e) {
       if (!(e instanceof AppError) || (e.code !== 'bad_input' && e.code !== 'not_found')) throw e;
       return sendHtml(

@@ -5,8 +5,8 @@ import type { Ctx } from '../../core/context.ts';
 import { fmtDateTime } from '../../web/format.ts';
 import { Csrf, type FieldErrors, FormMessage, TextArea } from '../../web/forms.tsx';
 import { actorOf, chosenSite, csrfToken, type RefusedForm, sendHtml, staff, submitForm } from '../../web/request.ts';
-import { workingSite } from '../admin/admin.service.ts';
-import { AdminLayout } from '../admin/admin.views.tsx';
+import { AdminLayout } from '../../web/staff.layout.tsx';
+import { workingSite } from '../../web/staff.ts';
 import { addSearchTerms, requestRebuild, searchTerms } from './search.service.ts';
 import { GOVERNMENT_TERMS } from './search.text.ts';
 

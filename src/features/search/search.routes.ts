@@ -3,9 +3,9 @@ import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Site } from '../../core/db.types.ts';
 import { notFound } from '../../core/errors.ts';
+import { pageCtx } from '../../web/portal.ts';
 import { sendHtml } from '../../web/request.ts';
 import { agenciesOf, columnAndDescendants, visibleColumns } from '../catalog/catalog.read.ts';
-import { pageCtx } from '../catalog/catalog.routes.ts';
 import { SEARCH_PAGE_SIZE, type SearchQuery, searchQuery } from './search.schema.ts';
 import type { SearchPage } from './search.service.ts';
 import { SearchPageView } from './search.views.tsx';
@@ -47,7 +47,7 @@ export async function searchRoutes(app: FastifyInstance, ctx: Ctx) {
       agenciesOf(ctx.db, req.site.id),
       visibleColumns(ctx.db, req.site.id),
     ]);
-    const pc = await pageCtx(ctx, req, req.url.slice(req.base.length) || '/search');
+    const pc = await pageCtx(req, req.url.slice(req.base.length) || '/search');
     return sendHtml(req, reply, SearchPageView({ ctx: pc, query, result, agencies, columns }));
   });
 }

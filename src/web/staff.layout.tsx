@@ -1,5 +1,5 @@
 import type { PropsWithChildren } from '@kitajs/html';
-import { isPlatformAdmin, type Principal, ROLE_LABELS } from '../../core/access.ts';
+import { isPlatformAdmin, type Principal, ROLE_LABELS } from '../core/access.ts';
 
 /** The back-office menu: what each role works with (the server checks every action again). */
 function navFor(p: Principal): [string, string][] {

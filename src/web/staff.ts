@@ -1,21 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { loadPrincipal, login, logout, SESSION_COOKIE, sessionUser } from '../../core/auth.ts';
-import type { Ctx } from '../../core/context.ts';
-import { AppError } from '../../core/errors.ts';
-import { csrfToken, sendHtml } from '../../web/request.ts';
-import { catalogStaffRoutes } from '../catalog/catalog.staff.routes.ts';
-import { importRoutes } from '../imports/imports.routes.ts';
-import { reportRoutes } from '../reports/reports.routes.ts';
-import { requestAdminRoutes } from '../requests/requests.admin.routes.ts';
-import { searchAdminRoutes } from '../search/search.admin.tsx';
-import { adminManageRoutes } from './admin.manage.routes.ts';
-import { LoginPage } from './admin.views.tsx';
+import { isPlatformAdmin, type Principal } from '../core/access.ts';
+import { loadPrincipal, login, logout, SESSION_COOKIE, sessionUser } from '../core/auth.ts';
+import type { Ctx } from '../core/context.ts';
+import type { Site } from '../core/db.types.ts';
+import { AppError, notFound } from '../core/errors.ts';
+import { csrfToken, sendHtml } from './request.ts';
+import { LoginPage } from './staff.layout.tsx';
 
 const loginInput = z.object({ username: z.string().max(100).default(''), password: z.string().max(200).default('') });
 
-/** The back office: every route but the login page needs a session; every POST needs the CSRF token. */
-export async function adminRoutes(app: FastifyInstance, ctx: Ctx) {
+/** A feature's back-office routes, mounted under /admin inside the staff shell. */
+export type StaffRoutes = (app: FastifyInstance, ctx: Ctx) => Promise<void>;
+
+/**
+ * The back office: every route but the login page needs a session; every POST needs the CSRF token.
+ * The features' back-office routes are mounted inside it.
+ */
+export async function staffShell(app: FastifyInstance, ctx: Ctx, features: StaffRoutes[]) {
   app.addHook('onRequest', async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     const userId = token ? await sessionUser(ctx.db, token) : null;
@@ -78,10 +80,16 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx) {
     return reply.redirect('/admin/login', 303);
   });
 
-  await catalogStaffRoutes(app, ctx);
-  await adminManageRoutes(app, ctx);
-  await searchAdminRoutes(app, ctx);
-  await importRoutes(app, ctx);
-  await requestAdminRoutes(app, ctx);
-  await reportRoutes(app, ctx);
+  for (const routes of features) await routes(app, ctx);
+}
+
+/**
+ * The site a staff member works on: their agency's site; a platform admin may choose any site
+ * (remembered by the back office in a cookie), and otherwise works on the first.
+ */
+export async function workingSite(ctx: Ctx, p: Principal, chosenId?: number): Promise<Site> {
+  const wanted = isPlatformAdmin(p) && chosenId ? chosenId : p.siteId;
+  const site = wanted ? await ctx.sites.byId(wanted) : await ctx.sites.first();
+  if (!site) throw notFound('站点不存在');
+  return site;
 }

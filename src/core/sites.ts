@@ -1,0 +1,71 @@
+import type { Db } from './db.ts';
+import type { Site } from './db.types.ts';
+
+/** How long another instance's change to a site may take to reach this one (this instance's own changes are at once). */
+const FRESH_MS = 5_000;
+
+/**
+ * The sites of the installation, kept in memory: every request is routed to its site by host name or code, so
+ * looking them up must not cost a query. The list is reloaded when this instance changes a site (`changed`) and at
+ * most `FRESH_MS` after another instance did.
+ */
+export class SiteDirectory {
+  private loaded: { at: number; sites: Site[] } | null = null;
+  private loading: Promise<Site[]> | null = null;
+  /** Bumped by `changed`, so a read that began before a change is not kept. */
+  private generation = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Every site, in the order they were created. */
+  async all(): Promise<Site[]> {
+    if (this.loaded && this.clock() - this.loaded.at < FRESH_MS) return this.loaded.sites;
+    if (!this.loading) {
+      const started = this.clock();
+      const generation = this.generation;
+      const loading = this.db
+        .selectFrom('sites')
+        .selectAll()
+        .orderBy('id')
+        .execute()
+        .then((sites) => {
+          if (generation === this.generation) this.loaded = { at: started, sites };
+          return sites;
+        })
+        .finally(() => {
+          if (this.loading === loading) this.loading = null;
+        });
+      this.loading = loading;
+    }
+    return this.loading;
+  }
+
+  /** The site answering on this host name; on an installation with one site, that site. */
+  async byHost(host: string): Promise<Site | undefined> {
+    const all = await this.all();
+    const name = host.toLowerCase();
+    return all.find((s) => s.hosts.includes(name)) ?? (all.length === 1 ? all[0] : undefined);
+  }
+
+  async byCode(code: string): Promise<Site | undefined> {
+    return (await this.all()).find((s) => s.code === code);
+  }
+
+  async byId(id: number): Promise<Site | undefined> {
+    return (await this.all()).find((s) => s.id === id);
+  }
+
+  async first(): Promise<Site | undefined> {
+    return (await this.all())[0];
+  }
+
+  /** A site was created or changed here: the next lookup reads them again. */
+  changed(): void {
+    this.generation++;
+    this.loaded = null;
+    this.loading = null;
+  }
+}
