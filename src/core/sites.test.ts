@@ -21,7 +21,11 @@ test('sites are looked up without a query, reloaded at once after a change here 
     assert.equal((await sites.byHost('WWW.B.gov.cn'))?.code, 'b', 'host names match case-insensitively');
     assert.equal(await sites.byHost('elsewhere.example'), undefined, 'with two sites an unknown host has none');
     // …this instance's change is seen at once
-    await d.db.updateTable('sites').set({ hosts: ['new.a.gov.cn'] }).where('code', '=', 'a').execute();
+    await d.db
+      .updateTable('sites')
+      .set({ hosts: ['new.a.gov.cn'] })
+      .where('code', '=', 'a')
+      .execute();
     assert.equal((await sites.byHost('new.a.gov.cn'))?.code, undefined);
     sites.changed();
     assert.equal((await sites.byHost('new.a.gov.cn'))?.code, 'a');
