@@ -13,16 +13,17 @@ import type { Ctx } from './core/context.ts';
 import type { Site } from './core/db.types.ts';
 import { AppError } from './core/errors.ts';
 import { adminManageRoutes } from './features/admin/admin.manage.routes.ts';
-import { apiRoutes } from './features/catalog/catalog.api.ts';
+import { catalogApiRoutes } from './features/catalog/catalog.api.ts';
+import { portalNav } from './features/catalog/catalog.portal.service.ts';
 import { portalRoutes } from './features/catalog/catalog.routes.ts';
-import { portalNav } from './features/catalog/catalog.service.ts';
 import { catalogStaffRoutes } from './features/catalog/catalog.staff.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
 import { reportRoutes } from './features/reports/reports.routes.ts';
 import { requestAdminRoutes } from './features/requests/requests.admin.routes.ts';
 import { requestPortalRoutes } from './features/requests/requests.routes.ts';
 import { searchAdminRoutes } from './features/search/search.admin.tsx';
-import { searchRoutes } from './features/search/search.routes.ts';
+import { searchApiRoutes, searchRoutes } from './features/search/search.routes.ts';
+import { apiShell } from './web/api.ts';
 import { ErrorPage } from './web/layout.tsx';
 import { pageCtx, portalShell } from './web/portal.ts';
 import { safeBack, sendHtml } from './web/request.ts';
@@ -142,6 +143,6 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
       ]),
     { prefix: '/admin' },
   );
-  await app.register(async (scope) => apiRoutes(scope, ctx), { prefix: '/api' });
+  await app.register(async (scope) => apiShell(scope, ctx, [searchApiRoutes, catalogApiRoutes]), { prefix: '/api' });
   return app;
 }

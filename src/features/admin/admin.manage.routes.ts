@@ -18,7 +18,7 @@ import {
   submitForm,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
-import { agenciesOf, allColumns } from '../catalog/catalog.read.ts';
+import { siteColumns } from '../catalog/catalog.service.ts';
 import {
   AccountPage,
   AgenciesAdminPage,
@@ -38,6 +38,7 @@ import {
   createUser,
   resetPassword,
   saveColumn,
+  siteAgencies,
   updateAgency,
   updateSite,
   updateUser,
@@ -185,7 +186,7 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
     return sendHtml(
       req,
       reply,
-      AgenciesAdminPage({ ...page(req, csrfToken(reply)), agencies: await agenciesOf(ctx.db, site.id) }),
+      AgenciesAdminPage({ ...page(req, csrfToken(reply)), agencies: await siteAgencies(ctx, site.id) }),
     );
   });
   const agencyForm = async (
@@ -195,7 +196,7 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
     agencyId: number | null,
     refused?: RefusedForm,
   ) => {
-    const agencies = await agenciesOf(ctx.db, site.id);
+    const agencies = await siteAgencies(ctx, site.id);
     const agency = agencyId === null ? undefined : agencies.find((a) => a.id === agencyId);
     if (agencyId !== null && !agency) throw notFound('机构不存在');
     return AgencyFormPage({
@@ -241,7 +242,7 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
   // —— staff accounts ——
   app.get('/users', async (req, reply) => {
     const { site } = await managed(req);
-    const [users, agencies] = await Promise.all([siteAccounts(ctx.db, site.id), agenciesOf(ctx.db, site.id)]);
+    const [users, agencies] = await Promise.all([siteAccounts(ctx.db, site.id), siteAgencies(ctx, site.id)]);
     return sendHtml(req, reply, UsersPage({ ...page(req, csrfToken(reply)), users, agencies, now: ctx.now() }));
   });
   const userForm = async (
@@ -253,7 +254,7 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
     password?: RefusedForm,
   ) => {
     const [agencies, found] = await Promise.all([
-      agenciesOf(ctx.db, site.id),
+      siteAgencies(ctx, site.id),
       userId === null ? Promise.resolve([]) : siteAccounts(ctx.db, site.id, userId),
     ]);
     const user = found[0] ?? null;
@@ -322,7 +323,7 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
       reply,
       ColumnsAdminPage({
         ...page(req, csrfToken(reply)),
-        columns: await allColumns(ctx.db, site.id),
+        columns: await siteColumns(ctx, site.id),
         siteBase: `/s/${site.code}`,
       }),
     );
@@ -334,7 +335,7 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
     columnId: number | null,
     refused?: RefusedForm,
   ) => {
-    const columns = await allColumns(ctx.db, site.id);
+    const columns = await siteColumns(ctx, site.id);
     const column = columnId === null ? undefined : columns.find((c) => c.id === columnId);
     if (columnId !== null && !column) throw notFound('栏目不存在');
     return ColumnFormPage({

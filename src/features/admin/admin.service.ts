@@ -3,7 +3,7 @@ import { type Actor, isPlatformAdmin, requirePlatformAdmin, requireSiteAdmin } f
 import { audit } from '../../core/audit.ts';
 import { hashPassword, verifyPassword } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
-import type { DB } from '../../core/db.types.ts';
+import type { Agency, DB } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
 import { parseInput } from '../../core/validate.ts';
 import {
@@ -17,6 +17,7 @@ import {
   userInput,
   userUpdateInput,
 } from './admin.schema.ts';
+import { agenciesOf } from './admin.store.ts';
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
 
@@ -485,4 +486,9 @@ export async function changeOwnPassword(ctx: Ctx, actor: Actor, raw: unknown, ke
       entityId: p.userId,
     });
   });
+}
+
+/** A site's agencies in their order: for every feature that lists, picks or names them. */
+export function siteAgencies(ctx: Ctx, siteId: number): Promise<Agency[]> {
+  return agenciesOf(ctx.db, siteId);
 }

@@ -1,6 +1,11 @@
 import type { Db } from '../../core/db.ts';
 import type { Role } from '../../core/db.types.ts';
 
+/** A site's agencies in their order. */
+export function agenciesOf(db: Db, siteId: number) {
+  return db.selectFrom('agencies').selectAll().where('site_id', '=', siteId).orderBy('sort').orderBy('id').execute();
+}
+
 export function listSites(db: Db) {
   return db.selectFrom('sites').selectAll().orderBy('id').execute();
 }

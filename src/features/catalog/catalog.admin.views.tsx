@@ -14,7 +14,7 @@ import {
 } from '../../web/forms.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
 import type { Alert } from '../admin/admin.alerts.ts';
-import type { AuditFilter } from './catalog.read.ts';
+import type { AuditFilter } from './catalog.read.store.ts';
 import {
   ACTION_LABELS,
   DISCLOSURE_LABELS,

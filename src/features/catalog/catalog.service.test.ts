@@ -4,7 +4,7 @@ import { rejects } from '../../../test/support/assert.ts';
 import { DATABASES, freshDb, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, draftFields, type Fixture } from '../../../test/support/fixture.ts';
 import type { Ctx } from '../../core/context.ts';
-import { publicPage } from './catalog.read.ts';
+import { publicPage } from './catalog.read.store.ts';
 import {
   actOnEdition,
   changeLiveStatus,

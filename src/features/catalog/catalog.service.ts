@@ -19,7 +19,7 @@ import { cleanText } from '../../core/text.ts';
 import { parseInput } from '../../core/validate.ts';
 import type { ImportRow } from '../imports/imports.rules.ts';
 import { noteChange, type Offered, refreshSearch } from '../search/search.service.ts';
-import { visibleColumns } from './catalog.read.ts';
+import { allColumns } from './catalog.read.store.ts';
 import {
   ACTION_ROLE,
   assertEditable,
@@ -751,8 +751,5 @@ export async function importPublications(
   return { outcomes: out, indexed };
 }
 
-/** The portal's main navigation: the site's visible top-level columns. */
-export async function portalNav(ctx: Ctx, siteId: number): Promise<{ slug: string; name: string }[]> {
-  const columns = await visibleColumns(ctx.db, siteId);
-  return columns.filter((c) => c.parent_id === null).map((c) => ({ slug: c.slug, name: c.name }));
-}
+/** Every column of a site, hidden ones too: for the back office's pickers and the column tree. */
+export const siteColumns = (ctx: Ctx, siteId: number) => allColumns(ctx.db, siteId);

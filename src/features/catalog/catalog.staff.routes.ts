@@ -19,6 +19,7 @@ import {
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
 import { dashboardAlerts } from '../admin/admin.alerts.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
 import {
   AuditPage,
   Dashboard,
@@ -31,8 +32,6 @@ import {
 } from './catalog.admin.views.tsx';
 import {
   AUDIT_PAGE,
-  agenciesOf,
-  allColumns,
   auditRows,
   gazetteIssue,
   gazetteIssuesForStaff,
@@ -41,7 +40,7 @@ import {
   recentPublications,
   staffEdition,
   staffRows,
-} from './catalog.read.ts';
+} from './catalog.read.store.ts';
 import { availableActions, type EditionAction, POLICY_GENRES } from './catalog.rules.ts';
 import {
   actOnEdition,
@@ -51,6 +50,7 @@ import {
   importDocx,
   removeAttachment,
   saveGazetteIssue,
+  siteColumns,
   startNewEdition,
   updateDraft,
 } from './catalog.service.ts';
@@ -102,8 +102,8 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     opts: { message?: string; isNewEdition?: boolean; withOwner?: boolean } = {},
   ): Promise<EditionFormProps> => {
     const [agencies, columns, policies] = await Promise.all([
-      agenciesOf(ctx.db, siteId),
-      allColumns(ctx.db, siteId),
+      siteAgencies(ctx, siteId),
+      siteColumns(ctx, siteId),
       policyChoices(ctx.db, siteId),
     ]);
     const editorIn = agenciesWith(p, ['editor']);
@@ -367,7 +367,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     const site = await workingSite(ctx, p, chosenSite(req));
     const editorIn = agenciesWith(p, ['editor']);
     if (!editorIn.length) throw new AppError('forbidden', '您不是任何机构的信息员，不能导入');
-    const agencies = (await agenciesOf(ctx.db, site.id)).filter((a) => editorIn.includes(a.id));
+    const agencies = (await siteAgencies(ctx, site.id)).filter((a) => editorIn.includes(a.id));
     return sendHtml(
       req,
       reply,
@@ -387,7 +387,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     if (!file) throw badInput('请选择要导入的 Word 文件');
     const agencyId = z.coerce.number().int().positive().max(2_147_483_647).catch(0).parse(fields.agencyId);
     const site = await workingSite(ctx, p, chosenSite(req));
-    const columns = await allColumns(ctx.db, site.id);
+    const columns = await siteColumns(ctx, site.id);
     const column = columns.find((c) => c.kind === (fields.genre === '通知公告' ? 'notice' : 'policy')) ?? columns[0];
     const { editionId } = await importDocx(ctx, actorOf(req), agencyId, file.name, file.data, {
       genre: fields.genre,
@@ -460,7 +460,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
         rows: rows.slice(0, AUDIT_PAGE),
         hasNext: rows.length > AUDIT_PAGE,
         filter: f,
-        agencies: await agenciesOf(ctx.db, site.id),
+        agencies: await siteAgencies(ctx, site.id),
       }),
     );
   });

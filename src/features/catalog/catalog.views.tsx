@@ -2,7 +2,7 @@ import type { Agency, Column } from '../../core/db.types.ts';
 import { shownHtml } from '../../core/html.ts';
 import { fmtDate, fmtSize } from '../../web/format.ts';
 import { Layout, type PageCtx, Pager } from '../../web/layout.tsx';
-import type { ListItem, PublicPage } from './catalog.read.ts';
+import type { ListItem, PublicPage } from './catalog.read.store.ts';
 import { DISCLOSURE_LABELS, GENRES, THEMES, VALIDITY_LABELS } from './catalog.rules.ts';
 
 export function ItemList(props: { ctx: PageCtx; items: ListItem[]; empty?: string }): JSX.Element {

@@ -20,7 +20,8 @@ import {
   submitForm,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
-import { agenciesOf, allColumns } from '../catalog/catalog.read.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
+import { siteColumns } from '../catalog/catalog.service.ts';
 import {
   createImport,
   importErrors,
@@ -96,8 +97,8 @@ export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
       return ImportProgressPage({ ...page, imp, errors: await importErrors(ctx, imp.id, 500) });
     const [{ headers, sample }, agencies, columns] = await Promise.all([
       previewImport(ctx, imp),
-      agenciesOf(ctx.db, site.id),
-      allColumns(ctx.db, site.id),
+      siteAgencies(ctx, site.id),
+      siteColumns(ctx, site.id),
     ]);
     const mapped = Object.fromEntries(
       Object.entries(imp.mapping as Record<string, string>).map(([k, v]) => [`mapping.${k}`, v]),

@@ -18,8 +18,8 @@ import {
   submitForm,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
 import { calendarEntries, removeCalendarDay, saveCalendarDay } from '../admin/calendar.service.ts';
-import { agenciesOf } from '../catalog/catalog.read.ts';
 import {
   CalendarPage,
   CasePage,
@@ -97,7 +97,7 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
         page: q.page,
         pages: Math.ceil(total / CASE_PAGE),
         filter: { ...filter, stage: q.stage as CaseFilter['stage'] },
-        agencies: await agenciesOf(ctx.db, site.id),
+        agencies: await siteAgencies(ctx, site.id),
         query,
       }),
     );
@@ -131,7 +131,7 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
     return RegisterPage({
       principal: p,
       csrf: csrfToken(reply),
-      agencies: await agenciesOf(ctx.db, site.id),
+      agencies: await siteAgencies(ctx, site.id),
       values: refused?.values ?? {
         channel: 'in_person',
         receivedOn: shanghaiDate(ctx.now()),

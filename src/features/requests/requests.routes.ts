@@ -5,7 +5,7 @@ import type { Ctx } from '../../core/context.ts';
 import { AppError, badInput } from '../../core/errors.ts';
 import { pageCtx } from '../../web/portal.ts';
 import { csrfToken, type RefusedForm, sendHtml } from '../../web/request.ts';
-import { agenciesOf } from '../catalog/catalog.read.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
 import { APPLICATION_FILE_MAX, lookupCase, submitApplication } from './requests.service.ts';
 import { ApplyPage, ReceiptPage, StatusLookupPage, StatusPage } from './requests.views.tsx';
 
@@ -26,7 +26,7 @@ export async function requestPortalRoutes(app: FastifyInstance, ctx: Ctx) {
     ApplyPage({
       ctx: await pageCtx(req, '/apply'),
       csrf: csrfToken(reply),
-      agencies: await agenciesOf(ctx.db, req.site.id),
+      agencies: await siteAgencies(ctx, req.site.id),
       challenge: newChallenge(dataKey(ctx.config), ctx.now()),
       values: refused?.values ?? { agencyId: (req.query as { agency?: string }).agency ?? '' },
       errors: refused?.errors ?? {},
@@ -58,7 +58,7 @@ export async function requestPortalRoutes(app: FastifyInstance, ctx: Ctx) {
         file,
         req.ip,
       );
-      const agency = (await agenciesOf(ctx.db, req.site.id)).find((a) => String(a.id) === fields.agencyId);
+      const agency = (await siteAgencies(ctx, req.site.id)).find((a) => String(a.id) === fields.agencyId);
       return sendHtml(
         req,
         reply,

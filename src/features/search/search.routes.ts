@@ -1,63 +1,30 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
-import type { Site } from '../../core/db.types.ts';
-import { notFound } from '../../core/errors.ts';
-import { pageCtx } from '../../web/portal.ts';
+import { apiSite, doc } from '../../web/api.ts';
+import { pageCtx, pathOf } from '../../web/portal.ts';
 import { sendHtml } from '../../web/request.ts';
-import { agenciesOf, columnAndDescendants, visibleColumns } from '../catalog/catalog.read.ts';
-import { SEARCH_PAGE_SIZE, type SearchQuery, searchQuery } from './search.schema.ts';
-import type { SearchPage } from './search.service.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
+import { portalColumns } from '../catalog/catalog.portal.service.ts';
+import { searchQuery } from './search.schema.ts';
+import { searchSite } from './search.service.ts';
 import { SearchPageView } from './search.views.tsx';
-
-/** Runs a search of a site from the form's or the API's parameters. */
-export async function runSearch(ctx: Ctx, site: Site, query: SearchQuery): Promise<SearchPage> {
-  let columnIds: number[] | undefined;
-  if (query.column) {
-    const column = (await visibleColumns(ctx.db, site.id)).find((c) => c.slug === query.column);
-    columnIds = column ? await columnAndDescendants(ctx.db, site.id, column.id) : [-1];
-  }
-  return ctx.search.search(
-    ctx.db,
-    {
-      siteId: site.id,
-      q: query.q,
-      agencyId: query.agency,
-      columnIds,
-      theme: query.theme,
-      genre: query.genre,
-      validity: query.validity,
-      kind: query.kind,
-      yearFrom: query.from,
-      yearTo: query.to,
-      sort: query.sort,
-      page: query.page,
-      pageSize: SEARCH_PAGE_SIZE,
-    },
-    shanghaiDate(ctx.now()),
-  );
-}
 
 /** The portal's search page (a plain GET form: it works without JavaScript). */
 export async function searchRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/search', async (req: FastifyRequest, reply) => {
     const query = searchQuery.parse(req.query ?? {});
     const [result, agencies, columns] = await Promise.all([
-      runSearch(ctx, req.site, query),
-      agenciesOf(ctx.db, req.site.id),
-      visibleColumns(ctx.db, req.site.id),
+      searchSite(ctx, req.site, query),
+      siteAgencies(ctx, req.site.id),
+      portalColumns(ctx, req.site.id),
     ]);
-    const pc = await pageCtx(req, req.url.slice(req.base.length) || '/search');
+    const pc = await pageCtx(req, pathOf(req));
     return sendHtml(req, reply, SearchPageView({ ctx: pc, query, result, agencies, columns }));
   });
 }
 
 /** GET /api/v1/sites/:site/search — the same search as JSON. */
-export async function searchApiRoutes(
-  app: FastifyInstance,
-  ctx: Ctx,
-  doc: (schema: unknown) => Record<string, unknown>,
-) {
+export async function searchApiRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get(
     '/v1/sites/:site/search',
     {
@@ -70,11 +37,9 @@ export async function searchApiRoutes(
       },
     },
     async (req) => {
-      const code = (req.params as { site?: string }).site ?? '';
-      const site = await ctx.db.selectFrom('sites').selectAll().where('code', '=', code).executeTakeFirst();
-      if (!site) throw notFound('站点不存在');
+      const site = await apiSite(ctx, req);
       const query = searchQuery.parse(req.query ?? {});
-      const r = await runSearch(ctx, site, query);
+      const r = await searchSite(ctx, site, query);
       const plain = (parts: { text: string }[]) => parts.map((p) => p.text).join('');
       return {
         total: r.total,

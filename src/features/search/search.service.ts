@@ -2,13 +2,16 @@ import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import { type Actor, requireSiteAdmin } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
+import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Db } from '../../core/db.ts';
-import type { DB } from '../../core/db.types.ts';
+import type { DB, Site } from '../../core/db.types.ts';
 import { parseInput } from '../../core/validate.ts';
+import { columnScope } from '../catalog/catalog.portal.service.ts';
 import { SegmentBuilder } from './search.builder.ts';
 import { type SourceDoc, toDay, toIndexDoc } from './search.document.ts';
 import { type EngineQuery, SearchEngine } from './search.engine.ts';
+import { SEARCH_PAGE_SIZE, type SearchQuery } from './search.schema.ts';
 import {
   alternatives,
   foldPhrase,
@@ -666,4 +669,28 @@ export function searchTerms(db: Db) {
     .orderBy('created_at', 'desc')
     .limit(2000)
     .execute();
+}
+
+/** Runs a search of a site from the form's or the API's parameters. */
+export async function searchSite(ctx: Ctx, site: Site, query: SearchQuery): Promise<SearchPage> {
+  const columnIds = query.column ? await columnScope(ctx, site.id, query.column) : undefined;
+  return ctx.search.search(
+    ctx.db,
+    {
+      siteId: site.id,
+      q: query.q,
+      agencyId: query.agency,
+      columnIds,
+      theme: query.theme,
+      genre: query.genre,
+      validity: query.validity,
+      kind: query.kind,
+      yearFrom: query.from,
+      yearTo: query.to,
+      sort: query.sort,
+      page: query.page,
+      pageSize: SEARCH_PAGE_SIZE,
+    },
+    shanghaiDate(ctx.now()),
+  );
 }

@@ -228,8 +228,18 @@ export function allColumns(db: Db, siteId: number) {
   return db.selectFrom('columns').selectAll().where('site_id', '=', siteId).orderBy('sort').orderBy('id').execute();
 }
 
-export function agenciesOf(db: Db, siteId: number) {
-  return db.selectFrom('agencies').selectAll().where('site_id', '=', siteId).orderBy('sort').orderBy('id').execute();
+/** An attachment of a public edition of the site, as its file is served. */
+export function publicAttachment(db: Db, siteId: number, attachmentId: number) {
+  return db
+    .selectFrom('attachments')
+    .innerJoin('editions', 'editions.id', 'attachments.edition_id')
+    .innerJoin('publications', 'publications.id', 'editions.publication_id')
+    .select(['attachments.file_hash', 'attachments.filename', 'attachments.mime'])
+    .where('attachments.id', '=', attachmentId)
+    .where('publications.site_id', '=', siteId)
+    .where('editions.state', 'in', ['published', 'withdrawn'])
+    .where('editions.disclosure_mode', '=', 'active')
+    .executeTakeFirst();
 }
 
 /** Publication ids and dates for the sitemap, in pages. */

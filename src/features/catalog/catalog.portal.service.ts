@@ -1,0 +1,159 @@
+import type { Ctx } from '../../core/context.ts';
+import type { Agency, Column } from '../../core/db.types.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
+import {
+  agencyCatalog,
+  type CatalogFilter,
+  columnAndDescendants,
+  countLive,
+  gazetteIssue,
+  gazetteIssues,
+  gazetteYears,
+  latestInColumns,
+  listInColumns,
+  PAGE_SIZE,
+  publicAttachment,
+  publicPage,
+  sitemapPage,
+  visibleColumns,
+} from './catalog.read.store.ts';
+
+/** What the public portal reads of the catalogue: one function a page, each over published data only. */
+
+/** The kinds of column whose latest items the home page shows, in order. */
+const HOME_KINDS = ['news', 'notice', 'policy', 'interpretation'];
+const HOME_ITEMS = 8;
+
+/** The portal's main navigation: the site's visible top-level columns. */
+export async function portalNav(ctx: Ctx, siteId: number): Promise<{ slug: string; name: string }[]> {
+  const columns = await visibleColumns(ctx.db, siteId);
+  return columns.filter((c) => c.parent_id === null).map((c) => ({ slug: c.slug, name: c.name }));
+}
+
+/** The site's visible columns, for filters and pickers of other features. */
+export const portalColumns = (ctx: Ctx, siteId: number) => visibleColumns(ctx.db, siteId);
+
+/** The ids of a visible column and the columns below it; none (`[-1]`, matching nothing) for an unknown slug. */
+export async function columnScope(ctx: Ctx, siteId: number, slug: string): Promise<number[]> {
+  const column = (await visibleColumns(ctx.db, siteId)).find((c) => c.slug === slug);
+  return column ? columnAndDescendants(ctx.db, siteId, column.id) : [-1];
+}
+
+const inColumn = async (ctx: Ctx, siteId: number, column: Column, page: number, size?: number) =>
+  listInColumns(ctx.db, siteId, await columnAndDescendants(ctx.db, siteId, column.id), page, size);
+
+export async function homePage(ctx: Ctx, siteId: number) {
+  const columns = await visibleColumns(ctx.db, siteId);
+  const blockColumns = HOME_KINDS.map((k) => columns.find((c) => c.kind === k)).filter((c) => c !== undefined);
+  const blocks = await Promise.all(
+    blockColumns.map(async (column) => ({
+      column,
+      items: (await inColumn(ctx, siteId, column, 1, HOME_ITEMS)).items,
+    })),
+  );
+  const childrenOfTop = (kind: string) => {
+    const top = columns.find((c) => c.kind === kind && c.parent_id === null);
+    return top ? columns.filter((c) => c.parent_id === top.id) : [];
+  };
+  return { blocks, keyAreas: childrenOfTop('key_area'), topics: childrenOfTop('topic') };
+}
+
+async function columnBySlug(ctx: Ctx, siteId: number, slug: string) {
+  const columns = await visibleColumns(ctx.db, siteId);
+  const column = columns.find((c) => c.slug === slug);
+  if (!column) throw notFound('栏目不存在');
+  return { column, columns };
+}
+
+/** A column's page: its items (its sub-columns' too), where it sits and what is below it. */
+export async function columnPage(ctx: Ctx, siteId: number, slug: string, page: number) {
+  const { column, columns } = await columnBySlug(ctx, siteId, slug);
+  const { items, total } = await inColumn(ctx, siteId, column, page);
+  const parents: Column[] = [];
+  for (let up = columns.find((c) => c.id === column.parent_id); up; up = columns.find((c) => c.id === up?.parent_id))
+    parents.unshift(up);
+  const children = columns.filter((c) => c.parent_id === column.id);
+  return { column, parents, children, items, page, total, pages: Math.ceil(total / PAGE_SIZE) };
+}
+
+/** Published items of one visible column (with its sub-columns) or of every visible column, a page at a time. */
+export async function publishedList(ctx: Ctx, siteId: number, slug: string | undefined, page: number) {
+  const columns = await visibleColumns(ctx.db, siteId);
+  let ids = columns.map((c) => c.id);
+  if (slug !== undefined) {
+    const column = columns.find((c) => c.slug === slug);
+    if (!column) throw notFound('栏目不存在');
+    ids = await columnAndDescendants(ctx.db, siteId, column.id);
+  }
+  return { ...(await listInColumns(ctx.db, siteId, ids, page)), pageSize: PAGE_SIZE };
+}
+
+const FEED_ITEMS = 50;
+
+/** The latest items of the site, or of one column (with its sub-columns) when a slug is given. */
+export async function feedItems(ctx: Ctx, siteId: number, slug?: string) {
+  if (slug === undefined) return { column: null, items: await latestInColumns(ctx.db, siteId, null, FEED_ITEMS) };
+  const { column } = await columnBySlug(ctx, siteId, slug);
+  const ids = await columnAndDescendants(ctx.db, siteId, column.id);
+  return { column, items: await latestInColumns(ctx.db, siteId, ids, FEED_ITEMS) };
+}
+
+/** A publication's public page, with its agency's name; 404 before publication, 410 once unpublished. */
+export async function publicationPage(ctx: Ctx, siteId: number, publicationId: number) {
+  const data = await publicPage(ctx.db, siteId, publicationId);
+  if (!data) throw notFound('信息不存在或尚未发布');
+  if ('gone' in data) throw new AppError('gone', `该信息已撤销发布。原因：${data.gone}`);
+  const agency = (await siteAgencies(ctx, siteId)).find((a) => a.id === data.publication.agency_id);
+  return { data, agencyName: agency?.name ?? '' };
+}
+
+/** A public edition's attachment and its bytes. */
+export async function publicFile(
+  ctx: Ctx,
+  siteId: number,
+  attachmentId: number,
+): Promise<{ filename: string; mime: string; body: Buffer }> {
+  const a = await publicAttachment(ctx.db, siteId, attachmentId);
+  if (!a) throw notFound('附件不存在');
+  return { filename: a.filename, mime: a.mime, body: await ctx.files.get(a.file_hash) };
+}
+
+export const portalAgencies = (ctx: Ctx, siteId: number) => siteAgencies(ctx, siteId);
+
+export async function portalAgency(ctx: Ctx, siteId: number, agencyId: number | undefined): Promise<Agency> {
+  const agency = agencyId === undefined ? undefined : (await siteAgencies(ctx, siteId)).find((a) => a.id === agencyId);
+  if (!agency) throw notFound('机构不存在');
+  return agency;
+}
+
+/** An agency's catalogue (目录) page, filtered by theme, genre and year. */
+export async function agencyCatalogPage(ctx: Ctx, siteId: number, agencyId: number, f: CatalogFilter, page: number) {
+  const { items, total } = await agencyCatalog(ctx.db, siteId, agencyId, f, page);
+  return { items, total, pages: Math.ceil(total / PAGE_SIZE) };
+}
+
+/** The gazette's issues of a year (the latest year with issues unless one is asked for). */
+export async function gazettePage(ctx: Ctx, siteId: number, askedYear: number | undefined, thisYear: number) {
+  const years = (await gazetteYears(ctx.db, siteId)).map((r) => r.year);
+  const year = askedYear ?? years[0] ?? thisYear;
+  return { years, year, issues: await gazetteIssues(ctx.db, siteId, year) };
+}
+
+export async function gazetteIssuePage(ctx: Ctx, siteId: number, issueId: number | undefined) {
+  const data = issueId === undefined ? null : await gazetteIssue(ctx.db, siteId, issueId);
+  if (!data) throw notFound('公报不存在');
+  return data;
+}
+
+/** How many sitemap files the site's publications fill. */
+export async function sitemapCount(ctx: Ctx, siteId: number, perFile: number): Promise<number> {
+  return Math.max(1, Math.ceil((await countLive(ctx.db, siteId)) / perFile));
+}
+
+/** One sitemap file: the first also lists the home page and the columns. */
+export async function sitemapFile(ctx: Ctx, siteId: number, n: number, perFile: number) {
+  const rows = await sitemapPage(ctx.db, siteId, n - 1, perFile);
+  const columns = n === 1 ? await visibleColumns(ctx.db, siteId) : [];
+  return { home: n === 1, columns, rows };
+}
