@@ -22,3 +22,10 @@ export function cleanText(s: string): string {
   const whole = s.isWellFormed() ? s : s.replace(LONE_SURROGATE, '');
   return (whole.search(CONTROL) >= 0 ? whole.replace(CONTROL, '') : whole).normalize('NFC');
 }
+
+/** The paragraphs of a plain text (blank lines separate them), trimmed. */
+export const paragraphsOf = (text: string) =>
+  text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);

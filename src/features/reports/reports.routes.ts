@@ -185,7 +185,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: Ctx) {
     const { view, base } = await viewOf(req);
     const key = figureKey.safeParse((req.params as { key: string }).key);
     if (!key.success) throw notFound('该数据项不存在');
-    const records = await figureRecords(ctx.db, view, key.data);
+    const records = await figureRecords(ctx, view, key.data);
     return sendHtml(
       req,
       reply,

@@ -5,7 +5,7 @@
  */
 import type { DateStr } from '../../core/calendar.ts';
 import type { AppealKind, AppealResult, ApplicantType } from '../../core/db.types.ts';
-import { paragraphsOf } from '../requests/requests.letters.ts';
+import { paragraphsOf } from '../../core/text.ts';
 import { OUTCOME_GROUPS } from '../requests/requests.rules.ts';
 import { APPEAL_KINDS, APPEAL_RESULTS, APPLICANT_TYPES } from '../requests/requests.schema.ts';
 

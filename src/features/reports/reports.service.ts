@@ -3,20 +3,20 @@
  * a draft, edited by staff (texts and Table 二's entries), and submitted as a catalogue item of genre 年度报告 once
  * its check holds. What was submitted is kept as a snapshot: a published report never changes afterwards.
  */
-import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import { type Actor, administersSite, holdsRole, type Principal } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
 import { type DateStr, shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
-import type { AnnualReportRow, DB } from '../../core/db.types.ts';
+import type { AnnualReportRow } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, forbidden, notFound } from '../../core/errors.ts';
 import { parseInput, text } from '../../core/validate.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
+import { columnOfKind, itemList, itemStatuses, livePolicies, openEdition } from '../catalog/catalog.facts.service.ts';
 import { actOnEdition, createDraft, updateDraft } from '../catalog/catalog.service.ts';
+import { caseList, requestFacts, caseNumbers as trackingNumbersOf } from '../requests/requests.facts.service.ts';
 import {
-  type AppealFact,
   buildTables,
-  type CaseFact,
   carryOverDifferences,
   deadlineOf,
   type Figures,
@@ -31,8 +31,16 @@ import {
   TABLE3_COLUMN_LABELS,
   tableThree,
 } from './reports.rules.ts';
-
-type Db = Kysely<DB>;
+import {
+  agencyReports,
+  claimReport,
+  linkPublication,
+  lockReport,
+  siteReports,
+  snapshotsBetween,
+  unfreezeReport,
+  writeReport,
+} from './reports.store.ts';
 
 const need = (actor: Actor): Principal => {
   if (!actor.principal) throw new AppError('unauthenticated', '请先登录');
@@ -56,81 +64,27 @@ export const MIN_YEAR = 2019;
 export const yearInput = z.coerce.number().int().min(MIN_YEAR).max(2100);
 
 /** The records one report counts, with the agency of each so that a site's facts can be split by agency. */
-interface ScopedFacts {
-  cases: (CaseFact & { agencyId: number })[];
-  appeals: (AppealFact & { agencyId: number })[];
+interface ScopedFacts extends ReportFacts {
+  cases: (ReportFacts['cases'][number] & { agencyId: number })[];
+  appeals: (ReportFacts['appeals'][number] & { agencyId: number })[];
   policies: (PolicyFact & { agencyId: number })[];
 }
 
 /** Reads the records that can touch the years `from`..`to` of the agencies (every agency of the site when null). */
 export async function reportFacts(
-  db: Db,
+  ctx: Ctx,
   siteId: number,
   agencyId: number | null,
   from: number,
   to: number,
 ): Promise<ScopedFacts> {
-  const start = `${from}-01-01`;
-  const end = `${to}-12-31`;
-  let cases = db
-    .selectFrom('requests')
-    .select(['id', 'agency_id', 'applicant_type', 'received_on', 'decided_on', 'outcome'])
-    .where('site_id', '=', siteId)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('received_on', '<=', end), eb.or([eb('decided_on', 'is', null), eb('decided_on', '>=', start)])]),
-        // inconsistent records too, so that the check can name them
-        eb('received_on', '>=', start).and('received_on', '<=', end),
-        eb('decided_on', '>=', start).and('decided_on', '<=', end),
-      ]),
-    );
-  let appeals = db
-    .selectFrom('request_appeals as a')
-    .innerJoin('requests as r', 'r.id', 'a.request_id')
-    .select(['a.request_id', 'r.agency_id', 'a.kind', 'a.filed_on', 'a.result', 'a.concluded_on'])
-    .where('r.site_id', '=', siteId)
-    .where('a.filed_on', '>=', start)
-    .where('a.filed_on', '<=', end);
-  let policies = db
-    .selectFrom('publications as p')
-    .innerJoin('editions as e', 'e.publication_id', 'p.id')
-    .select([
-      'p.id',
-      'p.agency_id',
-      'e.genre',
-      'e.written_on',
-      'p.first_published_at',
-      'e.validity',
-      'e.validity_changed_on',
-    ])
-    .where('p.site_id', '=', siteId)
-    .where('p.status', '=', 'published')
-    .where('e.state', '=', 'published')
-    .where('e.genre', 'in', Object.values(POLICY_KINDS));
-  if (agencyId !== null) {
-    cases = cases.where('agency_id', '=', agencyId);
-    appeals = appeals.where('r.agency_id', '=', agencyId);
-    policies = policies.where('p.agency_id', '=', agencyId);
-  }
-  const [c, a, p] = await Promise.all([cases.execute(), appeals.execute(), policies.execute()]);
+  const [requests, policies] = await Promise.all([
+    requestFacts(ctx, siteId, agencyId, `${from}-01-01`, `${to}-12-31`),
+    livePolicies(ctx, siteId, agencyId, Object.values(POLICY_KINDS)),
+  ]);
   return {
-    cases: c.map((r) => ({
-      id: r.id,
-      agencyId: r.agency_id,
-      applicantType: r.applicant_type,
-      receivedOn: r.received_on,
-      decidedOn: r.decided_on,
-      outcome: r.outcome,
-    })),
-    appeals: a.map((r) => ({
-      requestId: r.request_id,
-      agencyId: r.agency_id,
-      kind: r.kind,
-      filedOn: r.filed_on,
-      result: r.result,
-      concludedOn: r.concluded_on,
-    })),
-    policies: p.map((r) => {
+    ...requests,
+    policies: policies.map((r) => {
       const firstPublishedOn = r.first_published_at ? shanghaiDate(r.first_published_at) : '9999-12-31';
       return {
         id: r.id,
@@ -194,35 +148,18 @@ export interface ReportView {
 }
 
 /** The tracking numbers of the cases named by the checks, for links staff can read. */
-async function caseNumbers(db: Db, tables: ReportTables, carryOver: ReturnType<typeof carryOverDifferences>) {
+function caseNumbers(ctx: Ctx, tables: ReportTables, carryOver: ReturnType<typeof carryOverDifferences>) {
   const ids = [
     ...new Set([...tables.imbalances.flatMap((i) => i.cases), ...carryOver.flatMap((d) => [...d.added, ...d.missing])]),
   ].slice(0, 1000);
-  if (!ids.length) return {};
-  const rows = await db.selectFrom('requests').select(['id', 'tracking_no']).where('id', 'in', ids).execute();
-  return Object.fromEntries(rows.map((r) => [r.id, r.tracking_no]));
-}
-
-/** The edition of a report's item still in the workflow, if any. */
-async function openEditionOf(db: Db, publicationId: number) {
-  const e = await db
-    .selectFrom('editions')
-    .select(['id', 'state', 'rejection_reason'])
-    .where('publication_id', '=', publicationId)
-    .where('state', 'in', ['draft', 'submitted', 'reviewed', 'scheduled'])
-    .executeTakeFirst();
-  return e ? { id: e.id, state: e.state, rejectionReason: e.rejection_reason } : null;
+  return trackingNumbersOf(ctx, ids);
 }
 
 export const reportTitle = (agencyName: string, year: number) => `${agencyName}${year}年政府信息公开工作年度报告`;
 
-async function agencyOf(db: Db, siteId: number, agencyId: number) {
-  const a = await db
-    .selectFrom('agencies')
-    .select(['id', 'name', 'kind', 'site_id'])
-    .where('id', '=', agencyId)
-    .executeTakeFirst();
-  if (!a || a.site_id !== siteId) throw notFound('机构不存在');
+async function agencyOf(ctx: Ctx, siteId: number, agencyId: number) {
+  const a = (await siteAgencies(ctx, siteId)).find((x) => x.id === agencyId);
+  if (!a) throw notFound('机构不存在');
   return a;
 }
 
@@ -245,25 +182,20 @@ function overviewDraft(agency: string, year: number, t: ReportTables): string {
 export async function agencyReport(ctx: Ctx, actor: Actor, siteId: number, agencyId: number, year: number) {
   const p = need(actor);
   requireReader(p, siteId, agencyId);
-  const agency = await agencyOf(ctx.db, siteId, agencyId);
-  const rows = await ctx.db
-    .selectFrom('annual_reports')
-    .selectAll()
-    .where('agency_id', '=', agencyId)
-    .where('year', 'in', [year - 1, year])
-    .execute();
+  const agency = await agencyOf(ctx, siteId, agencyId);
+  const rows = await agencyReports(ctx.db, agencyId, [year - 1, year]);
   const row = rows.find((r) => r.year === year);
   const last = rows.find((r) => r.year === year - 1);
   const manual = manualOf(row?.manual);
   const snapshot = snapshotOf(row?.snapshot);
   const tables =
     snapshot?.tables ??
-    buildTables(ofAgency(await reportFacts(ctx.db, siteId, agencyId, year, year), agencyId), manual, year);
+    buildTables(ofAgency(await reportFacts(ctx, siteId, agencyId, year, year), agencyId), manual, year);
   const lastTables = snapshotOf(last?.snapshot)?.tables ?? null;
   const publication = row?.publication_id
-    ? await ctx.db.selectFrom('publications').select('status').where('id', '=', row.publication_id).executeTakeFirst()
+    ? (await itemStatuses(ctx, [row.publication_id])).get(row.publication_id)
     : undefined;
-  const openEdition = row?.publication_id ? await openEditionOf(ctx.db, row.publication_id) : null;
+  const inWorkflow = row?.publication_id ? await openEdition(ctx, row.publication_id) : null;
   const carryOver = carryOverDifferences(tables.figures, lastTables?.figures ?? null);
   const view: ReportView = {
     siteId,
@@ -284,9 +216,9 @@ export async function agencyReport(ctx: Ctx, actor: Actor, siteId: number, agenc
     missing: missingEntries(tables.format, manual),
     carryOver,
     publicationStatus: publication?.status ?? null,
-    openEdition,
+    openEdition: inWorkflow,
     deadline: deadlineOf(year, agency.kind),
-    caseNumbers: await caseNumbers(ctx.db, tables, carryOver),
+    caseNumbers: await caseNumbers(ctx, tables, carryOver),
   };
   return view;
 }
@@ -295,14 +227,10 @@ export async function agencyReport(ctx: Ctx, actor: Actor, siteId: number, agenc
 export async function siteReport(ctx: Ctx, actor: Actor, siteId: number, year: number): Promise<ReportView> {
   const p = need(actor);
   requireReader(p, siteId, null);
-  const site = await ctx.db.selectFrom('sites').select('name').where('id', '=', siteId).executeTakeFirstOrThrow();
-  const facts = await reportFacts(ctx.db, siteId, null, year, year);
-  const saved = await ctx.db
-    .selectFrom('annual_reports')
-    .select('manual')
-    .where('site_id', '=', siteId)
-    .where('year', '=', year)
-    .execute();
+  const site = await ctx.sites.byId(siteId);
+  if (!site) throw notFound('站点不存在');
+  const facts = await reportFacts(ctx, siteId, null, year, year);
+  const saved = await siteReports(ctx.db, siteId, year);
   const manual: Record<string, ManualEntry> = {};
   for (const c of manualCells(formatOf(year))) {
     const values = saved.map((r) => manualOf(r.manual)[c.key]?.value).filter((v): v is number => v != null);
@@ -327,7 +255,7 @@ export async function siteReport(ctx: Ctx, actor: Actor, siteId: number, year: n
     publicationStatus: null,
     openEdition: null,
     deadline: null,
-    caseNumbers: await caseNumbers(ctx.db, tables, []),
+    caseNumbers: await caseNumbers(ctx, tables, []),
   };
 }
 
@@ -367,7 +295,7 @@ export async function saveReport(
 ): Promise<void> {
   const p = need(actor);
   requireWriter(p, siteId, agencyId);
-  await agencyOf(ctx.db, siteId, agencyId);
+  await agencyOf(ctx, siteId, agencyId);
   const input = parseInput(reportInput, raw);
   const format = formatOf(year);
   const manual: Record<string, ManualEntry> = {};
@@ -386,13 +314,7 @@ export async function saveReport(
   }
   if (Object.keys(problems).length) throw badInput(`填报数值有误：${Object.values(problems).join('；')}`, problems);
   await ctx.db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('annual_reports')
-      .selectAll()
-      .where('agency_id', '=', agencyId)
-      .where('year', '=', year)
-      .forUpdate()
-      .executeTakeFirst();
+    const before = await lockReport(trx, agencyId, year);
     if (before?.snapshot) throw conflict('报告已提交发布，不能再修改；如需更正，请在信息发布中修改已发布的年度报告');
     const values = {
       overview: input.overview,
@@ -402,21 +324,8 @@ export async function saveReport(
       updated_at: ctx.now(),
       updated_by: p.userId,
     };
-    let id = before?.id;
-    if (id !== undefined) await trx.updateTable('annual_reports').set(values).where('id', '=', id).execute();
-    else {
-      // a first save racing another one becomes an update of the row the other created
-      const created = await trx
-        .insertInto('annual_reports')
-        .values({ site_id: siteId, agency_id: agencyId, year, ...values })
-        .onConflict((oc) =>
-          oc.columns(['agency_id', 'year']).doUpdateSet(values).where('annual_reports.snapshot', 'is', null),
-        )
-        .returning('id')
-        .executeTakeFirst();
-      if (!created) throw conflict('报告已提交发布，不能再修改');
-      id = created.id;
-    }
+    const id = await writeReport(trx, before?.id, { siteId, agencyId, year }, values);
+    if (id === null) throw conflict('报告已提交发布，不能再修改');
     await audit(trx, actor, {
       siteId,
       agencyId,
@@ -428,9 +337,6 @@ export async function saveReport(
     });
   });
 }
-
-/** A report open for editing again: no snapshot, not submitted. */
-const UNFROZEN = { snapshot: null, submitted_at: null, submitted_by: null };
 
 /**
  * Submits a report for publication: refused while its check fails, entries are missing or section 一 is empty.
@@ -457,24 +363,12 @@ export async function submitReport(
   if (!view.row.overview.trim()) throw badInput('请填写“一、总体情况”', { overview: '请填写总体情况' });
   if (!view.row.problems.trim())
     throw badInput('请填写“五、存在的主要问题及改进情况”', { problems: '请填写存在的主要问题及改进情况' });
-  const column = await ctx.db
-    .selectFrom('columns')
-    .select('id')
-    .where('site_id', '=', siteId)
-    .where('kind', '=', 'annual_report')
-    .orderBy('sort')
-    .orderBy('id')
-    .executeTakeFirst();
-  if (!column) throw badInput('本站点还没有“政府信息公开年报”栏目（栏目类型：年报），请先在栏目管理中添加');
+  const columnId = await columnOfKind(ctx, siteId, 'annual_report');
+  if (columnId === null) throw badInput('本站点还没有“政府信息公开年报”栏目（栏目类型：年报），请先在栏目管理中添加');
   const snapshot: Snapshot = { tables: view.tables, title: view.title };
   // claim the report first, so that two submissions cannot both create an item
-  const claimed = await ctx.db
-    .updateTable('annual_reports')
-    .set({ snapshot: JSON.stringify(snapshot), submitted_at: ctx.now(), submitted_by: p.userId })
-    .where('id', '=', view.row.id)
-    .where('snapshot', 'is', null)
-    .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1) throw conflict('报告已经提交发布');
+  if (!(await claimReport(ctx.db, view.row.id, JSON.stringify(snapshot), ctx.now(), p.userId)))
+    throw conflict('报告已经提交发布');
   try {
     const fields = {
       title: view.title,
@@ -482,7 +376,7 @@ export async function submitReport(
       writtenOn: shanghaiDate(ctx.now()),
       summary: `${view.agency!.name}依照《中华人民共和国政府信息公开条例》编制的${year}年政府信息公开工作年度报告。`,
       agencyIds: [agencyId],
-      columnIds: [column.id],
+      columnIds: [columnId],
       bodyHtml: bodyHtml({ ...view, frozen: true }),
     };
     // a report returned by review and reopened goes back into the same item
@@ -492,11 +386,7 @@ export async function submitReport(
     else ({ publicationId, editionId } = await createDraft(ctx, actor, agencyId, fields));
     await actOnEdition(ctx, actor, editionId, 'submit');
     await ctx.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('annual_reports')
-        .set({ publication_id: publicationId! })
-        .where('id', '=', view.row.id!)
-        .execute();
+      await linkPublication(trx, view.row.id!, publicationId!);
       await audit(trx, actor, {
         siteId,
         agencyId,
@@ -508,7 +398,7 @@ export async function submitReport(
     });
     return { publicationId: publicationId! };
   } catch (e) {
-    await ctx.db.updateTable('annual_reports').set(UNFROZEN).where('id', '=', view.row.id).execute();
+    await unfreezeReport(ctx.db, view.row.id);
     throw e;
   }
 }
@@ -525,11 +415,7 @@ export async function reopenReport(ctx: Ctx, actor: Actor, siteId: number, agenc
   if (view.publicationStatus === 'published' || view.openEdition?.state !== 'draft')
     throw conflict('报告正在审核中或已经发布，不能重新编制；已发布的报告请在信息管理中修改');
   await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('annual_reports')
-      .set({ ...UNFROZEN, updated_at: ctx.now(), updated_by: p.userId })
-      .where('id', '=', view.row.id!)
-      .execute();
+    await unfreezeReport(trx, view.row.id!, { at: ctx.now(), by: p.userId });
     await audit(trx, actor, {
       siteId,
       agencyId,
@@ -567,35 +453,24 @@ export async function reportStatus(
   const office = administersSite(p, siteId);
   const own = p.roles.map((r) => r.agencyId).filter((a): a is number => a !== null);
   if (!office && !own.length) throw forbidden('只有本机构工作人员或政务公开办可以查看年度报告');
-  let agencyQuery = ctx.db
-    .selectFrom('agencies')
-    .select(['id', 'name', 'kind'])
-    .where('site_id', '=', siteId)
-    .orderBy('sort')
-    .orderBy('id');
-  if (!office) agencyQuery = agencyQuery.where('id', 'in', own);
-  const [agencies, reports, facts] = await Promise.all([
-    agencyQuery.execute(),
-    ctx.db
-      .selectFrom('annual_reports as r')
-      .leftJoin('publications as p', 'p.id', 'r.publication_id')
-      .select((eb) => [
-        'r.agency_id',
-        eb('r.snapshot', 'is not', null).as('submitted'),
-        'p.status',
-        'p.first_published_at',
-      ])
-      .where('r.site_id', '=', siteId)
-      .where('r.year', '=', year)
-      .execute(),
-    checks ? reportFacts(ctx.db, siteId, office ? null : own.length === 1 ? own[0] : null, year, year) : null,
+  const [all, reports, facts] = await Promise.all([
+    siteAgencies(ctx, siteId),
+    siteReports(ctx.db, siteId, year),
+    checks ? reportFacts(ctx, siteId, office ? null : own.length === 1 ? own[0] : null, year, year) : null,
   ]);
+  const agencies = office ? all : all.filter((a) => own.includes(a.id));
+  const items = await itemStatuses(
+    ctx,
+    reports.map((r) => r.publication_id).filter((id): id is number => id !== null),
+  );
   const today = shanghaiDate(ctx.now());
   const format = formatOf(year);
   return agencies.map((a) => {
     const r = reports.find((x) => x.agency_id === a.id);
-    const publishedOn = r?.status === 'published' && r.first_published_at ? shanghaiDate(r.first_published_at) : null;
-    const state = publishedOn ? 'published' : r?.submitted ? 'submitted' : r ? 'draft' : 'none';
+    const item = r?.publication_id ? items.get(r.publication_id) : undefined;
+    const publishedOn =
+      item?.status === 'published' && item.firstPublishedAt ? shanghaiDate(item.firstPublishedAt) : null;
+    const state = publishedOn ? 'published' : r?.snapshot ? 'submitted' : r ? 'draft' : 'none';
     const deadline = deadlineOf(year, a.kind);
     const unbalanced = !facts
       ? null
@@ -616,43 +491,12 @@ export async function reportStatus(
 }
 
 /** The records behind one figure, for staff: cases (without personal data) or catalogue items. */
-export async function figureRecords(db: Db, view: ReportView, key: string) {
+export async function figureRecords(ctx: Ctx, view: ReportView, key: string) {
   const figure = view.tables.figures[key];
   if (!figure) throw notFound('该数据项不存在');
   const ids = figure.refs.slice(0, 1000);
-  if (figure.source === 'publications') {
-    const items = ids.length
-      ? await db
-          .selectFrom('publications as p')
-          .innerJoin('editions as e', 'e.publication_id', 'p.id')
-          .select(['p.id', 'p.index_no', 'e.title', 'e.doc_no', 'e.written_on', 'e.validity', 'e.validity_changed_on'])
-          .where('p.id', 'in', ids)
-          .where('e.state', 'in', ['published', 'withdrawn'])
-          .orderBy('p.id')
-          .execute()
-      : [];
-    return { figure, cases: [], items };
-  }
-  const cases = ids.length
-    ? await db
-        .selectFrom('requests as r')
-        .innerJoin('agencies as a', 'a.id', 'r.agency_id')
-        .select([
-          'r.id',
-          'r.tracking_no',
-          'r.applicant_type',
-          'r.received_on',
-          'r.decided_on',
-          'r.outcome',
-          'r.stage',
-          'a.name as agency',
-        ])
-        .where('r.id', 'in', ids)
-        .orderBy(sql`r.received_on nulls first`)
-        .orderBy('r.id')
-        .execute()
-    : [];
-  return { figure, cases, items: [] };
+  if (figure.source === 'publications') return { figure, cases: [], items: await itemList(ctx, ids) };
+  return { figure, cases: await caseList(ctx, ids), items: [] };
 }
 
 /** Figures of the years before `year` (as published, or from the records) for the comparison chart. */
@@ -665,17 +509,8 @@ export async function yearsCompared(
   const agencyId = view.agency?.id ?? null;
   // the report's own year is in the view already; the years before come from their snapshots or the records
   const before = view.year - 1;
-  const facts = from <= before ? await reportFacts(ctx.db, view.siteId, agencyId, from, before) : undefined;
-  const saved =
-    agencyId && from <= before
-      ? await ctx.db
-          .selectFrom('annual_reports')
-          .select(['year', 'snapshot'])
-          .where('agency_id', '=', agencyId)
-          .where('year', '>=', from)
-          .where('year', '<=', before)
-          .execute()
-      : [];
+  const facts = from <= before ? await reportFacts(ctx, view.siteId, agencyId, from, before) : undefined;
+  const saved = agencyId && from <= before ? await snapshotsBetween(ctx.db, agencyId, from, before) : [];
   const years: { year: number; figures: Figures }[] = [];
   if (facts)
     for (let y = from; y <= before; y++) {

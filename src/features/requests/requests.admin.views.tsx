@@ -1,5 +1,6 @@
 /** The staff side of 依申请公开: case lists, the office's overview, registration, the case page and the calendar. */
 import type { Principal } from '../../core/access.ts';
+import { paragraphsOf } from '../../core/text.ts';
 import {
   Csrf,
   type FieldErrors,
@@ -12,7 +13,7 @@ import {
 } from '../../web/forms.tsx';
 import { Pager } from '../../web/layout.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
-import { LETTER_TITLE, NOTICE_TITLES, type NoticeKind, paragraphsOf } from './requests.letters.ts';
+import { LETTER_TITLE, NOTICE_TITLES, type NoticeKind } from './requests.letters.ts';
 import type { AgencyLoad, CaseFilter, CaseRow } from './requests.read.ts';
 import { type CaseAction, OUTCOME_GROUPS, OUTCOMES, STAGE_LABELS, workdaysLeft } from './requests.rules.ts';
 import {

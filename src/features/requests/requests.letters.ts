@@ -2,7 +2,9 @@
  * The reply letter (告知书): a draft per outcome that staff edit, and its Word file. The letter is plain
  * paragraphs — what a 告知书 is — so the page, the print view and the .docx show the same text.
  */
+
 import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
+import { paragraphsOf } from '../../core/text.ts';
 import { AMENDMENT_REPLY_WORKDAYS, FEE_PAYMENT_WORKDAYS, OUTCOMES } from './requests.rules.ts';
 
 export interface LetterFacts {
@@ -120,13 +122,6 @@ export function draftNotice(f: NoticeFacts): string {
   };
   return [...opening(f), ...body[f.kind], f.agency, f.on].join('\n\n');
 }
-
-/** The letter's paragraphs (blank lines separate them). */
-export const paragraphsOf = (text: string) =>
-  text
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter(Boolean);
 
 /** The Word file: title, number, the paragraphs in 仿宋 three-size type, the signature and date set right. */
 export async function replyDocx(title: string, trackingNo: string, text: string): Promise<Buffer> {

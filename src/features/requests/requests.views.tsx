@@ -1,5 +1,6 @@
 /** The public side of 依申请公开: the application form, the receipt, and the status page. */
 import type { Challenge } from '../../core/captcha.ts';
+import { paragraphsOf } from '../../core/text.ts';
 import {
   Checkbox,
   Csrf,
@@ -13,7 +14,6 @@ import {
   TextField,
 } from '../../web/forms.tsx';
 import { Layout, type PageCtx } from '../../web/layout.tsx';
-import { paragraphsOf } from './requests.letters.ts';
 import { APPLICANT_TYPES, DELIVERIES, FORMS_WANTED, ID_TYPES } from './requests.schema.ts';
 
 const crumbs = (ctx: PageCtx, label: string) => [{ href: `${ctx.base}/apply`, label: '依申请公开' }, { label }];
