@@ -32,12 +32,9 @@ const OWNERS: Record<string, string[]> = {
  */
 const KNOWN: string[] = [
   'core-imports-no-feature: src/core/context.ts → src/features/search/search.service.ts',
-  'feature-uses-public-roles-of-others: src/features/admin/admin.alerts.ts → src/features/requests/requests.read.ts',
   'feature-uses-public-roles-of-others: src/features/admin/admin.demo.ts → src/features/reports/reports.views.tsx',
   'feature-uses-public-roles-of-others: src/features/admin/admin.demo.ts → src/features/requests/requests.demo.ts',
-  'feature-uses-public-roles-of-others: src/features/catalog/catalog.admin.views.tsx → src/features/admin/admin.alerts.ts',
   'feature-uses-public-roles-of-others: src/features/catalog/catalog.search.ts → src/features/search/search.text.ts',
-  'feature-uses-public-roles-of-others: src/features/catalog/catalog.staff.routes.ts → src/features/admin/admin.alerts.ts',
   'own-tables-only: src/features/admin/admin.demo.ts → editions (catalog)',
   'own-tables-only: src/features/admin/admin.service.ts → api_tokens (core)',
   'own-tables-only: src/features/admin/admin.service.ts → columns (catalog)',
@@ -47,13 +44,6 @@ const KNOWN: string[] = [
   'own-tables-only: src/features/imports/imports.cli.ts → columns (catalog)',
   'own-tables-only: src/features/imports/imports.service.ts → columns (catalog)',
   'own-tables-only: src/features/imports/imports.service.ts → files (core)',
-  'own-tables-only: src/features/requests/requests.reminders.ts → user_roles (admin)',
-  'own-tables-only: src/features/requests/requests.reminders.ts → users (admin)',
-  'own-tables-only: src/features/requests/requests.service.ts → editions (catalog)',
-  'own-tables-only: src/features/requests/requests.service.ts → files (core)',
-  'own-tables-only: src/features/requests/requests.service.ts → publications (catalog)',
-  'own-tables-only: src/features/requests/requests.service.ts → user_roles (admin)',
-  'own-tables-only: src/features/requests/requests.service.ts → users (admin)',
   'routes-reach-no-store: src/features/admin/admin.manage.routes.ts → src/features/admin/admin.store.ts',
   'routes-reach-no-store: src/features/catalog/catalog.staff.routes.ts → src/features/catalog/catalog.read.store.ts',
   'sql-only-in-stores: src/features/admin/admin.demo.ts',
@@ -65,9 +55,6 @@ const KNOWN: string[] = [
   'sql-only-in-stores: src/features/imports/imports.cli.ts',
   'sql-only-in-stores: src/features/imports/imports.service.ts',
   'sql-only-in-stores: src/features/requests/requests.demo.ts',
-  'sql-only-in-stores: src/features/requests/requests.read.ts',
-  'sql-only-in-stores: src/features/requests/requests.reminders.ts',
-  'sql-only-in-stores: src/features/requests/requests.service.ts',
   'sql-only-in-stores: src/features/search/search.service.ts',
 ];
 

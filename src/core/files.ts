@@ -3,7 +3,9 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
+import type { Kysely } from 'kysely';
 import mammoth from 'mammoth';
+import type { DB } from './db.types.ts';
 import { badInput } from './errors.ts';
 import { htmlToText } from './html.ts';
 
@@ -154,4 +156,13 @@ export async function docxToHtml(data: Buffer): Promise<{ html: string; text: st
   if (zipExpandedSize(data) > MAX_EXPANDED_BYTES) throw badInput('Word 文件解压后过大，无法导入');
   const { value } = await mammoth.convertToHtml({ buffer: data });
   return { html: value, text: htmlToText(value) };
+}
+
+/** Records a stored file in the database (once per content), in the transaction that refers to it. */
+export async function recordFile(q: Kysely<DB>, f: { hash: string; size: number; mime: string }): Promise<void> {
+  await q
+    .insertInto('files')
+    .values(f)
+    .onConflict((oc) => oc.column('hash').doNothing())
+    .execute();
 }

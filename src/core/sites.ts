@@ -7,7 +7,8 @@ const FRESH_MS = 5_000;
 /**
  * The sites of the installation, kept in memory: every request is routed to its site by host name or code, so
  * looking them up must not cost a query. The list is reloaded when this instance changes a site (`changed`) and at
- * most `FRESH_MS` after another instance did.
+ * most `FRESH_MS` after another instance did. It reads through the database's own connection: never call it inside a
+ * transaction (the embedded database has one connection, which the transaction holds).
  */
 export class SiteDirectory {
   private loaded: { at: number; sites: Site[] } | null = null;

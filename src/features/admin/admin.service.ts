@@ -3,7 +3,7 @@ import { type Actor, isPlatformAdmin, requirePlatformAdmin, requireSiteAdmin } f
 import { audit } from '../../core/audit.ts';
 import { hashPassword, verifyPassword } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
-import type { Agency, DB } from '../../core/db.types.ts';
+import type { Agency, DB, Role } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
 import { parseInput } from '../../core/validate.ts';
 import {
@@ -17,7 +17,7 @@ import {
   userInput,
   userUpdateInput,
 } from './admin.schema.ts';
-import { agenciesOf } from './admin.store.ts';
+import { agenciesOf, roleHolders, userContact } from './admin.store.ts';
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
 
@@ -491,4 +491,12 @@ export async function changeOwnPassword(ctx: Ctx, actor: Actor, raw: unknown, ke
 /** A site's agencies in their order: for every feature that lists, picks or names them. */
 export function siteAgencies(ctx: Ctx, siteId: number): Promise<Agency[]> {
   return agenciesOf(ctx.db, siteId);
+}
+
+/**
+ * Who is told of a piece of work: the one user when given (e.g. a case's handler), otherwise the agency's active
+ * holders of the role. Takes the transaction that writes the notices.
+ */
+export function recipients(q: Kysely<DB>, to: { userId: number | null; role: Role; agencyId: number }) {
+  return to.userId ? userContact(q, to.userId) : roleHolders(q, to.role, to.agencyId);
 }

@@ -1,5 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Db } from '../../core/db.ts';
-import type { Role } from '../../core/db.types.ts';
+import type { DB, Role } from '../../core/db.types.ts';
 
 /** A site's agencies in their order. */
 export function agenciesOf(db: Db, siteId: number) {
@@ -68,4 +69,21 @@ export async function siteAccounts(db: Db, siteId: number, userId?: number): Pro
     ...u,
     roles: roles.filter((r) => r.user_id === u.id).map((r) => ({ role: r.role, agencyId: r.agency_id })),
   }));
+}
+
+/** Active users holding a role in an agency, with their e-mail addresses. */
+export function roleHolders(q: Kysely<DB>, role: Role, agencyId: number) {
+  return q
+    .selectFrom('user_roles')
+    .innerJoin('users', 'users.id', 'user_roles.user_id')
+    .select(['users.id', 'users.email'])
+    .where('user_roles.role', '=', role)
+    .where('user_roles.agency_id', '=', agencyId)
+    .where('users.active', '=', true)
+    .execute();
+}
+
+/** A user's e-mail address (empty when none), if the user exists. */
+export function userContact(q: Kysely<DB>, userId: number) {
+  return q.selectFrom('users').select(['id', 'email']).where('id', '=', userId).execute();
 }

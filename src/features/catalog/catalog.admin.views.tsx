@@ -13,7 +13,7 @@ import {
   TextField,
 } from '../../web/forms.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
-import type { Alert } from '../admin/admin.alerts.ts';
+import type { Alert } from '../admin/admin.alerts.service.ts';
 import type { AuditFilter } from './catalog.read.store.ts';
 import {
   ACTION_LABELS,

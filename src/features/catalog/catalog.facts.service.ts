@@ -1,10 +1,13 @@
+import type { Kysely } from 'kysely';
 import type { Ctx } from '../../core/context.ts';
+import type { DB } from '../../core/db.types.ts';
 import {
   editionInWorkflow,
   firstColumnOfKind,
   livePoliciesOf,
   publicationStatuses,
   publicItems,
+  publishedTitle,
 } from './catalog.facts.store.ts';
 
 /** What other features may know of the catalogue's items: facts for the annual report, statuses, a column by kind. */
@@ -32,3 +35,7 @@ export const columnOfKind = async (ctx: Ctx, siteId: number, kind: string) =>
 
 /** Published or withdrawn items by id, with their catalogue fields. */
 export const itemList = (ctx: Ctx, ids: number[]) => (ids.length ? publicItems(ctx.db, ids) : Promise.resolve([]));
+
+/** A published item of the site and its title (for a reply that points to it); takes the caller's transaction. */
+export const publishedItem = (q: Kysely<DB>, siteId: number, publicationId: number) =>
+  publishedTitle(q, siteId, publicationId);

@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Db } from '../../core/db.ts';
+import type { DB } from '../../core/db.types.ts';
 
 /** The live items of the genres (规章, 行政规范性文件 …) with the dates the annual report's Table 二 needs. */
 export function livePoliciesOf(db: Db, siteId: number, agencyId: number | null, genres: string[]) {
@@ -57,4 +59,17 @@ export function publicItems(db: Db, ids: number[]) {
     .where('e.state', 'in', ['published', 'withdrawn'])
     .orderBy('p.id')
     .execute();
+}
+
+/** A published item of the site with its title and the site's code (for its address), if there is one. */
+export function publishedTitle(q: Kysely<DB>, siteId: number, publicationId: number) {
+  return q
+    .selectFrom('publications')
+    .innerJoin('editions', 'editions.publication_id', 'publications.id')
+    .innerJoin('sites', 'sites.id', 'publications.site_id')
+    .select(['publications.id', 'editions.title', 'sites.code as siteCode'])
+    .where('publications.id', '=', publicationId)
+    .where('publications.site_id', '=', siteId)
+    .where('editions.state', '=', 'published')
+    .executeTakeFirst();
 }

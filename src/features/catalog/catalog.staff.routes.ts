@@ -18,7 +18,7 @@ import {
   submitForm,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
-import { dashboardAlerts } from '../admin/admin.alerts.ts';
+import { dashboardAlerts } from '../admin/admin.alerts.service.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import {
   AuditPage,

@@ -12,10 +12,11 @@ import type { Actor } from '../../core/access.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { ApplicantType } from '../../core/db.types.ts';
 import { actOnEdition } from '../catalog/catalog.service.ts';
+import { actOnRequest } from '../requests/requests.actions.service.ts';
 import { loadDemoCases } from '../requests/requests.demo.ts';
 import { OUTCOMES } from '../requests/requests.rules.ts';
 import { PERSON } from '../requests/requests.service.test.ts';
-import { actOnRequest, registerApplication } from '../requests/requests.service.ts';
+import { registerApplication } from '../requests/requests.service.ts';
 import { TABLE3_COLUMNS, table3Rows } from './reports.rules.ts';
 import {
   agencyReport,

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { requireSiteAdmin } from '../../core/access.ts';
 import { isKnownYear, loadCalendar, shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError, notFound } from '../../core/errors.ts';
@@ -20,6 +19,7 @@ import {
 import { workingSite } from '../../web/staff.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import { calendarEntries, removeCalendarDay, saveCalendarDay } from '../admin/calendar.service.ts';
+import { actOnRequest } from './requests.actions.service.ts';
 import {
   CalendarPage,
   CasePage,
@@ -31,25 +31,20 @@ import {
   RegisterPage,
 } from './requests.admin.views.tsx';
 import { LETTER_TITLE, replyDocx } from './requests.letters.ts';
-import {
-  CASE_PAGE,
-  type CaseFilter,
-  listCases,
-  officeOverview,
-  reminderThresholds,
-  unreadNotifications,
-} from './requests.read.ts';
+import type { CaseFilter } from './requests.read.store.ts';
 import type { CaseAction } from './requests.rules.ts';
 import { actionInputs } from './requests.schema.ts';
 import {
-  actOnRequest,
   caseAttachment,
   caseNotice,
+  casesFor,
   markNotificationsRead,
+  officeLoads,
   openCase,
   registerApplication,
   resetQueryCode,
   setReminderThresholds,
+  unreadReminders,
 } from './requests.service.ts';
 
 const filterQuery = z.object({
@@ -83,7 +78,7 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
     const site = await workingSite(ctx, p, chosenSite(req));
     const q = filterQuery.parse(req.query ?? {});
     const filter: CaseFilter = { stage: q.stage || undefined, agencyId: q.agency, trackingNo: q.no || undefined };
-    const { rows, total } = await listCases(ctx.db, await loadCalendar(ctx.db), p, site.id, filter, q.page, ctx.now());
+    const { rows, total, pages } = await casesFor(ctx, p, site.id, filter, q.page);
     const query = (page: number) =>
       `/admin/requests?${new URLSearchParams({ stage: q.stage, ...(q.agency ? { agency: String(q.agency) } : {}), ...(q.no ? { no: q.no } : {}), page: String(page) })}`;
     return sendHtml(
@@ -95,7 +90,7 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
         rows,
         total,
         page: q.page,
-        pages: Math.ceil(total / CASE_PAGE),
+        pages,
         filter: { ...filter, stage: q.stage as CaseFilter['stage'] },
         agencies: await siteAgencies(ctx, site.id),
         query,
@@ -106,9 +101,7 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/requests/overview', async (req, reply) => {
     const p = staff(req);
     const site = await workingSite(ctx, p, chosenSite(req));
-    requireSiteAdmin(actorOf(req), site.id);
-    const thresholds = reminderThresholds(site.settings);
-    const rows = await officeOverview(ctx.db, await loadCalendar(ctx.db), site.id, thresholds[0] ?? 0, ctx.now());
+    const { rows, thresholds } = await officeLoads(ctx, actorOf(req), site);
     const flash = (req.query as { saved?: string }).saved ? '已保存' : undefined;
     return sendHtml(req, reply, OverviewPage({ principal: p, csrf: csrfToken(reply), rows, thresholds, flash }));
   });
@@ -247,7 +240,7 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
     return sendHtml(
       req,
       reply,
-      NotificationsPage({ principal: p, csrf: csrfToken(reply), rows: await unreadNotifications(ctx.db, p.userId) }),
+      NotificationsPage({ principal: p, csrf: csrfToken(reply), rows: await unreadReminders(ctx, p.userId) }),
     );
   });
 

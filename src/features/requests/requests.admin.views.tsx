@@ -14,7 +14,7 @@ import {
 import { Pager } from '../../web/layout.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
 import { LETTER_TITLE, NOTICE_TITLES, type NoticeKind } from './requests.letters.ts';
-import type { AgencyLoad, CaseFilter, CaseRow } from './requests.read.ts';
+import type { AgencyLoad, CaseFilter, CaseRow } from './requests.read.store.ts';
 import { type CaseAction, OUTCOME_GROUPS, OUTCOMES, STAGE_LABELS, workdaysLeft } from './requests.rules.ts';
 import {
   APPEAL_KINDS,

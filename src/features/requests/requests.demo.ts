@@ -16,8 +16,9 @@ import {
 import type { Ctx } from '../../core/context.ts';
 import type { AppealKind, AppealResult, ApplicantType } from '../../core/db.types.ts';
 import { creditCodeCheck, residentIdCheck } from '../../core/identity.ts';
+import { actOnRequest } from './requests.actions.service.ts';
 import { OUTCOMES } from './requests.rules.ts';
-import { actOnRequest, registerApplication } from './requests.service.ts';
+import { registerApplication } from './requests.service.ts';
 
 const PEOPLE = ['张建华', '李秀英', '王志强', '刘海燕', '陈国平', '杨丽娟', '赵明', '黄晓东', '周桂兰', '吴晨'];
 const ORGS: Record<Exclude<ApplicantType, 'person'>, string[]> = {

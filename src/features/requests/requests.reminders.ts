@@ -1,9 +1,10 @@
 import { type Calendar, loadCalendar, shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { enqueueMail } from '../../core/outbox.ts';
-import { OPEN_STAGES, reminderThresholds } from './requests.read.ts';
-import { clockEventsOf, computeClock, workdaysLeft } from './requests.rules.ts';
+import { recipients } from '../admin/admin.service.ts';
+import { clockEventsOf, computeClock, OPEN_STAGES, reminderThresholds, workdaysLeft } from './requests.rules.ts';
 import { eventsOf } from './requests.service.ts';
+import { casesDue, casesInStages, insertNotification } from './requests.store.ts';
 
 /**
  * The reminder sweep: a case whose working days left reach one of the site's thresholds, or that is overdue,
@@ -27,24 +28,15 @@ interface Reminded {
 /** Writes one reminder of a kind to the case's handler (or the agency's 信息员), once, with an e-mail. */
 function remind(ctx: Ctx, c: Reminded, kind: string, message: string): Promise<number> {
   return ctx.db.transaction().execute(async (trx) => {
-    const recipients = c.handler_id
-      ? await trx.selectFrom('users').select(['id', 'email']).where('id', '=', c.handler_id).execute()
-      : await trx
-          .selectFrom('user_roles')
-          .innerJoin('users', 'users.id', 'user_roles.user_id')
-          .select(['users.id', 'users.email'])
-          .where('user_roles.role', '=', 'editor')
-          .where('user_roles.agency_id', '=', c.agency_id)
-          .where('users.active', '=', true)
-          .execute();
     let n = 0;
-    for (const u of recipients) {
-      const added = await trx
-        .insertInto('notifications')
-        .values({ site_id: c.site_id, user_id: u.id, request_id: c.id, kind, message })
-        .onConflict((oc) => oc.doNothing())
-        .returning('id')
-        .executeTakeFirst();
+    for (const u of await recipients(trx, { userId: c.handler_id, role: 'editor', agencyId: c.agency_id })) {
+      const added = await insertNotification(trx, {
+        site_id: c.site_id,
+        user_id: u.id,
+        request_id: c.id,
+        kind,
+        message,
+      });
       if (!added) continue;
       n++;
       if (u.email)
@@ -56,25 +48,10 @@ function remind(ctx: Ctx, c: Reminded, kind: string, message: string): Promise<n
 
 /** Cases on the clock: reminders at the site's thresholds of working days left, and once overdue. */
 async function remindAnswers(ctx: Ctx, cal: Calendar, today: string): Promise<number> {
-  const cases = await ctx.db
-    .selectFrom('requests')
-    .innerJoin('sites', 'sites.id', 'requests.site_id')
-    .select([
-      'requests.id',
-      'requests.site_id',
-      'requests.agency_id',
-      'requests.tracking_no',
-      'requests.handler_id',
-      'requests.due_on',
-      'sites.settings',
-    ])
-    .where(
-      'requests.stage',
-      'in',
-      OPEN_STAGES.filter((s) => s !== 'awaiting_receipt'),
-    )
-    .where('requests.due_on', 'is not', null)
-    .execute();
+  const cases = await casesDue(
+    ctx.db,
+    OPEN_STAGES.filter((s) => s !== 'awaiting_receipt'),
+  );
   let written = 0;
   for (const c of cases) {
     const left = workdaysLeft(cal, today, c.due_on!);
@@ -97,11 +74,7 @@ async function remindAnswers(ctx: Ctx, cal: Calendar, today: string): Promise<nu
  * told that the application may now be treated as abandoned.
  */
 async function remindWaits(ctx: Ctx, cal: Calendar, today: string): Promise<number> {
-  const cases = await ctx.db
-    .selectFrom('requests')
-    .select(['id', 'site_id', 'agency_id', 'handler_id', 'tracking_no'])
-    .where('stage', 'in', ['amendment', 'fee'])
-    .execute();
+  const cases = await casesInStages(ctx.db, ['amendment', 'fee']);
   let written = 0;
   for (const c of cases) {
     const clock = computeClock(cal, clockEventsOf(await eventsOf(ctx.db, c.id)));

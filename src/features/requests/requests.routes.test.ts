@@ -8,9 +8,10 @@ import { csrfFrom, get, Jar, login, post } from '../../../test/support/http.ts';
 import { buildApp } from '../../app.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
+import { actOnRequest } from './requests.actions.service.ts';
 import { remindDeadlines } from './requests.reminders.ts';
 import { PERSON, solve } from './requests.service.test.ts';
-import { actOnRequest, lookupCase, registerApplication } from './requests.service.ts';
+import { lookupCase, registerApplication } from './requests.service.ts';
 
 const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
 const question = (html: string) => decode(/验证问题：([^<]+)</.exec(html)![1]);

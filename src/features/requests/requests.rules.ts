@@ -418,3 +418,24 @@ export function caseStateOf(
     },
   };
 }
+
+/** The stages of a case still in progress. */
+export const OPEN_STAGES: RequestStage[] = [
+  'awaiting_receipt',
+  'handling',
+  'amendment',
+  'consultation',
+  'fee',
+  'decided',
+];
+export const CASE_PAGE = 50;
+
+/** Working days left at which a case counts as due soon, unless the site sets its own thresholds. */
+export const DEFAULT_REMINDER_WORKDAYS = [5, 2, 0];
+
+export function reminderThresholds(settings: unknown): number[] {
+  const v = (settings as { reminderWorkdays?: unknown } | null)?.reminderWorkdays;
+  return Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0 && n <= 20) && v.length
+    ? [...new Set(v as number[])].sort((a, b) => b - a)
+    : DEFAULT_REMINDER_WORKDAYS;
+}

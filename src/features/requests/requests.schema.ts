@@ -161,6 +161,9 @@ export const actionInputs = {
   }),
 } as const;
 
+/** Each action's input as its schema gives it. */
+export type ActionInputs = { [A in keyof typeof actionInputs]: z.output<(typeof actionInputs)[A]> };
+
 export const lookupInput = z.object({
   trackingNo: text('申请编号', 40, 1),
   queryCode: text('查询码', 20, 1),

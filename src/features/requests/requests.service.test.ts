@@ -6,14 +6,8 @@ import { demoFixture, type Fixture, publishThroughReview } from '../../../test/s
 import { newChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
-import {
-  actOnRequest,
-  lookupCase,
-  openCase,
-  registerApplication,
-  resetQueryCode,
-  submitApplication,
-} from './requests.service.ts';
+import { actOnRequest } from './requests.actions.service.ts';
+import { lookupCase, openCase, registerApplication, resetQueryCode, submitApplication } from './requests.service.ts';
 
 const NUMERALS = '零一二三四五六七八九十';
 /** Reads the sum as a person would. */

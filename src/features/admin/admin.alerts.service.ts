@@ -1,10 +1,10 @@
 /** What needs attention, for the dashboard: requests past or near their deadline, annual reports not published. */
 import { administersSite, type Principal } from '../../core/access.ts';
-import { loadCalendar, shanghaiDate } from '../../core/calendar.ts';
+import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Site } from '../../core/db.types.ts';
 import { reportStatus } from '../reports/reports.service.ts';
-import { officeOverview, reminderThresholds } from '../requests/requests.read.ts';
+import { agencyLoads } from '../requests/requests.service.ts';
 
 export interface Alert {
   text: string;
@@ -19,10 +19,7 @@ export async function dashboardAlerts(ctx: Ctx, p: Principal, site: Site): Promi
   if (!office && !mine.size) return [];
   const alerts: Alert[] = [];
   const now = ctx.now();
-  const thresholds = reminderThresholds(site.settings);
-  const load = (await officeOverview(ctx.db, await loadCalendar(ctx.db), site.id, thresholds[0] ?? 0, now)).filter(
-    (a) => office || mine.has(a.agencyId),
-  );
+  const load = (await agencyLoads(ctx, site)).rows.filter((a) => office || mine.has(a.agencyId));
   const sum = (k: 'open' | 'overdue' | 'dueSoon' | 'awaitingReceipt') => load.reduce((n, a) => n + a[k], 0);
   if (sum('open'))
     alerts.push({
