@@ -147,3 +147,20 @@ export async function apiTokenUser(db: Db, token: string): Promise<number | null
     .executeTakeFirst();
   return row?.user_id ?? null;
 }
+
+/** Ends a user's sessions, all but `keepSession` (a session's id): after deactivation or a password change. */
+export async function endSessions(db: Db, userId: number, keepSession?: string): Promise<void> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepSession) q = q.where('id', '!=', keepSession);
+  await q.execute();
+}
+
+/** Revokes every API token of a user. */
+export async function revokeTokens(db: Db, userId: number, at: Date): Promise<void> {
+  await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

@@ -64,3 +64,23 @@ export const checkbox = z.preprocess((v) => {
   const last = Array.isArray(v) ? v.at(-1) : v;
   return last === true || last === 'on' || last === 'true' || last === '1';
 }, z.boolean());
+
+/** An optional id from a form: blank is none. */
+export const optionalId = z.preprocess(
+  (v) => (v === '' || v === undefined || v === null ? null : v),
+  z.coerce.number().int().positive().max(2_147_483_647).nullable(),
+);
+
+/**
+ * A tree's new parent must be on the site and must not be the item itself or below it. `ancestry` is the parent
+ * and every node above it, nearest first.
+ */
+export function checkParent(
+  ancestry: { id: number; site_id: number }[],
+  siteId: number,
+  selfId: number | null,
+  message: { foreign: string; cycle: string },
+): void {
+  if (!ancestry.length || ancestry[0].site_id !== siteId) throw badInput(message.foreign);
+  if (selfId !== null && ancestry.some((r) => r.id === selfId)) throw badInput(message.cycle);
+}

@@ -2,12 +2,13 @@ import { type Actor, SYSTEM } from '../../core/access.ts';
 import { loadPrincipal } from '../../core/auth.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
+import { saveColumn } from '../catalog/catalog.columns.service.ts';
 import type { Genre } from '../catalog/catalog.rules.ts';
 import { actOnEdition, changeLiveStatus, createDraft, saveGazetteIssue } from '../catalog/catalog.service.ts';
 import { saveReport, submitReport } from '../reports/reports.service.ts';
 import { ReportBody } from '../reports/reports.views.tsx';
 import { loadDemoCases } from '../requests/requests.demo.ts';
-import { createAgency, createSite, createUser, saveColumn } from './admin.service.ts';
+import { createAgency, createSite, createUser } from './admin.service.ts';
 
 /** The demo staff password, printed at start-up. */
 export const DEMO_PASSWORD = 'gongkai-demo-2026';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type Actor, isPlatformAdmin, requirePlatformAdmin, requireSiteAdmin } from '../../core/access.ts';
+import { type Actor, isPlatformAdmin, requireSiteAdmin } from '../../core/access.ts';
 import { SESSION_COOKIE, tokenHash } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Agency, Column, Site } from '../../core/db.types.ts';
@@ -18,6 +18,7 @@ import {
   submitForm,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
+import { saveColumn } from '../catalog/catalog.columns.service.ts';
 import { siteColumns } from '../catalog/catalog.service.ts';
 import {
   AccountPage,
@@ -32,18 +33,19 @@ import {
 } from './admin.manage.views.tsx';
 import { AGENCY_ROLES } from './admin.schema.ts';
 import {
+  allSites,
   changeOwnPassword,
   createAgency,
   createSite,
   createUser,
   resetPassword,
-  saveColumn,
   siteAgencies,
+  staffAccounts,
   updateAgency,
   updateSite,
   updateUser,
 } from './admin.service.ts';
-import { listSites, type StaffAccount, siteAccounts } from './admin.store.ts';
+import type { StaffAccount } from './admin.store.ts';
 
 const flashOf = (req: FastifyRequest) => ((req.query as { saved?: string }).saved ? '已保存' : undefined);
 
@@ -147,7 +149,7 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
     const current = await workingSite(ctx, staff(req), chosenSite(req));
     return SitesPage({
       ...page(req, csrf),
-      sites: await listSites(ctx.db),
+      sites: await allSites(ctx, actorOf(req)),
       current: current.id,
       values: refused?.values ?? {},
       errors: refused?.errors ?? {},
@@ -155,11 +157,9 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
     });
   };
   app.get('/sites', async (req, reply) => {
-    requirePlatformAdmin(actorOf(req));
     return sendHtml(req, reply, sitesPage(req, csrfToken(reply)));
   });
   app.post('/sites', async (req, reply) => {
-    requirePlatformAdmin(actorOf(req));
     return submitForm(
       req,
       reply,
@@ -172,9 +172,8 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
     );
   });
   app.post('/sites/:id/use', async (req, reply) => {
-    requirePlatformAdmin(actorOf(req));
     const siteId = idParam(req, '站点');
-    const site = (await listSites(ctx.db)).find((s) => s.id === siteId);
+    const site = (await allSites(ctx, actorOf(req))).find((s) => s.id === siteId);
     if (!site) throw notFound('站点不存在');
     reply.setCookie(ADMIN_SITE_COOKIE, String(site.id), adminCookie(ctx));
     return reply.redirect('/admin', 303);
@@ -242,7 +241,10 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
   // —— staff accounts ——
   app.get('/users', async (req, reply) => {
     const { site } = await managed(req);
-    const [users, agencies] = await Promise.all([siteAccounts(ctx.db, site.id), siteAgencies(ctx, site.id)]);
+    const [users, agencies] = await Promise.all([
+      staffAccounts(ctx, actorOf(req), site.id),
+      siteAgencies(ctx, site.id),
+    ]);
     return sendHtml(req, reply, UsersPage({ ...page(req, csrfToken(reply)), users, agencies, now: ctx.now() }));
   });
   const userForm = async (
@@ -255,7 +257,7 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
   ) => {
     const [agencies, found] = await Promise.all([
       siteAgencies(ctx, site.id),
-      userId === null ? Promise.resolve([]) : siteAccounts(ctx.db, site.id, userId),
+      userId === null ? Promise.resolve([]) : staffAccounts(ctx, actorOf(req), site.id, userId),
     ]);
     const user = found[0] ?? null;
     if (userId !== null && !user) throw notFound('用户不存在');

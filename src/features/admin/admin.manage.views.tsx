@@ -14,7 +14,8 @@ import {
 } from '../../web/forms.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
 import { treeOrder } from '../../web/tree.ts';
-import { AGENCY_KINDS, AGENCY_ROLES, COLUMN_KINDS } from './admin.schema.ts';
+import { COLUMN_KINDS } from '../catalog/catalog.schema.ts';
+import { AGENCY_KINDS, AGENCY_ROLES } from './admin.schema.ts';
 import type { StaffAccount } from './admin.store.ts';
 
 interface Page {

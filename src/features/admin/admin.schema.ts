@@ -1,21 +1,6 @@
 import { z } from 'zod';
-import { checkbox, text } from '../../core/validate.ts';
+import { checkbox, optionalId, text } from '../../core/validate.ts';
 import { AGENCY_CODE_PATTERN } from '../catalog/catalog.rules.ts';
-
-export const COLUMN_KINDS = {
-  news: '工作动态',
-  notice: '通知公告',
-  policy: '政策文件',
-  interpretation: '政策解读',
-  key_area: '重点领域',
-  gazette: '政府公报',
-  disclosure: '政府信息公开',
-  guide: '公开指南',
-  system: '公开制度',
-  annual_report: '年度报告',
-  topic: '专题',
-  other: '其他',
-} as const;
 
 export const AGENCY_KINDS = {
   government: '人民政府',
@@ -27,11 +12,6 @@ export const AGENCY_KINDS = {
 
 /** The roles held in an agency (the platform admin role is held in no agency). */
 export const AGENCY_ROLES = ['editor', 'reviewer', 'confidentiality_reviewer', 'office_admin'] as const;
-
-const optionalId = z.preprocess(
-  (v) => (v === '' || v === undefined || v === null ? null : v),
-  z.coerce.number().int().positive().max(2_147_483_647).nullable(),
-);
 
 export const siteInput = z.object({
   code: z
@@ -128,18 +108,5 @@ export const ownPasswordInput = z
   .object({ current: z.string().max(200).default(''), password: newPassword, confirm: z.string().max(200) })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: '两次输入的密码不一致' })
   .refine((v) => v.password !== v.current, { path: ['password'], message: '新密码不能与原密码相同' });
-
-export const columnInput = z.object({
-  name: text('栏目名称', 50, 1),
-  slug: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, '栏目路径只能包含小写字母、数字和连字符'),
-  kind: z.enum(Object.keys(COLUMN_KINDS) as [keyof typeof COLUMN_KINDS], { error: '栏目类型无效' }),
-  parentId: optionalId.default(null),
-  description: text('栏目说明', 1000).default(''),
-  sort: z.coerce.number().int().min(0).max(100000).default(0),
-  visible: checkbox.default(true),
-});
 
 export type AgencyInput = z.output<typeof agencyInput>;

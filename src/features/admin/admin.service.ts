@@ -1,15 +1,14 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { type Actor, isPlatformAdmin, requirePlatformAdmin, requireSiteAdmin } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
-import { hashPassword, verifyPassword } from '../../core/auth.ts';
+import { endSessions, hashPassword, revokeTokens, verifyPassword } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Agency, DB, Role } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
-import { parseInput } from '../../core/validate.ts';
+import { checkParent, parseInput } from '../../core/validate.ts';
 import {
   type AgencyInput,
   agencyInput,
-  columnInput,
   ownPasswordInput,
   passwordInput,
   siteInput,
@@ -17,7 +16,29 @@ import {
   userInput,
   userUpdateInput,
 } from './admin.schema.ts';
-import { agenciesOf, roleHolders, userContact } from './admin.store.ts';
+import {
+  agenciesOf,
+  agenciesOnSite,
+  agencyAncestry,
+  agencyClash,
+  insertAgency,
+  insertSite,
+  insertUser,
+  listSites,
+  lockAgency,
+  lockSite,
+  lockSiteUser,
+  passwordHashOf,
+  roleHolders,
+  setRoles,
+  siteAccounts,
+  siteByCode,
+  siteWithHosts,
+  updateAgencyRow,
+  updateSiteRow,
+  updateUserRow,
+  userContact,
+} from './admin.store.ts';
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
 
@@ -25,26 +46,15 @@ export async function createSite(ctx: Ctx, actor: Actor, raw: unknown): Promise<
   requirePlatformAdmin(actor);
   const input = parseInput(siteInput, raw);
   const id = await ctx.db.transaction().execute(async (trx) => {
-    const taken = await trx.selectFrom('sites').select('id').where('code', '=', input.code).executeTakeFirst();
-    if (taken) throw conflict(`站点代码“${input.code}”已被使用`);
-    const site = await trx
-      .insertInto('sites')
-      .values({
-        code: input.code,
-        name: input.name,
-        hosts: input.hosts,
-        settings: JSON.stringify({ interpretationDays: input.interpretationDays }),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await audit(trx, actor, {
-      siteId: site.id,
-      action: 'site.create',
-      entityType: 'site',
-      entityId: site.id,
-      after: input,
+    if (await siteByCode(trx, input.code)) throw conflict(`站点代码“${input.code}”已被使用`);
+    const siteId = await insertSite(trx, {
+      code: input.code,
+      name: input.name,
+      hosts: input.hosts,
+      settings: JSON.stringify({ interpretationDays: input.interpretationDays }),
     });
-    return site.id;
+    await audit(trx, actor, { siteId, action: 'site.create', entityType: 'site', entityId: siteId, after: input });
+    return siteId;
   });
   ctx.sites.changed();
   return id;
@@ -66,34 +76,12 @@ const agencyValues = (input: AgencyInput) => ({
   guide_text: input.guideText,
 });
 
-/** The parent must be on the site, and an agency (or column) may not become its own ancestor. */
-async function checkParent(
-  trx: Kysely<DB>,
-  table: 'agencies' | 'columns',
-  siteId: number,
-  selfId: number | null,
-  parentId: number | null,
-  message: { foreign: string; cycle: string },
-) {
-  if (parentId === null) return;
-  const rows = await sql<{ id: number; site_id: number }>`
-    with recursive up as (select id, parent_id, site_id from ${sql.table(table)} where id = ${parentId}
-      union all select t.id, t.parent_id, t.site_id from ${sql.table(table)} t join up on t.id = up.parent_id)
-    select id, site_id from up`.execute(trx);
-  if (!rows.rows.length || rows.rows[0].site_id !== siteId) throw badInput(message.foreign);
-  if (selfId !== null && rows.rows.some((r) => r.id === selfId)) throw badInput(message.cycle);
-}
-
 const AGENCY_PARENT = { foreign: '上级机构不属于本站点', cycle: '不能把机构设为它自己的下级' };
 
-async function checkAgencyClash(trx: Kysely<DB>, siteId: number, selfId: number | null, input: AgencyInput) {
-  let q = trx
-    .selectFrom('agencies')
-    .select(['name', 'code'])
-    .where('site_id', '=', siteId)
-    .where((eb) => eb.or([eb('name', '=', input.name), eb('code', '=', input.code)]));
-  if (selfId !== null) q = q.where('id', '!=', selfId);
-  const clash = await q.executeTakeFirst();
+/** The parent is on the site and not the agency itself or below it; no other agency has its name or code. */
+async function checkAgency(trx: Kysely<DB>, siteId: number, selfId: number | null, input: AgencyInput) {
+  if (input.parentId !== null) checkParent(await agencyAncestry(trx, input.parentId), siteId, selfId, AGENCY_PARENT);
+  const clash = await agencyClash(trx, siteId, selfId, input.name, input.code);
   if (clash)
     throw conflict(clash.name === input.name ? `机构“${input.name}”已存在` : `机构代码“${input.code}”已被使用`);
 }
@@ -102,34 +90,24 @@ export async function createAgency(ctx: Ctx, actor: Actor, siteId: number, raw: 
   requireSiteAdmin(actor, siteId);
   const input = parseInput(agencyInput, raw);
   return ctx.db.transaction().execute(async (trx) => {
-    await checkParent(trx, 'agencies', siteId, null, input.parentId, AGENCY_PARENT);
-    await checkAgencyClash(trx, siteId, null, input);
-    const a = await trx
-      .insertInto('agencies')
-      .values({ site_id: siteId, ...agencyValues(input) })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    await checkAgency(trx, siteId, null, input);
+    const id = await insertAgency(trx, { site_id: siteId, ...agencyValues(input) });
     await audit(trx, actor, {
       siteId,
-      agencyId: a.id,
+      agencyId: id,
       action: 'agency.create',
       entityType: 'agency',
-      entityId: a.id,
+      entityId: id,
       after: input,
     });
-    return a.id;
+    return id;
   });
 }
 
 async function checkAgenciesOnSite(trx: Kysely<DB>, siteId: number, ids: (number | null)[]) {
   const wanted = [...new Set(ids.filter((x): x is number => x !== null))];
   if (!wanted.length) return;
-  const found = await trx
-    .selectFrom('agencies')
-    .select('id')
-    .where('site_id', '=', siteId)
-    .where('id', 'in', wanted)
-    .execute();
+  const found = await agenciesOnSite(trx, siteId, wanted);
   if (found.length !== wanted.length) throw badInput('所选机构不属于本站点');
 }
 
@@ -143,27 +121,19 @@ export async function createUser(ctx: Ctx, actor: Actor, siteId: number, raw: un
     await checkAgenciesOnSite(trx, siteId, [input.agencyId, ...input.roles.map((r) => r.agencyId)]);
     let id: number;
     try {
-      ({ id } = await trx
-        .insertInto('users')
-        .values({
-          username: input.username,
-          name: input.name,
-          phone: input.phone,
-          email: input.email,
-          agency_id: input.agencyId,
-          password_hash: passwordHash,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow());
+      id = await insertUser(trx, {
+        username: input.username,
+        name: input.name,
+        phone: input.phone,
+        email: input.email,
+        agency_id: input.agencyId,
+        password_hash: passwordHash,
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw conflict(`用户名“${input.username}”已被使用`);
       throw e;
     }
-    if (input.roles.length)
-      await trx
-        .insertInto('user_roles')
-        .values(input.roles.map((r) => ({ user_id: id, role: r.role, agency_id: r.agencyId })))
-        .execute();
+    await setRoles(trx, id, input.roles);
     const { password: _p, ...shown } = input;
     await audit(trx, actor, {
       siteId,
@@ -177,85 +147,17 @@ export async function createUser(ctx: Ctx, actor: Actor, siteId: number, raw: un
   });
 }
 
-export async function saveColumn(
-  ctx: Ctx,
-  actor: Actor,
-  siteId: number,
-  columnId: number | null,
-  raw: unknown,
-): Promise<number> {
-  requireSiteAdmin(actor, siteId);
-  const input = parseInput(columnInput, raw);
-  return ctx.db.transaction().execute(async (trx) => {
-    await checkParent(trx, 'columns', siteId, columnId, input.parentId, {
-      foreign: '上级栏目不属于本站点',
-      cycle: '不能把栏目移到它自己的下级',
-    });
-    const clash = await trx
-      .selectFrom('columns')
-      .select('id')
-      .where('site_id', '=', siteId)
-      .where('slug', '=', input.slug)
-      .executeTakeFirst();
-    if (clash && clash.id !== columnId) throw conflict(`栏目路径“${input.slug}”已被使用`);
-    const values = {
-      name: input.name,
-      slug: input.slug,
-      kind: input.kind,
-      parent_id: input.parentId,
-      description: input.description,
-      sort: input.sort,
-      visible: input.visible,
-    };
-    if (columnId === null) {
-      const c = await trx
-        .insertInto('columns')
-        .values({ site_id: siteId, ...values })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await audit(trx, actor, { siteId, action: 'column.create', entityType: 'column', entityId: c.id, after: input });
-      return c.id;
-    }
-    const before = await trx
-      .selectFrom('columns')
-      .selectAll()
-      .where('id', '=', columnId)
-      .where('site_id', '=', siteId)
-      .executeTakeFirst();
-    if (!before) throw notFound('栏目不存在');
-    await trx.updateTable('columns').set(values).where('id', '=', columnId).execute();
-    await audit(trx, actor, {
-      siteId,
-      action: 'column.update',
-      entityType: 'column',
-      entityId: columnId,
-      before,
-      after: input,
-    });
-    return columnId;
-  });
-}
-
 /** The office changes its site's name, host names and settings. */
 export async function updateSite(ctx: Ctx, actor: Actor, siteId: number, raw: unknown): Promise<void> {
   requireSiteAdmin(actor, siteId);
   const input = parseInput(siteSettingsInput, raw);
   await ctx.db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('sites').selectAll().where('id', '=', siteId).forUpdate().executeTakeFirst();
+    const before = await lockSite(trx, siteId);
     if (!before) throw notFound('站点不存在');
-    const taken = await trx
-      .selectFrom('sites')
-      .select(['name'])
-      .where('id', '!=', siteId)
-      .where(sql<boolean>`hosts && ${sql.val(input.hosts)}::text[]`)
-      .executeTakeFirst();
+    const taken = await siteWithHosts(trx, input.hosts, siteId);
     if (taken) throw conflict(`域名已被站点“${taken.name}”使用`);
     const settings = { ...(before.settings as object), interpretationDays: input.interpretationDays };
-    await trx
-      .updateTable('sites')
-      .set({ name: input.name, hosts: input.hosts, settings: JSON.stringify(settings) })
-      .where('id', '=', siteId)
-      .execute();
+    await updateSiteRow(trx, siteId, { name: input.name, hosts: input.hosts, settings: JSON.stringify(settings) });
     await audit(trx, actor, {
       siteId,
       action: 'site.update',
@@ -272,18 +174,9 @@ export async function updateSite(ctx: Ctx, actor: Actor, siteId: number, raw: un
 export async function updateSiteSettings(ctx: Ctx, actor: Actor, siteId: number, patch: Record<string, unknown>) {
   requireSiteAdmin(actor, siteId);
   await ctx.db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('sites')
-      .select('settings')
-      .where('id', '=', siteId)
-      .forUpdate()
-      .executeTakeFirst();
+    const before = await lockSite(trx, siteId);
     if (!before) throw notFound('站点不存在');
-    await trx
-      .updateTable('sites')
-      .set({ settings: JSON.stringify({ ...(before.settings as object), ...patch }) })
-      .where('id', '=', siteId)
-      .execute();
+    await updateSiteRow(trx, siteId, { settings: JSON.stringify({ ...(before.settings as object), ...patch }) });
     await audit(trx, actor, {
       siteId,
       action: 'site.settings',
@@ -306,17 +199,10 @@ export async function updateAgency(
   requireSiteAdmin(actor, siteId);
   const input = parseInput(agencyInput, raw);
   await ctx.db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('agencies')
-      .selectAll()
-      .where('id', '=', agencyId)
-      .where('site_id', '=', siteId)
-      .forUpdate()
-      .executeTakeFirst();
+    const before = await lockAgency(trx, siteId, agencyId);
     if (!before) throw notFound('机构不存在');
-    await checkParent(trx, 'agencies', siteId, agencyId, input.parentId, AGENCY_PARENT);
-    await checkAgencyClash(trx, siteId, agencyId, input);
-    await trx.updateTable('agencies').set(agencyValues(input)).where('id', '=', agencyId).execute();
+    await checkAgency(trx, siteId, agencyId, input);
+    await updateAgencyRow(trx, agencyId, agencyValues(input));
     await audit(trx, actor, {
       siteId,
       agencyId,
@@ -331,39 +217,9 @@ export async function updateAgency(
 
 /** A staff account of the site (its agency or one of its roles is there), locked for the transaction. */
 async function siteUser(trx: Kysely<DB>, siteId: number, userId: number) {
-  const user = await trx
-    .selectFrom('users')
-    .select(['id', 'username', 'name', 'phone', 'email', 'agency_id', 'active'])
-    .where('id', '=', userId)
-    .where((eb) =>
-      eb.or([
-        eb.exists(
-          eb
-            .selectFrom('agencies')
-            .select('agencies.id')
-            .whereRef('agencies.id', '=', 'users.agency_id')
-            .where('agencies.site_id', '=', siteId),
-        ),
-        eb.exists(
-          eb
-            .selectFrom('user_roles')
-            .innerJoin('agencies', 'agencies.id', 'user_roles.agency_id')
-            .select('user_roles.id')
-            .whereRef('user_roles.user_id', '=', 'users.id')
-            .where('agencies.site_id', '=', siteId),
-        ),
-      ]),
-    )
-    .forUpdate()
-    .executeTakeFirst();
-  if (!user) throw notFound('用户不存在');
-  const roles = await trx
-    .selectFrom('user_roles')
-    .leftJoin('agencies', 'agencies.id', 'user_roles.agency_id')
-    .select(['user_roles.role', 'user_roles.agency_id as agencyId', 'agencies.site_id'])
-    .where('user_id', '=', userId)
-    .execute();
-  return { user, roles };
+  const found = await lockSiteUser(trx, siteId, userId);
+  if (!found) throw notFound('用户不存在');
+  return found;
 }
 
 const managesPlatform = (actor: Actor) => !!actor.system || (!!actor.principal && isPlatformAdmin(actor.principal));
@@ -371,13 +227,6 @@ const managesPlatform = (actor: Actor) => !!actor.system || (!!actor.principal &
 /** Only a platform admin changes a platform admin's account. */
 function guardPlatformAccount(actor: Actor, roles: { role: string }[]) {
   if (roles.some((r) => r.role === 'platform_admin')) requirePlatformAdmin(actor);
-}
-
-/** Ends every session and API token of a user (after deactivation or a password reset). */
-async function endAccess(trx: Kysely<DB>, userId: number, keepSession?: string) {
-  let q = trx.deleteFrom('sessions').where('user_id', '=', userId);
-  if (keepSession) q = q.where('id', '!=', keepSession);
-  await q.execute();
 }
 
 /**
@@ -405,31 +254,17 @@ export async function updateUser(ctx: Ctx, actor: Actor, siteId: number, userId:
       ...input.roles.filter((r) => !isPlatform(r)),
     ].map((r) => ({ role: r.role, agencyId: r.agencyId }));
     const unique = [...new Map(next.map((r) => [`${r.role}:${r.agencyId}`, r])).values()];
-    await trx
-      .updateTable('users')
-      .set({
-        name: input.name,
-        phone: input.phone,
-        email: input.email,
-        agency_id: input.agencyId,
-        active: input.active,
-      })
-      .where('id', '=', userId)
-      .execute();
-    await trx.deleteFrom('user_roles').where('user_id', '=', userId).execute();
-    if (unique.length)
-      await trx
-        .insertInto('user_roles')
-        .values(unique.map((r) => ({ user_id: userId, role: r.role, agency_id: r.agencyId })))
-        .execute();
+    await updateUserRow(trx, userId, {
+      name: input.name,
+      phone: input.phone,
+      email: input.email,
+      agency_id: input.agencyId,
+      active: input.active,
+    });
+    await setRoles(trx, userId, unique);
     if (!input.active) {
-      await endAccess(trx, userId);
-      await trx
-        .updateTable('api_tokens')
-        .set({ revoked_at: ctx.now() })
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .execute();
+      await endSessions(trx, userId);
+      await revokeTokens(trx, userId, ctx.now());
     }
     await audit(trx, actor, {
       siteId,
@@ -451,12 +286,8 @@ export async function resetPassword(ctx: Ctx, actor: Actor, siteId: number, user
   await ctx.db.transaction().execute(async (trx) => {
     const { user, roles } = await siteUser(trx, siteId, userId);
     guardPlatformAccount(actor, roles);
-    await trx
-      .updateTable('users')
-      .set({ password_hash: hash, failed_logins: 0, locked_until: null })
-      .where('id', '=', userId)
-      .execute();
-    await endAccess(trx, userId);
+    await updateUserRow(trx, userId, { password_hash: hash, failed_logins: 0, locked_until: null });
+    await endSessions(trx, userId);
     await audit(trx, actor, {
       siteId,
       agencyId: user.agency_id,
@@ -472,13 +303,13 @@ export async function changeOwnPassword(ctx: Ctx, actor: Actor, raw: unknown, ke
   const p = actor.principal;
   if (!p) throw new AppError('unauthenticated', '请先登录');
   const input = parseInput(ownPasswordInput, raw);
-  const row = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', p.userId).executeTakeFirst();
+  const row = await passwordHashOf(ctx.db, p.userId);
   if (!row || !(await verifyPassword(row.password_hash, input.current)))
     throw badInput('原密码不正确', { current: '原密码不正确' });
   const hash = await hashPassword(input.password);
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', p.userId).execute();
-    await endAccess(trx, p.userId, keepSession);
+    await updateUserRow(trx, p.userId, { password_hash: hash });
+    await endSessions(trx, p.userId, keepSession);
     await audit(trx, actor, {
       siteId: p.siteId,
       action: 'user.change_password',
@@ -499,4 +330,16 @@ export function siteAgencies(ctx: Ctx, siteId: number): Promise<Agency[]> {
  */
 export function recipients(q: Kysely<DB>, to: { userId: number | null; role: Role; agencyId: number }) {
   return to.userId ? userContact(q, to.userId) : roleHolders(q, to.role, to.agencyId);
+}
+
+/** Every site of the installation, for the platform admin. */
+export async function allSites(ctx: Ctx, actor: Actor) {
+  requirePlatformAdmin(actor);
+  return listSites(ctx.db);
+}
+
+/** The site's staff accounts (one when `userId` is given), for its office. */
+export async function staffAccounts(ctx: Ctx, actor: Actor, siteId: number, userId?: number) {
+  requireSiteAdmin(actor, siteId);
+  return siteAccounts(ctx.db, siteId, userId);
 }

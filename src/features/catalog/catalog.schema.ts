@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkbox, idList, optionalDate, text } from '../../core/validate.ts';
+import { checkbox, idList, optionalDate, optionalId, text } from '../../core/validate.ts';
 import { GENRES, THEMES } from './catalog.rules.ts';
 
 const MAX_BODY = 2_000_000;
@@ -87,4 +87,32 @@ export const gazetteInput = z.object({
       }),
     )
     .max(300, '每期最多 300 篇'),
+});
+
+export const COLUMN_KINDS = {
+  news: '工作动态',
+  notice: '通知公告',
+  policy: '政策文件',
+  interpretation: '政策解读',
+  key_area: '重点领域',
+  gazette: '政府公报',
+  disclosure: '政府信息公开',
+  guide: '公开指南',
+  system: '公开制度',
+  annual_report: '年度报告',
+  topic: '专题',
+  other: '其他',
+} as const;
+
+export const columnInput = z.object({
+  name: text('栏目名称', 50, 1),
+  slug: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, '栏目路径只能包含小写字母、数字和连字符'),
+  kind: z.enum(Object.keys(COLUMN_KINDS) as [keyof typeof COLUMN_KINDS], { error: '栏目类型无效' }),
+  parentId: optionalId.default(null),
+  description: text('栏目说明', 1000).default(''),
+  sort: z.coerce.number().int().min(0).max(100000).default(0),
+  visible: checkbox.default(true),
 });
