@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from './access.ts';
+import { addDays, shanghaiMidnight } from './calendar.ts';
 import type { DB } from './db.types.ts';
 
 export interface AuditEntry {
@@ -28,5 +29,45 @@ export async function audit(trx: Kysely<DB>, actor: Actor, e: AuditEntry): Promi
       before: e.before === undefined ? null : JSON.stringify(e.before),
       after: e.after === undefined ? null : JSON.stringify(e.after),
     })
+    .execute();
+}
+
+export interface AuditFilter {
+  action?: string;
+  actor?: string;
+  agencyId?: number;
+  /** Calendar dates in Asia/Shanghai, inclusive. */
+  from?: string;
+  to?: string;
+}
+
+export const AUDIT_PAGE = 100;
+
+/** The site's audit log, newest first, filtered; one page more than shown tells whether there is a next page. */
+export function auditRows(db: Kysely<DB>, siteId: number, f: AuditFilter, page = 1) {
+  let q = db
+    .selectFrom('audit_events')
+    .leftJoin('agencies', 'agencies.id', 'audit_events.agency_id')
+    .select([
+      'audit_events.at',
+      'audit_events.actor_name',
+      'audit_events.ip',
+      'audit_events.action',
+      'audit_events.entity_type',
+      'audit_events.entity_id',
+      'audit_events.before',
+      'audit_events.after',
+      'agencies.name as agency_name',
+    ])
+    .where('audit_events.site_id', '=', siteId);
+  if (f.action) q = q.where('audit_events.action', 'like', `${f.action.replace(/[%_\\]/g, '\\$&')}%`);
+  if (f.actor) q = q.where('audit_events.actor_name', '=', f.actor);
+  if (f.agencyId) q = q.where('audit_events.agency_id', '=', f.agencyId);
+  if (f.from) q = q.where('audit_events.at', '>=', shanghaiMidnight(f.from));
+  if (f.to) q = q.where('audit_events.at', '<', shanghaiMidnight(addDays(f.to, 1)));
+  return q
+    .orderBy('audit_events.id', 'desc')
+    .limit(AUDIT_PAGE + 1)
+    .offset((page - 1) * AUDIT_PAGE)
     .execute();
 }

@@ -97,3 +97,22 @@ const shanghai = new Intl.DateTimeFormat('en-CA', {
 
 /** The calendar date in Asia/Shanghai of an instant. */
 export const shanghaiDate = (t: Date): DateStr => shanghai.format(t);
+
+/** China has kept one offset all year since 1991: Asia/Shanghai is UTC+8. */
+const SHANGHAI_OFFSET = '+08:00';
+const SHANGHAI_MS = 8 * 3600_000;
+
+/**
+ * The instant of a wall-clock time in Asia/Shanghai: a date (`2025-10-01`, its midnight) or a date and time
+ * (`2025-10-01T09:30`, seconds optional).
+ */
+export function shanghaiTime(local: string): Date {
+  const full = local.length === 10 ? `${local}T00:00:00` : local.length === 16 ? `${local}:00` : local;
+  return new Date(`${full}${SHANGHAI_OFFSET}`);
+}
+
+/** The start of a Shanghai calendar date. */
+export const shanghaiMidnight = (d: DateStr): Date => shanghaiTime(d);
+
+/** An instant as Shanghai wall-clock time `YYYY-MM-DDTHH:mm` (the value of an `<input type="datetime-local">`). */
+export const shanghaiDateTime = (t: Date): string => new Date(t.getTime() + SHANGHAI_MS).toISOString().slice(0, 16);

@@ -1,4 +1,5 @@
 import type { Principal } from '../../core/access.ts';
+import type { AuditFilter } from '../../core/audit.ts';
 import type { Agency, Column, Edition } from '../../core/db.types.ts';
 import { fmtDate, fmtDateTime, fmtSize } from '../../web/format.ts';
 import {
@@ -14,7 +15,6 @@ import {
 } from '../../web/forms.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
 import type { Alert } from '../admin/admin.alerts.service.ts';
-import type { AuditFilter } from './catalog.read.store.ts';
 import {
   ACTION_LABELS,
   DISCLOSURE_LABELS,

@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, sql } from 'kysely';
+import { shanghaiMidnight } from '../../core/calendar.ts';
 import type { Db } from '../../core/db.ts';
 import type { DB, Edition } from '../../core/db.types.ts';
 import { POLICY_GENRES } from './catalog.rules.ts';
@@ -91,8 +92,8 @@ export async function agencyCatalog(db: Db, siteId: number, agencyId: number, f:
   if (f.genre) q = q.where('editions.genre', '=', f.genre);
   if (f.year)
     q = q
-      .where('publications.first_published_at', '>=', new Date(`${f.year}-01-01T00:00:00+08:00`))
-      .where('publications.first_published_at', '<', new Date(`${f.year + 1}-01-01T00:00:00+08:00`));
+      .where('publications.first_published_at', '>=', shanghaiMidnight(`${f.year}-01-01`))
+      .where('publications.first_published_at', '<', shanghaiMidnight(`${f.year + 1}-01-01`));
   const [items, total] = await Promise.all([
     q
       .select([...listColumns, 'editions.theme_category'])
@@ -486,45 +487,5 @@ export function policyChoices(db: Db, siteId: number) {
     .where('editions.genre', 'in', [...POLICY_GENRES, '其他文件'])
     .orderBy('editions.published_at', 'desc')
     .limit(300)
-    .execute();
-}
-
-export interface AuditFilter {
-  action?: string;
-  actor?: string;
-  agencyId?: number;
-  /** Calendar dates in Asia/Shanghai, inclusive. */
-  from?: string;
-  to?: string;
-}
-
-export const AUDIT_PAGE = 100;
-
-/** The site's audit log, newest first, filtered; one page more than shown tells whether there is a next page. */
-export function auditRows(db: Db, siteId: number, f: AuditFilter, page = 1) {
-  let q = db
-    .selectFrom('audit_events')
-    .leftJoin('agencies', 'agencies.id', 'audit_events.agency_id')
-    .select([
-      'audit_events.at',
-      'audit_events.actor_name',
-      'audit_events.ip',
-      'audit_events.action',
-      'audit_events.entity_type',
-      'audit_events.entity_id',
-      'audit_events.before',
-      'audit_events.after',
-      'agencies.name as agency_name',
-    ])
-    .where('audit_events.site_id', '=', siteId);
-  if (f.action) q = q.where('audit_events.action', 'like', `${f.action.replace(/[%_\\]/g, '\\$&')}%`);
-  if (f.actor) q = q.where('audit_events.actor_name', '=', f.actor);
-  if (f.agencyId) q = q.where('audit_events.agency_id', '=', f.agencyId);
-  if (f.from) q = q.where('audit_events.at', '>=', new Date(`${f.from}T00:00:00+08:00`));
-  if (f.to) q = q.where('audit_events.at', '<', new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000));
-  return q
-    .orderBy('audit_events.id', 'desc')
-    .limit(AUDIT_PAGE + 1)
-    .offset((page - 1) * AUDIT_PAGE)
     .execute();
 }

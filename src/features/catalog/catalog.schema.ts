@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shanghaiTime } from '../../core/calendar.ts';
 import { checkbox, idList, optionalDate, optionalId, text } from '../../core/validate.ts';
 import { GENRES, THEMES } from './catalog.rules.ts';
 
@@ -10,7 +11,7 @@ const localDateTime = z
   .trim()
   .max(25)
   .refine((s) => s === '' || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(s), '定时发布时间格式应为 年-月-日 时:分')
-  .transform((s) => (s === '' ? null : new Date(`${s.length === 16 ? `${s}:00` : s}+08:00`)))
+  .transform((s) => (s === '' ? null : shanghaiTime(s)))
   .refine((d) => d === null || !Number.isNaN(d.getTime()), '定时发布时间无效');
 
 /** The fields of an edition as staff fill them in (web form or API). */

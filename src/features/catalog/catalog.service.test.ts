@@ -4,13 +4,13 @@ import { rejects } from '../../../test/support/assert.ts';
 import { DATABASES, freshDb, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, draftFields, type Fixture } from '../../../test/support/fixture.ts';
 import type { Ctx } from '../../core/context.ts';
+import { saveGazetteIssue } from './catalog.gazette.service.ts';
 import { publicPage } from './catalog.read.store.ts';
 import {
   actOnEdition,
   changeLiveStatus,
   createDraft,
   publishDue,
-  saveGazetteIssue,
   startNewEdition,
   updateDraft,
 } from './catalog.service.ts';

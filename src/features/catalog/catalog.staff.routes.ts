@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { administersSite, agenciesWith, type Principal, requireSiteAdmin } from '../../core/access.ts';
-import { loadCalendar, shanghaiDate, workdaysBefore } from '../../core/calendar.ts';
+import { AUDIT_PAGE, auditRows } from '../../core/audit.ts';
+import { loadCalendar, shanghaiDate, shanghaiDateTime, shanghaiMidnight, workdaysBefore } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError, badInput, notFound } from '../../core/errors.ts';
 import { shownHtml } from '../../core/html.ts';
@@ -30,9 +31,8 @@ import {
   NewEditionPage,
   PublicationsList,
 } from './catalog.admin.views.tsx';
+import { saveGazetteIssue } from './catalog.gazette.service.ts';
 import {
-  AUDIT_PAGE,
-  auditRows,
   gazetteIssue,
   gazetteIssuesForStaff,
   policiesAwaitingInterpretation,
@@ -49,7 +49,6 @@ import {
   createDraft,
   importDocx,
   removeAttachment,
-  saveGazetteIssue,
   siteColumns,
   startNewEdition,
   updateDraft,
@@ -67,10 +66,7 @@ const editionParams = z.object({ id });
 
 const siteBase = (site: { code: string }) => `/s/${site.code}`;
 
-function toDatetimeLocal(d: Date | null): string {
-  if (!d) return '';
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
-}
+const toDatetimeLocal = (d: Date | null): string => (d ? shanghaiDateTime(d) : '');
 
 type EntryRow = { section: string; title: string; publicationId: string };
 
@@ -409,12 +405,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       .parse((site.settings as { interpretationDays?: number }).interpretationDays);
     // overdue: more than `days` working days have passed since the first publication
     const cutoff = workdaysBefore(await loadCalendar(ctx.db), shanghaiDate(ctx.now()), days);
-    const rows = await policiesAwaitingInterpretation(
-      ctx.db,
-      site.id,
-      POLICY_GENRES,
-      new Date(`${cutoff}T00:00:00+08:00`),
-    );
+    const rows = await policiesAwaitingInterpretation(ctx.db, site.id, POLICY_GENRES, shanghaiMidnight(cutoff));
     const mine = new Set(p.roles.map((r) => r.agencyId));
     const visible = administersSite(p, site.id) ? rows : rows.filter((r) => mine.has(r.agency_id));
     return sendHtml(

@@ -1,5 +1,5 @@
-import { type Kysely, sql } from 'kysely';
-import type { DB, EditionState } from '../../core/db.types.ts';
+import { type Insertable, type Kysely, sql, type Updateable } from 'kysely';
+import type { AttachmentsTable, DB, EditionState, EditionsTable, PublicationsTable } from '../../core/db.types.ts';
 import type { EditionInput } from './catalog.schema.ts';
 
 type Q = Kysely<DB>;
@@ -161,4 +161,88 @@ export async function reserveSerials(
   return new Map(
     rows.map((r) => [`${r.agency_id}:${r.year}`, r.last_serial - counts.get(`${r.agency_id}:${r.year}`)! + 1]),
   );
+}
+
+/** An agency's site and code (for a new item and its 索引号). */
+export function agencyOf(q: Q, agencyId: number) {
+  return q.selectFrom('agencies').select(['site_id', 'code']).where('id', '=', agencyId).executeTakeFirst();
+}
+
+export async function insertPublication(q: Q, values: Insertable<PublicationsTable>): Promise<number> {
+  return (await q.insertInto('publications').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function insertEdition(q: Q, values: Insertable<EditionsTable>): Promise<number> {
+  return (await q.insertInto('editions').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function updateEdition(q: Q, editionId: number, set: Updateable<EditionsTable>): Promise<void> {
+  await q.updateTable('editions').set(set).where('id', '=', editionId).execute();
+}
+
+export async function updatePublication(q: Q, publicationId: number, set: Updateable<PublicationsTable>) {
+  await q.updateTable('publications').set(set).where('id', '=', publicationId).execute();
+}
+
+/** Moves the item's live (published or withdrawn) edition to another state. */
+export async function setLiveEditionState(q: Q, publicationId: number, state: EditionState): Promise<void> {
+  await q
+    .updateTable('editions')
+    .set({ state })
+    .where('publication_id', '=', publicationId)
+    .where('state', 'in', ['published', 'withdrawn'])
+    .execute();
+}
+
+/** Scheduled editions whose time has come. */
+export function dueEditions(q: Q, now: Date, limit: number) {
+  return q
+    .selectFrom('editions')
+    .select(['id'])
+    .where('state', '=', 'scheduled')
+    .where('scheduled_at', '<=', now)
+    .limit(limit)
+    .execute();
+}
+
+/** A scheduled edition with its publication, locked; undefined when another instance holds it. */
+export function lockDueEdition(q: Q, editionId: number) {
+  return q
+    .selectFrom('editions')
+    .innerJoin('publications', 'publications.id', 'editions.publication_id')
+    .select([
+      'editions.id',
+      'editions.publication_id',
+      'editions.state',
+      'editions.number',
+      'publications.site_id',
+      'publications.agency_id',
+    ])
+    .where('editions.id', '=', editionId)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+}
+
+export async function countAttachments(q: Q, editionId: number): Promise<number> {
+  const r = await q
+    .selectFrom('attachments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('edition_id', '=', editionId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function insertAttachment(q: Q, values: Insertable<AttachmentsTable>): Promise<number> {
+  return (await q.insertInto('attachments').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/** Deletes an attachment of the edition; its file name, or undefined when there was none. */
+export async function deleteAttachment(q: Q, editionId: number, attachmentId: number) {
+  return q
+    .deleteFrom('attachments')
+    .where('id', '=', attachmentId)
+    .where('edition_id', '=', editionId)
+    .returning(['filename'])
+    .executeTakeFirst();
 }

@@ -7,8 +7,8 @@ import type { Ctx } from '../../core/context.ts';
 import type { Import } from '../../core/db.types.ts';
 import { badInput, conflict, notFound } from '../../core/errors.ts';
 import { parseInput } from '../../core/validate.ts';
+import { importPublications } from '../catalog/catalog.bulk.service.ts';
 import { GENRES } from '../catalog/catalog.rules.ts';
-import { importPublications } from '../catalog/catalog.service.ts';
 import { type Offered, refreshSearch } from '../search/search.service.ts';
 import { formatOf, inspect, type ReadRow, readRows } from './imports.parse.ts';
 import {

@@ -11,13 +11,8 @@ import { get, Jar, login, post } from '../../../test/support/http.ts';
 import { buildApp } from '../../app.ts';
 import type { Ctx } from '../../core/context.ts';
 import { SEARCH_SOURCES } from '../../sources.ts';
-import {
-  actOnEdition,
-  changeLiveStatus,
-  saveGazetteIssue,
-  startNewEdition,
-  updateDraft,
-} from '../catalog/catalog.service.ts';
+import { saveGazetteIssue } from '../catalog/catalog.gazette.service.ts';
+import { actOnEdition, changeLiveStatus, startNewEdition, updateDraft } from '../catalog/catalog.service.ts';
 import { SearchIndex } from './search.service.ts';
 
 interface ApiResult {
