@@ -71,3 +71,15 @@ export function auditRows(db: Kysely<DB>, siteId: number, f: AuditFilter, page =
     .offset((page - 1) * AUDIT_PAGE)
     .execute();
 }
+
+/** What was done to one thing, oldest first (an item's 处理记录). */
+export function entityHistory(db: Kysely<DB>, entityType: string, entityId: string | number) {
+  return db
+    .selectFrom('audit_events')
+    .select(['at', 'actor_name', 'action', 'after'])
+    .where('entity_type', '=', entityType)
+    .where('entity_id', '=', String(entityId))
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+}

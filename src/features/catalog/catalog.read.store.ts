@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, sql } from 'kysely';
+import { entityHistory } from '../../core/audit.ts';
 import { shanghaiMidnight } from '../../core/calendar.ts';
 import type { Db } from '../../core/db.ts';
 import type { DB, Edition } from '../../core/db.types.ts';
@@ -449,14 +450,7 @@ export async function staffEdition(db: Db, editionId: number) {
       .where('edition_id', '=', editionId)
       .orderBy('position')
       .execute(),
-    db
-      .selectFrom('audit_events')
-      .select(['at', 'actor_name', 'action', 'after'])
-      .where('entity_type', '=', 'publication')
-      .where('entity_id', '=', String(publication.id))
-      .orderBy('at')
-      .orderBy('id')
-      .execute(),
+    entityHistory(db, 'publication', publication.id),
     db
       .selectFrom('editions')
       .select('id')

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { administersSite, agenciesWith, type Principal, requireSiteAdmin } from '../../core/access.ts';
-import { AUDIT_PAGE, auditRows } from '../../core/audit.ts';
-import { loadCalendar, shanghaiDate, shanghaiDateTime, shanghaiMidnight, workdaysBefore } from '../../core/calendar.ts';
+import type { Principal } from '../../core/access.ts';
+import { AUDIT_PAGE } from '../../core/audit.ts';
+import { shanghaiDate, shanghaiDateTime } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError, badInput, notFound } from '../../core/errors.ts';
 import { shownHtml } from '../../core/html.ts';
@@ -32,16 +32,8 @@ import {
   PublicationsList,
 } from './catalog.admin.views.tsx';
 import { saveGazetteIssue } from './catalog.gazette.service.ts';
-import {
-  gazetteIssue,
-  gazetteIssuesForStaff,
-  policiesAwaitingInterpretation,
-  policyChoices,
-  recentPublications,
-  staffEdition,
-  staffRows,
-} from './catalog.read.store.ts';
-import { availableActions, type EditionAction, POLICY_GENRES } from './catalog.rules.ts';
+import { defaultOwner, draftingAgencies, editionPermissions, requireDrafter } from './catalog.policy.ts';
+import type { EditionAction } from './catalog.rules.ts';
 import {
   actOnEdition,
   addAttachment,
@@ -53,6 +45,19 @@ import {
   startNewEdition,
   updateDraft,
 } from './catalog.service.ts';
+import {
+  auditLog,
+  awaitingInterpretation,
+  deskSections,
+  draftingAgenciesOf,
+  editionChoices,
+  editionForStaff,
+  gazetteIssueForStaff,
+  gazetteIssuesOf,
+  gazettePicks,
+  newestEditionId,
+  staffPublications,
+} from './catalog.staff.service.ts';
 import { GazetteAdminPage, GazetteFormPage } from './gazette.admin.views.tsx';
 
 const ACTIONS: EditionAction[] = [
@@ -97,12 +102,8 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     action: string,
     opts: { message?: string; isNewEdition?: boolean; withOwner?: boolean } = {},
   ): Promise<EditionFormProps> => {
-    const [agencies, columns, policies] = await Promise.all([
-      siteAgencies(ctx, siteId),
-      siteColumns(ctx, siteId),
-      policyChoices(ctx.db, siteId),
-    ]);
-    const editorIn = agenciesWith(p, ['editor']);
+    const { agencies, columns, policies } = await editionChoices(ctx, siteId);
+    const editorIn = draftingAgencies(p);
     return {
       csrf: csrfToken(reply),
       action,
@@ -120,42 +121,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/', async (req, reply) => {
     const p = staff(req);
     const site = await workingSite(ctx, p, chosenSite(req));
-    const sections = [];
-    const editorIn = agenciesWith(p, ['editor']);
-    if (editorIn.length) {
-      sections.push({
-        title: '我的草稿',
-        rows: await staffRows(ctx.db, { siteId: site.id, states: ['draft'], createdBy: p.userId }),
-        empty: '没有草稿',
-      });
-    }
-    const reviewerIn = agenciesWith(p, ['reviewer']);
-    if (reviewerIn.length)
-      sections.push({
-        title: '待我审核',
-        rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: reviewerIn, states: ['submitted'] }),
-        empty: '没有待审核的信息',
-      });
-    const secrecyIn = agenciesWith(p, ['confidentiality_reviewer']);
-    if (secrecyIn.length)
-      sections.push({
-        title: '待我保密审查',
-        rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: secrecyIn, states: ['reviewed'] }),
-        empty: '没有待保密审查的信息',
-      });
-    const mine = administersSite(p, site.id)
-      ? undefined
-      : agenciesWith(p, ['editor', 'reviewer', 'confidentiality_reviewer']);
-    sections.push({
-      title: '定时发布',
-      rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, states: ['scheduled'] }),
-      empty: '没有定时发布的信息',
-    });
-    sections.push({
-      title: '最近发布',
-      rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, states: ['published'], limit: 20 }),
-      empty: '最近没有发布的信息',
-    });
+    const sections = await deskSections(ctx, p, site.id);
     const alerts = await dashboardAlerts(ctx, p, site);
     return sendHtml(req, reply, Dashboard({ principal: p, csrf: csrfToken(reply), sections, alerts }));
   });
@@ -163,25 +129,17 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/publications', async (req, reply) => {
     const p = staff(req);
     const site = await workingSite(ctx, p, chosenSite(req));
-    const mine = administersSite(p, site.id)
-      ? undefined
-      : agenciesWith(p, ['editor', 'reviewer', 'confidentiality_reviewer']);
     return sendHtml(
       req,
       reply,
-      PublicationsList({
-        principal: p,
-        csrf: csrfToken(reply),
-        rows: await staffRows(ctx.db, { siteId: site.id, agencyIds: mine, limit: 200 }),
-      }),
+      PublicationsList({ principal: p, csrf: csrfToken(reply), rows: await staffPublications(ctx, p, site.id) }),
     );
   });
 
   app.get('/publications/new', async (req, reply) => {
     const p = staff(req);
-    if (!agenciesWith(p, ['editor']).length) throw new AppError('forbidden', '您不是任何机构的信息员，不能新建信息');
-    const editorIn = agenciesWith(p, ['editor']);
-    const owner = p.agencyId !== null && editorIn.includes(p.agencyId) ? p.agencyId : editorIn[0];
+    requireDrafter(p, '新建信息');
+    const owner = defaultOwner(p);
     const site = await workingSite(ctx, p, chosenSite(req));
     const form = await formProps(
       reply,
@@ -203,7 +161,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       .int()
       .positive()
       .max(2_147_483_647)
-      .catch(agenciesWith(p, ['editor'])[0] ?? 0)
+      .catch(defaultOwner(p) ?? 0)
       .parse(body.ownerAgencyId);
     const site = await workingSite(ctx, p, chosenSite(req));
     return submitForm(
@@ -223,15 +181,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
 
   const loadEdition = async (req: FastifyRequest) => {
     const params = editionParams.safeParse(req.params);
-    const data = params.success ? await staffEdition(ctx.db, params.data.id) : null;
-    const p = staff(req);
-    // staff see only their own site's items, and only agencies where they hold a role (or the whole site as office admin)
-    if (
-      !data ||
-      !(administersSite(p, data.publication.site_id) || p.roles.some((r) => r.agencyId === data.publication.agency_id))
-    )
-      throw notFound('该信息不存在或您无权查看');
-    return data;
+    return editionForStaff(ctx, staff(req), params.success ? params.data.id : undefined);
   };
 
   const detail = async (
@@ -242,9 +192,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     const p = staff(req);
     const d = await loadEdition(req);
     const e = d.edition;
-    const roles = new Set(p.roles.filter((r) => r.agencyId === d.publication.agency_id).map((r) => r.role as string));
-    const canEdit = e.state === 'draft' && roles.has('editor');
-    const isLive = e.state === 'published' || e.state === 'withdrawn';
+    const may = editionPermissions(p, e, d.publication, d.openEditionId !== null);
     const values: FormValues = formOverride?.values ?? {
       title: e.title,
       docNo: e.doc_no,
@@ -266,7 +214,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       scheduledAt: toDatetimeLocal(e.scheduled_at),
       ...d.links,
     };
-    const form = canEdit
+    const form = may.canEdit
       ? await formProps(
           reply,
           p,
@@ -287,10 +235,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       edition: e,
       publication: d.publication,
       agencyName: d.agencyName,
-      actions: availableActions({ state: e.state, submittedBy: e.submitted_by }, p.userId, roles),
-      canEdit,
-      canNewEdition: isLive && d.publication.status === 'published' && roles.has('editor') && d.openEditionId === null,
-      canWithdraw: isLive && (roles.has('reviewer') || administersSite(p, d.publication.site_id)),
+      ...may,
       attachments: d.attachments,
       history: d.history,
       form,
@@ -348,22 +293,15 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     app.post(`/publications/:id/${action}`, async (req, reply) => {
       const pubId = idParam(req, '信息');
       await changeLiveStatus(ctx, actorOf(req), pubId, action, req.body ?? {});
-      const live = await ctx.db
-        .selectFrom('editions')
-        .select('id')
-        .where('publication_id', '=', pubId)
-        .orderBy('number', 'desc')
-        .executeTakeFirstOrThrow();
-      return reply.redirect(`/admin/editions/${live.id}`, 303);
+      return reply.redirect(`/admin/editions/${await newestEditionId(ctx, pubId)}`, 303);
     });
   }
 
   app.get('/import', async (req, reply) => {
     const p = staff(req);
     const site = await workingSite(ctx, p, chosenSite(req));
-    const editorIn = agenciesWith(p, ['editor']);
-    if (!editorIn.length) throw new AppError('forbidden', '您不是任何机构的信息员，不能导入');
-    const agencies = (await siteAgencies(ctx, site.id)).filter((a) => editorIn.includes(a.id));
+    requireDrafter(p, '导入');
+    const agencies = await draftingAgenciesOf(ctx, p, site.id);
     return sendHtml(
       req,
       reply,
@@ -396,31 +334,15 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/interpretations', async (req, reply) => {
     const p = staff(req);
     const site = await workingSite(ctx, p, chosenSite(req));
-    const days = z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(60)
-      .catch(3)
-      .parse((site.settings as { interpretationDays?: number }).interpretationDays);
-    // overdue: more than `days` working days have passed since the first publication
-    const cutoff = workdaysBefore(await loadCalendar(ctx.db), shanghaiDate(ctx.now()), days);
-    const rows = await policiesAwaitingInterpretation(ctx.db, site.id, POLICY_GENRES, shanghaiMidnight(cutoff));
-    const mine = new Set(p.roles.map((r) => r.agencyId));
-    const visible = administersSite(p, site.id) ? rows : rows.filter((r) => mine.has(r.agency_id));
+    const { days, rows } = await awaitingInterpretation(ctx, p, site);
     return sendHtml(
       req,
       reply,
-      InterpretationsPage({ principal: p, csrf: csrfToken(reply), days, rows: visible, siteBase: siteBase(site) }),
+      InterpretationsPage({ principal: p, csrf: csrfToken(reply), days, rows, siteBase: siteBase(site) }),
     );
   });
 
-  /** The site being managed, by its office (or a platform admin). */
-  const officeSite = async (req: FastifyRequest) => {
-    const site = await workingSite(ctx, staff(req), chosenSite(req));
-    requireSiteAdmin(actorOf(req), site.id);
-    return site;
-  };
+  const officeSite = (req: FastifyRequest) => workingSite(ctx, staff(req), chosenSite(req));
 
   app.get('/audit', async (req, reply) => {
     const p = staff(req);
@@ -441,7 +363,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
         page: pageParam,
       })
       .parse(req.query ?? {});
-    const rows = await auditRows(ctx.db, site.id, f, f.page);
+    const rows = await auditLog(ctx, actorOf(req), site.id, f, f.page);
     return sendHtml(
       req,
       reply,
@@ -466,7 +388,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
         principal: staff(req),
         csrf: csrfToken(reply),
         flash: (req.query as { saved?: string }).saved ? '已保存' : undefined,
-        issues: await gazetteIssuesForStaff(ctx.db, site.id),
+        issues: await gazetteIssuesOf(ctx, actorOf(req), site.id),
         siteBase: siteBase(site),
       }),
     );
@@ -485,8 +407,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       values = refused.values;
       entries = entriesFromForm(refused.values);
     } else if (issueId !== null) {
-      const data = await gazetteIssue(ctx.db, siteId, issueId, true);
-      if (!data) throw notFound('公报不存在');
+      const data = await gazetteIssueForStaff(ctx, actorOf(req), siteId, issueId);
       const i = data.issue;
       values = {
         year: i.year,
@@ -510,7 +431,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       entries,
       errors: refused?.errors ?? {},
       message: refused?.message,
-      publications: await recentPublications(ctx.db, siteId),
+      publications: await gazettePicks(ctx, actorOf(req), siteId),
     });
   };
   const saveGazette = async (req: FastifyRequest, reply: FastifyReply, issueId: number | null) => {

@@ -246,3 +246,13 @@ export async function deleteAttachment(q: Q, editionId: number, attachmentId: nu
     .returning(['filename'])
     .executeTakeFirst();
 }
+
+/** An item's newest edition. */
+export function latestEdition(q: Q, publicationId: number) {
+  return q
+    .selectFrom('editions')
+    .select('id')
+    .where('publication_id', '=', publicationId)
+    .orderBy('number', 'desc')
+    .executeTakeFirst();
+}

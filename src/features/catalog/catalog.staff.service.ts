@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { type Actor, agenciesWith, type Principal, requireSiteAdmin } from '../../core/access.ts';
+import { type AuditFilter, auditRows } from '../../core/audit.ts';
+import { loadCalendar, shanghaiDate, shanghaiMidnight, workdaysBefore } from '../../core/calendar.ts';
+import type { Ctx } from '../../core/context.ts';
+import type { Site } from '../../core/db.types.ts';
+import { notFound } from '../../core/errors.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
+import { canSeeItem, draftingAgencies, listScope } from './catalog.policy.ts';
+import {
+  gazetteIssue,
+  gazetteIssuesForStaff,
+  policiesAwaitingInterpretation,
+  policyChoices,
+  recentPublications,
+  staffEdition,
+  staffRows,
+} from './catalog.read.store.ts';
+import { POLICY_GENRES } from './catalog.rules.ts';
+import { siteColumns } from './catalog.service.ts';
+import { latestEdition } from './catalog.store.ts';
+
+/** What the catalogue's back office reads: each function answers one page, within what the member may see. */
+
+/** The 工作台's lists: the member's drafts and review queues, and what is scheduled and recently published. */
+export async function deskSections(ctx: Ctx, p: Principal, siteId: number) {
+  const sections: { title: string; rows: Awaited<ReturnType<typeof staffRows>>; empty: string }[] = [];
+  const queue = async (title: string, empty: string, f: Omit<Parameters<typeof staffRows>[1], 'siteId'>) =>
+    sections.push({ title, empty, rows: await staffRows(ctx.db, { siteId, ...f }) });
+  if (draftingAgencies(p).length) await queue('我的草稿', '没有草稿', { states: ['draft'], createdBy: p.userId });
+  const reviewerIn = agenciesWith(p, ['reviewer']);
+  if (reviewerIn.length) await queue('待我审核', '没有待审核的信息', { agencyIds: reviewerIn, states: ['submitted'] });
+  const secrecyIn = agenciesWith(p, ['confidentiality_reviewer']);
+  if (secrecyIn.length)
+    await queue('待我保密审查', '没有待保密审查的信息', { agencyIds: secrecyIn, states: ['reviewed'] });
+  const mine = listScope(p, siteId);
+  await queue('定时发布', '没有定时发布的信息', { agencyIds: mine, states: ['scheduled'] });
+  await queue('最近发布', '最近没有发布的信息', { agencyIds: mine, states: ['published'], limit: 20 });
+  return sections;
+}
+
+/** The items the member may see, latest change first. */
+export const staffPublications = (ctx: Ctx, p: Principal, siteId: number) =>
+  staffRows(ctx.db, { siteId, agencyIds: listScope(p, siteId), limit: 200 });
+
+/** An edition with everything its page shows, if the member may see its item. */
+export async function editionForStaff(ctx: Ctx, p: Principal, editionId: number | undefined) {
+  const data = editionId === undefined ? null : await staffEdition(ctx.db, editionId);
+  if (!data || !canSeeItem(p, data.publication)) throw notFound('该信息不存在或您无权查看');
+  return data;
+}
+
+/** What an edition's form offers: the site's agencies and columns, and the live policies to link. */
+export async function editionChoices(ctx: Ctx, siteId: number) {
+  const [agencies, columns, policies] = await Promise.all([
+    siteAgencies(ctx, siteId),
+    siteColumns(ctx, siteId),
+    policyChoices(ctx.db, siteId),
+  ]);
+  return { agencies, columns, policies };
+}
+
+/** The agencies the member may import Word files into. */
+export async function draftingAgenciesOf(ctx: Ctx, p: Principal, siteId: number) {
+  const editorIn = draftingAgencies(p);
+  return (await siteAgencies(ctx, siteId)).filter((a) => editorIn.includes(a.id));
+}
+
+/** The newest edition of an item (where its page is after a status change). */
+export async function newestEditionId(ctx: Ctx, publicationId: number): Promise<number> {
+  const e = await latestEdition(ctx.db, publicationId);
+  if (!e) throw notFound('信息不存在');
+  return e.id;
+}
+
+/**
+ * Policies published more than the site's interpretation deadline (working days) ago without an interpretation,
+ * of the agencies the member works in (the office: every agency).
+ */
+export async function awaitingInterpretation(ctx: Ctx, p: Principal, site: Site) {
+  const days = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .catch(3)
+    .parse((site.settings as { interpretationDays?: number }).interpretationDays);
+  const cutoff = workdaysBefore(await loadCalendar(ctx.db), shanghaiDate(ctx.now()), days);
+  const rows = await policiesAwaitingInterpretation(ctx.db, site.id, POLICY_GENRES, shanghaiMidnight(cutoff));
+  const scope = listScope(p, site.id);
+  return { days, rows: scope ? rows.filter((r) => scope.includes(r.agency_id)) : rows };
+}
+
+/** The site's audit log, for its office. */
+export async function auditLog(ctx: Ctx, actor: Actor, siteId: number, f: AuditFilter, page: number) {
+  requireSiteAdmin(actor, siteId);
+  return auditRows(ctx.db, siteId, f, page);
+}
+
+/** The site's gazette issues, for its office. */
+export async function gazetteIssuesOf(ctx: Ctx, actor: Actor, siteId: number) {
+  requireSiteAdmin(actor, siteId);
+  return gazetteIssuesForStaff(ctx.db, siteId);
+}
+
+/** An issue with its table of contents (unpublished ones too), for the office. */
+export async function gazetteIssueForStaff(ctx: Ctx, actor: Actor, siteId: number, issueId: number) {
+  requireSiteAdmin(actor, siteId);
+  const data = await gazetteIssue(ctx.db, siteId, issueId, true);
+  if (!data) throw notFound('公报不存在');
+  return data;
+}
+
+/** The items an issue's entries may link to: the site's recent publications, for the office. */
+export async function gazettePicks(ctx: Ctx, actor: Actor, siteId: number) {
+  requireSiteAdmin(actor, siteId);
+  return recentPublications(ctx.db, siteId);
+}
