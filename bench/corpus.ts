@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SYSTEM } from '../src/core/access.ts';
 import type { Ctx } from '../src/core/context.ts';
-import { AGENCIES } from '../src/features/admin/admin.demo.ts';
+import { AGENCIES } from '../src/demo/demo.ts';
 import { createImport, runImport, startImport } from '../src/features/imports/imports.service.ts';
 import { queryTokens } from '../src/features/search/search.text.ts';
 

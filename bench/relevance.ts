@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/core/config.ts';
-import { loadDemo } from '../src/features/admin/admin.demo.ts';
+import { loadDemo } from '../src/demo/demo.ts';
 import { openCtx } from '../src/server.ts';
 import { CORPUS, importFile } from './corpus.ts';
 import { JUDGMENTS } from './judgments.ts';

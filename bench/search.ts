@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/core/config.ts';
 import type { Ctx } from '../src/core/context.ts';
 import { postgresDb } from '../src/core/db.ts';
-import { loadDemo } from '../src/features/admin/admin.demo.ts';
+import { loadDemo } from '../src/demo/demo.ts';
 import type { SearchRequest } from '../src/features/search/search.service.ts';
 import { openCtx } from '../src/server.ts';
 import { buildModel, type GeneratedDoc, generate, importFile } from './corpus.ts';

@@ -2,7 +2,7 @@ import { SYSTEM } from './core/access.ts';
 import { audit } from './core/audit.ts';
 import { newToken } from './core/auth.ts';
 import { loadConfig } from './core/config.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemo } from './features/admin/admin.demo.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemo } from './demo/demo.ts';
 import { importFile } from './features/imports/imports.cli.ts';
 import { openCtx, serve } from './server.ts';
 

@@ -1,5 +1,5 @@
 import type { Config } from './core/config.ts';
-import { gazetteSource, publicationSource } from './features/catalog/catalog.search.ts';
+import { gazetteSource, publicationSource } from './features/catalog/catalog.search.service.ts';
 import { SearchIndex } from './features/search/search.service.ts';
 
 /** Every kind of public document search covers; a feature that publishes something adds its source here. */

@@ -116,3 +116,32 @@ export const shanghaiMidnight = (d: DateStr): Date => shanghaiTime(d);
 
 /** An instant as Shanghai wall-clock time `YYYY-MM-DDTHH:mm` (the value of an `<input type="datetime-local">`). */
 export const shanghaiDateTime = (t: Date): string => new Date(t.getTime() + SHANGHAI_MS).toISOString().slice(0, 16);
+
+/** The office's entry for a day, if there is one. */
+export function calendarDay(db: Db, day: DateStr) {
+  return db.selectFrom('calendar_days').selectAll().where('day', '=', day).executeTakeFirst();
+}
+
+/** Adds or changes a day: a holiday, or a weekend day worked under 调休. */
+export async function putCalendarDay(db: Db, e: { day: DateStr; kind: 'holiday' | 'workday'; name: string }) {
+  await db
+    .insertInto('calendar_days')
+    .values(e)
+    .onConflict((oc) => oc.column('day').doUpdateSet({ kind: e.kind, name: e.name, updated_at: new Date() }))
+    .execute();
+}
+
+export async function deleteCalendarDay(db: Db, day: DateStr): Promise<void> {
+  await db.deleteFrom('calendar_days').where('day', '=', day).execute();
+}
+
+/** The office's entries of a year, in order. */
+export function calendarYear(db: Db, year: number) {
+  return db
+    .selectFrom('calendar_days')
+    .selectAll()
+    .where('day', '>=', `${year}-01-01`)
+    .where('day', '<=', `${year}-12-31`)
+    .orderBy('day')
+    .execute();
+}

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
 import type { Ctx } from '../../src/core/context.ts';
-import { publishDemoReport } from '../../src/features/admin/admin.demo.ts';
+import { publishDemoReport } from '../../src/demo/demo.ts';
 import { GENRES } from '../../src/features/catalog/catalog.rules.ts';
 import { freshDb, testConfig, testCtx } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixture.ts';

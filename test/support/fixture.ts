@@ -2,7 +2,7 @@ import type { Actor } from '../../src/core/access.ts';
 import { SYSTEM } from '../../src/core/access.ts';
 import { loadPrincipal } from '../../src/core/auth.ts';
 import type { Ctx } from '../../src/core/context.ts';
-import { loadDemo } from '../../src/features/admin/admin.demo.ts';
+import { loadDemo } from '../../src/demo/demo.ts';
 import { createUser } from '../../src/features/admin/admin.service.ts';
 import { actOnEdition, createDraft } from '../../src/features/catalog/catalog.service.ts';
 

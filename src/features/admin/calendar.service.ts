@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Actor, isPlatformAdmin } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
+import { calendarDay, calendarYear, deleteCalendarDay, putCalendarDay } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { forbidden, notFound } from '../../core/errors.ts';
 import { optionalDate, parseInput, text } from '../../core/validate.ts';
@@ -28,12 +29,8 @@ export async function saveCalendarDay(ctx: Ctx, actor: Actor, raw: unknown): Pro
   requireCalendarKeeper(actor);
   const input = parseInput(calendarDayInput, raw);
   return ctx.db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('calendar_days').selectAll().where('day', '=', input.day).executeTakeFirst();
-    await trx
-      .insertInto('calendar_days')
-      .values({ day: input.day, kind: input.kind, name: input.name })
-      .onConflict((oc) => oc.column('day').doUpdateSet({ kind: input.kind, name: input.name, updated_at: new Date() }))
-      .execute();
+    const before = await calendarDay(trx, input.day);
+    await putCalendarDay(trx, { day: input.day, kind: input.kind, name: input.name });
     const moved = await recomputeOpenCases(ctx, trx);
     await audit(trx, actor, {
       siteId: actor.principal?.siteId ?? null,
@@ -50,9 +47,9 @@ export async function saveCalendarDay(ctx: Ctx, actor: Actor, raw: unknown): Pro
 export async function removeCalendarDay(ctx: Ctx, actor: Actor, day: string): Promise<number> {
   requireCalendarKeeper(actor);
   return ctx.db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('calendar_days').selectAll().where('day', '=', day).executeTakeFirst();
+    const before = await calendarDay(trx, day);
     if (!before) throw notFound('该日期不在日历中');
-    await trx.deleteFrom('calendar_days').where('day', '=', day).execute();
+    await deleteCalendarDay(trx, day);
     const moved = await recomputeOpenCases(ctx, trx);
     await audit(trx, actor, {
       siteId: actor.principal?.siteId ?? null,
@@ -67,12 +64,4 @@ export async function removeCalendarDay(ctx: Ctx, actor: Actor, day: string): Pr
 }
 
 /** The office's entries, by year. */
-export function calendarEntries(ctx: Ctx, year: number) {
-  return ctx.db
-    .selectFrom('calendar_days')
-    .selectAll()
-    .where('day', '>=', `${year}-01-01`)
-    .where('day', '<=', `${year}-12-31`)
-    .orderBy('day')
-    .execute();
-}
+export const calendarEntries = (ctx: Ctx, year: number) => calendarYear(ctx.db, year);

@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import { shanghaiMidnight } from '../../core/calendar.ts';
+import type { Ctx } from '../../core/context.ts';
 import type { DB } from '../../core/db.types.ts';
 import { bodyOf } from '../../core/html.ts';
 import type { ImportRow } from '../imports/imports.rules.ts';
 import { noteChange, type Offered } from '../search/search.service.ts';
 import {
   agenciesByIds,
+  analyzeCatalog,
   type BulkEdition,
   importedKeys,
   insertEditionLinks,
@@ -14,7 +16,7 @@ import {
   takenIndexNos,
 } from './catalog.bulk.store.ts';
 import { formatIndexNo } from './catalog.rules.ts';
-import { publicationDoc } from './catalog.search.ts';
+import { publicationDoc } from './catalog.search.service.ts';
 import { reserveSerials } from './catalog.store.ts';
 
 export type ImportOutcome = { imported: number } | { duplicate: true } | { error: { field: string; message: string } };
@@ -141,3 +143,6 @@ export async function importPublications(
   for (const i of fresh) out[i] = { imported: pubOf.get(rows[i].sourceKey)! };
   return { outcomes: out, indexed };
 }
+
+/** After a bulk load: the planner's statistics of the catalogue's tables, brought up to date. */
+export const refreshCatalogStatistics = (ctx: Ctx) => analyzeCatalog(ctx.db);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { columnsOf, unnest } from '../../core/db.ts';
 import type { DB } from '../../core/db.types.ts';
 
@@ -138,4 +138,9 @@ export async function insertEditionLinks(
       ),
     )
     .execute();
+}
+
+/** Refreshes the planner's statistics of the tables a bulk load filled (PGlite has no autovacuum to do it). */
+export async function analyzeCatalog(q: Q): Promise<void> {
+  await sql`analyze publications, editions, edition_agencies, edition_columns`.execute(q);
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { type Actor, requireSiteAdmin } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
@@ -6,10 +5,13 @@ import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Import } from '../../core/db.types.ts';
 import { badInput, conflict, notFound } from '../../core/errors.ts';
-import { parseInput } from '../../core/validate.ts';
-import { importPublications } from '../catalog/catalog.bulk.service.ts';
+import { recordFile } from '../../core/files.ts';
+import { optionalId, parseInput } from '../../core/validate.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
+import { importPublications, refreshCatalogStatistics } from '../catalog/catalog.bulk.service.ts';
 import { GENRES } from '../catalog/catalog.rules.ts';
-import { type Offered, refreshSearch } from '../search/search.service.ts';
+import { siteColumns } from '../catalog/catalog.service.ts';
+import { type Offered, refreshSearch, refreshSearchStatistics } from '../search/search.service.ts';
 import { formatOf, inspect, type ReadRow, readRows } from './imports.parse.ts';
 import {
   autoMapping,
@@ -21,6 +23,22 @@ import {
   type RowError,
   validateRow,
 } from './imports.rules.ts';
+import {
+  addProgress,
+  claimImport,
+  errorsOf,
+  failImport,
+  finishImport,
+  importRow,
+  importsOfSite,
+  importsToRun,
+  insertErrors,
+  insertImport,
+  keptErrors,
+  moveImport,
+  reopenImport,
+  unfinishedImportOf,
+} from './imports.store.ts';
 
 /** Rows written per transaction: a batch is whole or not at all, and progress is saved with it. */
 export const IMPORT_BATCH = 500;
@@ -48,44 +66,42 @@ export async function createImport(
   }
   if (info.total === 0 || !info.headers.length) throw badInput('文件中没有数据行');
   return ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('files')
-      .values({ hash, size, mime: format })
-      .onConflict((oc) => oc.column('hash').doNothing())
-      .execute();
-    const row = await trx
-      .insertInto('imports')
-      .values({
-        site_id: siteId,
-        filename: file.filename.slice(-200),
-        file_hash: hash,
-        format,
-        mapping: JSON.stringify(autoMapping(info.headers)),
-        total_rows: info.total,
-        created_by: actor.principal?.userId ?? null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    await recordFile(trx, { hash, size, mime: format });
+    const id = await insertImport(trx, {
+      site_id: siteId,
+      filename: file.filename.slice(-200),
+      file_hash: hash,
+      format,
+      mapping: JSON.stringify(autoMapping(info.headers)),
+      total_rows: info.total,
+      created_by: actor.principal?.userId ?? null,
+    });
     await audit(trx, actor, {
       siteId,
       action: 'import.create',
       entityType: 'import',
-      entityId: row.id,
+      entityId: id,
       after: { filename: file.filename, format, rows: info.total },
     });
-    return row.id;
+    return id;
   });
 }
 
 export async function importOf(ctx: Ctx, siteId: number, id: number): Promise<Import> {
-  const row = await ctx.db
-    .selectFrom('imports')
-    .selectAll()
-    .where('id', '=', id)
-    .where('site_id', '=', siteId)
-    .executeTakeFirst();
+  const row = await importRow(ctx.db, siteId, id);
   if (!row) throw notFound('导入任务不存在');
   return row;
+}
+
+/**
+ * The site's unfinished import of this file (pending, interrupted or failed), set to run again from where it
+ * stopped; null when there is none (the command line resumes an import it is given again).
+ */
+export async function resumableImport(ctx: Ctx, siteId: number, fileHash: string): Promise<number | null> {
+  const unfinished = await unfinishedImportOf(ctx.db, siteId, fileHash);
+  if (!unfinished) return null;
+  await reopenImport(ctx.db, unfinished.id);
+  return unfinished.id;
 }
 
 /** The columns and first rows of an import's file. */
@@ -93,15 +109,10 @@ export function previewImport(ctx: Ctx, imp: Import) {
   return inspect(imp.format, ctx.files.pathOf(imp.file_hash));
 }
 
-const optionalId = z.preprocess(
-  (v) => (v === '' || v === undefined || v === null ? undefined : v),
-  z.coerce.number().int().positive().max(2_147_483_647).optional(),
-);
-
 const startInput = z.object({
   mapping: z.record(z.string(), z.string().max(200)).default({}),
-  agencyId: optionalId,
-  columnId: optionalId,
+  agencyId: optionalId.transform((v) => v ?? undefined),
+  columnId: optionalId.transform((v) => v ?? undefined),
   genre: z.union([z.enum(GENRES), z.literal('')]).default(''),
 });
 
@@ -125,26 +136,9 @@ export async function startImport(ctx: Ctx, actor: Actor, siteId: number, id: nu
   if (!mapping.agency && !input.agencyId) errors.agencyId = '文件中没有发文机关时，请选择默认机构';
   if (!mapping.column && !input.columnId) errors.columnId = '文件中没有栏目时，请选择默认栏目';
   if (!mapping.genre && !input.genre) errors.genre = '文件中没有体裁分类时，请选择默认体裁';
-  const [agency, column] = await Promise.all([
-    input.agencyId
-      ? ctx.db
-          .selectFrom('agencies')
-          .select('id')
-          .where('id', '=', input.agencyId)
-          .where('site_id', '=', siteId)
-          .executeTakeFirst()
-      : true,
-    input.columnId
-      ? ctx.db
-          .selectFrom('columns')
-          .select('id')
-          .where('id', '=', input.columnId)
-          .where('site_id', '=', siteId)
-          .executeTakeFirst()
-      : true,
-  ]);
-  if (!agency) errors.agencyId = '默认机构不属于本站点';
-  if (!column) errors.columnId = '默认栏目不属于本站点';
+  const [agencies, columns] = await Promise.all([siteAgencies(ctx, siteId), siteColumns(ctx, siteId)]);
+  if (input.agencyId && !agencies.some((a) => a.id === input.agencyId)) errors.agencyId = '默认机构不属于本站点';
+  if (input.columnId && !columns.some((c) => c.id === input.columnId)) errors.columnId = '默认栏目不属于本站点';
   if (Object.keys(errors).length) throw badInput(`请检查对应关系：${Object.values(errors).join('；')}`, errors);
   const defaults: ImportDefaults = {
     agencyId: input.agencyId,
@@ -152,13 +146,13 @@ export async function startImport(ctx: Ctx, actor: Actor, siteId: number, id: nu
     genre: input.genre || undefined,
   };
   await ctx.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('imports')
-      .set({ mapping: JSON.stringify(mapping), defaults: JSON.stringify(defaults), status: 'pending' })
-      .where('id', '=', id)
-      .where('status', '=', 'mapping')
-      .executeTakeFirst();
-    if (!updated.numUpdatedRows) throw conflict('该导入任务已经开始');
+    const moved = await moveImport(
+      trx,
+      id,
+      { status: 'mapping' },
+      { mapping: JSON.stringify(mapping), defaults: JSON.stringify(defaults), status: 'pending' },
+    );
+    if (!moved) throw conflict('该导入任务已经开始');
     await audit(trx, actor, {
       siteId,
       action: 'import.start',
@@ -169,37 +163,15 @@ export async function startImport(ctx: Ctx, actor: Actor, siteId: number, id: nu
   });
 }
 
-/** Takes an import to run: a pending one, or a running one whose runner stopped (crash, restart). */
-async function claim(ctx: Ctx, id: number): Promise<Import | undefined> {
-  return ctx.db
-    .updateTable('imports')
-    .set({ status: 'running', heartbeat_at: sql`now()` })
-    .where('id', '=', id)
-    .where((eb) =>
-      eb.or([
-        eb('status', '=', 'pending'),
-        eb.and([
-          eb('status', '=', 'running'),
-          eb('heartbeat_at', '<', sql<Date>`now() - interval '${sql.raw(String(STALE_SECONDS))} seconds'`),
-        ]),
-      ]),
-    )
-    .returningAll()
-    .executeTakeFirst();
-}
-
 /**
  * Runs an import from where it stopped: rows in file order, in batches written whole with their progress,
  * so that after a crash it resumes without importing a row twice. Returns false when another runner has it.
  */
 export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import) => void): Promise<boolean> {
-  const imp = await claim(ctx, id);
+  const imp = await claimImport(ctx.db, id, STALE_SECONDS);
   if (!imp) return false;
   const siteId = imp.site_id;
-  const [agencies, columns] = await Promise.all([
-    ctx.db.selectFrom('agencies').select(['id', 'name', 'code']).where('site_id', '=', siteId).execute(),
-    ctx.db.selectFrom('columns').select(['id', 'name', 'slug']).where('site_id', '=', siteId).execute(),
-  ]);
+  const [agencies, columns] = await Promise.all([siteAgencies(ctx, siteId), siteColumns(ctx, siteId)]);
   const mapping = imp.mapping as Mapping;
   const defaults = imp.defaults as ImportDefaults;
   const today = shanghaiDate(ctx.now());
@@ -237,34 +209,13 @@ export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import)
         else errors.push({ n: valid[k].n, e: o.error });
       });
       const badRows = new Set(errors.map((e) => e.n)).size;
-      const kept = await trx
-        .selectFrom('import_errors')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('import_id', '=', id)
-        .executeTakeFirstOrThrow();
-      const room = Math.max(0, MAX_ERRORS - Number(kept.n));
-      if (errors.length && room)
-        await trx
-          .insertInto('import_errors')
-          .values(
-            errors
-              .slice(0, room)
-              .map(({ n, e }) => ({ import_id: id, row_number: n, field: e.field, message: e.message.slice(0, 500) })),
-          )
-          .onConflict((oc) => oc.columns(['import_id', 'row_number', 'field']).doNothing())
-          .execute();
-      return trx
-        .updateTable('imports')
-        .set((eb) => ({
-          done_rows: last,
-          imported_rows: eb('imported_rows', '+', imported),
-          duplicate_rows: eb('duplicate_rows', '+', duplicates),
-          error_rows: eb('error_rows', '+', badRows),
-          heartbeat_at: sql`now()`,
-        }))
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const room = errors.length ? Math.max(0, MAX_ERRORS - (await keptErrors(trx, id))) : 0;
+      await insertErrors(
+        trx,
+        id,
+        errors.slice(0, room).map(({ n, e }) => ({ n, field: e.field, message: e.message.slice(0, 500) })),
+      );
+      return addProgress(trx, id, { doneRows: last, imported, duplicates, badRows });
     });
     // the index takes the rows as written (not read back) on the other thread while the next batch is written
     ctx.search.offer(indexed);
@@ -279,16 +230,12 @@ export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import)
     }
     await flush();
     // a bulk load leaves the planner's statistics behind (PGlite has no autovacuum to refresh them)
-    await sql`analyze publications, editions, edition_agencies, edition_columns, search_changes`.execute(ctx.db);
+    await refreshCatalogStatistics(ctx);
+    await refreshSearchStatistics(ctx);
     await ctx.search.settled();
     await refreshSearch(ctx);
     await ctx.db.transaction().execute(async (trx) => {
-      const done = await trx
-        .updateTable('imports')
-        .set({ status: 'done', finished_at: sql`now()`, heartbeat_at: sql`now()` })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const done = await finishImport(trx, id);
       await audit(
         trx,
         { principal: null, ip: '' },
@@ -303,11 +250,7 @@ export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import)
     });
   } catch (e) {
     // the rows before the failing batch stay imported; the import can be resumed after the cause is fixed
-    await ctx.db
-      .updateTable('imports')
-      .set({ status: 'failed', message: `导入中断：${(e as Error).message.slice(0, 300)}`, heartbeat_at: sql`now()` })
-      .where('id', '=', id)
-      .execute();
+    await failImport(ctx.db, id, `导入中断：${(e as Error).message.slice(0, 300)}`);
     throw e;
   }
   return true;
@@ -315,12 +258,7 @@ export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import)
 
 /** Runs every import that is waiting or was interrupted (at start-up and after an import is started). */
 export async function resumeImports(ctx: Ctx, log: (e: unknown) => void = console.error): Promise<void> {
-  const waiting = await ctx.db
-    .selectFrom('imports')
-    .select('id')
-    .where('status', 'in', ['pending', 'running'])
-    .orderBy('id')
-    .execute();
+  const waiting = await importsToRun(ctx.db);
   for (const { id } of waiting) await runImport(ctx, id).catch(log);
 }
 
@@ -328,35 +266,12 @@ export async function resumeImports(ctx: Ctx, log: (e: unknown) => void = consol
 export async function retryImport(ctx: Ctx, actor: Actor, siteId: number, id: number): Promise<void> {
   requireSiteAdmin(actor, siteId);
   await ctx.db.transaction().execute(async (trx) => {
-    const r = await trx
-      .updateTable('imports')
-      .set({ status: 'pending', message: '' })
-      .where('id', '=', id)
-      .where('site_id', '=', siteId)
-      .where('status', '=', 'failed')
-      .executeTakeFirst();
-    if (!r.numUpdatedRows) throw conflict('只有中断的导入任务可以继续');
+    const moved = await moveImport(trx, id, { status: 'failed', siteId }, { status: 'pending', message: '' });
+    if (!moved) throw conflict('只有中断的导入任务可以继续');
     await audit(trx, actor, { siteId, action: 'import.retry', entityType: 'import', entityId: id });
   });
 }
 
-export function importErrors(ctx: Ctx, id: number, limit: number) {
-  return ctx.db
-    .selectFrom('import_errors')
-    .selectAll()
-    .where('import_id', '=', id)
-    .orderBy('row_number')
-    .orderBy('field')
-    .limit(limit)
-    .execute();
-}
+export const importErrors = (ctx: Ctx, id: number, limit: number) => errorsOf(ctx.db, id, limit);
 
-export function siteImports(ctx: Ctx, siteId: number) {
-  return ctx.db
-    .selectFrom('imports')
-    .selectAll()
-    .where('site_id', '=', siteId)
-    .orderBy('id', 'desc')
-    .limit(200)
-    .execute();
-}
+export const siteImports = (ctx: Ctx, siteId: number) => importsOfSite(ctx.db, siteId);

@@ -13,7 +13,7 @@ import { get, login, post } from '../../../test/support/http.ts';
 import { buildApp } from '../../app.ts';
 import { SYSTEM } from '../../core/access.ts';
 import type { Ctx } from '../../core/context.ts';
-import { publicationSource } from '../catalog/catalog.search.ts';
+import { publicationSource } from '../catalog/catalog.search.service.ts';
 import type { Offered } from '../search/search.service.ts';
 import { inspect } from './imports.parse.ts';
 import { autoMapping } from './imports.rules.ts';

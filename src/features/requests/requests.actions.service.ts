@@ -36,6 +36,8 @@ import { type EventValues, earlierInMonth, insertAppeal, lockCase, updateCase } 
 export interface ActionResult {
   /** The case's stage after the action. */
   stage: string;
+  /** The reply letter drafted by a decision, for staff to check before it is sent. */
+  letter?: string;
 }
 
 /** What a handler works on: the locked case, its events and state, the action's date and the agency's name. */
@@ -50,6 +52,8 @@ interface Step {
   agency: string;
   /** Records the step on the action's date. */
   record: (kind: string, extra?: Omit<EventValues, 'kind' | 'on'>) => Promise<void>;
+  /** Set by a decision: the reply letter it drafted. */
+  letter?: string;
 }
 
 /** A handler records its action and returns what the applicant's e-mail says of it (nothing: no e-mail). */
@@ -123,7 +127,8 @@ const handlers: { [A in CaseAction]: Handler<A> } = {
     return undefined;
   },
 
-  async decide({ ctx, trx, r, events, state, on, agency, record }, input) {
+  async decide(step, input) {
+    const { ctx, trx, r, events, state, on, agency, record } = step;
     if (!allowedOutcomes(state).includes(input.outcome))
       throw badInput('当前阶段不能作出该办理结果', { outcome: '当前阶段不能选择该结果' });
     let publication: { title: string; url: string } | undefined;
@@ -158,6 +163,7 @@ const handlers: { [A in CaseAction]: Handler<A> } = {
       decided_on: on,
       reply_text: letter,
     });
+    step.letter = letter;
     return undefined;
   },
 
@@ -282,6 +288,6 @@ export async function actOnRequest<A extends CaseAction>(
       entityId: r.id,
       after: { on, ...('outcome' in input ? { outcome: input.outcome } : {}) },
     });
-    return { stage: stageOf(after.state) };
+    return { stage: stageOf(after.state), ...(step.letter ? { letter: step.letter } : {}) };
   });
 }

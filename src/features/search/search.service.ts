@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { type Actor, requireSiteAdmin } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
@@ -12,6 +12,16 @@ import { SegmentBuilder } from './search.builder.ts';
 import { type SourceDoc, toDay, toIndexDoc } from './search.document.ts';
 import { type EngineQuery, SearchEngine } from './search.engine.ts';
 import { SEARCH_PAGE_SIZE, type SearchQuery } from './search.schema.ts';
+import {
+  analyzeChanges,
+  changeBound,
+  changesSince,
+  dictionary,
+  insertChanges,
+  insertTerms,
+  latestTerms,
+  pruneChanges,
+} from './search.store.ts';
 import {
   alternatives,
   foldPhrase,
@@ -52,8 +62,8 @@ export interface SearchSource {
   load(db: Db, which: { ids: number[] } | { after: number; limit: number }): Promise<SourceDoc[]>;
   /** How these documents are shown, if they are still public on the site. */
   show(db: Db, siteId: number, ids: number[]): Promise<ShownItem[]>;
-  /** Which of these documents contain every phrase as written (in their title or text). */
-  containing(db: Db, ids: number[], phrases: string[]): Promise<Set<number>>;
+  /** The title and text of these documents, as written, where they are public (for checking phrases). */
+  texts(db: Db, ids: number[]): Promise<{ id: number; text: string }[]>;
 }
 
 /**
@@ -62,6 +72,12 @@ export interface SearchSource {
  */
 export async function refreshSearch(ctx: Ctx): Promise<void> {
   await ctx.search.sync(ctx.db).catch((e) => console.error('search sync failed:', e));
+}
+
+/** Whether the text has every phrase (folded by `foldPhrase`): checked here, not in SQL, folded as the index folds. */
+function hasAll(phrases: string[], text: string): boolean {
+  const folded = foldPhrase(text);
+  return phrases.every((p) => folded.includes(p));
 }
 
 /** A recorded change: its number and the document's key. */
@@ -77,11 +93,7 @@ export type Offered = Change & { doc: SourceDoc };
 export async function noteChange(trx: Kysely<DB>, siteId: number | null, keys: string | string[]): Promise<Change[]> {
   const list = Array.isArray(keys) ? keys : [keys];
   if (!list.length) return [];
-  const rows = await trx
-    .insertInto('search_changes')
-    .values(list.map((key) => ({ site_id: siteId, key })))
-    .returning(['seq', 'key'])
-    .execute();
+  const rows = await insertChanges(trx, siteId, list);
   return rows.map((r) => ({ seq: Number(r.seq), key: r.key }));
 }
 
@@ -221,11 +233,8 @@ export class SearchIndex {
   async open(db: Db, opts: { wait?: boolean } = {}): Promise<void> {
     await this.loadDictionary(db);
     const saved = this.dir ? await SearchEngine.load(this.dir) : null;
-    const oldest = await db
-      .selectFrom('search_changes')
-      .select((eb) => eb.fn.min('seq').as('seq'))
-      .executeTakeFirst();
-    const missed = oldest?.seq != null && saved !== null && Number(oldest.seq) > saved.seq + 1;
+    const oldest = await changeBound(db, 'min');
+    const missed = oldest !== null && saved !== null && oldest > saved.seq + 1;
     if (saved && !missed && saved.meta.dictionary === this.dictionary) {
       this.engine = this.withMerger(saved.engine);
       this.seq = saved.seq;
@@ -237,7 +246,7 @@ export class SearchIndex {
   }
 
   private async loadDictionary(db: Db) {
-    const terms = await db.selectFrom('search_terms').select('term').orderBy('created_at').execute();
+    const terms = await dictionary(db);
     setExtraTerms(terms.map((t) => t.term));
     this.builder.setTerms(terms.map((t) => t.term));
     this.dictionary = terms.length;
@@ -248,10 +257,7 @@ export class SearchIndex {
     this.rebuilding ??= (async () => {
       try {
         await this.loadDictionary(db);
-        const start = await db
-          .selectFrom('search_changes')
-          .select((eb) => eb.fn.max('seq').as('seq'))
-          .executeTakeFirst();
+        const start = await changeBound(db, 'max');
         const engine = this.withMerger(new SearchEngine());
         let done = 0;
         for (const source of this.sources.values()) {
@@ -270,7 +276,7 @@ export class SearchIndex {
           }
         }
         this.engine = engine;
-        this.seq = Number(start?.seq ?? 0);
+        this.seq = start ?? 0;
         // what was applied to the old engine since the rebuild began is applied again to the new one
         this.gaps.clear();
         await this.sync(db);
@@ -292,15 +298,7 @@ export class SearchIndex {
       try {
         for (;;) {
           const gaps = [...this.gaps.keys()];
-          const changes = await db
-            .selectFrom('search_changes')
-            .select(['seq', 'key'])
-            .where((eb) =>
-              gaps.length ? eb.or([eb('seq', '>', this.seq), eb('seq', 'in', gaps)]) : eb('seq', '>', this.seq),
-            )
-            .orderBy('seq')
-            .limit(SYNC_BATCH)
-            .execute();
+          const changes = await changesSince(db, this.seq, gaps, SYNC_BATCH);
           const now = Date.now();
           for (const [seq, since] of this.gaps) if (now - since > GAP_MS) this.gaps.delete(seq);
           this.dropOffered();
@@ -335,10 +333,7 @@ export class SearchIndex {
 
   /** Changes older than this are deleted; an index that was saved before them is rebuilt on opening. */
   async prune(db: Db, keepDays = 7): Promise<void> {
-    await db
-      .deleteFrom('search_changes')
-      .where('at', '<', sql<Date>`now() - make_interval(days => ${keepDays})`)
-      .execute();
+    await pruneChanges(db, keepDays);
   }
 
   /**
@@ -447,7 +442,8 @@ export class SearchIndex {
         const ok = new Set<string>();
         for (const [kind, ids] of idsByKind(chunk)) {
           const source = this.sources.get(kind);
-          if (source) for (const id of await source.containing(db, ids, phrases)) ok.add(`${kind}:${id}`);
+          if (source)
+            for (const { id, text } of await source.texts(db, ids)) if (hasAll(phrases, text)) ok.add(`${kind}:${id}`);
         }
         verified.push(...chunk.filter((h) => h.exact || ok.has(h.key)));
       }
@@ -632,12 +628,7 @@ export async function addSearchTerms(ctx: Ctx, actor: Actor, siteId: number, raw
   requireSiteAdmin(actor, siteId);
   const { terms } = parseInput(termsInput, raw);
   const added = await ctx.db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .insertInto('search_terms')
-      .values(terms.map((term) => ({ term, site_id: siteId, created_by: actor.principal?.userId ?? null })))
-      .onConflict((oc) => oc.column('term').doNothing())
-      .returning('term')
-      .execute();
+    const rows = await insertTerms(trx, siteId, terms, actor.principal?.userId ?? null);
     if (rows.length) await noteChange(trx, null, '*');
     await audit(trx, actor, {
       siteId,
@@ -662,14 +653,10 @@ export async function requestRebuild(ctx: Ctx, actor: Actor, siteId: number): Pr
   await refreshSearch(ctx);
 }
 
-export function searchTerms(db: Db) {
-  return db
-    .selectFrom('search_terms')
-    .select(['term', 'created_at'])
-    .orderBy('created_at', 'desc')
-    .limit(2000)
-    .execute();
-}
+export const searchTerms = (db: Db) => latestTerms(db, 2000);
+
+/** After a bulk load: the planner's statistics of the change outbox, brought up to date. */
+export const refreshSearchStatistics = (ctx: Ctx) => analyzeChanges(ctx.db);
 
 /** Runs a search of a site from the form's or the API's parameters. */
 export async function searchSite(ctx: Ctx, site: Site, query: SearchQuery): Promise<SearchPage> {

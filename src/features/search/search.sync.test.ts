@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, publishThroughReview } from '../../../test/support/fixture.ts';
-import { publicationSource } from '../catalog/catalog.search.ts';
+import { publicationSource } from '../catalog/catalog.search.service.ts';
 import { noteChange } from './search.service.ts';
 
 test('a change that commits after a later-numbered one is still applied (PostgreSQL, two connections)', async () => {

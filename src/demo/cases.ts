@@ -3,7 +3,7 @@
  * outcome of the annual report's Table 三 and every applicant type, with cases carried over at both year ends,
  * appeals for Table 四, and open cases on the clock for the office's overview.
  */
-import type { Actor } from '../../core/access.ts';
+import type { Actor } from '../core/access.ts';
 import {
   addWorkdays,
   type Calendar,
@@ -12,13 +12,13 @@ import {
   loadCalendar,
   shanghaiDate,
   workdaysBefore,
-} from '../../core/calendar.ts';
-import type { Ctx } from '../../core/context.ts';
-import type { AppealKind, AppealResult, ApplicantType } from '../../core/db.types.ts';
-import { creditCodeCheck, residentIdCheck } from '../../core/identity.ts';
-import { actOnRequest } from './requests.actions.service.ts';
-import { OUTCOMES } from './requests.rules.ts';
-import { registerApplication } from './requests.service.ts';
+} from '../core/calendar.ts';
+import type { Ctx } from '../core/context.ts';
+import type { AppealKind, AppealResult, ApplicantType } from '../core/db.types.ts';
+import { creditCodeCheck, residentIdCheck } from '../core/identity.ts';
+import { actOnRequest } from '../features/requests/requests.actions.service.ts';
+import { OUTCOMES } from '../features/requests/requests.rules.ts';
+import { registerApplication } from '../features/requests/requests.service.ts';
 
 const PEOPLE = ['张建华', '李秀英', '王志强', '刘海燕', '陈国平', '杨丽娟', '赵明', '黄晓东', '周桂兰', '吴晨'];
 const ORGS: Record<Exclude<ApplicantType, 'person'>, string[]> = {
@@ -189,12 +189,12 @@ async function runPlan(
     delivery: n % 2 ? 'post' : 'collect',
   });
   let day = plan.received;
+  /** The action `after` days on, unless that is past today (null: the case stops where it is). */
   const step = async (after: number, action: Parameters<typeof actOnRequest>[3], input: Record<string, unknown>) => {
     const on = later(day, after);
-    if (on > today) return false;
+    if (on > today) return null;
     day = on;
-    await actOnRequest(at(on), office, id, action, { on, ...input });
-    return true;
+    return actOnRequest(at(on), office, id, action, { on, ...input });
   };
   const o = plan.outcome;
   if (o === 'other_no_amendment' || o === 'unavailable_unclear') {
@@ -232,9 +232,9 @@ async function runPlan(
     return true;
   const wait = o === 'other_no_amendment' || o === 'other_no_fee' ? 21 : plan.days;
   const reason = o.startsWith('granted') ? '' : `经审查，${OUTCOMES.get(o)!.label.replace(/^\d\./, '')}。`;
-  if (!(await step(wait, 'decide', { outcome: o, reason }))) return true;
-  const row = await ctx.db.selectFrom('requests').select('reply_text').where('id', '=', id).executeTakeFirstOrThrow();
-  if (!(await step(1, 'send_reply', { method: 'post', letter: row.reply_text }))) return false;
+  const decided = await step(wait, 'decide', { outcome: o, reason });
+  if (!decided) return true;
+  if (!(await step(1, 'send_reply', { method: 'post', letter: decided.letter }))) return false;
   if (!(await step(2, 'close', { note: '' }))) return false;
   if (plan.appeal) {
     const filed = later(day, 20);

@@ -1,15 +1,16 @@
-import { type Actor, SYSTEM } from '../../core/access.ts';
-import { loadPrincipal } from '../../core/auth.ts';
-import { shanghaiDate } from '../../core/calendar.ts';
-import type { Ctx } from '../../core/context.ts';
-import { saveColumn } from '../catalog/catalog.columns.service.ts';
-import { saveGazetteIssue } from '../catalog/catalog.gazette.service.ts';
-import type { Genre } from '../catalog/catalog.rules.ts';
-import { actOnEdition, changeLiveStatus, createDraft } from '../catalog/catalog.service.ts';
-import { saveReport, submitReport } from '../reports/reports.service.ts';
-import { ReportBody } from '../reports/reports.views.tsx';
-import { loadDemoCases } from '../requests/requests.demo.ts';
-import { createAgency, createSite, createUser } from './admin.service.ts';
+import { type Actor, SYSTEM } from '../core/access.ts';
+import { loadPrincipal } from '../core/auth.ts';
+import { shanghaiDate } from '../core/calendar.ts';
+import type { Ctx } from '../core/context.ts';
+import { createAgency, createSite, createUser, siteAgencies } from '../features/admin/admin.service.ts';
+import { saveColumn } from '../features/catalog/catalog.columns.service.ts';
+import { openEdition } from '../features/catalog/catalog.facts.service.ts';
+import { saveGazetteIssue } from '../features/catalog/catalog.gazette.service.ts';
+import type { Genre } from '../features/catalog/catalog.rules.ts';
+import { actOnEdition, changeLiveStatus, createDraft } from '../features/catalog/catalog.service.ts';
+import { saveReport, submitReport } from '../features/reports/reports.service.ts';
+import { ReportBody } from '../features/reports/reports.views.tsx';
+import { loadDemoCases } from './cases.ts';
 
 /** The demo staff password, printed at start-up. */
 export const DEMO_PASSWORD = 'gongkai-demo-2026';
@@ -356,8 +357,7 @@ export async function loadDemo(
   ctx: Ctx,
   opts: { publications?: number; cases?: boolean; log?: (s: string) => void } = {},
 ): Promise<boolean> {
-  const exists = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirst();
-  if (exists) return false;
+  if (await ctx.sites.byCode('demo')) return false;
   const log = opts.log ?? (() => {});
   const siteId = await createSite(ctx, SYSTEM, {
     code: 'demo',
@@ -513,11 +513,8 @@ export async function publishDemoReport(
   agencyId: number,
   year: number,
 ): Promise<number> {
-  const agency = await ctx.db
-    .selectFrom('agencies')
-    .select('name')
-    .where('id', '=', agencyId)
-    .executeTakeFirstOrThrow();
+  const agency = (await siteAgencies(ctx, siteId)).find((a) => a.id === agencyId);
+  if (!agency) throw new Error(`机构 ${agencyId} 不存在`);
   await saveReport(ctx, staff.editor, siteId, agencyId, year, {
     overview: `${year}年，${agency.name}认真贯彻落实《中华人民共和国政府信息公开条例》，围绕社会救助、养老服务等重点领域做好政务公开工作。`,
     problems: '政策解读的形式还不够丰富。下一步将更多采用图解、问答等方式解读政策。',
@@ -537,11 +534,8 @@ export async function publishDemoReport(
     year,
     (v) => ReportBody({ view: v }) as string,
   );
-  const edition = await ctx.db
-    .selectFrom('editions')
-    .select('id')
-    .where('publication_id', '=', publicationId)
-    .executeTakeFirstOrThrow();
+  const edition = await openEdition(ctx, publicationId);
+  if (!edition) throw new Error('年度报告没有进入审核');
   await actOnEdition(ctx, staff.reviewer, edition.id, 'approve_review');
   await actOnEdition(ctx, staff.secrecy, edition.id, 'approve_confidentiality');
   return publicationId;

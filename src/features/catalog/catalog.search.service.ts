@@ -1,23 +1,19 @@
 import { shanghaiDate } from '../../core/calendar.ts';
-import type { Db } from '../../core/db.ts';
 import type { SearchSource, ShownItem, SourceDoc } from '../search/search.service.ts';
-import { foldPhrase } from '../search/search.text.ts';
 import { VALIDITY_LABELS } from './catalog.rules.ts';
+import {
+  editionExtras,
+  issueEntries,
+  livePublicationRows,
+  publicationTexts,
+  publishedIssues,
+  shownPublications,
+} from './catalog.search.store.ts';
 
 /** Attachments add at most this much text to a publication's searchable body. */
 const MAX_ATTACHMENT_TEXT = 300_000;
 /** Snippets and phrase checks read this much of the body. */
 const SHOWN_TEXT = 20_000;
-
-function livePublications(db: Db) {
-  return db
-    .selectFrom('publications')
-    .innerJoin('editions', (j) =>
-      j.onRef('editions.publication_id', '=', 'publications.id').on('editions.state', '=', 'published'),
-    )
-    .where('publications.status', '=', 'published')
-    .where('editions.disclosure_mode', '!=', 'not_public');
-}
 
 /** What search reads of a publication's live edition. */
 export interface PublicationRow {
@@ -75,48 +71,13 @@ export const publicationSource: SearchSource = {
   kind: 'p',
   label: '政府信息',
   async load(db, which) {
-    let q = livePublications(db).select([
-      'publications.id',
-      'publications.site_id',
-      'publications.agency_id',
-      'publications.index_no',
-      'editions.id as edition_id',
-      'editions.title',
-      'editions.doc_no',
-      'editions.keywords',
-      'editions.summary',
-      'editions.body_text',
-      'editions.genre',
-      'editions.theme_category',
-      'editions.validity',
-      'editions.published_at',
-    ]);
-    if ('ids' in which) {
-      if (!which.ids.length) return [];
-      q = q.where('publications.id', 'in', which.ids);
-    } else q = q.where('publications.id', '>', which.after).orderBy('publications.id').limit(which.limit);
-    const rows = await q.execute();
+    if ('ids' in which && !which.ids.length) return [];
+    const rows = await livePublicationRows(db, which);
     if (!rows.length) return [];
-    const editionIds = rows.map((r) => r.edition_id);
-    const [agencies, columns, attachments] = await Promise.all([
-      db
-        .selectFrom('edition_agencies')
-        .innerJoin('agencies', 'agencies.id', 'edition_agencies.agency_id')
-        .select(['edition_agencies.edition_id', 'agencies.id', 'agencies.name'])
-        .where('edition_agencies.edition_id', 'in', editionIds)
-        .execute(),
-      db
-        .selectFrom('edition_columns')
-        .select(['edition_id', 'column_id'])
-        .where('edition_id', 'in', editionIds)
-        .execute(),
-      db
-        .selectFrom('attachments')
-        .select(['edition_id', 'filename', 'text_content'])
-        .where('edition_id', 'in', editionIds)
-        .orderBy('position')
-        .execute(),
-    ]);
+    const { agencies, columns, attachments } = await editionExtras(
+      db,
+      rows.map((r) => r.edition_id),
+    );
     // by edition, so that a page of thousands of documents is put together in one pass
     const agenciesOf = byEdition(agencies);
     const columnsOf = byEdition(columns);
@@ -132,22 +93,7 @@ export const publicationSource: SearchSource = {
   },
   async show(db, siteId, ids) {
     if (!ids.length) return [];
-    const rows = await livePublications(db)
-      .innerJoin('agencies', 'agencies.id', 'publications.agency_id')
-      .select([
-        'publications.id',
-        'editions.title',
-        'editions.doc_no',
-        'editions.genre',
-        'editions.validity',
-        'editions.summary',
-        'editions.published_at',
-        'agencies.name as agency_name',
-        (eb) => eb.fn('left', ['editions.body_text', eb.val(SHOWN_TEXT)]).as('body'),
-      ])
-      .where('publications.site_id', '=', siteId)
-      .where('publications.id', 'in', ids)
-      .execute();
+    const rows = await shownPublications(db, siteId, ids, SHOWN_TEXT);
     return rows.map(
       (r): ShownItem => ({
         id: r.id,
@@ -156,18 +102,13 @@ export const publicationSource: SearchSource = {
         date: shanghaiDate(r.published_at!),
         facts: [r.agency_name, r.doc_no, r.genre].filter(Boolean),
         badge: r.validity === 'valid' ? undefined : VALIDITY_LABELS[r.validity],
-        text: `${r.summary}${r.summary ? ' ' : ''}${r.body as string}`,
+        text: `${r.summary}${r.summary ? ' ' : ''}${r.body}`,
       }),
     );
   },
-  async containing(db, ids, phrases) {
-    if (!ids.length || !phrases.length) return new Set();
-    // checked here, not in SQL: the text is folded exactly as the index folds it (traditional, full-width)
-    const rows = await livePublications(db)
-      .select(['publications.id', 'editions.title', 'editions.body_text'])
-      .where('publications.id', 'in', ids)
-      .execute();
-    return new Set(rows.filter((r) => hasAll(phrases, `${r.title}${r.body_text}`)).map((r) => r.id));
+  async texts(db, ids) {
+    if (!ids.length) return [];
+    return (await publicationTexts(db, ids)).map((r) => ({ id: r.id, text: `${r.title}${r.body_text}` }));
   },
 };
 
@@ -182,12 +123,6 @@ function byEdition<T extends { edition_id: number }>(rows: T[]): Map<number, T[]
   return out;
 }
 
-/** Whether each phrase (folded by `foldPhrase`) is in the text. */
-const hasAll = (phrases: string[], text: string) => {
-  const folded = foldPhrase(text);
-  return phrases.every((p) => folded.includes(p));
-};
-
 const issueTitle = (i: { year: number; number: number }) => `政府公报 ${i.year}年第${i.number}期`;
 
 /** Gazette issues: found by their contents. */
@@ -195,23 +130,13 @@ export const gazetteSource: SearchSource = {
   kind: 'g',
   label: '政府公报',
   async load(db, which) {
-    let q = db.selectFrom('gazette_issues').selectAll().where('published', '=', true);
-    if ('ids' in which) {
-      if (!which.ids.length) return [];
-      q = q.where('id', 'in', which.ids);
-    } else q = q.where('id', '>', which.after).orderBy('id').limit(which.limit);
-    const issues = await q.execute();
+    if ('ids' in which && !which.ids.length) return [];
+    const issues = await publishedIssues(db, which);
     if (!issues.length) return [];
-    const entries = await db
-      .selectFrom('gazette_entries')
-      .select(['issue_id', 'section', 'title'])
-      .where(
-        'issue_id',
-        'in',
-        issues.map((i) => i.id),
-      )
-      .orderBy('position')
-      .execute();
+    const entries = await issueEntries(
+      db,
+      issues.map((i) => i.id),
+    );
     return issues.map((i) => ({
       id: i.id,
       siteId: i.site_id,
@@ -239,8 +164,7 @@ export const gazetteSource: SearchSource = {
         text: d.body,
       }));
   },
-  async containing(db, ids, phrases) {
-    const docs = await gazetteSource.load(db, { ids });
-    return new Set(docs.filter((d) => hasAll(phrases, `${d.title}${d.body}`)).map((d) => d.id));
+  async texts(db, ids) {
+    return (await gazetteSource.load(db, { ids })).map((d) => ({ id: d.id, text: `${d.title}${d.body}` }));
   },
 };
