@@ -35,13 +35,14 @@ export async function importFile(ctx: Ctx, args: string[], log: (s: string) => v
     id = unfinished;
     log(`继续导入任务 #${id}\n`);
   } else {
-    id = await createImport(ctx, SYSTEM, site.id, { filename: file, path: file });
+    // the defaults are checked before an import is made, so that a mistyped name leaves nothing behind
     const agency = values.agency
       ? (await siteAgencies(ctx, site.id)).find((a) => a.name === values.agency || a.code === values.agency)
       : undefined;
     if (values.agency && !agency) throw new Error(`机构 ${values.agency} 不存在`);
     const column = values.column ? (await siteColumns(ctx, site.id)).find((c) => c.slug === values.column) : undefined;
     if (values.column && !column) throw new Error(`栏目 ${values.column} 不存在`);
+    id = await createImport(ctx, SYSTEM, site.id, { filename: file, path: file });
     const { headers } = await inspect(format, file);
     await startImport(ctx, SYSTEM, site.id, id, {
       mapping: autoMapping(headers),

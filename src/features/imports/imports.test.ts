@@ -15,6 +15,7 @@ import { SYSTEM } from '../../core/access.ts';
 import type { Ctx } from '../../core/context.ts';
 import { publicationSource } from '../catalog/catalog.search.service.ts';
 import type { Offered } from '../search/search.service.ts';
+import { importFile as importCli } from './imports.cli.ts';
 import { inspect } from './imports.parse.ts';
 import { autoMapping } from './imports.rules.ts';
 import { createImport, retryImport, runImport, startImport } from './imports.service.ts';
@@ -311,6 +312,65 @@ for (const kind of DATABASES) {
         .where('id', '=', id)
         .execute();
       assert.equal(await runImport(ctx, id), false);
+    });
+
+    test('the command line imports by agency code or name and column slug, refuses unknown ones, and resumes a file it is given again', async () => {
+      const rows = Array.from({ length: 3 }, (_, i) =>
+        JSON.stringify({ id: `cli${i}`, title: `第${i}号命令行导入公告`, publishedOn: '2024-05-01', body: '正文' }),
+      );
+      const file = write(`cli-${kind}.jsonl`, rows.join('\n'));
+      const said: string[] = [];
+      const log = (s: string) => said.push(s);
+      await assert.rejects(importCli(ctx, [file, '--agency', '没有这个机构'], log), /机构 没有这个机构 不存在/);
+      await assert.rejects(
+        importCli(ctx, [file, '--agency', f.agencies[2].code, '--column', 'no-such-column'], log),
+        /栏目 no-such-column 不存在/,
+      );
+      await assert.rejects(importCli(ctx, [file, '--site', 'nowhere'], log), /站点 nowhere 不存在/);
+      const made = await ctx.db.selectFrom('imports').select('id').where('filename', '=', file).execute();
+      assert.deepEqual(made, [], 'a refused run leaves no import behind');
+      // an import of the same file that failed before its first batch is carried on
+      const first = await createImport(ctx, SYSTEM, f.siteId, { filename: file, path: file });
+      await startImport(ctx, SYSTEM, f.siteId, first, {
+        mapping: { sourceId: 'id', title: 'title', publishedOn: 'publishedOn', body: 'body' },
+        agencyId: f.agencies[2].id,
+        columnId: f.columns.get('tzgg'),
+        genre: '通知公告',
+      });
+      await ctx.db.updateTable('imports').set({ status: 'failed' }).where('id', '=', first).execute();
+      const done = await importCli(ctx, [file], log);
+      assert.equal(done.id, first, 'the unfinished import of the same file is resumed, not started again');
+      assert.equal(done.status, 'done');
+      assert.equal(done.imported_rows, 3);
+      assert.ok(said.some((s) => s.includes(`继续导入任务 #${first}`)));
+      const placed = await ctx.db
+        .selectFrom('publications')
+        .innerJoin('editions', 'editions.publication_id', 'publications.id')
+        .innerJoin('edition_columns', 'edition_columns.edition_id', 'editions.id')
+        .select(['publications.agency_id', 'edition_columns.column_id'])
+        .where('editions.title', '=', '第1号命令行导入公告')
+        .executeTakeFirstOrThrow();
+      assert.equal(placed.agency_id, f.agencies[2].id);
+      assert.equal(placed.column_id, f.columns.get('tzgg'));
+      const again = await importCli(
+        ctx,
+        [file, '--agency', f.agencies[2].code, '--column', 'tzgg', '--genre', '通知公告'],
+        log,
+      );
+      assert.notEqual(again.id, first, 'a finished import is not resumed: the file is imported anew');
+      assert.equal(again.duplicate_rows, 3, 'by agency code and column slug, the same rows are recognised');
+      const byName = write(
+        `cli-name-${kind}.jsonl`,
+        JSON.stringify({ id: 'cli-name', title: '按机构名称导入的公告', publishedOn: '2024-05-02', body: '正文' }),
+      );
+      await importCli(ctx, [byName, '--agency', f.agencies[3].name, '--column', 'tzgg', '--genre', '通知公告'], log);
+      const named = await ctx.db
+        .selectFrom('publications')
+        .innerJoin('editions', 'editions.publication_id', 'publications.id')
+        .select('publications.agency_id')
+        .where('editions.title', '=', '按机构名称导入的公告')
+        .executeTakeFirstOrThrow();
+      assert.equal(named.agency_id, f.agencies[3].id);
     });
 
     test('in the back office: upload, map, follow and read the report; only the office may', async () => {
