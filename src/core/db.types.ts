@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
 /** Calendar dates stay strings (YYYY-MM-DD): legal dates are dates in Asia/Shanghai, not instants. */
 type DateString = ColumnType<string, string, string>;
@@ -410,7 +410,8 @@ export interface AnnualReportsTable {
   problems: Generated<string>;
   other_matters: Generated<string>;
   manual: ColumnType<unknown, string | undefined, string>;
-  snapshot: ColumnType<unknown, string | null | undefined, string | null>;
+  /** What was submitted (JSON), null until the report is submitted. */
+  snapshot: ColumnType<unknown | null, string | null | undefined, string | null>;
   publication_id: number | null;
   submitted_at: Date | null;
   submitted_by: number | null;
