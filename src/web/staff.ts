@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { isPlatformAdmin, type Principal } from '../core/access.ts';
+import { isPlatformAdmin, type Principal, requireSiteAdmin } from '../core/access.ts';
 import { loadPrincipal, login, logout, SESSION_COOKIE, sessionUser } from '../core/auth.ts';
 import type { Ctx } from '../core/context.ts';
 import type { Site } from '../core/db.types.ts';
 import { AppError, notFound } from '../core/errors.ts';
-import { csrfToken, sendHtml } from './request.ts';
+import { actorOf, chosenSite, csrfToken, sendHtml, staff } from './request.ts';
 import { LoginPage } from './staff.layout.tsx';
 
 const loginInput = z.object({ username: z.string().max(100).default(''), password: z.string().max(200).default('') });
@@ -91,5 +91,16 @@ export async function workingSite(ctx: Ctx, p: Principal, chosenId?: number): Pr
   const wanted = isPlatformAdmin(p) && chosenId ? chosenId : p.siteId;
   const site = wanted ? await ctx.sites.byId(wanted) : await ctx.sites.first();
   if (!site) throw notFound('站点不存在');
+  return site;
+}
+
+/**
+ * The site of an office page (sites, agencies, staff, columns, import): the working site, which the member must run
+ * as its disclosure office or as a platform admin. The use cases behind these pages check again.
+ */
+export async function officeSite(ctx: Ctx, req: FastifyRequest): Promise<Site> {
+  const p = staff(req);
+  const site = await workingSite(ctx, p, chosenSite(req));
+  requireSiteAdmin(actorOf(req), site.id);
   return site;
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type Actor, isPlatformAdmin, requireSiteAdmin } from '../../core/access.ts';
+import type { Actor } from '../../core/access.ts';
 import { SESSION_COOKIE, tokenHash } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Agency, Column, Site } from '../../core/db.types.ts';
@@ -17,7 +17,7 @@ import {
   staff,
   submitForm,
 } from '../../web/request.ts';
-import { workingSite } from '../../web/staff.ts';
+import { officeSite, workingSite } from '../../web/staff.ts';
 import { saveColumn } from '../catalog/catalog.columns.service.ts';
 import { siteColumns } from '../catalog/catalog.service.ts';
 import {
@@ -31,6 +31,7 @@ import {
   UserFormPage,
   UsersPage,
 } from './admin.manage.views.tsx';
+import { mayGrantPlatform } from './admin.policy.ts';
 import { AGENCY_ROLES } from './admin.schema.ts';
 import {
   allSites,
@@ -105,13 +106,10 @@ function userInputFromForm(body: FormValues) {
 /** Office pages: sites, agencies, staff and columns of the site being managed; every route checks the role. */
 export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
   /** The site managed, checked to be administered by the signed-in staff member. */
-  const managed = async (req: FastifyRequest): Promise<{ site: Site; actor: Actor }> => {
-    const p = staff(req);
-    const site = await workingSite(ctx, p, chosenSite(req));
-    const actor = actorOf(req);
-    requireSiteAdmin(actor, site.id);
-    return { site, actor };
-  };
+  const managed = async (req: FastifyRequest): Promise<{ site: Site; actor: Actor }> => ({
+    site: await officeSite(ctx, req),
+    actor: actorOf(req),
+  });
   const page = (req: FastifyRequest, csrf: string) => ({ principal: staff(req), csrf, flash: flashOf(req) });
 
   // —— site settings, and the platform's sites ——
@@ -265,7 +263,7 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
       ...page(req, csrf),
       user,
       agencies,
-      canGrantPlatform: isPlatformAdmin(staff(req)),
+      canGrantPlatform: mayGrantPlatform(staff(req)),
       values: refused?.values ?? (user ? userValues(user) : {}),
       errors: refused?.errors ?? {},
       message: refused?.message,

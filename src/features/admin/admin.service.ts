@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
-import { type Actor, isPlatformAdmin, requirePlatformAdmin, requireSiteAdmin } from '../../core/access.ts';
+import { type Actor, requirePlatformAdmin, requireSiteAdmin } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
 import { endSessions, hashPassword, revokeTokens, verifyPassword } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Agency, DB, Role } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
 import { checkParent, parseInput } from '../../core/validate.ts';
+import { guardOwnAccount, guardPlatformAccount, managesPlatform } from './admin.policy.ts';
 import {
   type AgencyInput,
   agencyInput,
@@ -222,13 +223,6 @@ async function siteUser(trx: Kysely<DB>, siteId: number, userId: number) {
   return found;
 }
 
-const managesPlatform = (actor: Actor) => !!actor.system || (!!actor.principal && isPlatformAdmin(actor.principal));
-
-/** Only a platform admin changes a platform admin's account. */
-function guardPlatformAccount(actor: Actor, roles: { role: string }[]) {
-  if (roles.some((r) => r.role === 'platform_admin')) requirePlatformAdmin(actor);
-}
-
 /**
  * The office changes a staff member: name, phone, agency, active, and the roles held in this site's agencies
  * (roles elsewhere are kept). Deactivating ends the member's sessions and API tokens.
@@ -241,11 +235,7 @@ export async function updateUser(ctx: Ctx, actor: Actor, siteId: number, userId:
     const { user, roles } = await siteUser(trx, siteId, userId);
     guardPlatformAccount(actor, roles);
     await checkAgenciesOnSite(trx, siteId, [input.agencyId, ...input.roles.map((r) => r.agencyId)]);
-    if (actor.principal?.userId === userId && !isPlatformAdmin(actor.principal)) {
-      if (!input.active) throw badInput('不能停用自己的账号');
-      if (!input.roles.some((r) => r.role === 'office_admin'))
-        throw badInput('不能取消自己的政务公开办管理员角色，请由其他管理员操作');
-    }
+    guardOwnAccount(actor, userId, input);
     // roles in other sites' agencies stay; the platform role is changed only by a platform admin
     const isPlatform = (r: { role: string }) => r.role === 'platform_admin';
     const next = [

@@ -1,25 +1,18 @@
 import { z } from 'zod';
-import { type Actor, isPlatformAdmin } from '../../core/access.ts';
+import type { Actor } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
 import { calendarDay, calendarYear, deleteCalendarDay, putCalendarDay } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
-import { forbidden, notFound } from '../../core/errors.ts';
+import { notFound } from '../../core/errors.ts';
 import { optionalDate, parseInput, text } from '../../core/validate.ts';
 import { recomputeOpenCases } from '../requests/requests.service.ts';
+import { requireCalendarKeeper } from './admin.policy.ts';
 
 export const calendarDayInput = z.object({
   day: optionalDate('日期').refine((d): d is string => d !== null, '请填写日期'),
   kind: z.enum(['holiday', 'workday'], { error: '请选择放假或调休上班' }),
   name: text('名称', 50).default(''),
 });
-
-/** The national working-day calendar is kept by the offices (and platform admins). */
-function requireCalendarKeeper(actor: Actor) {
-  if (actor.system) return;
-  const p = actor.principal;
-  if (!p || !(isPlatformAdmin(p) || p.roles.some((r) => r.role === 'office_admin')))
-    throw forbidden('只有政务公开办管理员可以维护工作日历');
-}
 
 /**
  * Adds or changes a day of the calendar (a holiday, or a weekend day worked under 调休), and recomputes the

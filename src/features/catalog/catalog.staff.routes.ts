@@ -18,7 +18,7 @@ import {
   staff,
   submitForm,
 } from '../../web/request.ts';
-import { workingSite } from '../../web/staff.ts';
+import { officeSite, workingSite } from '../../web/staff.ts';
 import { dashboardAlerts } from '../admin/admin.alerts.service.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import {
@@ -342,11 +342,9 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     );
   });
 
-  const officeSite = (req: FastifyRequest) => workingSite(ctx, staff(req), chosenSite(req));
-
   app.get('/audit', async (req, reply) => {
     const p = staff(req);
-    const site = await officeSite(req);
+    const site = await officeSite(ctx, req);
     const date = z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -380,7 +378,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
 
   // —— the gazette, run by the office ——
   app.get('/gazette', async (req, reply) => {
-    const site = await officeSite(req);
+    const site = await officeSite(ctx, req);
     return sendHtml(
       req,
       reply,
@@ -435,7 +433,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     });
   };
   const saveGazette = async (req: FastifyRequest, reply: FastifyReply, issueId: number | null) => {
-    const site = await officeSite(req);
+    const site = await officeSite(ctx, req);
     const body = (req.body ?? {}) as FormValues;
     return submitForm(
       req,
@@ -450,11 +448,11 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
   };
 
   app.get('/gazette/new', async (req, reply) =>
-    sendHtml(req, reply, gazetteForm(req, reply, (await officeSite(req)).id, null)),
+    sendHtml(req, reply, gazetteForm(req, reply, (await officeSite(ctx, req)).id, null)),
   );
   app.post('/gazette', async (req, reply) => saveGazette(req, reply, null));
   app.get('/gazette/:id', async (req, reply) => {
-    const site = await officeSite(req);
+    const site = await officeSite(ctx, req);
     return sendHtml(req, reply, gazetteForm(req, reply, site.id, idParam(req, '公报')));
   });
   app.post('/gazette/:id', async (req, reply) => saveGazette(req, reply, idParam(req, '公报')));

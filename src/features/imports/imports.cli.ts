@@ -58,7 +58,7 @@ export async function importFile(ctx: Ctx, args: string[], log: (s: string) => v
       `\r已处理 ${p.done_rows}/${p.total_rows} 行，导入 ${p.imported_rows}，重复 ${p.duplicate_rows}，错误 ${p.error_rows}（${Math.round(p.done_rows / Math.max(secs, 0.001))} 行/秒）`,
     );
   });
-  const done = await importOf(ctx, site.id, id);
+  const done = await importOf(ctx, SYSTEM, site.id, id);
   log(`\n导入完成：导入 ${done.imported_rows} 条，重复 ${done.duplicate_rows} 行，错误 ${done.error_rows} 行\n`);
   return done;
 }

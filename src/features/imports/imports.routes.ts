@@ -4,14 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requireSiteAdmin } from '../../core/access.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError, badInput } from '../../core/errors.ts';
 import type { FormValues } from '../../web/forms.tsx';
 import {
   actorOf,
   attachment,
-  chosenSite,
   csrfToken,
   idParam,
   type RefusedForm,
@@ -19,7 +17,7 @@ import {
   staff,
   submitForm,
 } from '../../web/request.ts';
-import { workingSite } from '../../web/staff.ts';
+import { officeSite } from '../../web/staff.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import { siteColumns } from '../catalog/catalog.service.ts';
 import {
@@ -46,21 +44,16 @@ const csvCell = (s: string | number) => `"${String(s).replace(/"/g, '""')}"`;
 
 /** The office's bulk import: upload, map the columns, follow the progress, read the report. */
 export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
-  const officeSite = async (req: FastifyRequest) => {
-    const site = await workingSite(ctx, staff(req), chosenSite(req));
-    requireSiteAdmin(actorOf(req), site.id);
-    return site;
-  };
   const flash = (req: FastifyRequest) => ((req.query as { saved?: string }).saved ? '已开始导入' : undefined);
   /** Runs waiting imports in the background of this instance. */
   const kick = () => void resumeImports(ctx, (e) => app.log.error(e));
 
   const listPage = async (req: FastifyRequest, reply: FastifyReply, message?: string) => {
-    const site = await officeSite(req);
+    const site = await officeSite(ctx, req);
     return ImportsPage({
       principal: staff(req),
       csrf: csrfToken(reply),
-      imports: await siteImports(ctx, site.id),
+      imports: await siteImports(ctx, actorOf(req), site.id),
       message,
       maxMb: Math.floor(ctx.config.importMaxBytes / 1048576),
     });
@@ -69,7 +62,8 @@ export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/imports', async (req, reply) => sendHtml(req, reply, listPage(req, reply)));
 
   app.post('/imports', async (req, reply) => {
-    const site = await officeSite(req);
+    // an office page: refused before a file of hundreds of megabytes is received
+    const site = await officeSite(ctx, req);
     if (!req.isMultipart()) throw badInput('请选择要导入的文件');
     const file = await req.file({ limits: { fileSize: ctx.config.importMaxBytes } });
     if (!file) throw badInput('请选择要导入的文件');
@@ -90,11 +84,11 @@ export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   const detail = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm) => {
-    const site = await officeSite(req);
-    const imp = await importOf(ctx, site.id, idParam(req, '导入任务'));
+    const site = await officeSite(ctx, req);
+    const imp = await importOf(ctx, actorOf(req), site.id, idParam(req, '导入任务'));
     const page = { principal: staff(req), csrf: csrfToken(reply), flash: flash(req) };
     if (imp.status !== 'mapping')
-      return ImportProgressPage({ ...page, imp, errors: await importErrors(ctx, imp.id, 500) });
+      return ImportProgressPage({ ...page, imp, errors: await importErrors(ctx, actorOf(req), site.id, imp.id, 500) });
     const [{ headers, sample }, agencies, columns] = await Promise.all([
       previewImport(ctx, imp),
       siteAgencies(ctx, site.id),
@@ -119,7 +113,7 @@ export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/imports/:id', async (req, reply) => sendHtml(req, reply, detail(req, reply)));
 
   app.post('/imports/:id/start', async (req, reply) => {
-    const site = await officeSite(req);
+    const site = await officeSite(ctx, req);
     const id = idParam(req, '导入任务');
     return submitForm(
       req,
@@ -134,7 +128,7 @@ export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   app.post('/imports/:id/retry', async (req, reply) => {
-    const site = await officeSite(req);
+    const site = await officeSite(ctx, req);
     const id = idParam(req, '导入任务');
     await retryImport(ctx, actorOf(req), site.id, id);
     kick();
@@ -142,10 +136,10 @@ export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   app.get('/imports/:id/errors.csv', async (req, reply) => {
-    const site = await officeSite(req);
-    const imp = await importOf(ctx, site.id, idParam(req, '导入任务'));
-    const rows = await importErrors(ctx, imp.id, 100_000);
-    attachment(reply, 'text/csv; charset=utf-8', `导入错误-${imp.id}.csv`);
+    const site = await officeSite(ctx, req);
+    const id = idParam(req, '导入任务');
+    const rows = await importErrors(ctx, actorOf(req), site.id, id, 100_000);
+    attachment(reply, 'text/csv; charset=utf-8', `导入错误-${id}.csv`);
     // a byte-order mark so that Excel reads the file as UTF-8
     return `\uFEFF${['行号,字段,原因', ...rows.map((r) => [r.row_number, r.field, r.message].map(csvCell).join(','))].join('\r\n')}\r\n`;
   });

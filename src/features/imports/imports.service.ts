@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Actor, requireSiteAdmin } from '../../core/access.ts';
+import type { Actor } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
@@ -13,6 +13,7 @@ import { GENRES } from '../catalog/catalog.rules.ts';
 import { siteColumns } from '../catalog/catalog.service.ts';
 import { type Offered, refreshSearch, refreshSearchStatistics } from '../search/search.service.ts';
 import { formatOf, inspect, type ReadRow, readRows } from './imports.parse.ts';
+import { requireImporter } from './imports.policy.ts';
 import {
   autoMapping,
   IMPORT_FIELDS,
@@ -54,7 +55,7 @@ export async function createImport(
   siteId: number,
   file: { filename: string; path: string },
 ): Promise<number> {
-  requireSiteAdmin(actor, siteId);
+  requireImporter(actor, siteId);
   const format = formatOf(file.filename);
   if (!format) throw badInput('只能导入 JSONL、CSV（含制表符分隔）或 Excel（.xlsx）文件');
   const { hash, size } = await ctx.files.putPath(file.path);
@@ -87,7 +88,8 @@ export async function createImport(
   });
 }
 
-export async function importOf(ctx: Ctx, siteId: number, id: number): Promise<Import> {
+export async function importOf(ctx: Ctx, actor: Actor, siteId: number, id: number): Promise<Import> {
+  requireImporter(actor, siteId);
   const row = await importRow(ctx.db, siteId, id);
   if (!row) throw notFound('导入任务不存在');
   return row;
@@ -118,9 +120,9 @@ const startInput = z.object({
 
 /** The office confirms the mapping and the defaults; the import then runs in the background. */
 export async function startImport(ctx: Ctx, actor: Actor, siteId: number, id: number, raw: unknown): Promise<void> {
-  requireSiteAdmin(actor, siteId);
+  requireImporter(actor, siteId);
   const input = parseInput(startInput, raw);
-  const imp = await importOf(ctx, siteId, id);
+  const imp = await importOf(ctx, actor, siteId, id);
   if (imp.status !== 'mapping') throw conflict('该导入任务已经开始，不能再修改对应关系');
   const { headers } = await previewImport(ctx, imp);
   const mapping: Mapping = {};
@@ -264,7 +266,7 @@ export async function resumeImports(ctx: Ctx, log: (e: unknown) => void = consol
 
 /** An interrupted (failed) import is set to run again from where it stopped. */
 export async function retryImport(ctx: Ctx, actor: Actor, siteId: number, id: number): Promise<void> {
-  requireSiteAdmin(actor, siteId);
+  requireImporter(actor, siteId);
   await ctx.db.transaction().execute(async (trx) => {
     const moved = await moveImport(trx, id, { status: 'failed', siteId }, { status: 'pending', message: '' });
     if (!moved) throw conflict('只有中断的导入任务可以继续');
@@ -272,6 +274,13 @@ export async function retryImport(ctx: Ctx, actor: Actor, siteId: number, id: nu
   });
 }
 
-export const importErrors = (ctx: Ctx, id: number, limit: number) => errorsOf(ctx.db, id, limit);
+/** An import's errors in row order (an import of the site, for its office). */
+export async function importErrors(ctx: Ctx, actor: Actor, siteId: number, id: number, limit: number) {
+  const imp = await importOf(ctx, actor, siteId, id);
+  return errorsOf(ctx.db, imp.id, limit);
+}
 
-export const siteImports = (ctx: Ctx, siteId: number) => importsOfSite(ctx.db, siteId);
+export async function siteImports(ctx: Ctx, actor: Actor, siteId: number) {
+  requireImporter(actor, siteId);
+  return importsOfSite(ctx.db, siteId);
+}

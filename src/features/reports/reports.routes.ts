@@ -1,7 +1,6 @@
 /** The back office of 年度报告: the year's reports against their deadlines, one report, its figures and files. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { administersSite, holdsRole } from '../../core/access.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { notFound } from '../../core/errors.ts';
@@ -20,6 +19,7 @@ import {
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
 import { reportDocx, reportXlsx } from './reports.files.ts';
+import { maySubmit, mayWrite, seesWholeSite } from './reports.policy.ts';
 import {
   agencyReport,
   figureRecords,
@@ -61,7 +61,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: Ctx) {
     const site = await workingSite(ctx, p, chosenSite(req));
     // the year whose report is due now: last year
     const year = yearInput.catch(thisYear() - 1).parse((req.query as { year?: unknown })?.year ?? thisYear() - 1);
-    const office = administersSite(p, site.id);
+    const office = seesWholeSite(p, site.id);
     const rows = await reportStatus(ctx, actorOf(req), site.id, year);
     const years = Array.from({ length: thisYear() - MIN_YEAR + 1 }, (_, i) => thisYear() - i);
     return sendHtml(
@@ -112,8 +112,8 @@ export async function reportRoutes(app: FastifyInstance, ctx: Ctx) {
       view,
       years: await yearsCompared(ctx, view),
       base,
-      canWrite: agencyId !== null && (administersSite(p, view.siteId) || holdsRole(p, 'editor', agencyId)),
-      canSubmit: agencyId !== null && holdsRole(p, 'editor', agencyId),
+      canWrite: mayWrite(p, view.siteId, agencyId),
+      canSubmit: maySubmit(p, agencyId),
       flash,
       message: refused?.message,
       values: refused?.values as Record<string, string> | undefined,

@@ -4,7 +4,7 @@
  * its check holds. What was submitted is kept as a snapshot: a published report never changes afterwards.
  */
 import { z } from 'zod';
-import { type Actor, administersSite, holdsRole, type Principal } from '../../core/access.ts';
+import type { Actor, Principal } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
 import { type DateStr, shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
@@ -15,6 +15,7 @@ import { siteAgencies } from '../admin/admin.service.ts';
 import { columnOfKind, itemList, itemStatuses, livePolicies, openEdition } from '../catalog/catalog.facts.service.ts';
 import { actOnEdition, createDraft, updateDraft } from '../catalog/catalog.service.ts';
 import { caseList, requestFacts, caseNumbers as trackingNumbersOf } from '../requests/requests.facts.service.ts';
+import { requireReader, requireSubmitter, requireWriter, seesWholeSite } from './reports.policy.ts';
 import {
   buildTables,
   carryOverDifferences,
@@ -46,19 +47,6 @@ const need = (actor: Actor): Principal => {
   if (!actor.principal) throw new AppError('unauthenticated', '请先登录');
   return actor.principal;
 };
-
-/** Staff of the agency (any role) and the site's office see its report; the whole site's report is the office's. */
-function requireReader(p: Principal, siteId: number, agencyId: number | null) {
-  if (administersSite(p, siteId)) return;
-  if (agencyId !== null && p.roles.some((r) => r.agencyId === agencyId)) return;
-  throw forbidden('只有本机构工作人员或政务公开办可以查看该年度报告');
-}
-
-/** The agency's 信息员 write the report; the office may too. */
-function requireWriter(p: Principal, siteId: number, agencyId: number) {
-  if (!administersSite(p, siteId) && !holdsRole(p, 'editor', agencyId))
-    throw forbidden('只有本机构的信息员或政务公开办可以编写年度报告');
-}
 
 export const MIN_YEAR = 2019;
 export const yearInput = z.coerce.number().int().min(MIN_YEAR).max(2100);
@@ -351,7 +339,7 @@ export async function submitReport(
   bodyHtml: (view: ReportView) => string,
 ): Promise<{ publicationId: number }> {
   const p = need(actor);
-  if (!holdsRole(p, 'editor', agencyId)) throw forbidden('只有本机构的信息员可以提交发布年度报告');
+  requireSubmitter(p, agencyId);
   const view = await agencyReport(ctx, actor, siteId, agencyId, year);
   if (view.row.id === null) throw badInput('请先保存报告正文和填报数据');
   if (view.frozen) throw conflict('报告已经提交发布');
@@ -450,7 +438,7 @@ export async function reportStatus(
 ): Promise<AgencyReportStatus[]> {
   const checks = opts.checks ?? true;
   const p = need(actor);
-  const office = administersSite(p, siteId);
+  const office = seesWholeSite(p, siteId);
   const own = p.roles.map((r) => r.agencyId).filter((a): a is number => a !== null);
   if (!office && !own.length) throw forbidden('只有本机构工作人员或政务公开办可以查看年度报告');
   const [all, reports, facts] = await Promise.all([

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../../core/access.ts';
-import { requireSiteAdmin } from '../../core/access.ts';
 import type { Ctx } from '../../core/context.ts';
 import { fmtDateTime } from '../../web/format.ts';
 import { Csrf, type FieldErrors, FormMessage, TextArea } from '../../web/forms.tsx';
 import { actorOf, chosenSite, csrfToken, type RefusedForm, sendHtml, staff, submitForm } from '../../web/request.ts';
 import { AdminLayout } from '../../web/staff.layout.tsx';
 import { workingSite } from '../../web/staff.ts';
-import { addSearchTerms, requestRebuild, searchTerms } from './search.service.ts';
+import { addSearchTerms, requestRebuild, searchStatus } from './search.service.ts';
 import { GOVERNMENT_TERMS } from './search.text.ts';
 
 function SearchAdminPage(props: {
@@ -70,27 +69,18 @@ function SearchAdminPage(props: {
 
 /** The office's search page: the dictionary and rebuilding the index. */
 export async function searchAdminRoutes(app: FastifyInstance, ctx: Ctx) {
-  const site = async (req: Parameters<typeof staff>[0]) => {
-    const s = await workingSite(ctx, staff(req), chosenSite(req));
-    requireSiteAdmin(actorOf(req), s.id);
-    return s;
-  };
+  const site = (req: Parameters<typeof staff>[0]) => workingSite(ctx, staff(req), chosenSite(req));
   const page = async (req: Parameters<typeof staff>[0], csrf: string, refused?: RefusedForm) =>
     SearchAdminPage({
       principal: staff(req),
       csrf,
       flash: (req.query as { saved?: string }).saved ? '已提交' : undefined,
-      size: ctx.search.engine.size,
-      building: ctx.search.building,
-      terms: await searchTerms(ctx.db),
+      ...(await searchStatus(ctx, actorOf(req), (await site(req)).id)),
       values: refused?.values ?? {},
       errors: refused?.errors ?? {},
       message: refused?.message,
     });
-  app.get('/search', async (req, reply) => {
-    await site(req);
-    return sendHtml(req, reply, page(req, csrfToken(reply)));
-  });
+  app.get('/search', async (req, reply) => sendHtml(req, reply, page(req, csrfToken(reply))));
   app.post('/search/terms', async (req, reply) => {
     const s = await site(req);
     return submitForm(

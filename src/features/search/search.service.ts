@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { type Actor, requireSiteAdmin } from '../../core/access.ts';
+import type { Actor } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
@@ -11,6 +11,7 @@ import { columnScope } from '../catalog/catalog.portal.service.ts';
 import { SegmentBuilder } from './search.builder.ts';
 import { type SourceDoc, toDay, toIndexDoc } from './search.document.ts';
 import { type EngineQuery, SearchEngine } from './search.engine.ts';
+import { requireSearchManager } from './search.policy.ts';
 import { SEARCH_PAGE_SIZE, type SearchQuery } from './search.schema.ts';
 import {
   analyzeChanges,
@@ -625,7 +626,7 @@ const termsInput = z.object({
 
 /** The office adds words to the segmentation dictionary; every instance then rebuilds its index. */
 export async function addSearchTerms(ctx: Ctx, actor: Actor, siteId: number, raw: unknown): Promise<number> {
-  requireSiteAdmin(actor, siteId);
+  requireSearchManager(actor, siteId);
   const { terms } = parseInput(termsInput, raw);
   const added = await ctx.db.transaction().execute(async (trx) => {
     const rows = await insertTerms(trx, siteId, terms, actor.principal?.userId ?? null);
@@ -645,7 +646,7 @@ export async function addSearchTerms(ctx: Ctx, actor: Actor, siteId: number, raw
 
 /** The office asks every instance to rebuild its index from the database. */
 export async function requestRebuild(ctx: Ctx, actor: Actor, siteId: number): Promise<void> {
-  requireSiteAdmin(actor, siteId);
+  requireSearchManager(actor, siteId);
   await ctx.db.transaction().execute(async (trx) => {
     await noteChange(trx, null, '*');
     await audit(trx, actor, { siteId, action: 'search.rebuild', entityType: 'search_index', entityId: '' });
@@ -653,7 +654,11 @@ export async function requestRebuild(ctx: Ctx, actor: Actor, siteId: number): Pr
   await refreshSearch(ctx);
 }
 
-export const searchTerms = (db: Db) => latestTerms(db, 2000);
+/** What the office's search page shows: the index's size, whether it is being rebuilt, and the word list. */
+export async function searchStatus(ctx: Ctx, actor: Actor, siteId: number) {
+  requireSearchManager(actor, siteId);
+  return { size: ctx.search.engine.size, building: ctx.search.building, terms: await latestTerms(ctx.db, 2000) };
+}
 
 /** After a bulk load: the planner's statistics of the change outbox, brought up to date. */
 export const refreshSearchStatistics = (ctx: Ctx) => analyzeChanges(ctx.db);
