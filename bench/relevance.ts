@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/core/config.ts';
 import { loadDemo } from '../src/demo/demo.ts';
+import { findDocuments } from '../src/features/search/search.service.ts';
 import { openCtx } from '../src/server.ts';
 import { CORPUS, importFile } from './corpus.ts';
 import { JUDGMENTS } from './judgments.ts';
@@ -57,8 +58,8 @@ try {
   console.log(`judged queries over the shared corpus (${source.size} documents), top ${K}\n`);
   console.log('   P@10   nDCG@10  R@10  query');
   for (const j of JUDGMENTS) {
-    const r = await ctx.search.search(
-      ctx.db,
+    const r = await findDocuments(
+      ctx,
       { siteId: site.id, q: j.q, sort: 'relevance', page: 1, pageSize: K },
       '2026-11-24',
     );

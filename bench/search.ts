@@ -16,7 +16,9 @@ import { loadConfig } from '../src/core/config.ts';
 import type { Ctx } from '../src/core/context.ts';
 import { postgresDb } from '../src/core/db.ts';
 import { loadDemo } from '../src/demo/demo.ts';
+import type { LocalBackend } from '../src/features/search/search.local.ts';
 import type { SearchRequest } from '../src/features/search/search.service.ts';
+import { findDocuments } from '../src/features/search/search.service.ts';
 import { openCtx } from '../src/server.ts';
 import { buildModel, type GeneratedDoc, generate, importFile } from './corpus.ts';
 
@@ -148,7 +150,7 @@ async function run(name: string, env: Record<string, string>, corpus: string, ke
   await ctx.search.settled();
   const seconds = (performance.now() - started) / 1000;
   // the segments are merged in the background once searchable; the queries start when that is done too
-  await ctx.search.merged();
+  await (ctx.search.backend as LocalBackend).merged();
   const merging = (performance.now() - started) / 1000 - seconds;
   process.stderr.write('\n');
   const imp = await ctx.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -157,7 +159,7 @@ async function run(name: string, env: Record<string, string>, corpus: string, ke
 
   const queries = queryMix(kept, agencyIds);
   const today = new Date().toISOString().slice(0, 10);
-  const runOne = (qq: Query) => ctx.search.search(ctx.db, { siteId: site.id, page: 1, pageSize: 20, ...qq.req }, today);
+  const runOne = (qq: Query) => findDocuments(ctx, { siteId: site.id, page: 1, pageSize: 20, ...qq.req }, today);
   for (const qq of queries) await runOne(qq); // warm-up
   const times: number[] = [];
   const byKind = new Map<string, number[]>();

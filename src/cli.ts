@@ -48,7 +48,7 @@ async function main(args: string[]) {
     await ctx.search.save();
     await ctx.db.destroy();
     console.log(
-      `\n搜索索引已重建：${ctx.search.engine.size} 条，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`,
+      `\n搜索索引已重建：${ctx.search.backend.size} 条，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`,
     );
     return;
   }

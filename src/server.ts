@@ -9,7 +9,7 @@ import { SiteDirectory } from './core/sites.ts';
 import { publishDue } from './features/catalog/catalog.service.ts';
 import { resumeImports } from './features/imports/imports.service.ts';
 import { remindDeadlines } from './features/requests/requests.reminders.ts';
-import { newSearchIndex } from './sources.ts';
+import { newSearch } from './sources.ts';
 
 export async function openCtx(config: Config): Promise<Ctx> {
   const db = await openDb(config);
@@ -17,7 +17,7 @@ export async function openCtx(config: Config): Promise<Ctx> {
   return {
     db,
     files: new FileStore(config.filesDir),
-    search: newSearchIndex(config),
+    search: newSearch(config),
     sites: new SiteDirectory(db),
     config,
     now: () => new Date(),

@@ -419,7 +419,16 @@ export interface AnnualReportsTable {
   updated_by: number | null;
 }
 
+export interface SearchCursorsTable {
+  name: string;
+  /** bigint: the drivers give a string (PostgreSQL) or a number (PGlite). */
+  seq: ColumnType<string | number, number | undefined, number>;
+  holder: Generated<string>;
+  lease_until: Generated<Date>;
+}
+
 export interface DB {
+  search_cursors: SearchCursorsTable;
   sites: SitesTable;
   agencies: AgenciesTable;
   users: UsersTable;

@@ -9,7 +9,7 @@ import { type Db, openPGlite, pgliteDb, postgresDb } from '../../src/core/db.ts'
 import { FileStore } from '../../src/core/files.ts';
 import { migrate } from '../../src/core/migrate.ts';
 import { SiteDirectory } from '../../src/core/sites.ts';
-import { newSearchIndex } from '../../src/sources.ts';
+import { newSearch } from '../../src/sources.ts';
 
 export const DATABASES = ['pglite', 'postgres'] as const;
 export type DbKind = (typeof DATABASES)[number];
@@ -56,7 +56,7 @@ export function testCtx(db: Db, config = testConfig(), now = () => new Date()): 
   return {
     db,
     files: new FileStore(config.filesDir),
-    search: newSearchIndex(config, false),
+    search: newSearch(config, false),
     sites: new SiteDirectory(db),
     config,
     now,

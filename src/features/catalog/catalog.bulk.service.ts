@@ -3,8 +3,8 @@ import { shanghaiMidnight } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { DB } from '../../core/db.types.ts';
 import { bodyOf } from '../../core/html.ts';
+import { noteChange, type Offered } from '../../core/search.ts';
 import type { ImportRow } from '../imports/imports.rules.ts';
-import { noteChange, type Offered } from '../search/search.service.ts';
 import {
   agenciesByIds,
   analyzeCatalog,

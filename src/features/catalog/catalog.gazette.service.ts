@@ -2,8 +2,8 @@ import { type Actor, requireSiteAdmin } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
 import type { Ctx } from '../../core/context.ts';
 import { badInput, conflict, notFound } from '../../core/errors.ts';
+import { noteChange } from '../../core/search.ts';
 import { parseInput } from '../../core/validate.ts';
-import { noteChange, refreshSearch } from '../search/search.service.ts';
 import { insertIssue, issueNumbered, lockIssue, setEntries, updateIssue } from './catalog.gazette.store.ts';
 import { gazetteInput } from './catalog.schema.ts';
 import { countOnSite } from './catalog.store.ts';
@@ -52,6 +52,6 @@ export async function saveGazetteIssue(
     });
     return id;
   });
-  await refreshSearch(ctx);
+  await ctx.search.refresh(ctx.db);
   return id;
 }

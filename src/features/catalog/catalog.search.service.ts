@@ -1,5 +1,5 @@
 import { shanghaiDate } from '../../core/calendar.ts';
-import type { SearchSource, ShownItem, SourceDoc } from '../search/search.service.ts';
+import type { SearchDoc, SearchSource, ShownItem } from '../../core/search.ts';
 import { VALIDITY_LABELS } from './catalog.rules.ts';
 import {
   editionExtras,
@@ -41,7 +41,7 @@ export function publicationDoc(
   agencies: { id: number; name: string }[],
   columnIds: number[],
   attachments: { filename: string; text_content: string }[],
-): SourceDoc {
+): SearchDoc {
   let attached = '';
   for (const a of attachments)
     if (attached.length < MAX_ATTACHMENT_TEXT)

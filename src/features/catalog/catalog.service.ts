@@ -7,9 +7,9 @@ import type { DB, EditionsTable } from '../../core/db.types.ts';
 import { AppError, badInput, forbidden, notFound } from '../../core/errors.ts';
 import { checkUpload, docxToHtml, extractText, recordFile } from '../../core/files.ts';
 import { htmlToText, sanitizeHtml } from '../../core/html.ts';
+import { noteChange } from '../../core/search.ts';
 import { cleanText } from '../../core/text.ts';
 import { parseInput } from '../../core/validate.ts';
-import { noteChange, refreshSearch } from '../search/search.service.ts';
 import { allColumns } from './catalog.read.store.ts';
 import {
   ACTION_ROLE,
@@ -192,7 +192,7 @@ export async function actOnEdition(
     });
     return { state, indexNo };
   });
-  await refreshSearch(ctx);
+  await ctx.search.refresh(ctx.db);
   return result;
 }
 
@@ -221,7 +221,7 @@ export async function publishDue(ctx: Ctx): Promise<number> {
       return 1;
     });
   }
-  if (done) await refreshSearch(ctx);
+  if (done) await ctx.search.refresh(ctx.db);
   return done;
 }
 
@@ -300,7 +300,7 @@ export async function changeLiveStatus(
       after: { status, reason },
     });
   });
-  await refreshSearch(ctx);
+  await ctx.search.refresh(ctx.db);
 }
 
 /** Adds an attachment to a draft: type checked by content, text extracted for search. */

@@ -6,12 +6,12 @@ import type { Ctx } from '../../core/context.ts';
 import type { Import } from '../../core/db.types.ts';
 import { badInput, conflict, notFound } from '../../core/errors.ts';
 import { recordFile } from '../../core/files.ts';
+import { analyzeOutbox, type Offered } from '../../core/search.ts';
 import { optionalId, parseInput } from '../../core/validate.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import { importPublications, refreshCatalogStatistics } from '../catalog/catalog.bulk.service.ts';
 import { GENRES } from '../catalog/catalog.rules.ts';
 import { siteColumns } from '../catalog/catalog.service.ts';
-import { type Offered, refreshSearch, refreshSearchStatistics } from '../search/search.service.ts';
 import { formatOf, inspect, type ReadRow, readRows } from './imports.parse.ts';
 import { requireImporter } from './imports.policy.ts';
 import {
@@ -221,7 +221,7 @@ export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import)
     });
     // the index takes the rows as written (not read back) on the other thread while the next batch is written
     ctx.search.offer(indexed);
-    void refreshSearch(ctx);
+    void ctx.search.refresh(ctx.db);
     onProgress?.(progress);
   };
   try {
@@ -233,9 +233,9 @@ export async function runImport(ctx: Ctx, id: number, onProgress?: (imp: Import)
     await flush();
     // a bulk load leaves the planner's statistics behind (PGlite has no autovacuum to refresh them)
     await refreshCatalogStatistics(ctx);
-    await refreshSearchStatistics(ctx);
+    await analyzeOutbox(ctx.db);
     await ctx.search.settled();
-    await refreshSearch(ctx);
+    await ctx.search.refresh(ctx.db);
     await ctx.db.transaction().execute(async (trx) => {
       const done = await finishImport(trx, id);
       await audit(

@@ -13,8 +13,9 @@ import { get, login, post } from '../../../test/support/http.ts';
 import { buildApp } from '../../app.ts';
 import { SYSTEM } from '../../core/access.ts';
 import type { Ctx } from '../../core/context.ts';
+import type { Offered } from '../../core/search.ts';
 import { publicationSource } from '../catalog/catalog.search.service.ts';
-import type { Offered } from '../search/search.service.ts';
+import { findDocuments } from '../search/search.service.ts';
 import { importFile as importCli } from './imports.cli.ts';
 import { inspect } from './imports.parse.ts';
 import { autoMapping } from './imports.rules.ts';
@@ -61,8 +62,7 @@ for (const kind of DATABASES) {
       return ctx.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     };
     const searchTotal = async (q: string) =>
-      (await ctx.search.search(ctx.db, { siteId: f.siteId, q, sort: 'relevance', page: 1, pageSize: 5 }, '2026-11-24'))
-        .total;
+      (await findDocuments(ctx, { siteId: f.siteId, q, sort: 'relevance', page: 1, pageSize: 5 }, '2026-11-24')).total;
 
     test('the shared corpus imports whole, is published and searchable; importing it again adds nothing', async () => {
       // what the import hands the index instead of letting it read the rows back
@@ -114,8 +114,8 @@ for (const kind of DATABASES) {
       assert.equal(pub.index_no, withNo.indexNo);
       assert.equal(pub.doc_no, withNo.docNo);
       assert.match(pub.summary, new RegExp(`发布机构：${withNo.agency}`));
-      const found = await ctx.search.search(
-        ctx.db,
+      const found = await findDocuments(
+        ctx,
         { siteId: f.siteId, q: withNo.docNo!, sort: 'relevance', page: 1, pageSize: 5 },
         '2026-11-24',
       );

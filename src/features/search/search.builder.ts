@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { type SourceDoc, toIndexDoc } from './search.document.ts';
+import type { SearchDoc } from '../../core/search.ts';
+import { toIndexDoc } from './search.document.ts';
 import { mergeSegments, Segment, segmentBytes, segmentFromBytes } from './search.engine.ts';
 import type { WorkerReply, WorkerRequest } from './search.worker.ts';
 
@@ -71,7 +72,7 @@ export class SegmentBuilder {
   }
 
   /** A segment of these documents. */
-  build(docs: { kind: string; doc: SourceDoc }[]): Promise<Segment> {
+  build(docs: { kind: string; doc: SearchDoc }[]): Promise<Segment> {
     return this.run({ type: 'build', docs }, () => Segment.build(docs.map((d) => toIndexDoc(d.kind, d.doc))));
   }
 

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
@@ -10,10 +7,10 @@ import { demoFixture, draftFields, type Fixture, publishThroughReview } from '..
 import { get, Jar, login, post } from '../../../test/support/http.ts';
 import { buildApp } from '../../app.ts';
 import type { Ctx } from '../../core/context.ts';
-import { SEARCH_SOURCES } from '../../sources.ts';
+import { newSearch } from '../../sources.ts';
 import { saveGazetteIssue } from '../catalog/catalog.gazette.service.ts';
 import { actOnEdition, changeLiveStatus, startNewEdition, updateDraft } from '../catalog/catalog.service.ts';
-import { SearchIndex } from './search.service.ts';
+import { findDocuments } from './search.service.ts';
 
 interface ApiResult {
   total: number;
@@ -133,8 +130,8 @@ for (const kind of DATABASES) {
         bodyHtml: '<p>各项补贴已足额 发放到户，现予公示。</p>',
       });
       const search = (page: number) =>
-        ctx.search.search(
-          ctx.db,
+        findDocuments(
+          ctx,
           { siteId: f.siteId, q: '"足额发放到户"', sort: 'relevance', page, pageSize: 1 },
           '2026-11-24',
         );
@@ -147,7 +144,7 @@ for (const kind of DATABASES) {
 
     test('a phrase held by many documents: only what the page needs is confirmed, and the total is an estimate', async () => {
       const search = (page: number, pageSize: number) =>
-        ctx.search.search(ctx.db, { siteId: f.siteId, q: '"的通知"', sort: 'date', page, pageSize }, '2026-11-24');
+        findDocuments(ctx, { siteId: f.siteId, q: '"的通知"', sort: 'date', page, pageSize }, '2026-11-24');
       const all = await search(1, 100);
       assert.ok(all.totalExact);
       assert.ok(all.total > 12, `${all.total}`);
@@ -170,8 +167,8 @@ for (const kind of DATABASES) {
         docNo: '',
         bodyHtml: '<p>補助資金已經全額撥付到戶，請予監督。</p>',
       });
-      const found = await ctx.search.search(
-        ctx.db,
+      const found = await findDocuments(
+        ctx,
         { siteId: f.siteId, q: '"全额拨付到户"', sort: 'relevance', page: 1, pageSize: 10 },
         '2026-11-24',
       );
@@ -277,25 +274,25 @@ for (const kind of DATABASES) {
     });
 
     test('the index is saved, reopened and caught up with what changed meanwhile; a rebuild finds the same', async () => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'gk-search-'));
-      const first = new SearchIndex(dir, SEARCH_SOURCES);
+      const saved = testConfig();
+      const first = newSearch(saved);
       await first.open(ctx.db, { wait: true });
       const query = { siteId: f.siteId, q: '低保', sort: 'relevance' as const, page: 1, pageSize: 50 };
       const today = '2026-11-24';
-      const before = await first.search(ctx.db, query, today);
+      const before = await findDocuments({ ...ctx, search: first }, query, today);
       assert.ok(before.total >= 1);
       await first.save();
       // while this index is "down", a document is withdrawn
       await changeLiveStatus(ctx, await f.actor('reviewer'), policyId, 'withdraw', { reason: '另行发布' });
-      const reopened = new SearchIndex(dir, SEARCH_SOURCES);
+      const reopened = newSearch(saved);
       await reopened.open(ctx.db);
-      const afterwards = await reopened.search(ctx.db, query, today);
+      const afterwards = await findDocuments({ ...ctx, search: reopened }, query, today);
       assert.equal(afterwards.total, before.total - 1);
       assert.ok(!afterwards.hits.some((h) => h.id === policyId && h.kind === 'p'));
-      const rebuilt = new SearchIndex(null, SEARCH_SOURCES);
+      const rebuilt = newSearch(testConfig(), false);
       await rebuilt.rebuild(ctx.db);
       assert.deepEqual(
-        (await rebuilt.search(ctx.db, query, today)).hits.map((h) => h.id),
+        (await findDocuments({ ...ctx, search: rebuilt }, query, today)).hits.map((h) => h.id),
         afterwards.hits.map((h) => h.id),
       );
     });

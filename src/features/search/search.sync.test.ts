@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, publishThroughReview } from '../../../test/support/fixture.ts';
+import { noteChange } from '../../core/search.ts';
 import { publicationSource } from '../catalog/catalog.search.service.ts';
-import { noteChange } from './search.service.ts';
+import { findDocuments } from './search.service.ts';
 
 test('a change that commits after a later-numbered one is still applied (PostgreSQL, two connections)', async () => {
   const d = await freshDb('postgres');
@@ -12,11 +13,10 @@ test('a change that commits after a later-numbered one is still applied (Postgre
     const f = await demoFixture(ctx, 2);
     const publish = async (title: string) => (await publishThroughReview(ctx, f, { title, docNo: '' })).publicationId;
     const found = async (q: string) =>
-      (await ctx.search.search(ctx.db, { siteId: f.siteId, q, sort: 'relevance', page: 1, pageSize: 10 }, '2026-11-24'))
-        .total;
+      (await findDocuments(ctx, { siteId: f.siteId, q, sort: 'relevance', page: 1, pageSize: 10 }, '2026-11-24')).total;
     const late = await publish('关于开展红树林保护宣传月活动的通知');
     // take the page off again, so that only a change notice can bring it back
-    ctx.search.engine.remove(`p:${late}`);
+    await ctx.search.backend.apply([], [`p:${late}`]);
     assert.equal(await found('红树林'), 0);
     let commit!: () => void;
     const held = new Promise<void>((r) => {
@@ -49,8 +49,7 @@ test('a document handed over with its change is indexed as given, unless a later
     const id = (await publishThroughReview(ctx, f, { title: '关于开展红树林保护宣传月活动的通知', docNo: '' }))
       .publicationId;
     const found = async (q: string) =>
-      (await ctx.search.search(ctx.db, { siteId: f.siteId, q, sort: 'relevance', page: 1, pageSize: 10 }, '2026-11-24'))
-        .total;
+      (await findDocuments(ctx, { siteId: f.siteId, q, sort: 'relevance', page: 1, pageSize: 10 }, '2026-11-24')).total;
     const [doc] = await publicationSource.load(ctx.db, { ids: [id] });
     // a word only the handed-over copy has shows whether the sync used it or read the row again
     const given = { ...doc, title: `${doc.title}（湿地）` };
@@ -64,7 +63,7 @@ test('a document handed over with its change is indexed as given, unless a later
     const first = await change();
     await change();
     ctx.search.offer(first.map((c) => ({ ...c, doc: given })));
-    ctx.search.engine.remove(`p:${id}`);
+    await ctx.search.backend.apply([], [`p:${id}`]);
     await ctx.search.sync(ctx.db);
     assert.equal(await found('湿地'), 0);
     assert.equal(await found('红树林'), 1);

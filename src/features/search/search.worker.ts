@@ -3,13 +3,14 @@
  * the costly part) and merges segments, so that a bulk import's database work and its indexing use both cores.
  */
 import { parentPort } from 'node:worker_threads';
-import { type SourceDoc, toIndexDoc } from './search.document.ts';
+import type { SearchDoc } from '../../core/search.ts';
+import { toIndexDoc } from './search.document.ts';
 import { mergeSegments, Segment, segmentBytes, segmentFromBytes } from './search.engine.ts';
 import { setExtraTerms } from './search.text.ts';
 
 export type WorkerRequest =
   | { type: 'terms'; terms: string[] }
-  | { type: 'build'; id: number; docs: { kind: string; doc: SourceDoc }[] }
+  | { type: 'build'; id: number; docs: { kind: string; doc: SearchDoc }[] }
   | { type: 'merge'; id: number; segments: { bytes: Uint8Array; deleted: Uint8Array }[] };
 
 export type WorkerReply = { id: number; bytes: Uint8Array } | { id: number; error: string } | { ready: true };
