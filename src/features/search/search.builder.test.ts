@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { SegmentBuilder } from './search.builder.ts';
 import { toIndexDoc } from './search.document.ts';
-import { mergeSegments, Segment } from './search.engine.ts';
+import { mergeSegments, Segment } from './search.segment.ts';
 import { setExtraTerms } from './search.text.ts';
 
 test('segments are built on the worker thread, with the dictionary words, exactly as on this thread', async () => {

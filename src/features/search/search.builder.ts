@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SearchDoc } from '../../core/search.ts';
 import { toIndexDoc } from './search.document.ts';
-import { mergeSegments, Segment, segmentBytes, segmentFromBytes } from './search.engine.ts';
+import { mergeSegments, Segment, segmentBytes, segmentFromBytes } from './search.segment.ts';
 import type { WorkerReply, WorkerRequest } from './search.worker.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

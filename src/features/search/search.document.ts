@@ -1,5 +1,6 @@
 import type { SearchDoc } from '../../core/search.ts';
-import { type IndexDoc, sketchOf } from './search.engine.ts';
+import type { IndexDoc } from './search.segment.ts';
+import { sketchOf } from './search.sketch.ts';
 import { docNoKey, foldPhrase, indexNoKey, indexTokens, normalize } from './search.text.ts';
 
 const DAY_MS = 86_400_000;

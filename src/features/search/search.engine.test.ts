@@ -3,18 +3,11 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { CORPUS } from '../../../bench/corpus.ts';
-import {
-  END,
-  type EngineQuery,
-  type IndexDoc,
-  idf,
-  impactOf,
-  mergeSegments,
-  Postings,
-  SearchEngine,
-  Segment,
-  sketchOf,
-} from './search.engine.ts';
+import { SearchEngine } from './search.engine.ts';
+import { END, Postings } from './search.postings.ts';
+import { type EngineQuery, idf } from './search.query.ts';
+import { type IndexDoc, impactOf, mergeSegments, Segment } from './search.segment.ts';
+import { sketchOf } from './search.sketch.ts';
 import { foldPhrase } from './search.text.ts';
 
 /** The sketch of documents whose phrases no test looks for. */

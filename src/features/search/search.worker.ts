@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { SearchDoc } from '../../core/search.ts';
 import { toIndexDoc } from './search.document.ts';
-import { mergeSegments, Segment, segmentBytes, segmentFromBytes } from './search.engine.ts';
+import { mergeSegments, Segment, segmentBytes, segmentFromBytes } from './search.segment.ts';
 import { setExtraTerms } from './search.text.ts';
 
 export type WorkerRequest =
