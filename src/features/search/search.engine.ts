@@ -43,7 +43,6 @@ const LIVE_LIMIT = 2000;
 
 /** Segments of a size tier merged together, and the most segments kept whatever their sizes. */
 const MERGE_FACTOR = 6;
-
 const MAX_SEGMENTS = 40;
 
 export class SearchEngine {

@@ -15,9 +15,7 @@ export const FIELDS = {
   meta: { weight: 2, avgLength: 40 },
   body: { weight: 1, avgLength: 600 },
 } as const;
-
 const K1 = 1.2;
-
 const B = 0.6;
 
 export interface IndexDoc {
@@ -234,11 +232,9 @@ export function mergeSegments(segs: Segment[]): Segment {
   );
 }
 
+/** 'GKS2', little-endian: the first four bytes of a segment file. */
 const MAGIC = 0x32534b47;
-
-// 'GKS2'
 const enc = new TextEncoder();
-
 const dec = new TextDecoder();
 
 const asBytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);

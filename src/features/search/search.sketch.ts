@@ -7,9 +7,7 @@ import { getOrAdd } from './search.postings.ts';
  * apart. A text past 5,000 characters fills its sketch more.
  */
 const SKETCH_BITS_PER_CHAR = 6;
-
 const SKETCH_STEP = 64;
-
 const SKETCH_MAX_STEPS = 64;
 
 const mix = (h: number) => {
