@@ -16,6 +16,7 @@ const OWNERS: Record<string, string[]> = {
     'calendar_days',
     'search_changes',
     'search_cursors',
+    'jobs',
   ],
   admin: ['sites', 'agencies', 'users', 'user_roles'],
   catalog: [

@@ -3,6 +3,7 @@ import { type Config, loadConfig } from './core/config.ts';
 import type { Ctx } from './core/context.ts';
 import { openDb } from './core/db.ts';
 import { FileStore } from './core/files.ts';
+import { type Job, JobRunner } from './core/jobs.ts';
 import { migrate } from './core/migrate.ts';
 import { deliverOutbox, mailTransport } from './core/outbox.ts';
 import { SiteDirectory } from './core/sites.ts';
@@ -24,43 +25,50 @@ export async function openCtx(config: Config): Promise<Ctx> {
   };
 }
 
-/** Other instances' changes reach this one's index within a second; the index is saved every minute. */
-const SEARCH_SYNC_MS = 1000;
-const SEARCH_SAVE_MS = 60_000;
+/** The timed jobs of an instance (core/jobs.ts): shared ones run once across instances, instance ones on each. */
+export function backgroundJobs(ctx: Ctx, log: { info: (s: string) => void; error: (e: unknown) => void }): Job[] {
+  const mail = mailTransport(ctx.config);
+  const every = ctx.config.schedulerSeconds;
+  return [
+    {
+      name: 'publish-due',
+      everySeconds: every,
+      run: async () => {
+        const n = await publishDue(ctx);
+        if (n) log.info(`定时发布 ${n} 条信息`);
+      },
+    },
+    { name: 'remind-deadlines', everySeconds: every, run: () => remindDeadlines(ctx) },
+    ...(mail
+      ? [
+          {
+            name: 'deliver-mail',
+            everySeconds: every,
+            run: () => deliverOutbox(ctx.db, mail, ctx.config.mailFrom, ctx.now()),
+          },
+        ]
+      : []),
+    { name: 'prune-search-outbox', everySeconds: 3600, run: () => ctx.search.prune(ctx.db) },
+    // imports interrupted by a stop or a crash (their heartbeat went stale) carry on where they were
+    { name: 'resume-imports', everySeconds: 60, run: () => resumeImports(ctx, log.error) },
+    // other instances' changes reach this one's index within a second; the index is saved every minute
+    { name: 'search-sync', everySeconds: 1, scope: 'instance', run: () => ctx.search.sync(ctx.db) },
+    { name: 'search-save', everySeconds: 60, scope: 'instance', run: () => ctx.search.save() },
+  ];
+}
 
-/** Starts the web server and the sweep (scheduled publishing, deadline reminders, outgoing mail); returns the address. */
+/** Starts the web server and the background jobs; returns the address. */
 export async function serve(ctx: Ctx): Promise<string> {
   // a saved index is loaded and brought up to date; a missing one is rebuilt in the background
   await ctx.search.open(ctx.db);
   const app = await buildApp(ctx);
   const address = await app.listen({ host: ctx.config.host, port: ctx.config.port });
-  let running = false;
-  const mail = mailTransport(ctx.config);
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      const n = await publishDue(ctx);
-      if (n) app.log.info(`定时发布 ${n} 条信息`);
-      await remindDeadlines(ctx);
-      if (mail) await deliverOutbox(ctx.db, mail, ctx.config.mailFrom, ctx.now());
-    } catch (e) {
-      app.log.error(e);
-    } finally {
-      running = false;
-    }
-  }, ctx.config.schedulerSeconds * 1000);
-  const syncTimer = setInterval(() => void ctx.search.sync(ctx.db).catch((e) => app.log.error(e)), SEARCH_SYNC_MS);
-  const saveTimer = setInterval(() => void ctx.search.save().catch((e) => app.log.error(e)), SEARCH_SAVE_MS);
-  const pruneTimer = setInterval(() => void ctx.search.prune(ctx.db).catch((e) => app.log.error(e)), 3600_000);
-  // imports interrupted by a stop or a crash carry on where they were
-  void resumeImports(ctx, (e) => app.log.error(e));
+  const log = { info: (s: string) => app.log.info(s), error: (e: unknown) => app.log.error(e) };
+  const runner = new JobRunner(ctx.db, log.error);
+  await runner.start(backgroundJobs(ctx, log));
   const stop = async () => {
-    clearInterval(timer);
-    clearInterval(syncTimer);
-    clearInterval(saveTimer);
-    clearInterval(pruneTimer);
-    await ctx.search.save().catch((e) => app.log.error(e));
+    await runner.stop();
+    await ctx.search.save().catch(log.error);
     await app.close();
     await ctx.db.destroy();
     process.exit(0);

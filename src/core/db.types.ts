@@ -427,7 +427,21 @@ export interface SearchCursorsTable {
   lease_until: Generated<Date>;
 }
 
+export interface JobsTable {
+  name: string;
+  every_seconds: number;
+  next_run_at: Generated<Date>;
+  holder: Generated<string>;
+  lease_until: Date | null;
+  /** bigint: the drivers give a string (PostgreSQL) or a number (PGlite). */
+  runs: ColumnType<string | number, number | undefined, number>;
+  last_started_at: Date | null;
+  last_finished_at: Date | null;
+  last_error: Generated<string>;
+}
+
 export interface DB {
+  jobs: JobsTable;
   search_cursors: SearchCursorsTable;
   sites: SitesTable;
   agencies: AgenciesTable;

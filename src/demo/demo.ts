@@ -8,8 +8,8 @@ import { openEdition } from '../features/catalog/catalog.facts.service.ts';
 import { saveGazetteIssue } from '../features/catalog/catalog.gazette.service.ts';
 import type { Genre } from '../features/catalog/catalog.rules.ts';
 import { actOnEdition, changeLiveStatus, createDraft } from '../features/catalog/catalog.service.ts';
+import { ReportBody } from '../features/reports/reports.document.views.tsx';
 import { saveReport, submitReport } from '../features/reports/reports.service.ts';
-import { ReportBody } from '../features/reports/reports.views.tsx';
 import { loadDemoCases } from './cases.ts';
 
 /** The demo staff password, printed at start-up. */

@@ -21,16 +21,8 @@ import {
 import { officeSite, workingSite } from '../../web/staff.ts';
 import { dashboardAlerts } from '../admin/admin.alerts.service.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
-import {
-  AuditPage,
-  Dashboard,
-  EditionDetail,
-  type EditionFormProps,
-  ImportPage,
-  InterpretationsPage,
-  NewEditionPage,
-  PublicationsList,
-} from './catalog.admin.views.tsx';
+import { AuditPage, Dashboard, ImportPage, InterpretationsPage, PublicationsList } from './catalog.admin.views.tsx';
+import { EditionDetail, type EditionFormProps, NewEditionPage } from './catalog.edition.views.tsx';
 import { saveGazetteIssue } from './catalog.gazette.service.ts';
 import { defaultOwner, draftingAgencies, editionPermissions, requireDrafter } from './catalog.policy.ts';
 import type { EditionAction } from './catalog.rules.ts';

@@ -18,6 +18,7 @@ import {
   XLSX_TYPE,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
+import { ReportBody } from './reports.document.views.tsx';
 import { reportDocx, reportXlsx } from './reports.files.ts';
 import { maySubmit, mayWrite, seesWholeSite } from './reports.policy.ts';
 import {
@@ -33,7 +34,7 @@ import {
   yearInput,
   yearsCompared,
 } from './reports.service.ts';
-import { FigurePage, figureName, ReportBody, ReportPage, ReportsPage } from './reports.views.tsx';
+import { FigurePage, figureName, ReportPage, ReportsPage } from './reports.views.tsx';
 
 const params = z.object({ agency: id, year: yearInput });
 const figureKey = z

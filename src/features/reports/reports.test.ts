@@ -17,6 +17,7 @@ import { actOnRequest } from '../requests/requests.actions.service.ts';
 import { OUTCOMES } from '../requests/requests.rules.ts';
 import { PERSON } from '../requests/requests.service.test.ts';
 import { registerApplication } from '../requests/requests.service.ts';
+import { ReportBody } from './reports.document.views.tsx';
 import { TABLE3_COLUMNS, table3Rows } from './reports.rules.ts';
 import {
   agencyReport,
@@ -27,7 +28,6 @@ import {
   submitReport,
   yearsCompared,
 } from './reports.service.ts';
-import { ReportBody } from './reports.views.tsx';
 
 const COMPANY = {
   ...PERSON,

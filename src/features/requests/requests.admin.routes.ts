@@ -20,16 +20,9 @@ import { workingSite } from '../../web/staff.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import { calendarEntries, removeCalendarDay, saveCalendarDay } from '../admin/calendar.service.ts';
 import { actOnRequest } from './requests.actions.service.ts';
-import {
-  CalendarPage,
-  CasePage,
-  CasesPage,
-  CodePage,
-  LetterPage,
-  NotificationsPage,
-  OverviewPage,
-  RegisterPage,
-} from './requests.admin.views.tsx';
+import { CalendarPage, CodePage, RegisterPage } from './requests.admin.views.tsx';
+import { CasePage, LetterPage } from './requests.case.views.tsx';
+import { CasesPage, NotificationsPage, OverviewPage } from './requests.cases.views.tsx';
 import { LETTER_TITLE, replyDocx } from './requests.letters.ts';
 import type { CaseFilter } from './requests.read.store.ts';
 import type { CaseAction } from './requests.rules.ts';

@@ -1,0 +1,340 @@
+/** An edition in the back office: its form (new or draft) and its page with the actions the member may take. */
+import type { Principal } from '../../core/access.ts';
+import type { Agency, Column, Edition } from '../../core/db.types.ts';
+import { fmtDateTime, fmtSize } from '../../web/format.ts';
+import {
+  Checks,
+  Csrf,
+  type FieldErrors,
+  FormMessage,
+  type FormValues,
+  ids,
+  Select,
+  TextArea,
+  TextField,
+} from '../../web/forms.tsx';
+import { AdminLayout } from '../../web/staff.layout.tsx';
+import {
+  ACTION_LABELS,
+  DISCLOSURE_LABELS,
+  type EditionAction,
+  GENRES,
+  STATE_LABELS,
+  THEMES,
+  VALIDITY_LABELS,
+} from './catalog.rules.ts';
+
+export interface EditionFormProps {
+  csrf: string;
+  action: string;
+  values: FormValues;
+  errors: FieldErrors;
+  message?: string;
+  agencies: Agency[];
+  ownerAgencies: Agency[];
+  columns: Column[];
+  policies: { id: number; title: string }[];
+  isNewEdition?: boolean;
+}
+
+export function NewEditionPage(props: EditionFormProps & { principal: Principal }): JSX.Element {
+  return (
+    <AdminLayout title="新建信息" principal={props.principal} csrf={props.csrf}>
+      <h1>新建信息</h1>
+      <EditionForm {...props} />
+    </AdminLayout>
+  );
+}
+
+/** The draft form: every catalogue field, with the error message next to the field it concerns. */
+export function EditionForm(props: EditionFormProps): JSX.Element {
+  const v = props.values;
+  const e = props.errors;
+  return (
+    <>
+      <FormMessage message={props.message} />
+      <form method="post" action={props.action}>
+        <Csrf token={props.csrf} />
+        {props.ownerAgencies.length > 0 && (
+          <Select
+            name="ownerAgencyId"
+            label="发布机构"
+            options={props.ownerAgencies.map((a) => [String(a.id), a.name])}
+            value={v.ownerAgencyId}
+            errors={e}
+          />
+        )}
+        <TextField name="title" label="标题" values={v} errors={e} required max={300} />
+        <TextField name="docNo" label="发文字号" values={v} errors={e} max={100} hint="如 青政办〔2026〕12号" />
+        <TextField name="writtenOn" label="成文日期" type="date" values={v} errors={e} />
+        <Select name="genre" label="体裁分类" options={GENRES.map((g) => [g, g])} value={v.genre} errors={e} />
+        <Select
+          name="themeCategory"
+          label="主题分类"
+          options={[['', '（未分类）'], ...THEMES.map((t): [string, string] => [t, t])]}
+          value={v.themeCategory}
+          errors={e}
+        />
+        <TextField name="keywords" label="主题词" values={v} errors={e} max={200} hint="用空格或逗号分隔" />
+        <TextArea name="summary" label="内容概述" values={v} errors={e} rows={3} max={2000} />
+        <TextArea
+          name="bodyHtml"
+          label="正文"
+          hint="（HTML，保存时自动清理不安全内容）"
+          values={v}
+          errors={e}
+          rows={14}
+        />
+        <Checks
+          name="agencyIds"
+          legend="发文机关（联合发文可多选）"
+          options={props.agencies.map((a) => ({ id: a.id, label: a.name }))}
+          values={ids(v.agencyIds)}
+          errors={e}
+        />
+        <Checks
+          name="columnIds"
+          legend="所属栏目"
+          options={props.columns.map((c) => ({ id: c.id, label: c.name }))}
+          values={ids(v.columnIds)}
+          errors={e}
+        />
+        <Select
+          name="disclosureMode"
+          label="公开方式"
+          options={Object.entries(DISCLOSURE_LABELS)}
+          value={v.disclosureMode}
+          errors={e}
+        />
+        <TextField name="nonDisclosureReason" label="不予公开理由" values={v} errors={e} max={500} />
+        <Select
+          name="validity"
+          label="有效性"
+          options={Object.entries(VALIDITY_LABELS)}
+          value={v.validity}
+          errors={e}
+        />
+        <TextField name="effectiveOn" label="施行日期" type="date" values={v} errors={e} />
+        <TextField name="validityChangedOn" label="失效/废止日期" type="date" values={v} errors={e} />
+        <Select
+          name="replacedById"
+          label="替代文件（修订或废止时）"
+          options={[['', '（无）'], ...props.policies.map((p): [string, string] => [String(p.id), p.title])]}
+          value={v.replacedById}
+          errors={e}
+        />
+        <Checks
+          name="interpretsIds"
+          legend="解读的文件（体裁为政策解读时必选）"
+          options={props.policies.map((p) => ({ id: p.id, label: p.title }))}
+          values={ids(v.interpretsIds)}
+          errors={e}
+        />
+        <Select
+          name="interpretationKind"
+          label="解读形式"
+          options={[
+            ['', '（不是解读）'],
+            ['text', '文字解读'],
+            ['graphic', '图解'],
+            ['video', '视频解读'],
+          ]}
+          value={v.interpretationKind}
+          errors={e}
+        />
+        <TextField name="videoUrl" label="视频链接" type="url" values={v} errors={e} max={500} />
+        <TextField
+          name="scheduledAt"
+          label="定时发布时间"
+          type="datetime-local"
+          values={v}
+          errors={e}
+          hint="留空则审查通过后立即发布（北京时间）"
+        />
+        {props.isNewEdition && (
+          <TextField name="changeNote" label="修改说明" values={v} errors={e} required max={1000} />
+        )}
+        <button class="btn" type="submit">
+          保存草稿
+        </button>
+      </form>
+    </>
+  );
+}
+
+export function EditionDetail(props: {
+  principal: Principal;
+  csrf: string;
+  flash?: string;
+  edition: Edition;
+  publication: { id: number; index_no: string | null; status: string; status_reason: string };
+  agencyName: string;
+  actions: EditionAction[];
+  canEdit: boolean;
+  canNewEdition: boolean;
+  canWithdraw: boolean;
+  attachments: { id: number; filename: string; size: number }[];
+  history: { at: Date; actor_name: string; action: string; after: unknown }[];
+  form?: EditionFormProps;
+  siteBase: string;
+}): JSX.Element {
+  const e = props.edition;
+  const p = props.publication;
+  const reasonForm = (action: string, label: string) => (
+    <form method="post" action={action} class="inline-form">
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      <label for={`r-${label}`}>{`${label}理由`}</label>
+      <input type="text" id={`r-${label}`} name="reason" required maxlength="500" />
+      <button class="btn secondary" type="submit" safe>
+        {label}
+      </button>
+    </form>
+  );
+  return (
+    <AdminLayout title={e.title} principal={props.principal} csrf={props.csrf} flash={props.flash}>
+      <h1 safe>{e.title}</h1>
+      <table class="meta">
+        <tbody>
+          <tr>
+            <th scope="row">状态</th>
+            <td safe>{`第 ${e.number} 版：${STATE_LABELS[e.state]}`}</td>
+          </tr>
+          <tr>
+            <th scope="row">索引号</th>
+            <td safe>{p.index_no ?? '（首次发布时生成）'}</td>
+          </tr>
+          <tr>
+            <th scope="row">发布机构</th>
+            <td safe>{props.agencyName}</td>
+          </tr>
+          <tr>
+            <th scope="row">体裁 / 主题</th>
+            <td safe>{`${e.genre} / ${e.theme_category || '未分类'}`}</td>
+          </tr>
+          {e.rejection_reason && e.state === 'draft' && (
+            <tr>
+              <th scope="row">退回理由</th>
+              <td safe>{e.rejection_reason}</td>
+            </tr>
+          )}
+          {e.scheduled_at && (
+            <tr>
+              <th scope="row">定时发布</th>
+              <td>{fmtDateTime(e.scheduled_at)}</td>
+            </tr>
+          )}
+          {p.status === 'withdrawn' || p.status === 'unpublished' ? (
+            <tr>
+              <th scope="row">撤回/撤销理由</th>
+              <td safe>{p.status_reason}</td>
+            </tr>
+          ) : (
+            ''
+          )}
+        </tbody>
+      </table>
+      {(p.status === 'published' || p.status === 'withdrawn') && (
+        <p>
+          <a href={`${props.siteBase}/p/${p.id}`}>查看公开页面</a>
+        </p>
+      )}
+      <section aria-labelledby="acts">
+        <h2 id="acts">操作</h2>
+        {props.actions.map((a) =>
+          a.startsWith('reject') ? (
+            reasonForm(`/admin/editions/${e.id}/${a}`, ACTION_LABELS[a])
+          ) : (
+            <form method="post" action={`/admin/editions/${e.id}/${a}`} class="inline-form">
+              <input type="hidden" name="_csrf" value={props.csrf} />
+              <button class="btn" type="submit" safe>
+                {ACTION_LABELS[a]}
+              </button>
+            </form>
+          ),
+        )}
+        {props.canNewEdition && (
+          <form method="post" action={`/admin/publications/${p.id}/new-edition`} class="inline-form">
+            <input type="hidden" name="_csrf" value={props.csrf} />
+            <button class="btn secondary" type="submit">
+              创建新版本
+            </button>
+          </form>
+        )}
+        {props.canWithdraw && p.status === 'published' && reasonForm(`/admin/publications/${p.id}/withdraw`, '撤回')}
+        {props.canWithdraw &&
+          (p.status === 'published' || p.status === 'withdrawn') &&
+          reasonForm(`/admin/publications/${p.id}/unpublish`, '撤销发布')}
+        {!props.actions.length && !props.canNewEdition && !props.canWithdraw && (
+          <p class="muted">您当前没有可执行的操作。</p>
+        )}
+      </section>
+      <section aria-labelledby="atts">
+        <h2 id="atts">附件</h2>
+        {props.attachments.length === 0 && <p class="muted">无附件</p>}
+        <ul>
+          {props.attachments.map((a) => (
+            <li>
+              <span safe>{a.filename}</span> <span class="muted">{`（${fmtSize(a.size)}）`}</span>
+              {props.canEdit && (
+                <form method="post" action={`/admin/editions/${e.id}/attachments/${a.id}/delete`} class="inline-form">
+                  <input type="hidden" name="_csrf" value={props.csrf} />
+                  <button class="btn secondary" type="submit" aria-label={`删除附件 ${a.filename}`}>
+                    删除
+                  </button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+        {props.canEdit && (
+          <form
+            method="post"
+            action={`/admin/editions/${e.id}/attachments?_csrf=${encodeURIComponent(props.csrf)}`}
+            enctype="multipart/form-data"
+          >
+            <label for="att-file">上传附件（PDF、Word、Excel、图片）</label>
+            <input
+              type="file"
+              id="att-file"
+              name="file"
+              required
+              accept=".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp"
+            />
+            <button class="btn secondary" type="submit">
+              上传
+            </button>
+          </form>
+        )}
+      </section>
+      {props.form && (
+        <section aria-labelledby="edit">
+          <h2 id="edit">编辑草稿</h2>
+          <EditionForm {...props.form} />
+        </section>
+      )}
+      <section aria-labelledby="hist">
+        <h2 id="hist">处理记录</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">时间</th>
+              <th scope="col">操作人</th>
+              <th scope="col">操作</th>
+              <th scope="col">说明</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.history.map((h) => (
+              <tr>
+                <td class="date">{fmtDateTime(h.at)}</td>
+                <td safe>{h.actor_name || '系统'}</td>
+                <td safe>{h.action}</td>
+                <td safe>{h.after ? JSON.stringify(h.after) : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </AdminLayout>
+  );
+}
