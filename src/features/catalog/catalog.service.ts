@@ -32,7 +32,6 @@ import {
   insertAttachment,
   insertEdition,
   insertPublication,
-  lockDueEdition,
   lockEdition,
   lockPublication,
   nextSerial,
@@ -203,7 +202,7 @@ export async function publishDue(ctx: Ctx): Promise<number> {
   let done = 0;
   for (const { id } of due) {
     done += await ctx.db.transaction().execute(async (trx) => {
-      const e = await lockDueEdition(trx, id);
+      const e = await lockEdition(trx, id, { skipLocked: true });
       if (e?.state !== 'scheduled') return 0;
       const indexNo = await publishEdition(trx, e.id, e.publication_id, now);
       await audit(

@@ -71,9 +71,12 @@ export async function copyEditionChildren(q: Q, fromId: number, toId: number) {
   );
 }
 
-/** The edition with its publication, locked for the rest of the transaction. */
-export function lockEdition(q: Q, editionId: number) {
-  return q
+/**
+ * The edition with its publication, locked for the rest of the transaction; with `skipLocked`, undefined when
+ * another transaction holds it (scheduled publishing on several instances).
+ */
+export function lockEdition(q: Q, editionId: number, opts: { skipLocked?: boolean } = {}) {
+  const query = q
     .selectFrom('editions')
     .innerJoin('publications', 'publications.id', 'editions.publication_id')
     .select([
@@ -91,8 +94,8 @@ export function lockEdition(q: Q, editionId: number) {
       'publications.index_no',
     ])
     .where('editions.id', '=', editionId)
-    .forUpdate()
-    .executeTakeFirst();
+    .forUpdate();
+  return (opts.skipLocked ? query.skipLocked() : query).executeTakeFirst();
 }
 
 export function lockPublication(q: Q, publicationId: number) {
@@ -203,25 +206,6 @@ export function dueEditions(q: Q, now: Date, limit: number) {
     .where('scheduled_at', '<=', now)
     .limit(limit)
     .execute();
-}
-
-/** A scheduled edition with its publication, locked; undefined when another instance holds it. */
-export function lockDueEdition(q: Q, editionId: number) {
-  return q
-    .selectFrom('editions')
-    .innerJoin('publications', 'publications.id', 'editions.publication_id')
-    .select([
-      'editions.id',
-      'editions.publication_id',
-      'editions.state',
-      'editions.number',
-      'publications.site_id',
-      'publications.agency_id',
-    ])
-    .where('editions.id', '=', editionId)
-    .forUpdate()
-    .skipLocked()
-    .executeTakeFirst();
 }
 
 export async function countAttachments(q: Q, editionId: number): Promise<number> {

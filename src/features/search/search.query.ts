@@ -1,47 +1,14 @@
+import type { BackendHit, BackendQuery, BackendResult } from '../../core/search.ts';
 import { type Cursor, densify, END, Listed, Postings, Union } from './search.postings.ts';
 import { exactToken, filterToken, type Segment } from './search.segment.ts';
 
 /** A document- or index-number match outranks any word match. */
 const EXACT_BONUS = 1000;
 
-export interface EngineQuery {
-  /** Words that must all be in a document; they are scored. `a|b` is either word (synonyms). */
-  terms: string[];
-  /** Words a document need not have; each it has adds to its score as a word of `terms` would. */
-  optional?: string[];
-  /** Words none of which may be in a document. */
-  excluded: string[];
-  /** Filter tokens that must all be on a document (e.g. its site). */
-  filters: string[];
-  /** Groups of filter tokens: a document needs at least one of each group (e.g. a column or its sub-columns). */
-  anyOf: string[][];
-  /** Exact keys (document number, 索引号): a document with one matches even without the words, and ranks first. */
-  exact: string[];
-  /** Phrases (folded as `sketchOf` takes them) a word match may hold: documents whose sketch rules one out are left
-   * out. A sketch can let through a document without the phrase, so the caller confirms what it shows. */
-  phrases?: string[];
-  /** Inclusive range of days since 1970-01-01. */
-  dayFrom?: number;
-  dayTo?: number;
-  sort: 'relevance' | 'date';
-  offset: number;
-  limit: number;
-  /** Today as days since 1970-01-01: when given, recent documents rank slightly higher. */
-  today?: number;
-}
-
-export interface EngineHit {
-  key: string;
-  score: number;
-  day: number;
-  /** Matched through a document or index number. */
-  exact: boolean;
-}
-
-export interface EngineResult {
-  total: number;
-  hits: EngineHit[];
-}
+/** The engine answers the backend's query (core/search.ts): the same words, filters, exact keys and phrases. */
+export type EngineQuery = BackendQuery;
+export type EngineHit = BackendHit;
+export type EngineResult = BackendResult;
 
 /** A bounded min-heap of hits by rank, to keep the best `size`. */
 export class TopK {
