@@ -104,8 +104,7 @@ export async function publicationPage(ctx: Ctx, siteId: number, publicationId: n
   const data = await publicPage(ctx.db, siteId, publicationId);
   if (!data) throw notFound('信息不存在或尚未发布');
   if ('gone' in data) throw new AppError('gone', `该信息已撤销发布。原因：${data.gone}`);
-  const agency = (await siteAgencies(ctx, siteId)).find((a) => a.id === data.publication.agency_id);
-  return { data, agencyName: agency?.name ?? '' };
+  return { data, agencyName: data.publication.agency_name };
 }
 
 /** A public edition's attachment and its bytes. */

@@ -117,6 +117,8 @@ export interface PublicPage {
     status_changed_at: Date | null;
     first_published_at: Date | null;
     agency_id: number;
+    /** The publishing agency's name. */
+    agency_name: string;
   };
   edition: Edition;
   agencies: { id: number; name: string }[];
@@ -136,9 +138,19 @@ export async function publicPage(
 ): Promise<PublicPage | { gone: string } | null> {
   const publication = await db
     .selectFrom('publications')
-    .select(['id', 'index_no', 'status', 'status_reason', 'status_changed_at', 'first_published_at', 'agency_id'])
-    .where('id', '=', publicationId)
-    .where('site_id', '=', siteId)
+    .innerJoin('agencies', 'agencies.id', 'publications.agency_id')
+    .select([
+      'publications.id',
+      'publications.index_no',
+      'publications.status',
+      'publications.status_reason',
+      'publications.status_changed_at',
+      'publications.first_published_at',
+      'publications.agency_id',
+      'agencies.name as agency_name',
+    ])
+    .where('publications.id', '=', publicationId)
+    .where('publications.site_id', '=', siteId)
     .executeTakeFirst();
   if (!publication || publication.status === 'unpublished_draft') return null;
   if (publication.status === 'unpublished') return { gone: publication.status_reason };
