@@ -21,15 +21,12 @@ import { officeSite, workingSite } from '../../web/staff.ts';
 import { saveColumn } from '../catalog/catalog.columns.service.ts';
 import { siteColumns } from '../catalog/catalog.service.ts';
 import {
-  AccountPage,
   AgenciesAdminPage,
   AgencyFormPage,
   ColumnFormPage,
   ColumnsAdminPage,
   SiteSettingsPage,
   SitesPage,
-  UserFormPage,
-  UsersPage,
 } from './admin.manage.views.tsx';
 import { mayGrantPlatform } from './admin.policy.ts';
 import { AGENCY_ROLES } from './admin.schema.ts';
@@ -47,6 +44,7 @@ import {
   updateUser,
 } from './admin.service.ts';
 import type { StaffAccount } from './admin.store.ts';
+import { AccountPage, UserFormPage, UsersPage } from './admin.users.views.tsx';
 
 const flashOf = (req: FastifyRequest) => ((req.query as { saved?: string }).saved ? '已保存' : undefined);
 
