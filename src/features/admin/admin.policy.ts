@@ -1,9 +1,9 @@
 import { type Actor, isPlatformAdmin, type Principal, requirePlatformAdmin } from '../../core/access.ts';
-import { badInput, forbidden } from '../../core/errors.ts';
+import { badInput } from '../../core/errors.ts';
 
 /**
  * Who may change sites, agencies and staff accounts beyond "the site's office" (core/access's requireSiteAdmin):
- * the platform role, a member's own account, and the working-day calendar. Pure answers for the services and pages.
+ * the platform role and a member's own account. Pure answers for the services and pages.
  */
 
 /** A platform admin (or the command line) grants and takes the platform role. */
@@ -28,12 +28,4 @@ export function guardOwnAccount(
   if (!next.active) throw badInput('不能停用自己的账号');
   if (!next.roles.some((r) => r.role === 'office_admin'))
     throw badInput('不能取消自己的政务公开办管理员角色，请由其他管理员操作');
-}
-
-/** The national working-day calendar is kept by the offices (and platform admins). */
-export function requireCalendarKeeper(actor: Actor): void {
-  if (actor.system) return;
-  const p = actor.principal;
-  if (!p || !(isPlatformAdmin(p) || p.roles.some((r) => r.role === 'office_admin')))
-    throw forbidden('只有政务公开办管理员可以维护工作日历');
 }

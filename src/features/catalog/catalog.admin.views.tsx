@@ -4,7 +4,7 @@ import type { AuditFilter } from '../../core/audit.ts';
 import type { Agency, Edition } from '../../core/db.types.ts';
 import { fmtDate, fmtDateTime } from '../../web/format.ts';
 import { AdminLayout } from '../../web/staff.layout.tsx';
-import type { Alert } from '../admin/admin.alerts.service.ts';
+import type { Alert } from './catalog.desk.service.ts';
 import { GENRES, STATE_LABELS } from './catalog.rules.ts';
 
 export interface StaffRow {

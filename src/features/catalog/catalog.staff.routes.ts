@@ -19,9 +19,9 @@ import {
   submitForm,
 } from '../../web/request.ts';
 import { officeSite, workingSite } from '../../web/staff.ts';
-import { dashboardAlerts } from '../admin/admin.alerts.service.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import { AuditPage, Dashboard, ImportPage, InterpretationsPage, PublicationsList } from './catalog.admin.views.tsx';
+import { dashboardAlerts } from './catalog.desk.service.ts';
 import { EditionDetail, type EditionFormProps, NewEditionPage } from './catalog.edition.views.tsx';
 import { saveGazetteIssue } from './catalog.gazette.service.ts';
 import { defaultOwner, draftingAgencies, editionPermissions, requireDrafter } from './catalog.policy.ts';

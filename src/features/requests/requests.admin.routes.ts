@@ -18,9 +18,9 @@ import {
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
-import { calendarEntries, removeCalendarDay, saveCalendarDay } from '../admin/calendar.service.ts';
 import { actOnRequest } from './requests.actions.service.ts';
 import { CalendarPage, CodePage, RegisterPage } from './requests.admin.views.tsx';
+import { calendarEntries, removeCalendarDay, saveCalendarDay } from './requests.calendar.service.ts';
 import { CasePage, LetterPage } from './requests.case.views.tsx';
 import { CasesPage, NotificationsPage, OverviewPage } from './requests.cases.views.tsx';
 import { LETTER_TITLE, replyDocx } from './requests.letters.ts';

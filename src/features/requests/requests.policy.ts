@@ -1,4 +1,4 @@
-import { administersSite, holdsRole, type Principal } from '../../core/access.ts';
+import { type Actor, administersSite, holdsRole, isPlatformAdmin, type Principal } from '../../core/access.ts';
 import { forbidden } from '../../core/errors.ts';
 import type { CaseAction } from './requests.rules.ts';
 
@@ -38,4 +38,15 @@ export function requireActor(p: Principal, r: CaseScope, action: CaseAction): vo
 /** Of the actions the case's state allows, those this member may take. */
 export function actionsFor(p: Principal, r: CaseScope, available: CaseAction[]): CaseAction[] {
   return available.filter((a) => (a === 'extend' ? mayApproveExtension(p, r) : mayHandle(p, r.site_id, r.agency_id)));
+}
+
+/**
+ * The national working-day calendar (holidays and 调休 working days, which set every case's deadlines) is kept by
+ * the offices and platform admins.
+ */
+export function requireCalendarKeeper(actor: Actor): void {
+  if (actor.system) return;
+  const p = actor.principal;
+  if (!p || !(isPlatformAdmin(p) || p.roles.some((r) => r.role === 'office_admin')))
+    throw forbidden('只有政务公开办管理员可以维护工作日历');
 }

@@ -1,4 +1,4 @@
-/** What needs attention, for the dashboard: requests past or near their deadline, annual reports not published. */
+/** What needs attention on the 工作台: requests past or near their deadline, annual reports not published. */
 import { administersSite, type Principal } from '../../core/access.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';

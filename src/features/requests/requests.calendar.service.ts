@@ -5,8 +5,8 @@ import { calendarDay, calendarYear, deleteCalendarDay, putCalendarDay } from '..
 import type { Ctx } from '../../core/context.ts';
 import { notFound } from '../../core/errors.ts';
 import { optionalDate, parseInput, text } from '../../core/validate.ts';
-import { recomputeOpenCases } from '../requests/requests.service.ts';
-import { requireCalendarKeeper } from './admin.policy.ts';
+import { requireCalendarKeeper } from './requests.policy.ts';
+import { recomputeOpenCases } from './requests.service.ts';
 
 export const calendarDayInput = z.object({
   day: optionalDate('日期').refine((d): d is string => d !== null, '请填写日期'),
