@@ -29,7 +29,7 @@ import {
   STAGE_LABELS,
   stageOf,
 } from './requests.rules.ts';
-import { type ActionInputs, actionInputs, CHANNELS } from './requests.schema.ts';
+import { actionInputs, type CaseActionInput, CHANNELS, caseActionInput } from './requests.schema.ts';
 import { addEvent, agencyOnSite, eventsOf, need, notifyAgency, recompute, stateOf, today } from './requests.service.ts';
 import { type EventValues, earlierInMonth, insertAppeal, lockCase, updateCase } from './requests.store.ts';
 
@@ -57,7 +57,10 @@ interface Step {
 }
 
 /** A handler records its action and returns what the applicant's e-mail says of it (nothing: no e-mail). */
-type Handler<A extends CaseAction> = (s: Step, input: ActionInputs[A]) => Promise<string | undefined>;
+type Handler<A extends CaseAction> = (
+  s: Step,
+  input: Extract<CaseActionInput, { action: A }>,
+) => Promise<string | undefined>;
 
 const openConsultations = (events: Step['events'], ref: string) =>
   events.filter((e) => e.kind === 'consultation_sent' && e.ref === ref).length -
@@ -212,7 +215,7 @@ const MAIL: Partial<Record<CaseAction, (head: string, agency: string, detail: st
 };
 
 /** The date an action happens on: the one given (`on`, or `filedOn` of an appeal), else today. */
-function dateGiven(input: ActionInputs[CaseAction]): DateStr | undefined {
+function dateGiven(input: CaseActionInput): DateStr | undefined {
   if ('on' in input) return input.on;
   if ('filedOn' in input) return input.filedOn;
   return undefined;
@@ -220,17 +223,23 @@ function dateGiven(input: ActionInputs[CaseAction]): DateStr | undefined {
 
 const isAction = (a: string): a is CaseAction => Object.hasOwn(actionInputs, a);
 
+/** Runs the handler of the input's action, with the input typed as that action's. */
+function dispatch<A extends CaseAction>(step: Step, input: Extract<CaseActionInput, { action: A }>) {
+  const handler: Handler<A> = handlers[input.action];
+  return handler(step, input);
+}
+
 /** One staff action on a case: checked against the rules of what may happen now, then recorded. */
-export async function actOnRequest<A extends CaseAction>(
+export async function actOnRequest(
   ctx: Ctx,
   actor: Actor,
   requestId: number,
-  action: A,
+  action: CaseAction,
   raw: unknown,
 ): Promise<ActionResult> {
   const p = need(actor);
   if (!isAction(action)) throw badInput('未知的操作');
-  const input = parseInput(actionInputs[action], raw) as ActionInputs[A];
+  const input = parseInput(caseActionInput, { ...(raw && typeof raw === 'object' ? raw : {}), action });
   const now = today(ctx);
   return ctx.db.transaction().execute(async (trx) => {
     const r = await lockCase(trx, requestId);
@@ -264,7 +273,7 @@ export async function actOnRequest<A extends CaseAction>(
       agency,
       record: (kind, extra = {}) => addEvent(trx, actor, r.id, { kind, on, ...extra }),
     };
-    const detail = await handlers[action](step, input);
+    const detail = await dispatch(step, input);
     let after: { state: CaseState; clock: Clock | null };
     try {
       after = await recompute(trx, cal, r.id);

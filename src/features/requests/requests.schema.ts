@@ -161,8 +161,23 @@ export const actionInputs = {
   }),
 } as const;
 
-/** Each action's input as its schema gives it. */
-export type ActionInputs = { [A in keyof typeof actionInputs]: z.output<(typeof actionInputs)[A]> };
+/** A staff action with its input, one schema for all (the JSON API's body): `action` picks the fields. */
+export const caseActionInput = z.discriminatedUnion('action', [
+  actionInputs.confirm_receipt.extend({ action: z.literal('confirm_receipt') }),
+  actionInputs.route.extend({ action: z.literal('route') }),
+  actionInputs.request_amendment.extend({ action: z.literal('request_amendment') }),
+  actionInputs.receive_amendment.extend({ action: z.literal('receive_amendment') }),
+  actionInputs.send_consultation.extend({ action: z.literal('send_consultation') }),
+  actionInputs.answer_consultation.extend({ action: z.literal('answer_consultation') }),
+  actionInputs.extend.extend({ action: z.literal('extend') }),
+  actionInputs.notify_fee.extend({ action: z.literal('notify_fee') }),
+  actionInputs.record_fee_paid.extend({ action: z.literal('record_fee_paid') }),
+  actionInputs.decide.extend({ action: z.literal('decide') }),
+  actionInputs.send_reply.extend({ action: z.literal('send_reply') }),
+  actionInputs.close.extend({ action: z.literal('close') }),
+  actionInputs.add_appeal.extend({ action: z.literal('add_appeal') }),
+]);
+export type CaseActionInput = z.output<typeof caseActionInput>;
 
 export const lookupInput = z.object({
   trackingNo: text('申请编号', 40, 1),
