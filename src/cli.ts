@@ -1,6 +1,6 @@
 import { SYSTEM } from './core/access.ts';
 import { audit } from './core/audit.ts';
-import { newToken } from './core/auth.ts';
+import { createApiToken } from './core/auth.ts';
 import { loadConfig } from './core/config.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemo } from './demo/demo.ts';
 import { importFile } from './features/imports/imports.cli.ts';
@@ -57,20 +57,16 @@ async function main(args: string[]) {
     if (!username || !name) throw new Error(usage);
     const user = await ctx.db.selectFrom('users').select(['id']).where('username', '=', username).executeTakeFirst();
     if (!user) throw new Error(`用户 ${username} 不存在`);
-    const { token, hash } = newToken();
-    await ctx.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('api_tokens')
-        .values({ user_id: user.id, name: name.slice(0, 100), token_hash: hash })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+    const token = await ctx.db.transaction().execute(async (trx) => {
+      const created = await createApiToken(trx, user.id, name);
       await audit(trx, SYSTEM, {
         siteId: null,
         action: 'api_token.create',
         entityType: 'user',
         entityId: user.id,
-        after: { tokenId: row.id, name },
+        after: { tokenId: created.id, name },
       });
+      return created.token;
     });
     await ctx.db.destroy();
     console.log(token);

@@ -164,3 +164,14 @@ export async function revokeTokens(db: Db, userId: number, at: Date): Promise<vo
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+/** Creates an API token for a user; returns it (shown once: only its hash is kept). */
+export async function createApiToken(db: Db, userId: number, name: string): Promise<{ id: number; token: string }> {
+  const { token, hash } = newToken();
+  const row = await db
+    .insertInto('api_tokens')
+    .values({ user_id: userId, name: name.slice(0, 100), token_hash: hash })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, token };
+}

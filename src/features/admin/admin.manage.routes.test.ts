@@ -5,6 +5,7 @@ import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/d
 import { demoFixture, type Fixture } from '../../../test/support/fixture.ts';
 import { csrfFrom, get, Jar, login, post } from '../../../test/support/http.ts';
 import { buildApp } from '../../app.ts';
+import { apiTokenUser, createApiToken } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
 
 const agencyForm = (extra: Record<string, string> = {}) => ({
@@ -246,6 +247,8 @@ for (const kind of DATABASES) {
         await ctx.db.selectFrom('users').select('id').where('username', '=', 'edu-reviewer').executeTakeFirstOrThrow()
       ).id;
       const member = await login(app, 'edu-reviewer', 'edu-password-1');
+      const { token } = await createApiToken(ctx.db, reviewerId, '脚本');
+      assert.equal(await apiTokenUser(ctx.db, token), reviewerId);
       await ctx.db
         .updateTable('users')
         .set({ locked_until: new Date(Date.now() + 3600_000), failed_logins: 0 })
@@ -269,7 +272,9 @@ for (const kind of DATABASES) {
       );
       assert.equal(ok.statusCode, 303);
       assert.equal((await get(app, member.jar, '/admin')).statusCode, 303, 'the old session has ended');
+      assert.equal(await apiTokenUser(ctx.db, token), null, 'and so has the API token made with the old password');
       const relogged = await login(app, 'edu-reviewer', 'new-password-22');
+      const second = await createApiToken(ctx.db, reviewerId, '脚本二');
 
       // one's own password: the current one is needed; other sessions end, this one stays
       const other = await login(app, 'edu-reviewer', 'new-password-22');
@@ -292,6 +297,7 @@ for (const kind of DATABASES) {
       assert.equal(changed.statusCode, 303);
       assert.equal((await get(app, relogged.jar, '/admin')).statusCode, 200);
       assert.equal((await get(app, other.jar, '/admin')).statusCode, 303);
+      assert.equal(await apiTokenUser(ctx.db, second.token), null, "one's own new password ends one's tokens too");
       await login(app, 'edu-reviewer', 'newest-password-3');
     });
 

@@ -277,7 +277,9 @@ export async function resetPassword(ctx: Ctx, actor: Actor, siteId: number, user
     const { user, roles } = await siteUser(trx, siteId, userId);
     guardPlatformAccount(actor, roles);
     await updateUserRow(trx, userId, { password_hash: hash, failed_logins: 0, locked_until: null });
+    // a reset password means the old one may be known to someone else: every way in made with it ends
     await endSessions(trx, userId);
+    await revokeTokens(trx, userId, ctx.now());
     await audit(trx, actor, {
       siteId,
       agencyId: user.agency_id,
@@ -300,6 +302,7 @@ export async function changeOwnPassword(ctx: Ctx, actor: Actor, raw: unknown, ke
   await ctx.db.transaction().execute(async (trx) => {
     await updateUserRow(trx, p.userId, { password_hash: hash });
     await endSessions(trx, p.userId, keepSession);
+    await revokeTokens(trx, p.userId, ctx.now());
     await audit(trx, actor, {
       siteId: p.siteId,
       action: 'user.change_password',
