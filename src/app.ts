@@ -31,6 +31,17 @@ import { staffShell } from './web/staff.ts';
 
 const staticDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web/static');
 
+/**
+ * Which X-Forwarded-For hops to believe: the listed proxies' addresses, or the first `n` hops (Fastify's own number
+ * option trusts none). Never every client: a forged header would pass rate limits and reach the audit log.
+ */
+function trustedProxies(
+  setting: false | number | string[],
+): false | string[] | ((addr: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_addr, hop) => hop < setting;
+  return setting;
+}
+
 /** Messages for errors that Fastify and its plugins raise before our code runs. */
 function frameworkMessage(e: FastifyError): { status: number; message: string } {
   const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
@@ -53,7 +64,7 @@ function frameworkMessage(e: FastifyError): { status: number; message: string } 
 export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   const app = Fastify({
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: trustedProxies(ctx.config.trustProxy),
     bodyLimit: 3 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });

@@ -1,11 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
   .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
+/** Off, a number of proxy hops, or the proxies' addresses and CIDR ranges (never "every client"). */
+const trustProxy = z
+  .string()
+  .trim()
+  .max(1000)
+  .transform((v, c): false | number | string[] => {
+    if (['', '0', 'off', 'false', 'no'].includes(v)) return false;
+    if (['on', 'true', 'yes'].includes(v)) return ['127.0.0.1/8', '::1'];
+    if (/^\d{1,2}$/.test(v)) return Number(v);
+    const list = v
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
+    if (list.every((a) => isIP(a.split('/')[0]) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(a))) return list;
+    c.addIssue({
+      code: 'custom',
+      message: 'TRUST_PROXY: off, a number of proxy hops, or proxy addresses (CIDR allowed)',
+    });
+    return z.NEVER;
+  });
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -33,8 +55,12 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
-  /** Set behind a TLS-terminating reverse proxy: cookies become Secure and X-Forwarded-* is trusted. */
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Behind TLS-terminating reverse proxies: the proxies' addresses (`10.0.0.5,10.0.1.0/24`; `on` is a proxy on this
+   * machine, `127.0.0.1/8,::1`), or a number of proxy hops to believe whoever connects (only when nothing but the
+   * proxies can reach the port). Cookies become Secure. Off: X-Forwarded-* is ignored.
+   */
+  TRUST_PROXY: trustProxy.default(false),
   SECURE_COOKIES: bool.optional(),
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(200).default(20),
   /** Size limit of a bulk-import file uploaded in the back office (the command line has none). */
@@ -84,7 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     trustProxy: e.TRUST_PROXY,
-    secureCookies: e.SECURE_COOKIES ?? (e.TRUST_PROXY || e.NODE_ENV === 'production'),
+    secureCookies: e.SECURE_COOKIES ?? (e.TRUST_PROXY !== false || e.NODE_ENV === 'production'),
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     importMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024,
     logLevel: e.LOG_LEVEL,
