@@ -11,7 +11,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { sessionSecret } from './core/config.ts';
 import type { Ctx } from './core/context.ts';
 import type { Site } from './core/db.types.ts';
-import { AppError } from './core/errors.ts';
+import { AppError, databaseAway, isDatabaseAway } from './core/errors.ts';
 import { adminManageRoutes } from './features/admin/admin.manage.routes.ts';
 import { catalogApiRoutes } from './features/catalog/catalog.api.ts';
 import { portalNav } from './features/catalog/catalog.portal.service.ts';
@@ -103,19 +103,26 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   app.decorateRequest('base', '');
   app.decorateRequest('principal', null);
 
-  app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
+  app.setErrorHandler(async (thrown: FastifyError | AppError, req, reply) => {
+    // the database away (restarting, failing over, hung) is an everyday event: 503, try again shortly
+    const away = isDatabaseAway(thrown);
+    const err = away ? databaseAway() : thrown;
     const known = err instanceof AppError;
     const { status, message } = known
       ? { status: err.status, message: err.message }
       : frameworkMessage(err as FastifyError);
-    if (status >= 500) req.log.error(err);
+    if (away) {
+      req.log.warn(`database unavailable: ${(thrown as Error).message}`);
+      reply.header('retry-after', '10');
+    } else if (status >= 500) req.log.error(err);
     if (req.url.startsWith('/api/'))
       return reply.status(status).send({
         error: known ? err.code : 'request_error',
         message,
         ...(known && err.details ? { details: err.details } : {}),
       });
-    const ctx2 = req.site ? await pageCtx(req, '/').catch(() => null) : null;
+    // the page frame reads the site's navigation: not while the database is away
+    const ctx2 = req.site && !away ? await pageCtx(req, '/').catch(() => null) : null;
     return sendHtml(req, reply, ErrorPage({ ctx: ctx2, status, message }), status);
   });
 

@@ -2,6 +2,7 @@ import { buildApp } from './app.ts';
 import { type Config, loadConfig } from './core/config.ts';
 import type { Ctx } from './core/context.ts';
 import { openDb } from './core/db.ts';
+import { isDatabaseAway } from './core/errors.ts';
 import { FileStore } from './core/files.ts';
 import { type Job, JobRunner } from './core/jobs.ts';
 import { migrate } from './core/migrate.ts';
@@ -12,9 +13,20 @@ import { resumeImports } from './features/imports/imports.service.ts';
 import { remindDeadlines } from './features/requests/requests.reminders.ts';
 import { newSearch } from './sources.ts';
 
+/** The database's address without its password, for messages. */
+const shownUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+
 export async function openCtx(config: Config): Promise<Ctx> {
   const db = await openDb(config);
-  await migrate(db);
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.destroy().catch(() => {});
+    if (!isDatabaseAway(e)) throw e;
+    throw new Error(
+      `无法连接数据库 ${config.databaseUrl ? shownUrl(config.databaseUrl) : config.pgliteDir}：${(e as Error).message}。请确认 PostgreSQL 已启动、DATABASE_URL 正确。`,
+    );
+  }
   return {
     db,
     files: new FileStore(config.filesDir),
@@ -57,6 +69,9 @@ export function backgroundJobs(ctx: Ctx, log: { info: (s: string) => void; error
   ];
 }
 
+/** How long a stop (SIGTERM) may take: requests under way finish, jobs end, the index is saved. */
+const STOP_SECONDS = 15;
+
 /** Starts the web server and the background jobs; returns the address. */
 export async function serve(ctx: Ctx): Promise<string> {
   // a saved index is loaded and brought up to date; a missing one is rebuilt in the background
@@ -67,10 +82,15 @@ export async function serve(ctx: Ctx): Promise<string> {
   const runner = new JobRunner(ctx.db, log.error);
   await runner.start(backgroundJobs(ctx, log));
   const stop = async () => {
+    // a stop ends within a bound even when the database does not answer
+    setTimeout(() => {
+      log.error(new Error(`未能在 ${STOP_SECONDS} 秒内正常停止，强制退出`));
+      process.exit(1);
+    }, STOP_SECONDS * 1000).unref();
     await runner.stop();
     await ctx.search.save().catch(log.error);
     await app.close();
-    await ctx.db.destroy();
+    await ctx.db.destroy().catch(log.error);
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -38,6 +38,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   /** Real PostgreSQL; without it the embedded PGlite under DATA_DIR/pg is used. */
   DATABASE_URL: z.string().startsWith('postgres').optional(),
+  /** PostgreSQL: how long a connection attempt and a statement may take, and an idle open transaction may last. */
+  DB_CONNECT_SECONDS: z.coerce.number().int().min(1).max(120).default(5),
+  DB_STATEMENT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  DB_IDLE_IN_TRANSACTION_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** fsync on the embedded database: off trades durability for speed (tests only). */
   PGLITE_FSYNC: bool.default(true),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET 至少 32 个字符').optional(),
@@ -102,6 +106,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /** This instance's search index (derived from the database; each instance keeps its own). */
     searchDir: path.join(dataDir, 'search'),
     databaseUrl: e.DATABASE_URL,
+    dbTimeouts: {
+      connectMs: e.DB_CONNECT_SECONDS * 1000,
+      statementMs: e.DB_STATEMENT_SECONDS * 1000,
+      idleInTransactionMs: e.DB_IDLE_IN_TRANSACTION_SECONDS * 1000,
+    },
     pgliteDir: path.join(dataDir, 'pg'),
     pgliteFsync: e.PGLITE_FSYNC,
     sessionSecret: e.SESSION_SECRET,

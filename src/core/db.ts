@@ -140,7 +140,19 @@ export function pgliteDb(client: PGlite): Db {
   });
 }
 
-export function postgresDb(url: string, max = 10): Db {
+/** How long to wait for PostgreSQL before the request fails with 503 instead of hanging. */
+export interface DbTimeouts {
+  /** Connecting (a database that accepts but never answers). */
+  connectMs: number;
+  /** One statement, enforced by the server and, should the server not answer at all, by the client. */
+  statementMs: number;
+  /** A transaction left open while nothing happens (a stuck request holding locks). */
+  idleInTransactionMs: number;
+}
+
+export const DEFAULT_DB_TIMEOUTS: DbTimeouts = { connectMs: 5_000, statementMs: 60_000, idleInTransactionMs: 60_000 };
+
+export function postgresDb(url: string, max = 10, timeouts: DbTimeouts = DEFAULT_DB_TIMEOUTS): Db {
   const typeParsers: Record<number, (v: string) => unknown> = {
     [DATE_OID]: (v) => v,
     [INT8_OID]: (v) => Number(v),
@@ -149,17 +161,31 @@ export function postgresDb(url: string, max = 10): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max,
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    // the client gives up a little after the server would, for a server that does not answer at all
+    query_timeout: timeouts.statementMs + 2_000,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    // a dead peer (a failover, a dropped link) is noticed without waiting for the kernel's two hours
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    idleTimeoutMillis: 30_000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // an idle connection dropped by the server (restart, failover) must not crash the process
+  // A connection the server drops (a restart, a failover, pg_terminate_backend) must not crash the process: an idle
+  // one is reported by the pool, one handed out to a request by the client itself; the request fails (503) and the
+  // pool makes new connections once the database is back.
   pool.on('error', (e) => console.error('PostgreSQL connection error:', e.message));
+  pool.on('connect', (client) => {
+    client.on('error', (e) => console.error('PostgreSQL connection error:', e.message));
+  });
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
 export async function openDb(config: Config): Promise<Db> {
-  if (config.databaseUrl) return postgresDb(config.databaseUrl);
+  if (config.databaseUrl) return postgresDb(config.databaseUrl, 10, config.dbTimeouts);
   return pgliteDb(await openPGlite(config.pgliteDir, config.pgliteFsync));
 }
