@@ -321,6 +321,60 @@ for (const kind of DATABASES) {
       assert.ok(spec.paths['/api/v1/sites/{site}/publications'].post.requestBody);
     });
 
+    test('addresses, parameters and forms a client breaks get a Chinese 4xx with the security headers', async () => {
+      const jar = new Jar();
+      const csrf = csrfFrom((await get(app, jar, '/apply')).body);
+      const form = { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header };
+      const staffJar = new Jar();
+      const loginCsrf = csrfFrom((await get(app, staffJar, '/admin/login')).body);
+      const loginForm = { 'content-type': 'application/x-www-form-urlencoded', cookie: staffJar.header };
+      const cases: { method?: 'GET' | 'POST'; url: string; payload?: string; headers?: Record<string, string> }[] = [
+        { url: '/p/%FF' },
+        { url: `/c/${'z'.repeat(600)}` },
+        { url: `/api/v1/sites/${'x'.repeat(40)}/publications` },
+        { url: '/api/v1/sites/demo/publications?column=a&column=b' },
+        { url: `/api/v1/sites/demo/publications?column=${'y'.repeat(70)}` },
+        { url: '/c/tzgg%00' },
+        {
+          method: 'POST',
+          url: `/apply?_csrf=${encodeURIComponent(csrf)}`,
+          payload: 'garbage',
+          headers: { 'content-type': 'multipart/form-data', cookie: jar.header },
+        },
+        {
+          method: 'POST',
+          url: `/apply?_csrf=${encodeURIComponent(csrf)}`,
+          payload: '--XX\r\nContent-Disposition: form-data; name="name"\r\n\r\n张',
+          headers: { 'content-type': 'multipart/form-data; boundary=XX', cookie: jar.header },
+        },
+        { method: 'POST', url: '/apply', payload: `_csrf=${encodeURIComponent(csrf)}&name=%00`, headers: form },
+        {
+          method: 'POST',
+          url: '/admin/login',
+          payload: `_csrf=${encodeURIComponent(loginCsrf)}&username=a&username=b&password=x`,
+          headers: loginForm,
+        },
+        {
+          method: 'POST',
+          url: '/admin/login',
+          payload: `_csrf=${encodeURIComponent(loginCsrf)}&username=a%00b&password=x`,
+          headers: loginForm,
+        },
+      ];
+      for (const c of cases) {
+        const res = await app.inject({ method: c.method ?? 'GET', url: c.url, payload: c.payload, headers: c.headers });
+        const what = `${c.method ?? 'GET'} ${c.url.slice(0, 60)}`;
+        assert.ok(
+          res.statusCode >= 400 && res.statusCode < 500,
+          `${what}: ${res.statusCode} ${res.body.slice(0, 200)}`,
+        );
+        assert.match(res.body, /\p{Script=Han}/u, `${what}: said in Chinese`);
+        assert.doesNotMatch(res.body, /FST_|Bad Request|is not a valid/, `${what}: no framework English`);
+        assert.ok(res.headers['content-security-policy'], `${what}: security headers`);
+        assert.equal(res.headers['x-content-type-options'], 'nosniff', what);
+      }
+    });
+
     test('no request to a public route gets a 500, whatever its input (fast-check)', async () => {
       const routes = [
         '/c/',
@@ -379,7 +433,7 @@ for (const kind of DATABASES) {
             );
             return (
               res.statusCode < 500 &&
-              (res.statusCode === 303 || /提交的内容有误|不属于本站点|不存在|权限|不是该机构/.test(res.body))
+              (res.statusCode === 303 || /提交的内容有误|不属于本站点|不存在|权限|不是该机构|无效字符/.test(res.body))
             );
           },
         ),

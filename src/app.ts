@@ -3,15 +3,17 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
+import fastifyHelmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import helmet from 'helmet';
+import { ZodError } from 'zod';
 import { sessionSecret } from './core/config.ts';
 import type { Ctx } from './core/context.ts';
 import type { Site } from './core/db.types.ts';
-import { AppError, databaseAway, isDatabaseAway } from './core/errors.ts';
+import { AppError, badInput, databaseAway, isDatabaseAway } from './core/errors.ts';
 import { adminManageRoutes } from './features/admin/admin.manage.routes.ts';
 import { catalogApiRoutes } from './features/catalog/catalog.api.ts';
 import { portalNav } from './features/catalog/catalog.portal.service.ts';
@@ -42,6 +44,32 @@ function trustedProxies(
   return setting;
 }
 
+/**
+ * Input a route parsed with a schema of its own and found wrong (an address's parameter repeated or too long):
+ * 400, in the schema's Chinese message where it has one.
+ */
+function refusedInput(e: ZodError): AppError {
+  const said = e.issues.map((i) => i.message).find((m) => /\p{Script=Han}/u.test(m));
+  return badInput(said ?? '请求参数有误，请检查后重试');
+}
+
+/** Whether a parsed input holds a NUL character anywhere (bounded depth: bodies are small). */
+function hasNul(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (!v || typeof v !== 'object' || depth > 6 || Buffer.isBuffer(v)) return false;
+  return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x, depth + 1));
+}
+
+/** Removes NUL characters from a query string's values, in place. */
+function withoutNul(query: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(query))
+    if (typeof v === 'string') query[k] = v.replaceAll('\u0000', '');
+    else if (Array.isArray(v)) query[k] = v.map((x) => (typeof x === 'string' ? x.replaceAll('\u0000', '') : x));
+}
+
+/** What busboy and the multipart plugin say of a form cut short or without its boundary. */
+const MULTIPART_BROKEN = /Boundary not found|Unexpected end of (form|multipart)|Malformed part header|Multipart: /i;
+
 /** Messages for errors that Fastify and its plugins raise before our code runs. */
 function frameworkMessage(e: FastifyError): { status: number; message: string } {
   const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
@@ -55,14 +83,50 @@ function frameworkMessage(e: FastifyError): { status: number; message: string } 
   )
     return { status: 413, message: '提交的内容或文件过大' };
   if (status === 415) return { status, message: '不支持的提交格式' };
+  if (e.code === 'FST_ERR_BAD_URL') return { status: 400, message: '网页地址有误' };
+  if (e.code === 'FST_ERR_MAX_PARAM_LENGTH' || status === 414) return { status: 414, message: '网页地址过长' };
+  if (MULTIPART_BROKEN.test(e.message ?? '')) return { status: 400, message: '上传的表单不完整或格式有误，请重新提交' };
+  // text PostgreSQL cannot hold (a NUL byte the boundary missed): the input's fault, not the server's
+  if (e.code === '22021' || e.code === '22P05') return { status: 400, message: '提交的内容含有无效字符' };
   if (status === 429) return { status, message: '请求过于频繁，请稍后再试' };
   if (status === 404) return { status, message: '页面不存在' };
   if (status >= 400 && status < 500) return { status, message: '请求格式有误，请检查后重新提交' };
   return { status, message: '服务器内部错误，请稍后再试' };
 }
 
+/** The security headers of every response (helmet's, with the portal's content policy). */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:', 'https:'],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      scriptSrc: ["'self'"],
+      frameAncestors: ["'self'"],
+      formAction: ["'self'"],
+      upgradeInsecureRequests: null,
+    },
+  },
+};
+/** The same headers for responses made before any hook runs (a malformed address). */
+const setSecurityHeaders = helmet(SECURITY_HEADERS);
+
+/** A request refused before routing (an address that is not valid UTF-8, a parameter too long): Chinese, with headers. */
+function refuseEarly(e: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const { status, message } = frameworkMessage(e);
+  setSecurityHeaders(req.raw, reply.raw, () => {
+    if (req.url.startsWith('/api/')) reply.status(status).send({ error: 'request_error', message });
+    else
+      reply
+        .status(status)
+        .type('text/html; charset=utf-8')
+        .send(ErrorPage({ ctx: null, status, message }) as string);
+  });
+}
+
 export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   const app = Fastify({
+    frameworkErrors: refuseEarly,
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
     trustProxy: trustedProxies(ctx.config.trustProxy),
     bodyLimit: 3 * 1024 * 1024,
@@ -83,22 +147,16 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   await app.register(multipart, {
     limits: { fileSize: ctx.config.maxUploadBytes, files: 1, fields: 60, fieldSize: 3 * 1024 * 1024, parts: 70 },
   });
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        frameAncestors: ["'self'"],
-        formAction: ["'self'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
+  await app.register(fastifyHelmet, SECURITY_HEADERS);
   await app.register(rateLimit, { max: ctx.config.requestsPerMinute, timeWindow: '1 minute' });
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1d' });
 
+  // text with a NUL byte can never be stored (PostgreSQL refuses it): a form or an address holding one is refused
+  // at the boundary, for every route; a query string (a search, a filter) only loses it
+  app.addHook('preValidation', async (req) => {
+    if (req.query && typeof req.query === 'object') withoutNul(req.query as Record<string, unknown>);
+    if (hasNul(req.params) || hasNul(req.body)) throw badInput('提交的内容含有无效字符（空字符）');
+  });
   app.decorateRequest('site', null as unknown as Site);
   app.decorateRequest('base', '');
   app.decorateRequest('principal', null);
@@ -106,7 +164,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   app.setErrorHandler(async (thrown: FastifyError | AppError, req, reply) => {
     // the database away (restarting, failing over, hung) is an everyday event: 503, try again shortly
     const away = isDatabaseAway(thrown);
-    const err = away ? databaseAway() : thrown;
+    const err = away ? databaseAway() : thrown instanceof ZodError ? refusedInput(thrown) : thrown;
     const known = err instanceof AppError;
     const { status, message } = known
       ? { status: err.status, message: err.message }

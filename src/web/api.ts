@@ -18,7 +18,8 @@ export const siteParams = z.object({ site: z.string().max(32) });
 
 /** The site an API address names (`:site`, its code). */
 export async function apiSite(ctx: Ctx, req: FastifyRequest): Promise<Site> {
-  const site = await ctx.sites.byCode(siteParams.parse(req.params).site);
+  const params = siteParams.safeParse(req.params);
+  const site = params.success ? await ctx.sites.byCode(params.data.site) : undefined;
   if (!site) throw notFound('站点不存在');
   return site;
 }
