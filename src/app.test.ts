@@ -398,6 +398,53 @@ for (const kind of DATABASES) {
       );
     });
 
+    test('no route of any kind gets a 5xx, whatever its address, query and form (fast-check, every route)', async () => {
+      const routes = app.routeTable.filter((r) => r.method === 'GET' || r.method === 'POST');
+      assert.ok(routes.length > 80, `${routes.length} routes`);
+      const office = await login(app, 'office');
+      const fields = fc.dictionary(
+        fc.constantFrom('title', 'name', 'username', 'q', 'page', 'agencyId', 'year', 'on', 'note', 'day', 'kind', 'x'),
+        fc.oneof(hostile, fc.array(hostile, { maxLength: 3 })),
+        { maxKeys: 4 },
+      );
+      const enc = (s: string) => encodeURIComponent(s.toWellFormed());
+      const failures: string[] = [];
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...routes),
+          hostile,
+          fields,
+          fc.boolean(),
+          async (route, param, form, signedIn) => {
+            const url = route.url.replace(/:[A-Za-z]+/g, () => enc(param)).replace(/\*$/, enc(param));
+            const query = `?page=${enc(param)}&year=${enc(param)}&_csrf=${enc(office.csrf)}`;
+            const body = Object.entries(form)
+              .flatMap(([k, v]) => [v].flat().map((x) => `${k}=${enc(x)}`))
+              .concat(`_csrf=${enc(office.csrf)}`)
+              .join('&');
+            const res = await app.inject({
+              method: route.method as 'GET' | 'POST',
+              url: `${url}${query}`,
+              ...(route.method === 'POST'
+                ? {
+                    payload: body,
+                    headers: {
+                      'content-type': 'application/x-www-form-urlencoded',
+                      cookie: signedIn ? office.jar.header : '',
+                    },
+                  }
+                : { headers: { cookie: signedIn ? office.jar.header : '' } }),
+            });
+            if (res.statusCode >= 500)
+              failures.push(`${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 120)}`);
+            return res.statusCode < 500;
+          },
+        ),
+        { numRuns: 400 },
+      );
+      assert.deepEqual(failures, []);
+    });
+
     test('no submission of the publication form gets a 500, whatever its fields (fast-check)', async () => {
       const editor = await login(app, 'editor');
       const keys = [

@@ -33,6 +33,13 @@ import { staffShell } from './web/staff.ts';
 
 const staticDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web/static');
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The routes of the app (method and address pattern), in the order they were registered. */
+    routeTable: { method: string; url: string }[];
+  }
+}
+
 /**
  * Which X-Forwarded-For hops to believe: the listed proxies' addresses, or the first `n` hops (Fastify's own number
  * option trusts none). Never every client: a forged header would pass rate limits and reach the audit log.
@@ -133,6 +140,12 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
 
+  // every route, as registered: for the route-wide hostile-input test and for anyone listing the endpoints
+  const routeTable: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: r.url });
+  });
+  app.decorate('routeTable', routeTable);
   await app.register(cookie, { secret: sessionSecret(ctx.config) });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
