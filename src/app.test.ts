@@ -321,6 +321,24 @@ for (const kind of DATABASES) {
       assert.ok(spec.paths['/api/v1/sites/{site}/publications'].post.requestBody);
     });
 
+    test("a site's name is shown as text wherever it appears, never as markup", async () => {
+      const office = await login(app, 'office');
+      const site = await ctx.db.selectFrom('sites').selectAll().where('code', '=', 'demo').executeTakeFirstOrThrow();
+      const named = '青山县<img src=x onerror=alert(1)>人民政府';
+      await ctx.db.updateTable('sites').set({ name: named }).where('id', '=', site.id).execute();
+      ctx.sites.changed();
+      try {
+        for (const url of ['/', '/search?q=低保', '/agencies', '/apply']) {
+          const body = (await get(app, office.jar, encodeURI(url))).body;
+          assert.ok(!body.includes('<img src=x'), `${url} renders the name as markup`);
+          assert.ok(body.includes('&lt;img src=x'), `${url} shows the name`);
+        }
+      } finally {
+        await ctx.db.updateTable('sites').set({ name: site.name }).where('id', '=', site.id).execute();
+        ctx.sites.changed();
+      }
+    });
+
     test('addresses, parameters and forms a client breaks get a Chinese 4xx with the security headers', async () => {
       const jar = new Jar();
       const csrf = csrfFrom((await get(app, jar, '/apply')).body);

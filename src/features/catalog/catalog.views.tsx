@@ -30,7 +30,9 @@ export function HomePage(props: {
   const { ctx } = props;
   return (
     <Layout ctx={ctx} title="首页">
-      <h1 class="visually-hidden-title">{`${ctx.site.name}政务公开`}</h1>
+      <h1 class="visually-hidden-title" safe>
+        {`${ctx.site.name}政务公开`}
+      </h1>
       <div class="grid">
         {props.blocks.map((b) => (
           <section aria-labelledby={`col-${b.column.id}`}>
