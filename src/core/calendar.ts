@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from './db.ts';
+import type { DB } from './db.types.ts';
 
 /** Legal dates are calendar dates in Asia/Shanghai, written YYYY-MM-DD. */
 export type DateStr = string;
@@ -35,8 +37,19 @@ export function buildCalendar(entries: { day: DateStr; kind: 'holiday' | 'workda
   return { overrides, years };
 }
 
-export async function loadCalendar(db: Db): Promise<Calendar> {
-  return buildCalendar(await db.selectFrom('calendar_days').select(['day', 'kind']).execute());
+/**
+ * The working-day calendar of a site: the built-in schedule, the national entries, and the site's own entries over
+ * them (null: the national calendar alone).
+ */
+export async function loadCalendar(db: Db, siteId: number | null): Promise<Calendar> {
+  let q = db.selectFrom('calendar_days').select(['day', 'kind', 'site_id']);
+  q =
+    siteId === null
+      ? q.where('site_id', 'is', null)
+      : q.where((eb) => eb.or([eb('site_id', 'is', null), eb('site_id', '=', siteId)]));
+  // a site's own entry for a day is laid over the national one
+  const rows = await q.orderBy(sql`site_id is not null`).orderBy('day').execute();
+  return buildCalendar(rows);
 }
 
 export function addDays(d: DateStr, n: number): DateStr {
@@ -117,31 +130,48 @@ export const shanghaiMidnight = (d: DateStr): Date => shanghaiTime(d);
 /** An instant as Shanghai wall-clock time `YYYY-MM-DDTHH:mm` (the value of an `<input type="datetime-local">`). */
 export const shanghaiDateTime = (t: Date): string => new Date(t.getTime() + SHANGHAI_MS).toISOString().slice(0, 16);
 
-/** The office's entry for a day, if there is one. */
-export function calendarDay(db: Db, day: DateStr) {
-  return db.selectFrom('calendar_days').selectAll().where('day', '=', day).executeTakeFirst();
+const ofScope = (siteId: number | null) => (eb: ExpressionBuilder<DB, 'calendar_days'>) =>
+  siteId === null ? eb('site_id', 'is', null) : eb('site_id', '=', siteId);
+
+/** The entry for a day, national (site null) or a site's own, if there is one. */
+export function calendarDay(db: Db, siteId: number | null, day: DateStr) {
+  return db.selectFrom('calendar_days').selectAll().where(ofScope(siteId)).where('day', '=', day).executeTakeFirst();
 }
 
-/** Adds or changes a day: a holiday, or a weekend day worked under 调休. */
-export async function putCalendarDay(db: Db, e: { day: DateStr; kind: 'holiday' | 'workday'; name: string }) {
-  await db
-    .insertInto('calendar_days')
-    .values(e)
-    .onConflict((oc) => oc.column('day').doUpdateSet({ kind: e.kind, name: e.name, updated_at: new Date() }))
-    .execute();
+/** Adds or changes a day: a holiday, or a weekend day worked under 调休; national (site null) or a site's own. */
+export async function putCalendarDay(
+  db: Db,
+  siteId: number | null,
+  e: { day: DateStr; kind: 'holiday' | 'workday'; name: string },
+) {
+  const before = await calendarDay(db, siteId, e.day);
+  if (before)
+    await db
+      .updateTable('calendar_days')
+      .set({ kind: e.kind, name: e.name, updated_at: new Date() })
+      .where('id', '=', before.id)
+      .execute();
+  else
+    await db
+      .insertInto('calendar_days')
+      .values({ ...e, site_id: siteId })
+      .execute();
 }
 
-export async function deleteCalendarDay(db: Db, day: DateStr): Promise<void> {
-  await db.deleteFrom('calendar_days').where('day', '=', day).execute();
+export async function deleteCalendarDay(db: Db, siteId: number | null, day: DateStr): Promise<void> {
+  await db.deleteFrom('calendar_days').where(ofScope(siteId)).where('day', '=', day).execute();
 }
 
-/** The office's entries of a year, in order. */
-export function calendarYear(db: Db, year: number) {
-  return db
+/** The national entries of a year and, with a site, that site's own, in order. */
+export function calendarYear(db: Db, siteId: number | null, year: number) {
+  let q = db
     .selectFrom('calendar_days')
     .selectAll()
     .where('day', '>=', `${year}-01-01`)
-    .where('day', '<=', `${year}-12-31`)
-    .orderBy('day')
-    .execute();
+    .where('day', '<=', `${year}-12-31`);
+  q =
+    siteId === null
+      ? q.where('site_id', 'is', null)
+      : q.where((eb) => eb.or([eb('site_id', 'is', null), eb('site_id', '=', siteId)]));
+  return q.orderBy('day').orderBy(sql`site_id is not null`).execute();
 }

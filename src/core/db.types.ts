@@ -229,6 +229,9 @@ export interface GazetteEntriesTable {
 }
 
 export interface CalendarDaysTable {
+  id: Generated<number>;
+  /** Null for a national entry; a site's own local entry otherwise. */
+  site_id: number | null;
   day: DateString;
   kind: 'holiday' | 'workday';
   name: Generated<string>;

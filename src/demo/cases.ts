@@ -79,7 +79,7 @@ export interface DemoCases {
 
 /** Creates the demo applications of the two years before `today` and of this year so far. */
 export async function loadDemoCases(ctx: Ctx, office: Actor, siteId: number, agencyIds: number[]): Promise<DemoCases> {
-  const cal = await loadCalendar(ctx.db);
+  const cal = await loadCalendar(ctx.db, siteId);
   const today = shanghaiDate(ctx.now());
   const year = Number(today.slice(0, 4)) - 1;
   const workday = (d: DateStr) => {

@@ -85,7 +85,7 @@ export async function awaitingInterpretation(ctx: Ctx, p: Principal, site: Site)
     .max(60)
     .catch(3)
     .parse((site.settings as { interpretationDays?: number }).interpretationDays);
-  const cutoff = workdaysBefore(await loadCalendar(ctx.db), shanghaiDate(ctx.now()), days);
+  const cutoff = workdaysBefore(await loadCalendar(ctx.db, site.id), shanghaiDate(ctx.now()), days);
   const rows = await policiesAwaitingInterpretation(ctx.db, site.id, POLICY_GENRES, shanghaiMidnight(cutoff));
   const scope = listScope(p, site.id);
   return { days, rows: scope ? rows.filter((r) => scope.includes(r.agency_id)) : rows };

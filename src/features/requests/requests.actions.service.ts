@@ -245,7 +245,7 @@ export async function actOnRequest(
     const r = await lockCase(trx, requestId);
     if (!r || !canSee(p, r)) throw notFound('申请不存在');
     requireActor(p, r, action);
-    const cal = await loadCalendar(trx);
+    const cal = await loadCalendar(trx, r.site_id);
     const events = await eventsOf(trx, r.id);
     const { state } = stateOf(cal, r, events);
     if (!availableActions(state).includes(action))

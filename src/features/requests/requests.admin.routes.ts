@@ -24,6 +24,7 @@ import { calendarEntries, removeCalendarDay, saveCalendarDay } from './requests.
 import { CasePage, LetterPage } from './requests.case.views.tsx';
 import { CasesPage, NotificationsPage, OverviewPage } from './requests.cases.views.tsx';
 import { LETTER_TITLE, replyDocx } from './requests.letters.ts';
+import { mayKeepNationalCalendar } from './requests.policy.ts';
 import type { CaseFilter } from './requests.read.store.ts';
 import type { CaseAction } from './requests.rules.ts';
 import { actionInputs } from './requests.schema.ts';
@@ -244,15 +245,17 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
 
   const calendarPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm) => {
     const p = staff(req);
+    const site = await workingSite(ctx, p, chosenSite(req));
     const year = yearParam
       .catch(Number(shanghaiDate(ctx.now()).slice(0, 4)) + 1)
       .parse((req.query as { year?: string }).year);
-    const cal = await loadCalendar(ctx.db);
+    const cal = await loadCalendar(ctx.db, site.id);
     return CalendarPage({
       principal: p,
       csrf: csrfToken(reply),
       year,
-      entries: await calendarEntries(ctx, year),
+      entries: await calendarEntries(ctx, site.id, year),
+      national: mayKeepNationalCalendar(p),
       known: isKnownYear(cal, `${year}-01-01`),
       flash:
         (req.query as { moved?: string }).moved !== undefined
@@ -271,7 +274,8 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       req,
       reply,
       async () => {
-        const moved = await saveCalendarDay(ctx, actorOf(req), req.body ?? {});
+        const site = await workingSite(ctx, staff(req), chosenSite(req));
+        const moved = await saveCalendarDay(ctx, actorOf(req), site.id, req.body ?? {});
         const day = String((req.body as { day?: string }).day);
         return `/admin/calendar?year=${day.slice(0, 4)}&moved=${moved}`;
       },
@@ -282,7 +286,9 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
   app.post('/calendar/:day/delete', async (req, reply) => {
     const day = (req.params as { day: string }).day;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw notFound('该日期不在日历中');
-    const moved = await removeCalendarDay(ctx, actorOf(req), day);
+    const site = await workingSite(ctx, staff(req), chosenSite(req));
+    const scope = (req.body as { scope?: string } | undefined)?.scope === 'national' ? 'national' : 'site';
+    const moved = await removeCalendarDay(ctx, actorOf(req), site.id, day, scope);
     return reply.redirect(`/admin/calendar?year=${day.slice(0, 4)}&moved=${moved}`, 303);
   });
 }

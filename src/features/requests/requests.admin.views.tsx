@@ -134,8 +134,10 @@ export function CalendarPage(props: {
   principal: Principal;
   csrf: string;
   year: number;
-  entries: { day: string; kind: string; name: string }[];
+  entries: { day: string; kind: string; name: string; scope: 'site' | 'national' }[];
   known: boolean;
+  /** The member keeps the national calendar (a platform admin). */
+  national: boolean;
   flash?: string;
   values: FormValues;
   errors: FieldErrors;
@@ -146,7 +148,7 @@ export function CalendarPage(props: {
       <h1>工作日历</h1>
       <p>
         依申请公开的答复期限按工作日计算。系统内置国务院办公厅公布的节假日安排（至 2026
-        年）；新一年的放假和调休安排公布后，请在此逐日录入。修改后所有未办结申请的期限将重新计算。
+        年）；新一年的全国放假和调休安排由平台管理员录入，适用于所有站点。本站点另有的调整（如地方性假日）由本站点政务公开办录入，仅适用于本站点的申请。修改后相关未办结申请的期限将重新计算。
       </p>
       <nav aria-label="年份" class="filters">
         {[props.year - 1, props.year, props.year + 1].map((y) => (
@@ -158,13 +160,14 @@ export function CalendarPage(props: {
       {!props.known && (
         <p class="banner" safe>{`${props.year} 年尚无节假日安排：落在该年的期限将显示为“期限待定”。`}</p>
       )}
-      <h2 safe>{`${props.year} 年本地录入的日期`}</h2>
+      <h2 safe>{`${props.year} 年录入的日期`}</h2>
       <table>
         <thead>
           <tr>
             <th scope="col">日期</th>
             <th scope="col">类型</th>
             <th scope="col">名称</th>
+            <th scope="col">适用范围</th>
             <th scope="col">操作</th>
           </tr>
         </thead>
@@ -174,13 +177,17 @@ export function CalendarPage(props: {
               <td safe>{d.day}</td>
               <td>{d.kind === 'holiday' ? '放假' : '调休上班'}</td>
               <td safe>{d.name}</td>
+              <td>{d.scope === 'national' ? '全国' : '仅本站点'}</td>
               <td>
-                <form method="post" action={`/admin/calendar/${d.day}/delete`} class="inline-form">
-                  <Csrf token={props.csrf} />
-                  <button type="submit" class="btn secondary" aria-label={`删除 ${d.day}`}>
-                    删除
-                  </button>
-                </form>
+                {(d.scope === 'site' || props.national) && (
+                  <form method="post" action={`/admin/calendar/${d.day}/delete`} class="inline-form">
+                    <Csrf token={props.csrf} />
+                    <input type="hidden" name="scope" value={d.scope} />
+                    <button type="submit" class="btn secondary" aria-label={`删除 ${d.day}`}>
+                      删除
+                    </button>
+                  </form>
+                )}
               </td>
             </tr>
           ))}
@@ -202,6 +209,18 @@ export function CalendarPage(props: {
           errors={props.errors}
         />
         <TextField name="name" label="名称" values={props.values} errors={props.errors} max={50} hint="例如 春节" />
+        {props.national && (
+          <Select
+            name="scope"
+            label="适用范围"
+            options={[
+              ['site', '仅本站点'],
+              ['national', '全国（所有站点）'],
+            ]}
+            value={props.values.scope}
+            errors={props.errors}
+          />
+        )}
         <button type="submit" class="btn">
           保存
         </button>

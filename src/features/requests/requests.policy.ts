@@ -41,12 +41,16 @@ export function actionsFor(p: Principal, r: CaseScope, available: CaseAction[]):
 }
 
 /**
- * The national working-day calendar (holidays and 调休 working days, which set every case's deadlines) is kept by
- * the offices and platform admins.
+ * The working-day calendar (holidays and 调休 working days, which set every case's deadlines): the national entries
+ * are the platform admin's; a site's own local entries are its office's (site null: national).
  */
-export function requireCalendarKeeper(actor: Actor): void {
+export function requireCalendarKeeper(actor: Actor, siteId: number | null): void {
   if (actor.system) return;
   const p = actor.principal;
-  if (!p || !(isPlatformAdmin(p) || p.roles.some((r) => r.role === 'office_admin')))
-    throw forbidden('只有政务公开办管理员可以维护工作日历');
+  if (siteId === null) {
+    if (!p || !isPlatformAdmin(p)) throw forbidden('全国节假日安排由平台管理员维护；本站点的调整请选择“仅本站点”');
+  } else if (!p || !administersSite(p, siteId)) throw forbidden('只有本站点的政务公开办管理员可以维护本站点的工作日历');
 }
+
+/** Whether the calendar page offers national entries: to the platform admin only. */
+export const mayKeepNationalCalendar = (p: Principal): boolean => isPlatformAdmin(p);

@@ -13,10 +13,20 @@ import { casesDue, casesInStages, insertNotification } from './requests.store.ts
  * Returns how many reminders were written.
  */
 export async function remindDeadlines(ctx: Ctx): Promise<number> {
-  const cal = await loadCalendar(ctx.db);
   const today = shanghaiDate(ctx.now());
-  return (await remindAnswers(ctx, cal, today)) + (await remindWaits(ctx, cal, today));
+  // each site's cases on its own calendar (the national one with the site's local entries)
+  const calendars = new Map<number, Promise<Calendar>>();
+  const calendarOf = (siteId: number) => {
+    const known = calendars.get(siteId);
+    if (known) return known;
+    const loading = loadCalendar(ctx.db, siteId);
+    calendars.set(siteId, loading);
+    return loading;
+  };
+  return (await remindAnswers(ctx, calendarOf, today)) + (await remindWaits(ctx, calendarOf, today));
 }
+
+type CalendarOf = (siteId: number) => Promise<Calendar>;
 
 interface Reminded {
   id: number;
@@ -47,14 +57,14 @@ function remind(ctx: Ctx, c: Reminded, kind: string, message: string): Promise<n
 }
 
 /** Cases on the clock: reminders at the site's thresholds of working days left, and once overdue. */
-async function remindAnswers(ctx: Ctx, cal: Calendar, today: string): Promise<number> {
+async function remindAnswers(ctx: Ctx, calendarOf: CalendarOf, today: string): Promise<number> {
   const cases = await casesDue(
     ctx.db,
     OPEN_STAGES.filter((s) => s !== 'awaiting_receipt'),
   );
   let written = 0;
   for (const c of cases) {
-    const left = workdaysLeft(cal, today, c.due_on!);
+    const left = workdaysLeft(await calendarOf(c.site_id), today, c.due_on!);
     const threshold = reminderThresholds(c.settings).findLast((t) => left <= t);
     if (left >= 0 && threshold === undefined) continue;
     const kind = left < 0 ? 'overdue' : `due:${threshold}`;
@@ -73,11 +83,11 @@ async function remindAnswers(ctx: Ctx, cal: Calendar, today: string): Promise<nu
  * Cases waiting for the applicant: once the amendment period or the fee's payment period is over, the handler is
  * told that the application may now be treated as abandoned.
  */
-async function remindWaits(ctx: Ctx, cal: Calendar, today: string): Promise<number> {
+async function remindWaits(ctx: Ctx, calendarOf: CalendarOf, today: string): Promise<number> {
   const cases = await casesInStages(ctx.db, ['amendment', 'fee']);
   let written = 0;
   for (const c of cases) {
-    const clock = computeClock(cal, clockEventsOf(await eventsOf(ctx.db, c.id)));
+    const clock = computeClock(await calendarOf(c.site_id), clockEventsOf(await eventsOf(ctx.db, c.id)));
     if (clock.amendmentDue && today > clock.amendmentDue)
       written += await remind(
         ctx,

@@ -3,10 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import { rejects } from '../../../test/support/assert.ts';
 import { DATABASES, freshDb, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture, publishThroughReview } from '../../../test/support/fixture.ts';
+import { SYSTEM } from '../../core/access.ts';
 import { newChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
+import { createAgency, createSite } from '../admin/admin.service.ts';
 import { actOnRequest } from './requests.actions.service.ts';
+import { removeCalendarDay, saveCalendarDay } from './requests.calendar.service.ts';
 import { lookupCase, openCase, registerApplication, resetQueryCode, submitApplication } from './requests.service.ts';
 
 const NUMERALS = '零一二三四五六七八九十';
@@ -352,6 +355,63 @@ for (const kind of DATABASES) {
       assert.match(c.request.reply_text, /逾期未缴纳信息处理费/);
       assert.match(c.request.reply_text, /2025年3月5日/);
       await rejects(act('editor', reg.id, 'record_fee_paid', { on: '2025-04-03' }), 'conflict');
+    });
+
+    test("a site's own calendar entries move only its own deadlines; national ones are the platform admin's and move every site's", async () => {
+      setDay('2025-03-03');
+      const admin = await f.actor('admin');
+      const office = await f.actor('office');
+      const other = await createSite(ctx, SYSTEM, { code: `cal-${kind}`, name: '邻县人民政府', hosts: [] });
+      const otherAgency = await createAgency(ctx, SYSTEM, other, {
+        name: '邻县民政局',
+        kind: 'department',
+        code: '11330999MB0000001X',
+      });
+      const register = (siteId: number, agencyId: number) =>
+        registerApplication(ctx, admin, siteId, {
+          ...PERSON,
+          agencyId,
+          channel: 'registered_mail',
+          receivedOn: '2025-03-03',
+        });
+      const here = await register(f.siteId, civil);
+      const there = await register(other, otherAgency);
+      const due = async (id: number) => (await dueOf(id)).due_on;
+      const [hereDue, thereDue] = [await due(here.id), await due(there.id)];
+      assert.equal(hereDue, thereDue, 'the same calendar at first');
+
+      // the site's office adds a local holiday inside the window: only its own case moves
+      assert.equal(
+        await saveCalendarDay(ctx, office, f.siteId, { day: '2025-03-12', kind: 'holiday', name: '本地假日' }),
+        1,
+      );
+      assert.equal(await due(here.id), '2025-04-01');
+      assert.equal(await due(there.id), thereDue, "another site's deadline does not move");
+      await rejects(
+        saveCalendarDay(ctx, office, f.siteId, { day: '2025-03-13', kind: 'holiday', scope: 'national' }),
+        'forbidden',
+      );
+      await rejects(saveCalendarDay(ctx, office, other, { day: '2025-03-13', kind: 'holiday' }), 'forbidden');
+      const logged = await ctx.db
+        .selectFrom('audit_events')
+        .select(['site_id', 'action'])
+        .where('entity_type', '=', 'calendar_day')
+        .execute();
+      assert.deepEqual(logged, [{ site_id: f.siteId, action: 'calendar.save' }], "in the site's own log");
+
+      // the platform admin's national entry moves both
+      assert.equal(
+        await saveCalendarDay(ctx, admin, f.siteId, { day: '2025-03-14', kind: 'holiday', scope: 'national' }),
+        2,
+      );
+      assert.equal(await due(there.id), '2025-04-01');
+      assert.equal(await due(here.id), '2025-04-02');
+      // taking the local entry out moves the site's case back by a day, and no other
+      assert.equal(await removeCalendarDay(ctx, office, f.siteId, '2025-03-12', 'site'), 1);
+      assert.equal(await due(here.id), '2025-04-01');
+      await rejects(removeCalendarDay(ctx, office, f.siteId, '2025-03-14', 'national'), 'forbidden');
+      await removeCalendarDay(ctx, admin, f.siteId, '2025-03-14', 'national');
+      assert.equal(await due(there.id), thereDue);
     });
 
     test('an item already proactively disclosed is linked in the reply', async () => {

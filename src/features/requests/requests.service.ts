@@ -237,7 +237,7 @@ export async function registerApplication(ctx: Ctx, actor: Actor, siteId: number
       note: `${CHANNELS[input.channel].label}：${CHANNELS[input.channel].rule}`,
     });
     if (input.receivedOn) await addEvent(trx, actor, created.id, { kind: 'received', on: input.receivedOn });
-    await recompute(trx, await loadCalendar(trx), created.id);
+    await recompute(trx, await loadCalendar(trx, siteId), created.id);
     await audit(trx, actor, {
       siteId,
       agencyId: agency.id,
@@ -290,12 +290,21 @@ export async function recompute(
   return s;
 }
 
-/** After the calendar changed: every open case's due date again. Returns how many changed. */
-export async function recomputeOpenCases(ctx: Ctx, trx: Trx = ctx.db): Promise<number> {
-  const cal = await loadCalendar(trx);
+/**
+ * After the calendar changed: the due date of every open case it touches again (a site's entry: that site's cases;
+ * a national one: every site's, each on its own site's calendar). Returns how many changed.
+ */
+export async function recomputeOpenCases(trx: Trx, siteId: number | null): Promise<number> {
   const open = await casesInStages(trx, ['handling', 'amendment', 'consultation', 'fee']);
+  const calendars = new Map<number, Calendar>();
   let changed = 0;
   for (const r of open) {
+    if (siteId !== null && r.site_id !== siteId) continue;
+    let cal = calendars.get(r.site_id);
+    if (!cal) {
+      cal = await loadCalendar(trx, r.site_id);
+      calendars.set(r.site_id, cal);
+    }
     const s = await recompute(trx, cal, r.id);
     if ((s.clock?.due ?? null) !== r.due_on) changed++;
   }
@@ -307,7 +316,7 @@ export async function openCase(ctx: Ctx, actor: Actor, requestId: number) {
   const p = need(actor);
   const r = await caseRow(ctx.db, requestId);
   if (!r || !canSee(p, r)) throw notFound('申请不存在');
-  const cal = await loadCalendar(ctx.db);
+  const cal = await loadCalendar(ctx.db, r.site_id);
   const events = await eventRows(ctx.db, r.id);
   const s = stateOf(cal, r, events.map(recordOf));
   const [all, attachments, appeals] = await Promise.all([
@@ -426,7 +435,7 @@ export async function lookupCase(ctx: Ctx, siteId: number, raw: unknown) {
   let waiting: { kind: 'amendment' | 'fee'; what: string; by: DateStr | null } | null = null;
   if (r.stage === 'amendment' || r.stage === 'fee') {
     const events = await eventsOf(ctx.db, r.id);
-    const clock = computeClock(await loadCalendar(ctx.db), clockEventsOf(events));
+    const clock = computeClock(await loadCalendar(ctx.db, siteId), clockEventsOf(events));
     waiting =
       r.stage === 'amendment'
         ? {
@@ -470,14 +479,28 @@ export async function markNotificationsRead(ctx: Ctx, userId: number) {
 
 /** Cases the member may see (the office: its whole site; others: their agencies), a page at a time, newest first. */
 export async function casesFor(ctx: Ctx, p: Principal, siteId: number, filter: CaseFilter, page: number) {
-  const { rows, total } = await listCases(ctx.db, await loadCalendar(ctx.db), p, siteId, filter, page, ctx.now());
+  const { rows, total } = await listCases(
+    ctx.db,
+    await loadCalendar(ctx.db, siteId),
+    p,
+    siteId,
+    filter,
+    page,
+    ctx.now(),
+  );
   return { rows, total, pages: Math.ceil(total / CASE_PAGE) };
 }
 
 /** The open cases of the site by agency (overdue, due soon at the site's first reminder threshold), and the thresholds. */
 export async function agencyLoads(ctx: Ctx, site: Site) {
   const thresholds = reminderThresholds(site.settings);
-  const rows = await officeOverview(ctx.db, await loadCalendar(ctx.db), site.id, thresholds[0] ?? 0, ctx.now());
+  const rows = await officeOverview(
+    ctx.db,
+    await loadCalendar(ctx.db, site.id),
+    site.id,
+    thresholds[0] ?? 0,
+    ctx.now(),
+  );
   return { rows, thresholds };
 }
 
