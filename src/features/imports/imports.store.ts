@@ -12,10 +12,6 @@ export function importRow(db: Db, siteId: number, id: number) {
   return db.selectFrom('imports').selectAll().where('id', '=', id).where('site_id', '=', siteId).executeTakeFirst();
 }
 
-export function importById(db: Db, id: number) {
-  return db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 /** The site's latest import of this file that has not finished, if any. */
 export function unfinishedImportOf(db: Db, siteId: number, fileHash: string) {
   return db

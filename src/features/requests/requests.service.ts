@@ -251,7 +251,7 @@ export async function registerApplication(ctx: Ctx, actor: Actor, siteId: number
 }
 
 /** A stored event as the rules read it. */
-export const recordOf = (e: { kind: string; on_date: DateStr; ref: string; workdays: number | null }): EventRecord => ({
+const recordOf = (e: { kind: string; on_date: DateStr; ref: string; workdays: number | null }): EventRecord => ({
   kind: e.kind,
   on: e.on_date,
   ref: e.ref,
