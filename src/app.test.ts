@@ -144,12 +144,12 @@ for (const kind of DATABASES) {
         .where('username', '=', 'editor')
         .executeTakeFirstOrThrow();
       assert.match(hash.password_hash, /^\$argon2id\$/);
-      // five failures lock the account, even for the right password
+      // five failures pause that name from this address, even for the right password
       for (let i = 0; i < 5; i++)
         await post(app, jar, '/admin/login', { username: 'edu-editor', password: 'bad' }, csrf);
       const locked = await post(app, jar, '/admin/login', { username: 'edu-editor', password: 'edu-password-1' }, csrf);
       assert.equal(locked.statusCode, 429);
-      assert.match(locked.body, /账号已锁定/);
+      assert.match(locked.body, /已暂停从此处登录该账号/);
       // and one address may try only so often, whatever the accounts
       const strict = await buildApp({ ...ctx, config: testConfig() });
       const codes = [];
@@ -166,6 +166,54 @@ for (const kind of DATABASES) {
         );
       await strict.close();
       assert.deepEqual(codes.slice(-2), [429, 429]);
+    });
+
+    test('failed logins pause one name from one address, longer each time; elsewhere the member logs in; unknown names look the same', async () => {
+      const jar = new Jar();
+      const csrf = csrfFrom((await get(app, jar, '/admin/login')).body);
+      const attempt = (username: string, password: string, from: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/admin/login',
+          remoteAddress: from,
+          payload: new URLSearchParams({ _csrf: csrf, username, password }).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header },
+        });
+      const answers = async (username: string, from: string) => {
+        const out: string[] = [];
+        for (let i = 0; i < 6; i++) {
+          const r = await attempt(username, 'wrong-password', from);
+          out.push(`${r.statusCode} ${/已暂停从此处登录该账号|用户名或密码错误/.exec(r.body)?.[0]}`);
+        }
+        return out;
+      };
+      // an attacker's address pauses only itself: the member logs in from elsewhere
+      const known = await answers('edu-reviewer', '203.0.113.7');
+      assert.deepEqual(known.slice(4), ['401 用户名或密码错误', '429 已暂停从此处登录该账号']);
+      assert.equal((await attempt('edu-reviewer', 'edu-password-1', '203.0.113.7')).statusCode, 429);
+      assert.equal((await attempt('edu-reviewer', 'edu-password-1', '198.51.100.2')).statusCode, 303);
+      // an unknown name gets the very same answers
+      assert.deepEqual(await answers('no-such-person', '203.0.113.7'), known);
+      // each new lock of the same name from the same address lasts twice as long
+      const lockOf = () =>
+        ctx.db
+          .selectFrom('login_failures')
+          .selectAll()
+          .where('username', '=', 'no-such-person')
+          .where('ip', '=', '203.0.113.7')
+          .executeTakeFirstOrThrow();
+      const first = await lockOf();
+      await ctx.db
+        .updateTable('login_failures')
+        .set({ locked_until: new Date(Date.now() - 1000) })
+        .execute();
+      for (let i = 0; i < 5; i++) await attempt('no-such-person', 'wrong-password', '203.0.113.7');
+      const second = await lockOf();
+      assert.equal(second.locks, 2);
+      const minutes = (l: { locked_until: Date | null; updated_at: Date }) =>
+        Math.round((l.locked_until!.getTime() - l.updated_at.getTime()) / 60_000);
+      assert.equal(minutes(second), 2 * minutes(first));
+      await ctx.db.deleteFrom('login_failures').execute();
     });
 
     test('every form needs its CSRF token', async () => {

@@ -17,6 +17,7 @@ const OWNERS: Record<string, string[]> = {
     'search_changes',
     'search_cursors',
     'jobs',
+    'login_failures',
   ],
   admin: ['sites', 'agencies', 'users', 'user_roles'],
   catalog: [

@@ -50,10 +50,20 @@ export interface LoginPolicy {
 
 const WRONG = '用户名或密码错误';
 let dummyHash: Promise<string> | undefined;
+/** The longest a lock lasts, however often it came back. */
+const MAX_LOCK_MINUTES = 24 * 60;
+
+/** A lock's length: `lockMinutes`, doubling with each lock of the same name from the same address. */
+const lockMinutesFor = (policy: LoginPolicy, locks: number) =>
+  Math.min(MAX_LOCK_MINUTES, policy.lockMinutes * 2 ** Math.max(0, locks - 1));
+
+const lockedMessage = (until: Date, now: Date) =>
+  `登录失败次数过多，已暂停从此处登录该账号，请于 ${Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000))} 分钟后再试`;
 
 /**
- * Checks the password; after `maxFailures` failures in a row the account is locked for `lockMinutes`.
- * Returns the new session token (stored only as its hash).
+ * Checks the password. After `maxFailures` failures in a row of one account name from one address, that address may
+ * not try that name for `lockMinutes`, doubling with each lock (at most a day); others are not locked out. An unknown
+ * name is answered, timed and locked exactly like a known one. Returns the new session token (stored as its hash).
  */
 export async function login(
   db: Db,
@@ -62,6 +72,16 @@ export async function login(
   password: string,
   ip: string,
 ): Promise<{ token: string; userId: number }> {
+  const now = new Date();
+  const name = username.slice(0, 100);
+  const tried = await db
+    .selectFrom('login_failures')
+    .selectAll()
+    .where('username', '=', name)
+    .where('ip', '=', ip)
+    .executeTakeFirst();
+  if (tried?.locked_until && tried.locked_until > now)
+    throw new AppError('too_many', lockedMessage(tried.locked_until, now));
   const user = await db
     .selectFrom('users')
     .leftJoin('agencies', 'agencies.id', 'users.agency_id')
@@ -69,42 +89,45 @@ export async function login(
     .select('agencies.site_id')
     .where('users.username', '=', username)
     .executeTakeFirst();
-  if (!user) {
-    // spend the same time as a real check so that user names cannot be probed by timing
-    dummyHash ??= hash('gongkai-no-such-user');
-    await verify(await dummyHash, password);
-    throw new AppError('unauthenticated', WRONG);
-  }
-  if (user.locked_until && user.locked_until > new Date()) {
-    throw new AppError('too_many', `登录失败次数过多，账号已锁定，请于 ${policy.lockMinutes} 分钟后再试`);
-  }
-  const ok = user.active && (await verifyPassword(user.password_hash, password));
-  const actor = { principal: null, ip };
-  if (!ok) {
-    const failures = user.failed_logins + 1;
+  // spend the same time on an unknown name as on a real check, so that names cannot be probed by timing
+  dummyHash ??= hash('gongkai-no-such-user');
+  const ok = user
+    ? user.active && (await verifyPassword(user.password_hash, password))
+    : await verify(await dummyHash, password).then(() => false);
+  if (!ok || !user) {
+    const failures = (tried?.failures ?? 0) + 1;
     const lock = failures >= policy.maxFailures;
+    const locks = (tried?.locks ?? 0) + (lock ? 1 : 0);
+    const values = {
+      failures: lock ? 0 : failures,
+      locks,
+      locked_until: lock ? new Date(now.getTime() + lockMinutesFor(policy, locks) * 60_000) : null,
+      updated_at: now,
+    };
     await db.transaction().execute(async (trx) => {
       await trx
-        .updateTable('users')
-        .set({
-          failed_logins: lock ? 0 : failures,
-          locked_until: lock ? new Date(Date.now() + policy.lockMinutes * 60_000) : null,
-        })
-        .where('id', '=', user.id)
+        .insertInto('login_failures')
+        .values({ username: name, ip, ...values })
+        .onConflict((oc) => oc.columns(['username', 'ip']).doUpdateSet(values))
         .execute();
-      await audit(trx, actor, {
-        siteId: user.site_id,
-        action: lock ? 'login.locked' : 'login.failed',
-        entityType: 'user',
-        entityId: user.id,
-        agencyId: user.agency_id,
-      });
+      if (user)
+        await audit(
+          trx,
+          { principal: null, ip },
+          {
+            siteId: user.site_id,
+            action: lock ? 'login.locked' : 'login.failed',
+            entityType: 'user',
+            entityId: user.id,
+            agencyId: user.agency_id,
+          },
+        );
     });
     throw new AppError('unauthenticated', WRONG);
   }
   const { token, hash: id } = newToken();
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+    await clearLoginFailures(trx, name, ip);
     await trx
       .insertInto('sessions')
       .values({ id, user_id: user.id, ip, expires_at: new Date(Date.now() + policy.sessionHours * 3600_000) })
@@ -174,4 +197,24 @@ export async function createApiToken(db: Db, userId: number, name: string): Prom
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id: row.id, token };
+}
+
+/** Forgets the failed logins of a name (from one address, or from all: when the office resets the password). */
+export async function clearLoginFailures(db: Db, username: string, ip?: string): Promise<void> {
+  let q = db.deleteFrom('login_failures').where('username', '=', username);
+  if (ip !== undefined) q = q.where('ip', '=', ip);
+  await q.execute();
+}
+
+/** Until when logins of these names are paused from some address (for the office's list of accounts). */
+export async function pausedLogins(db: Db, usernames: string[]): Promise<Map<string, Date>> {
+  if (!usernames.length) return new Map();
+  const rows = await db
+    .selectFrom('login_failures')
+    .select((eb) => ['username', eb.fn.max('locked_until').as('until')])
+    .where('username', 'in', usernames)
+    .where('locked_until', '>', new Date())
+    .groupBy('username')
+    .execute();
+  return new Map(rows.map((r) => [r.username, new Date(r.until as unknown as Date)]));
 }

@@ -443,7 +443,17 @@ export interface JobsTable {
   last_error: Generated<string>;
 }
 
+export interface LoginFailuresTable {
+  username: string;
+  ip: string;
+  failures: Generated<number>;
+  locks: Generated<number>;
+  locked_until: Date | null;
+  updated_at: Generated<Date>;
+}
+
 export interface DB {
+  login_failures: LoginFailuresTable;
   jobs: JobsTable;
   search_cursors: SearchCursorsTable;
   sites: SitesTable;

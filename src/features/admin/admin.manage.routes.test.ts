@@ -249,11 +249,13 @@ for (const kind of DATABASES) {
       const member = await login(app, 'edu-reviewer', 'edu-password-1');
       const { token } = await createApiToken(ctx.db, reviewerId, '脚本');
       assert.equal(await apiTokenUser(ctx.db, token), reviewerId);
+      // the member's logins are paused from where they are (five wrong passwords)
       await ctx.db
-        .updateTable('users')
-        .set({ locked_until: new Date(Date.now() + 3600_000), failed_logins: 0 })
-        .where('id', '=', reviewerId)
+        .insertInto('login_failures')
+        .values({ username: 'edu-reviewer', ip: '127.0.0.1', locks: 1, locked_until: new Date(Date.now() + 3600_000) })
         .execute();
+      const users = await get(app, jar, '/admin/users');
+      assert.match(users.body, /已锁定至/, "the office's list shows the paused account");
       const mismatch = await post(
         app,
         jar,

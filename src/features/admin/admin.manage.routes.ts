@@ -30,6 +30,7 @@ import {
 } from './admin.manage.views.tsx';
 import { mayGrantPlatform } from './admin.policy.ts';
 import { AGENCY_ROLES } from './admin.schema.ts';
+import type { StaffAccount } from './admin.service.ts';
 import {
   allSites,
   changeOwnPassword,
@@ -43,7 +44,6 @@ import {
   updateSite,
   updateUser,
 } from './admin.service.ts';
-import type { StaffAccount } from './admin.store.ts';
 import { AccountPage, UserFormPage, UsersPage } from './admin.users.views.tsx';
 
 const flashOf = (req: FastifyRequest) => ((req.query as { saved?: string }).saved ? '已保存' : undefined);

@@ -1,7 +1,14 @@
 import type { Kysely } from 'kysely';
 import { type Actor, requirePlatformAdmin, requireSiteAdmin } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
-import { endSessions, hashPassword, revokeTokens, verifyPassword } from '../../core/auth.ts';
+import {
+  clearLoginFailures,
+  endSessions,
+  hashPassword,
+  pausedLogins,
+  revokeTokens,
+  verifyPassword,
+} from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Agency, DB, Role } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
@@ -31,6 +38,7 @@ import {
   lockSiteUser,
   passwordHashOf,
   roleHolders,
+  type StaffRow,
   setRoles,
   siteAccounts,
   siteByCode,
@@ -276,7 +284,9 @@ export async function resetPassword(ctx: Ctx, actor: Actor, siteId: number, user
   await ctx.db.transaction().execute(async (trx) => {
     const { user, roles } = await siteUser(trx, siteId, userId);
     guardPlatformAccount(actor, roles);
-    await updateUserRow(trx, userId, { password_hash: hash, failed_logins: 0, locked_until: null });
+    await updateUserRow(trx, userId, { password_hash: hash });
+    // the member may log in again at once, from wherever their attempts were paused
+    await clearLoginFailures(trx, user.username);
     // a reset password means the old one may be known to someone else: every way in made with it ends
     await endSessions(trx, userId);
     await revokeTokens(trx, userId, ctx.now());
@@ -332,7 +342,15 @@ export async function allSites(ctx: Ctx, actor: Actor) {
 }
 
 /** The site's staff accounts (one when `userId` is given), for its office. */
-export async function staffAccounts(ctx: Ctx, actor: Actor, siteId: number, userId?: number) {
+/** A staff account on the office's pages: with until when its logins are paused from some address, if they are. */
+export type StaffAccount = StaffRow & { locked_until: Date | null };
+
+export async function staffAccounts(ctx: Ctx, actor: Actor, siteId: number, userId?: number): Promise<StaffAccount[]> {
   requireSiteAdmin(actor, siteId);
-  return siteAccounts(ctx.db, siteId, userId);
+  const accounts = await siteAccounts(ctx.db, siteId, userId);
+  const paused = await pausedLogins(
+    ctx.db,
+    accounts.map((a) => a.username),
+  );
+  return accounts.map((a) => ({ ...a, locked_until: paused.get(a.username) ?? null }));
 }

@@ -11,7 +11,8 @@ export function listSites(db: Db) {
   return db.selectFrom('sites').selectAll().orderBy('id').execute();
 }
 
-export interface StaffAccount {
+/** A staff account as the store reads it (the service adds until when its logins are paused). */
+export interface StaffRow {
   id: number;
   username: string;
   name: string;
@@ -20,12 +21,11 @@ export interface StaffAccount {
   agency_id: number | null;
   agency_name: string | null;
   active: boolean;
-  locked_until: Date | null;
   roles: { role: Role; agencyId: number | null }[];
 }
 
 /** Staff accounts of a site: their agency is on it, or they hold a role in one of its agencies. */
-export async function siteAccounts(db: Db, siteId: number, userId?: number): Promise<StaffAccount[]> {
+export async function siteAccounts(db: Db, siteId: number, userId?: number): Promise<StaffRow[]> {
   let q = db
     .selectFrom('users')
     .leftJoin('agencies', 'agencies.id', 'users.agency_id')
@@ -38,7 +38,6 @@ export async function siteAccounts(db: Db, siteId: number, userId?: number): Pro
       'users.agency_id',
       'agencies.name as agency_name',
       'users.active',
-      'users.locked_until',
     ])
     .where((eb) =>
       eb.or([

@@ -16,7 +16,7 @@ import { AdminLayout } from '../../web/staff.layout.tsx';
 import { treeOrder } from '../../web/tree.ts';
 import { type Form, indent, type Page } from './admin.manage.views.tsx';
 import { AGENCY_ROLES } from './admin.schema.ts';
-import type { StaffAccount } from './admin.store.ts';
+import type { StaffAccount } from './admin.service.ts';
 
 const roleList = (u: StaffAccount, agencies: Map<number, string>) =>
   u.roles
