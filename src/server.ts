@@ -1,5 +1,5 @@
 import { buildApp } from './app.ts';
-import { type Config, loadConfig } from './core/config.ts';
+import { type Config, dataKey, loadConfig } from './core/config.ts';
 import type { Ctx } from './core/context.ts';
 import { openDb } from './core/db.ts';
 import { isDatabaseAway } from './core/errors.ts';
@@ -56,7 +56,7 @@ export function backgroundJobs(ctx: Ctx, log: { info: (s: string) => void; error
           {
             name: 'deliver-mail',
             everySeconds: every,
-            run: () => deliverOutbox(ctx.db, mail, ctx.config.mailFrom, ctx.now()),
+            run: () => deliverOutbox(ctx.db, mail, ctx.config.mailFrom, dataKey(ctx.config), ctx.now()),
           },
         ]
       : []),

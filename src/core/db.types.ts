@@ -381,6 +381,8 @@ export interface OutboxTable {
   to_address: string;
   subject: string;
   body: string;
+  /** Sealed JSON of the values the body's `{{name}}` placeholders stand for; emptied once sent. */
+  secrets: Generated<string>;
   created_at: Generated<Date>;
   attempts: Generated<number>;
   next_attempt_at: Generated<Date>;

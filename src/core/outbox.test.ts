@@ -5,6 +5,8 @@ import { DATABASES, freshDb } from '../../test/support/db.ts';
 import type { Db } from './db.ts';
 import { deliverOutbox, enqueueMail } from './outbox.ts';
 
+const KEY = Buffer.alloc(32, 7);
+
 for (const kind of DATABASES) {
   describe(`outbox on ${kind}`, () => {
     let db: Db;
@@ -33,8 +35,8 @@ for (const kind of DATABASES) {
       } as unknown as Transporter;
       // a second on: the row's own time has microseconds, and a Date taken in the same millisecond would be before it
       const now = new Date(Date.now() + 1000);
-      assert.equal(await deliverOutbox(db, recording, 'gongkai@example.gov.cn', now), 1);
-      assert.equal(await deliverOutbox(db, recording, 'gongkai@example.gov.cn', now), 0, 'never twice');
+      assert.equal(await deliverOutbox(db, recording, 'gongkai@example.gov.cn', KEY, now), 1);
+      assert.equal(await deliverOutbox(db, recording, 'gongkai@example.gov.cn', KEY, now), 0, 'never twice');
       assert.match(sent[0], /To: a@example.com/);
       assert.match(sent[0], /Subject: =\?UTF-8\?/);
 
@@ -43,7 +45,7 @@ for (const kind of DATABASES) {
         .execute((trx) => enqueueMail(trx, { siteId: null, to: 'b@example.com', subject: '提醒', body: '到期' }));
       const failing = nodemailer.createTransport({ host: '127.0.0.1', port: 1, connectionTimeout: 500 });
       const later = new Date(Date.now() + 1000);
-      assert.equal(await deliverOutbox(db, failing, 'gongkai@example.gov.cn', later), 0);
+      assert.equal(await deliverOutbox(db, failing, 'gongkai@example.gov.cn', KEY, later), 0);
       const row = await db
         .selectFrom('outbox')
         .selectAll()
@@ -52,11 +54,43 @@ for (const kind of DATABASES) {
       assert.equal(row.attempts, 1);
       assert.ok(row.last_error.length > 0);
       assert.ok(row.next_attempt_at > later, 'retried later, not at once');
-      assert.equal(await deliverOutbox(db, recording, 'gongkai@example.gov.cn', later), 0, 'not before its time');
+      assert.equal(await deliverOutbox(db, recording, 'gongkai@example.gov.cn', KEY, later), 0, 'not before its time');
       assert.equal(
-        await deliverOutbox(db, recording, 'gongkai@example.gov.cn', new Date(later.getTime() + 3_600_000)),
+        await deliverOutbox(db, recording, 'gongkai@example.gov.cn', KEY, new Date(later.getTime() + 3_600_000)),
         1,
       );
+    });
+
+    test('a query code goes out in the mail and is not kept readable in the outbox, before or after', async () => {
+      await db.transaction().execute((trx) =>
+        enqueueMail(trx, {
+          siteId: null,
+          to: 'c@example.com',
+          subject: '申请已提交',
+          body: '申请编号：2025\n查询码：{{queryCode}}',
+          secrets: { key: KEY, values: { queryCode: 'QC7K9M2P' } },
+        }),
+      );
+      const row = () =>
+        db.selectFrom('outbox').selectAll().where('to_address', '=', 'c@example.com').executeTakeFirstOrThrow();
+      assert.ok(!JSON.stringify(await row()).includes('QC7K9M2P'), 'sealed while it waits');
+      const stream = nodemailer.createTransport({ streamTransport: true, buffer: true });
+      const sent: string[] = [];
+      const recording = {
+        sendMail: async (m: SendMailOptions) => {
+          sent.push(String(m.text));
+          return stream.sendMail(m);
+        },
+      } as unknown as Transporter;
+      await deliverOutbox(db, recording, 'gongkai@example.gov.cn', KEY, new Date(Date.now() + 1000));
+      assert.ok(
+        sent.some((t) => t.includes('查询码：QC7K9M2P')),
+        'the applicant receives the code',
+      );
+      const after = await row();
+      assert.ok(after.sent_at);
+      assert.equal(after.secrets, '', 'forgotten once sent');
+      assert.ok(!JSON.stringify(after).includes('QC7K9M2P'));
     });
   });
 }

@@ -3,20 +3,40 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from './config.ts';
 import type { Db } from './db.ts';
 import type { DB } from './db.types.ts';
+import { seal, unseal } from './secrets.ts';
 
 export interface Mail {
   siteId: number | null;
   to: string;
   subject: string;
+  /** The text; `{{name}}` stands for a value of `secrets`. */
   body: string;
+  /**
+   * Values that must not stay readable in the outbox once the mail has gone (a query code): kept sealed with the data
+   * key until delivery, then forgotten. Needs `key`.
+   */
+  secrets?: { key: Buffer; values: Record<string, string> };
 }
 
 /** Queues an e-mail; call it inside the transaction of the change it reports, so both happen or neither. */
 export async function enqueueMail(trx: Kysely<DB>, m: Mail): Promise<void> {
   await trx
     .insertInto('outbox')
-    .values({ site_id: m.siteId, to_address: m.to, subject: m.subject, body: m.body })
+    .values({
+      site_id: m.siteId,
+      to_address: m.to,
+      subject: m.subject,
+      body: m.body,
+      secrets: m.secrets ? seal(m.secrets.key, JSON.stringify(m.secrets.values)) : '',
+    })
     .execute();
+}
+
+/** The body as sent: its placeholders filled from the sealed values. */
+function filled(body: string, secrets: string, key: Buffer): string {
+  if (!secrets) return body;
+  const values = JSON.parse(unseal(key, secrets)) as Record<string, string>;
+  return body.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
 /** The SMTP transport of the configuration; without SMTP_URL mail waits in the outbox (shown in the back office). */
@@ -27,7 +47,13 @@ const BATCH = 50;
 const MAX_ATTEMPTS = 10;
 
 /** Sends what is due; a failure is retried later with a growing delay, up to MAX_ATTEMPTS. Returns how many went. */
-export async function deliverOutbox(db: Db, transport: Transporter, from: string, now = new Date()): Promise<number> {
+export async function deliverOutbox(
+  db: Db,
+  transport: Transporter,
+  from: string,
+  key: Buffer,
+  now = new Date(),
+): Promise<number> {
   // claimed with a lease, so that several instances never send the same message
   const lease = new Date(now.getTime() + 5 * 60_000);
   const due = await db
@@ -50,10 +76,10 @@ export async function deliverOutbox(db: Db, transport: Transporter, from: string
   let sent = 0;
   for (const m of due) {
     try {
-      await transport.sendMail({ from, to: m.to_address, subject: m.subject, text: m.body });
+      await transport.sendMail({ from, to: m.to_address, subject: m.subject, text: filled(m.body, m.secrets, key) });
       await db
         .updateTable('outbox')
-        .set({ sent_at: now, attempts: m.attempts + 1 })
+        .set({ sent_at: now, attempts: m.attempts + 1, secrets: '' })
         .where('id', '=', m.id)
         .execute();
       sent++;

@@ -77,7 +77,8 @@ for (const kind of DATABASES) {
         .where('to_address', '=', 'zhang@example.com')
         .execute();
       assert.equal(mails.length, 1);
-      assert.ok(mails[0].body.includes(sub.queryCode), 'the receipt mail carries the query code');
+      assert.match(mails[0].body, /查询码：\{\{queryCode\}\}/, 'the receipt mail carries the query code');
+      assert.ok(!JSON.stringify(mails[0]).includes(sub.queryCode), 'sealed in the outbox, not in plain text');
 
       // Art. 31: received the day both sides confirm; 2025 National Day (10-1..10-8 off, 9-28 and 10-11 worked)
       await act('editor', sub.id, 'confirm_receipt', { on: '2025-09-26' });

@@ -195,7 +195,9 @@ export async function submitApplication(
         siteId,
         to: input.email,
         subject: `政府信息公开申请已提交（申请编号 ${created.trackingNo}）`,
-        body: `${input.name}：\n\n您向${agency.name}提出的政府信息公开申请已提交。\n申请编号：${created.trackingNo}\n查询码：${created.queryCode}\n\n受理机构确认收到后开始计算答复期限。您可以凭申请编号和查询码在网站“依申请公开”栏目查询办理进度和答复。请妥善保管查询码。`,
+        // the query code is sealed until the mail has gone, then forgotten: it opens the case
+        secrets: { key: dataKey(ctx.config), values: { queryCode: created.queryCode } },
+        body: `${input.name}：\n\n您向${agency.name}提出的政府信息公开申请已提交。\n申请编号：${created.trackingNo}\n查询码：{{queryCode}}\n\n受理机构确认收到后开始计算答复期限。您可以凭申请编号和查询码在网站“依申请公开”栏目查询办理进度和答复。请妥善保管查询码。`,
       });
     await notifyAgency(trx, siteId, agency.id, created.id, `收到新的网上政府信息公开申请（${created.trackingNo}）`);
     await audit(
