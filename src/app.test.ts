@@ -216,6 +216,39 @@ for (const kind of DATABASES) {
       await ctx.db.deleteFrom('login_failures').execute();
     });
 
+    test('behind TLS the session and CSRF cookies carry the __Host- prefix; a login brings a new CSRF secret', async () => {
+      const secure = await buildApp({ ...ctx, config: testConfig({ SECURE_COOKIES: 'on' }) });
+      try {
+        const jar = new Jar();
+        const page = await get(secure, jar, '/admin/login');
+        const csrfCookie = String(page.headers['set-cookie']);
+        assert.match(csrfCookie, /__Host-gk_csrf=.*Path=\/.*Secure/);
+        assert.doesNotMatch(csrfCookie, /Domain=/i);
+        const res = await post(
+          secure,
+          jar,
+          '/admin/login',
+          { username: 'editor', password: 'gongkai-demo-2026' },
+          csrfFrom(page.body),
+        );
+        assert.equal(res.statusCode, 303);
+        assert.match(String(res.headers['set-cookie']), /__Host-gk_session=[^;]+;.*Secure/);
+      } finally {
+        await secure.close();
+      }
+      // the token of the login page is worth nothing once signed in
+      const jar = new Jar();
+      const before = csrfFrom((await get(app, jar, '/admin/login')).body);
+      assert.equal(
+        (await post(app, jar, '/admin/login', { username: 'editor', password: 'gongkai-demo-2026' }, before))
+          .statusCode,
+        303,
+      );
+      assert.equal((await post(app, jar, '/admin/logout', {}, before)).statusCode, 403);
+      const fresh = csrfFrom((await get(app, jar, '/admin')).body);
+      assert.equal((await post(app, jar, '/admin/logout', {}, fresh)).statusCode, 303);
+    });
+
     test('every form needs its CSRF token', async () => {
       const { jar } = await login(app, 'editor');
       const res = await post(app, jar, '/admin/publications', draftFields(f) as never, 'forged');

@@ -149,6 +149,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   await app.register(cookie, { secret: sessionSecret(ctx.config) });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
+    cookieKey: ctx.config.cookieNames.csrf,
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: ctx.config.secureCookies },
     // forms carry the token in a field; multipart forms (parsed only in the handler) in the query
     getToken: (req) =>

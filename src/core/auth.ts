@@ -6,7 +6,6 @@ import type { Db } from './db.ts';
 import { AppError } from './errors.ts';
 
 /** The cookie that carries a staff session's token. */
-export const SESSION_COOKIE = 'gk_session';
 
 export const hashPassword = (password: string) => hash(password);
 export const verifyPassword = (stored: string, password: string) => verify(stored, password).catch(() => false);

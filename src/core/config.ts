@@ -96,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
+  const secureCookies = e.SECURE_COOKIES ?? (e.TRUST_PROXY !== false || e.NODE_ENV === 'production');
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -119,7 +120,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     trustProxy: e.TRUST_PROXY,
-    secureCookies: e.SECURE_COOKIES ?? (e.TRUST_PROXY !== false || e.NODE_ENV === 'production'),
+    secureCookies,
+    /**
+     * The session's and the CSRF secret's cookies: behind TLS with the `__Host-` prefix, which browsers accept only
+     * Secure, for the whole host and from no other domain (a sibling subdomain cannot plant them).
+     */
+    cookieNames: secureCookies
+      ? { session: '__Host-gk_session', csrf: '__Host-gk_csrf' }
+      : { session: 'gk_session', csrf: 'gk_csrf' },
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     importMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024,
     logLevel: e.LOG_LEVEL,

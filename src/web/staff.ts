@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isPlatformAdmin, type Principal, requireSiteAdmin } from '../core/access.ts';
-import { loadPrincipal, login, logout, SESSION_COOKIE, sessionUser } from '../core/auth.ts';
+import { loadPrincipal, login, logout, sessionUser } from '../core/auth.ts';
 import type { Ctx } from '../core/context.ts';
 import type { Site } from '../core/db.types.ts';
 import { AppError, notFound } from '../core/errors.ts';
@@ -18,6 +18,7 @@ export type StaffRoutes = (app: FastifyInstance, ctx: Ctx) => Promise<void>;
  * The features' back-office routes are mounted inside it.
  */
 export async function staffShell(app: FastifyInstance, ctx: Ctx, features: StaffRoutes[]) {
+  const { session: SESSION_COOKIE, csrf: CSRF_COOKIE } = ctx.config.cookieNames;
   app.addHook('onRequest', async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     const userId = token ? await sessionUser(ctx.db, token) : null;
@@ -64,6 +65,8 @@ export async function staffShell(app: FastifyInstance, ctx: Ctx, features: Staff
           secure: ctx.config.secureCookies,
           maxAge: ctx.config.sessionHours * 3600,
         });
+        // a new session gets a new CSRF secret: one planted or seen before the login is worth nothing after it
+        reply.clearCookie(CSRF_COOKIE, { path: '/' });
         const next = (req.query as { next?: string }).next;
         return reply.redirect(typeof next === 'string' && /^\/admin(\/[^\s]*)?$/.test(next) ? next : '/admin', 303);
       } catch (e) {
@@ -77,6 +80,7 @@ export async function staffShell(app: FastifyInstance, ctx: Ctx, features: Staff
     const token = req.cookies[SESSION_COOKIE];
     if (token) await logout(ctx.db, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
     return reply.redirect('/admin/login', 303);
   });
 

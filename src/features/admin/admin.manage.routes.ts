@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../../core/access.ts';
-import { SESSION_COOKIE, tokenHash } from '../../core/auth.ts';
+import { tokenHash } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Agency, Column, Site } from '../../core/db.types.ts';
 import { notFound } from '../../core/errors.ts';
@@ -378,7 +378,7 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
     sendHtml(req, reply, AccountPage({ ...page(req, csrfToken(reply)), values: {}, errors: {} })),
   );
   app.post('/account/password', async (req, reply) => {
-    const token = req.cookies[SESSION_COOKIE];
+    const token = req.cookies[ctx.config.cookieNames.session];
     return submitForm(
       req,
       reply,
