@@ -6,7 +6,8 @@ import { shownHtml } from '../../core/html.ts';
 import { id, pageParam, parseInput } from '../../core/validate.ts';
 import { apiSite, doc, siteParams } from '../../web/api.ts';
 import { actorOf } from '../../web/request.ts';
-import { portalAgencies, portalColumns, publicationPage, publishedList } from './catalog.portal.service.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
+import { portalColumns, publicationPage, publishedList } from './catalog.portal.service.ts';
 import { editionInput, reasonInput } from './catalog.schema.ts';
 import { actOnEdition, createDraft, updateDraft } from './catalog.service.ts';
 
@@ -38,7 +39,7 @@ export async function catalogApiRoutes(app: FastifyInstance, ctx: Ctx) {
     async (req) => {
       const site = await apiSite(ctx, req);
       return {
-        agencies: (await portalAgencies(ctx, site.id)).map((a) => ({
+        agencies: (await siteAgencies(ctx, site.id)).map((a) => ({
           id: a.id,
           parentId: a.parent_id,
           name: a.name,
@@ -132,7 +133,7 @@ export async function catalogApiRoutes(app: FastifyInstance, ctx: Ctx) {
       const site = await apiSite(ctx, req);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const agencyId = parseInput(z.object({ agencyId: id }), body).agencyId;
-      if (!(await portalAgencies(ctx, site.id)).some((a) => a.id === agencyId)) throw notFound('机构不属于该站点');
+      if (!(await siteAgencies(ctx, site.id)).some((a) => a.id === agencyId)) throw notFound('机构不属于该站点');
       const created = await createDraft(ctx, actorOf(req), agencyId, body);
       return reply.status(201).send(created);
     },

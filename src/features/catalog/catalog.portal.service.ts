@@ -118,8 +118,6 @@ export async function publicFile(
   return { filename: a.filename, mime: a.mime, body: await ctx.files.get(a.file_hash) };
 }
 
-export const portalAgencies = (ctx: Ctx, siteId: number) => siteAgencies(ctx, siteId);
-
 export async function portalAgency(ctx: Ctx, siteId: number, agencyId: number | undefined): Promise<Agency> {
   const agency = agencyId === undefined ? undefined : (await siteAgencies(ctx, siteId)).find((a) => a.id === agencyId);
   if (!agency) throw notFound('机构不存在');

@@ -7,6 +7,7 @@ import { id, pageParam } from '../../core/validate.ts';
 import { pageCtx, pathOf } from '../../web/portal.ts';
 import { attachment, originOf, sendHtml } from '../../web/request.ts';
 import { atomFeed, xmlEscape } from '../../web/xml.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
 import {
   agencyCatalogPage,
   columnPage,
@@ -14,7 +15,6 @@ import {
   gazetteIssuePage,
   gazettePage,
   homePage,
-  portalAgencies,
   portalAgency,
   publicationPage,
   publicFile,
@@ -102,7 +102,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
     sendHtml(
       req,
       reply,
-      AgenciesPage({ ctx: await pageCtx(req, pathOf(req)), agencies: await portalAgencies(ctx, req.site.id) }),
+      AgenciesPage({ ctx: await pageCtx(req, pathOf(req)), agencies: await siteAgencies(ctx, req.site.id) }),
     ),
   );
 

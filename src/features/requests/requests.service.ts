@@ -297,11 +297,10 @@ export async function recompute(
  * a national one: every site's, each on its own site's calendar). Returns how many changed.
  */
 export async function recomputeOpenCases(trx: Trx, siteId: number | null): Promise<number> {
-  const open = await casesInStages(trx, ['handling', 'amendment', 'consultation', 'fee']);
+  const open = await casesInStages(trx, ['handling', 'amendment', 'consultation', 'fee'], siteId);
   const calendars = new Map<number, Calendar>();
   let changed = 0;
   for (const r of open) {
-    if (siteId !== null && r.site_id !== siteId) continue;
     let cal = calendars.get(r.site_id);
     if (!cal) {
       cal = await loadCalendar(trx, r.site_id);

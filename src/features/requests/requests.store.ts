@@ -130,13 +130,14 @@ export function appealsOf(q: Q, requestId: number) {
   return q.selectFrom('request_appeals').selectAll().where('request_id', '=', requestId).orderBy('id').execute();
 }
 
-/** Cases in the stages, with their cached due dates. */
-export function casesInStages(q: Q, stages: RequestStage[]) {
-  return q
+/** Cases in the stages, of one site or (null) of every site. */
+export function casesInStages(q: Q, stages: RequestStage[], siteId: number | null = null) {
+  let query = q
     .selectFrom('requests')
     .select(['id', 'site_id', 'agency_id', 'handler_id', 'tracking_no', 'due_on'])
-    .where('stage', 'in', stages)
-    .execute();
+    .where('stage', 'in', stages);
+  if (siteId !== null) query = query.where('site_id', '=', siteId);
+  return query.execute();
 }
 
 /** Cases on the clock with a due date, with their site's settings (the reminder thresholds). */
