@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { DATABASES, freshDb, testConfig, testCtx } from '../test/support/db.ts';
-import { demoFixture, draftFields, type Fixture } from '../test/support/fixture.ts';
+import { demoFixture, draftFields, type Fixture, onePagePdf } from '../test/support/fixture.ts';
 import { csrfFrom, get, Jar, login, post } from '../test/support/http.ts';
 import { buildApp } from './app.ts';
 import type { Ctx } from './core/context.ts';
@@ -365,9 +365,7 @@ for (const kind of DATABASES) {
       assert.match(fake.body, /类型不被接受或与扩展名不符/);
       const exe = await upload('a.docx', Buffer.from('MZ\x90\x00\x03\x00\x00\x00'));
       assert.equal(exe.statusCode, 400);
-      const pdf = Buffer.from(
-        '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj 4 0 obj<</Length 44>>stream\nBT /F1 12 Tf 20 100 Td (Annual budget) Tj ET\nendstream endobj 5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF',
-      );
+      const pdf = onePagePdf('Annual budget');
       const ok = await upload('预算.pdf', pdf);
       assert.equal(ok.statusCode, 303, ok.body.slice(0, 300));
       const att = await ctx.db

@@ -102,6 +102,25 @@ export const attachment = (reply: FastifyReply, type: string, filename: string) 
     .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`)
     .header('x-content-type-options', 'nosniff');
 
+/** Types a browser shows itself; everything else is downloaded. */
+const SHOWN_INLINE = /^(application\/pdf|image\/(png|jpeg|gif|webp))$/;
+
+/**
+ * A file to open in the browser when it can show it (PDF, pictures), else a download; it may run nothing and load
+ * nothing but itself.
+ */
+export function openedFile(reply: FastifyReply, type: string, filename: string) {
+  if (!SHOWN_INLINE.test(type)) return attachment(reply, type, filename);
+  return reply
+    .type(type)
+    .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(filename)}`)
+    .header('x-content-type-options', 'nosniff')
+    .header(
+      'content-security-policy',
+      "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'",
+    );
+}
+
 /** The `:id` of the route, or 404 "<what>不存在". */
 export function idParam(req: FastifyRequest, what: string): number {
   const r = id.safeParse((req.params as { id?: unknown }).id);

@@ -76,3 +76,11 @@ export async function publishThroughReview(ctx: Ctx, f: Fixture, extra: Record<s
   const done = await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
   return { publicationId, editionId, indexNo: done.indexNo };
 }
+
+/** A one-page PDF whose page reads `text` (ASCII, at most 30 characters). */
+export function onePagePdf(text: string): Buffer {
+  const content = `BT /F1 12 Tf 20 100 Td (${text}) Tj ET`;
+  return Buffer.from(
+    `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj 4 0 obj<</Length ${content.length}>>stream\n${content}\nendstream endobj 5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF`,
+  );
+}

@@ -14,6 +14,9 @@ import {
   TextField,
 } from '../../web/forms.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
+import type { BodyBlock, FieldChange } from './catalog.diff.ts';
+import type { PublicPage } from './catalog.read.store.ts';
+import { EditionChanges, staffFileHref } from './catalog.review.views.tsx';
 import {
   ACTION_LABELS,
   DISCLOSURE_LABELS,
@@ -23,6 +26,7 @@ import {
   THEMES,
   VALIDITY_LABELS,
 } from './catalog.rules.ts';
+import { DocumentView } from './catalog.views.tsx';
 
 export interface EditionFormProps {
   csrf: string;
@@ -173,7 +177,9 @@ export function EditionDetail(props: {
   canEdit: boolean;
   canNewEdition: boolean;
   canWithdraw: boolean;
-  attachments: { id: number; filename: string; size: number }[];
+  /** The page this edition makes, and what it changes of the live edition when it would replace it. */
+  page: PublicPage;
+  changes: { liveNumber: number; fields: FieldChange[]; body: BodyBlock[] } | null;
   history: { at: Date; actor_name: string; action: string; after: unknown }[];
   form?: EditionFormProps;
   siteBase: string;
@@ -200,16 +206,12 @@ export function EditionDetail(props: {
             <td safe>{`第 ${e.number} 版：${STATE_LABELS[e.state]}`}</td>
           </tr>
           <tr>
-            <th scope="row">索引号</th>
-            <td safe>{p.index_no ?? '（首次发布时生成）'}</td>
-          </tr>
-          <tr>
             <th scope="row">发布机构</th>
             <td safe>{props.agencyName}</td>
           </tr>
           <tr>
-            <th scope="row">体裁 / 主题</th>
-            <td safe>{`${e.genre} / ${e.theme_category || '未分类'}`}</td>
+            <th scope="row">所属栏目</th>
+            <td safe>{props.page.columns.map((c) => c.name).join('、') || '（未选栏目）'}</td>
           </tr>
           {e.rejection_reason && e.state === 'draft' && (
             <tr>
@@ -223,6 +225,12 @@ export function EditionDetail(props: {
               <td>{fmtDateTime(e.scheduled_at)}</td>
             </tr>
           )}
+          {e.number > 1 && e.change_note && (
+            <tr>
+              <th scope="row">修改说明</th>
+              <td safe>{e.change_note}</td>
+            </tr>
+          )}
           {p.status === 'withdrawn' || p.status === 'unpublished' ? (
             <tr>
               <th scope="row">撤回/撤销理由</th>
@@ -233,11 +241,24 @@ export function EditionDetail(props: {
           )}
         </tbody>
       </table>
-      {(p.status === 'published' || p.status === 'withdrawn') && (
-        <p>
+      <p class="links">
+        <a href={`/admin/editions/${e.id}/preview`}>按网站样式预览本版</a>
+        {(p.status === 'published' || p.status === 'withdrawn') && (
           <a href={`${props.siteBase}/p/${p.id}`}>查看公开页面</a>
-        </p>
-      )}
+        )}
+        <a href="#acts">跳到操作</a>
+      </p>
+      {props.changes && <EditionChanges {...props.changes} />}
+      <section aria-labelledby="full" class="review-copy">
+        <h2 id="full">全文（公开后的样子）</h2>
+        <DocumentView
+          base={props.siteBase}
+          data={props.page}
+          agencyName={props.agencyName}
+          fileHref={staffFileHref(e.id)}
+          titleLevel={3}
+        />
+      </section>
       <section aria-labelledby="acts">
         <h2 id="acts">操作</h2>
         {props.actions.map((a) =>
@@ -270,11 +291,14 @@ export function EditionDetail(props: {
       </section>
       <section aria-labelledby="atts">
         <h2 id="atts">附件</h2>
-        {props.attachments.length === 0 && <p class="muted">无附件</p>}
+        {props.page.attachments.length === 0 && <p class="muted">无附件</p>}
         <ul>
-          {props.attachments.map((a) => (
+          {props.page.attachments.map((a) => (
             <li>
-              <span safe>{a.filename}</span> <span class="muted">{`（${fmtSize(a.size)}）`}</span>
+              <a href={staffFileHref(e.id)(a)} safe>
+                {a.filename}
+              </a>{' '}
+              <span class="muted">{`（${fmtSize(a.size)}）`}</span>
               {props.canEdit && (
                 <form method="post" action={`/admin/editions/${e.id}/attachments/${a.id}/delete`} class="inline-form">
                   <input type="hidden" name="_csrf" value={props.csrf} />

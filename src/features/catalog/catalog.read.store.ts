@@ -111,6 +111,8 @@ export async function agencyCatalog(db: Db, siteId: number, agencyId: number, f:
 export interface PublicPage {
   publication: {
     id: number;
+    site_id: number;
+    site_code: string;
     index_no: string | null;
     status: string;
     status_reason: string;
@@ -130,17 +132,18 @@ export interface PublicPage {
   history: { number: number; published_at: Date | null; change_note: string }[];
 }
 
-/** The public page of a publication: its live (or withdrawn) edition, or its status when gone. */
-export async function publicPage(
-  db: Db,
-  siteId: number,
-  publicationId: number,
-): Promise<PublicPage | { gone: string } | null> {
-  const publication = await db
+type PageHead = PublicPage['publication'];
+
+/** An item's head as its page shows it: numbers, status and publishing agency. */
+function pageHead(db: Db, publicationId: number) {
+  return db
     .selectFrom('publications')
     .innerJoin('agencies', 'agencies.id', 'publications.agency_id')
+    .innerJoin('sites', 'sites.id', 'publications.site_id')
     .select([
       'publications.id',
+      'publications.site_id',
+      'sites.code as site_code',
       'publications.index_no',
       'publications.status',
       'publications.status_reason',
@@ -150,17 +153,30 @@ export async function publicPage(
       'agencies.name as agency_name',
     ])
     .where('publications.id', '=', publicationId)
-    .where('publications.site_id', '=', siteId)
     .executeTakeFirst();
-  if (!publication || publication.status === 'unpublished_draft') return null;
-  if (publication.status === 'unpublished') return { gone: publication.status_reason };
-  const edition = await db
+}
+
+/** The live (or withdrawn) edition of an item, if it has one. */
+const liveEditionOf = (db: Db, publicationId: number) =>
+  db
     .selectFrom('editions')
     .selectAll()
     .where('publication_id', '=', publicationId)
     .where('state', 'in', ['published', 'withdrawn'])
     .executeTakeFirst();
-  if (!edition) return null;
+
+/**
+ * An edition as its page shows it, whatever its state: its agencies, columns (only those the public sees, unless
+ * `allColumns`), attachments, the interpretations of its item and the policies it explains, what replaces it and the
+ * item's published history.
+ */
+async function pageOf(
+  db: Db,
+  siteId: number,
+  publication: PageHead,
+  edition: Edition,
+  allColumns = false,
+): Promise<PublicPage> {
   const [agencies, columns, attachments, interpretations, interprets, replacedBy, history] = await Promise.all([
     db
       .selectFrom('edition_agencies')
@@ -174,7 +190,9 @@ export async function publicPage(
       .innerJoin('columns', 'columns.id', 'edition_columns.column_id')
       .select(['columns.id', 'columns.slug', 'columns.name'])
       .where('edition_id', '=', edition.id)
-      .where('columns.visible', '=', true)
+      .$if(!allColumns, (q) => q.where('columns.visible', '=', true))
+      .orderBy('columns.sort')
+      .orderBy('columns.id')
       .execute(),
     db
       .selectFrom('attachments')
@@ -187,7 +205,7 @@ export async function publicPage(
       .innerJoin('editions', 'editions.id', 'edition_interprets.edition_id')
       .innerJoin('publications', 'publications.id', 'editions.publication_id')
       .select(['publications.id', 'editions.title', 'editions.interpretation_kind as kind'])
-      .where('edition_interprets.policy_id', '=', publicationId)
+      .where('edition_interprets.policy_id', '=', publication.id)
       .where(liveOnSite(siteId))
       .execute(),
     db
@@ -209,7 +227,7 @@ export async function publicPage(
     db
       .selectFrom('editions')
       .select(['number', 'published_at', 'change_note'])
-      .where('publication_id', '=', publicationId)
+      .where('publication_id', '=', publication.id)
       .where('state', 'in', ['published', 'withdrawn', 'superseded'])
       .orderBy('number')
       .execute(),
@@ -225,6 +243,19 @@ export async function publicPage(
     replacedBy: replacedBy ?? null,
     history,
   };
+}
+
+/** The public page of a publication: its live (or withdrawn) edition, or its status when gone. */
+export async function publicPage(
+  db: Db,
+  siteId: number,
+  publicationId: number,
+): Promise<PublicPage | { gone: string } | null> {
+  const publication = await pageHead(db, publicationId);
+  if (!publication || publication.site_id !== siteId || publication.status === 'unpublished_draft') return null;
+  if (publication.status === 'unpublished') return { gone: publication.status_reason };
+  const edition = await liveEditionOf(db, publicationId);
+  return edition ? pageOf(db, siteId, publication, edition) : null;
 }
 
 export function visibleColumns(db: Db, siteId: number) {
@@ -253,6 +284,24 @@ export function publicAttachment(db: Db, siteId: number, attachmentId: number) {
     .where('publications.site_id', '=', siteId)
     .where('editions.state', 'in', ['published', 'withdrawn'])
     .where('editions.disclosure_mode', '=', 'active')
+    .executeTakeFirst();
+}
+
+/** An attachment of an edition in any state, with the item's site and agency (for the back office). */
+export function editionAttachment(db: Db, editionId: number, attachmentId: number) {
+  return db
+    .selectFrom('attachments')
+    .innerJoin('editions', 'editions.id', 'attachments.edition_id')
+    .innerJoin('publications', 'publications.id', 'editions.publication_id')
+    .select([
+      'attachments.file_hash',
+      'attachments.filename',
+      'attachments.mime',
+      'publications.site_id',
+      'publications.agency_id',
+    ])
+    .where('attachments.id', '=', attachmentId)
+    .where('attachments.edition_id', '=', editionId)
     .executeTakeFirst();
 }
 
@@ -433,35 +482,21 @@ export function staffRows(
     .execute();
 }
 
+/**
+ * An edition for the back office: the page it makes (every column, attachments to open before publication), the live
+ * edition's page when this one would replace it (for the differences), its item's history and open edition.
+ */
 export async function staffEdition(db: Db, editionId: number) {
   const edition = await db.selectFrom('editions').selectAll().where('id', '=', editionId).executeTakeFirst();
   if (!edition) return null;
-  const publication = await db
-    .selectFrom('publications')
-    .selectAll()
-    .where('id', '=', edition.publication_id)
-    .executeTakeFirstOrThrow();
-  const [agency, agencies, columns, interprets, attachments, history, open] = await Promise.all([
-    db
-      .selectFrom('agencies')
-      .innerJoin('sites', 'sites.id', 'agencies.site_id')
-      .select(['agencies.name', 'sites.code as site_code'])
-      .where('agencies.id', '=', publication.agency_id)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('edition_agencies')
-      .select('agency_id')
-      .where('edition_id', '=', editionId)
-      .orderBy('position')
-      .execute(),
-    db.selectFrom('edition_columns').select('column_id').where('edition_id', '=', editionId).execute(),
+  const publication = await pageHead(db, edition.publication_id);
+  if (!publication) return null;
+  const [page, live, interprets, history, open] = await Promise.all([
+    pageOf(db, publication.site_id, publication, edition, true),
+    liveEditionOf(db, publication.id).then((l) =>
+      l && l.id !== edition.id ? pageOf(db, publication.site_id, publication, l, true) : null,
+    ),
     db.selectFrom('edition_interprets').select('policy_id').where('edition_id', '=', editionId).execute(),
-    db
-      .selectFrom('attachments')
-      .select(['id', 'filename', 'size'])
-      .where('edition_id', '=', editionId)
-      .orderBy('position')
-      .execute(),
     entityHistory(db, 'publication', publication.id),
     db
       .selectFrom('editions')
@@ -473,14 +508,16 @@ export async function staffEdition(db: Db, editionId: number) {
   return {
     edition,
     publication,
-    agencyName: agency.name,
-    siteCode: agency.site_code,
+    page,
+    live,
+    agencyName: publication.agency_name,
+    siteCode: publication.site_code,
     links: {
-      agencyIds: agencies.map((a) => a.agency_id),
-      columnIds: columns.map((c) => c.column_id),
+      agencyIds: page.agencies.map((a) => a.id),
+      columnIds: page.columns.map((c) => c.id),
       interpretsIds: interprets.map((i) => i.policy_id),
     },
-    attachments,
+    attachments: page.attachments,
     history,
     openEditionId: open?.id ?? null,
   };

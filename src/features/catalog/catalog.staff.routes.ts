@@ -13,6 +13,8 @@ import {
   chosenSite,
   csrfToken,
   idParam,
+  openedFile,
+  prefsOf,
   type RefusedForm,
   sendHtml,
   staff,
@@ -25,6 +27,8 @@ import { dashboardAlerts } from './catalog.desk.service.ts';
 import { EditionDetail, type EditionFormProps, NewEditionPage } from './catalog.edition.views.tsx';
 import { saveGazetteIssue } from './catalog.gazette.service.ts';
 import { defaultOwner, draftingAgencies, editionPermissions, requireDrafter } from './catalog.policy.ts';
+import { portalNav } from './catalog.portal.service.ts';
+import { EditionPreviewPage } from './catalog.review.views.tsx';
 import type { EditionAction } from './catalog.rules.ts';
 import {
   actOnEdition,
@@ -43,6 +47,7 @@ import {
   deskSections,
   draftingAgenciesOf,
   editionChoices,
+  editionFile,
   editionForStaff,
   gazetteIssueForStaff,
   gazetteIssuesOf,
@@ -228,7 +233,8 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       publication: d.publication,
       agencyName: d.agencyName,
       ...may,
-      attachments: d.attachments,
+      page: d.page,
+      changes: d.changes,
       history: d.history,
       form,
       siteBase: `/s/${d.siteCode}`,
@@ -237,6 +243,29 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
   };
 
   app.get('/editions/:id', async (req, reply) => detail(req, reply));
+
+  app.get('/editions/:id/preview', async (req, reply) => {
+    const d = await loadEdition(req);
+    const site = await ctx.sites.byCode(d.siteCode);
+    if (!site) throw notFound('站点不存在');
+    const pageFrame = {
+      site,
+      base: `/s/${site.code}`,
+      prefs: prefsOf(req),
+      path: '/',
+      nav: await portalNav(ctx, site.id),
+    };
+    return sendHtml(req, reply, EditionPreviewPage({ ctx: pageFrame, data: d.page, editionId: d.edition.id }));
+  });
+
+  app.get('/editions/:id/attachments/:aid/:name', async (req, reply) => {
+    const d = await loadEdition(req);
+    const aid = id.safeParse((req.params as { aid: string }).aid);
+    if (!aid.success) throw notFound('附件不存在');
+    const file = await editionFile(ctx, staff(req), d.edition.id, aid.data);
+    openedFile(reply, file.mime, file.filename);
+    return file.body;
+  });
 
   app.post('/editions/:id', async (req, reply) => {
     const d = await loadEdition(req);

@@ -6,8 +6,10 @@ import type { Ctx } from '../../core/context.ts';
 import type { Site } from '../../core/db.types.ts';
 import { notFound } from '../../core/errors.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
+import { bodyChanges, fieldChanges } from './catalog.diff.ts';
 import { canSeeItem, draftingAgencies, listScope } from './catalog.policy.ts';
 import {
+  editionAttachment,
   gazetteIssue,
   gazetteIssuesForStaff,
   policiesAwaitingInterpretation,
@@ -43,11 +45,26 @@ export async function deskSections(ctx: Ctx, p: Principal, siteId: number) {
 export const staffPublications = (ctx: Ctx, p: Principal, siteId: number) =>
   staffRows(ctx.db, { siteId, agencyIds: listScope(p, siteId), limit: 200 });
 
-/** An edition with everything its page shows, if the member may see its item. */
+/**
+ * An edition with everything its page shows, if the member may see its item: the page it makes and, when it would
+ * replace the live edition, what it changes (fields and body).
+ */
 export async function editionForStaff(ctx: Ctx, p: Principal, editionId: number | undefined) {
   const data = editionId === undefined ? null : await staffEdition(ctx.db, editionId);
   if (!data || !canSeeItem(p, data.publication)) throw notFound('该信息不存在或您无权查看');
-  return data;
+  const changes = data.live && {
+    liveNumber: data.live.edition.number,
+    fields: fieldChanges(data.live, data.page),
+    body: bodyChanges(data.live.edition, data.edition),
+  };
+  return { ...data, changes };
+}
+
+/** An edition's attachment and its bytes, before publication too, for whoever may see the item. */
+export async function editionFile(ctx: Ctx, p: Principal, editionId: number, attachmentId: number) {
+  const a = await editionAttachment(ctx.db, editionId, attachmentId);
+  if (!a || !canSeeItem(p, a)) throw notFound('附件不存在或您无权查看');
+  return { filename: a.filename, mime: a.mime, body: await ctx.files.get(a.file_hash) };
 }
 
 /** What an edition's form offers: the site's agencies and columns, and the live policies to link. */

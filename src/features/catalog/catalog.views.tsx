@@ -131,17 +131,61 @@ export function PublicationPage(props: {
   agencyName: string;
 }): JSX.Element {
   const { ctx, data } = props;
-  const e = data.edition;
-  const p = data.publication;
-  const withdrawn = p.status === 'withdrawn';
   const column = data.columns[0];
-  const updated = data.history.length > 1 ? data.history.at(-1) : undefined;
   return (
     <Layout
       ctx={ctx}
-      title={e.title}
+      title={data.edition.title}
       crumbs={[...(column ? [{ href: `${ctx.base}/c/${column.slug}`, label: column.name }] : []), { label: '正文' }]}
     >
+      <DocumentView
+        base={ctx.base}
+        data={data}
+        agencyName={props.agencyName}
+        fileHref={(a) => `${ctx.base}/files/${a.id}/${encodeURIComponent(a.filename)}`}
+      />
+      <figure class="qr">
+        {props.qrSvg}
+        <figcaption>手机扫码阅读本页</figcaption>
+      </figure>
+    </Layout>
+  );
+}
+
+/**
+ * A document as the public reads it: its status banners, the catalogue's table, the body, attachments, related
+ * interpretations and policies and its revisions. The portal's page and the back office's review show the same.
+ */
+export function DocumentView(props: {
+  /** The site's portal base, for links to other items. */
+  base: string;
+  data: PublicPage;
+  agencyName: string;
+  fileHref: (a: { id: number; filename: string }) => string;
+  /** The document title's heading level: 1 on its own page, lower inside another page. */
+  titleLevel?: 1 | 3;
+}): JSX.Element {
+  const { data } = props;
+  const ctx = { base: props.base };
+  const embedded = props.titleLevel === 3;
+  // inside another page the document's sections sit a level below its title and their ids cannot clash
+  const idp = embedded ? 'doc-' : '';
+  const Sub = (h: { id: string; children: string }) =>
+    embedded ? (
+      <h4 id={h.id} safe>
+        {h.children}
+      </h4>
+    ) : (
+      <h2 id={h.id} safe>
+        {h.children}
+      </h2>
+    );
+  const e = data.edition;
+  const p = data.publication;
+  const withdrawn = p.status === 'withdrawn';
+  const updated = data.history.length > 1 ? data.history.at(-1) : undefined;
+  return (
+    <>
       {withdrawn && (
         <div class="banner" role="note">
           <strong>{`本信息已于 ${fmtDate(p.status_changed_at)} 撤回`}</strong>
@@ -170,7 +214,7 @@ export function PublicationPage(props: {
         <tbody>
           <tr>
             <th scope="row">索引号</th>
-            <td safe>{p.index_no ?? ''}</td>
+            <td safe>{p.index_no ?? '（首次发布时生成）'}</td>
             <th scope="row">主题分类</th>
             <td safe>{e.theme_category || '—'}</td>
           </tr>
@@ -190,7 +234,7 @@ export function PublicationPage(props: {
             <th scope="row">发文字号</th>
             <td safe>{e.doc_no || '—'}</td>
             <th scope="row">发布日期</th>
-            <td>{fmtDate(p.first_published_at)}</td>
+            <td>{p.first_published_at ? fmtDate(p.first_published_at) : '（发布时）'}</td>
           </tr>
           <tr>
             <th scope="row">体裁分类</th>
@@ -207,9 +251,15 @@ export function PublicationPage(props: {
         </tbody>
       </table>
       <article>
-        <h1 class="doc-title" safe>
-          {e.title}
-        </h1>
+        {embedded ? (
+          <h3 class="doc-title" safe>
+            {e.title}
+          </h3>
+        ) : (
+          <h1 class="doc-title" safe>
+            {e.title}
+          </h1>
+        )}
         {e.doc_no && (
           <p class="muted" style="text-align:center" safe>
             {e.doc_no}
@@ -233,12 +283,12 @@ export function PublicationPage(props: {
         )}
       </article>
       {e.disclosure_mode === 'active' && data.attachments.length > 0 && (
-        <section aria-labelledby="att">
-          <h2 id="att">附件</h2>
+        <section aria-labelledby={`${idp}att`}>
+          <Sub id={`${idp}att`}>附件</Sub>
           <ul>
             {data.attachments.map((a) => (
               <li>
-                <a href={`${ctx.base}/files/${a.id}/${encodeURIComponent(a.filename)}`} safe>
+                <a href={props.fileHref(a)} safe>
                   {a.filename}
                 </a>{' '}
                 <span class="muted">{`（${fmtSize(a.size)}）`}</span>
@@ -248,8 +298,8 @@ export function PublicationPage(props: {
         </section>
       )}
       {data.interpretations.length > 0 && (
-        <section aria-labelledby="interp">
-          <h2 id="interp">相关解读</h2>
+        <section aria-labelledby={`${idp}interp`}>
+          <Sub id={`${idp}interp`}>相关解读</Sub>
           <ul>
             {data.interpretations.map((i) => (
               <li>
@@ -264,8 +314,8 @@ export function PublicationPage(props: {
         </section>
       )}
       {data.interprets.length > 0 && (
-        <section aria-labelledby="policy">
-          <h2 id="policy">解读的文件</h2>
+        <section aria-labelledby={`${idp}policy`}>
+          <Sub id={`${idp}policy`}>解读的文件</Sub>
           <ul>
             {data.interprets.map((i) => (
               <li>
@@ -278,8 +328,8 @@ export function PublicationPage(props: {
         </section>
       )}
       {updated && (
-        <section aria-labelledby="changes">
-          <h2 id="changes">修订记录</h2>
+        <section aria-labelledby={`${idp}changes`}>
+          <Sub id={`${idp}changes`}>修订记录</Sub>
           <ul>
             {data.history.map((h) => (
               <li safe>{`第 ${h.number} 版 ${fmtDate(h.published_at)}${h.change_note ? `：${h.change_note}` : ''}`}</li>
@@ -287,11 +337,7 @@ export function PublicationPage(props: {
           </ul>
         </section>
       )}
-      <figure class="qr">
-        {props.qrSvg}
-        <figcaption>手机扫码阅读本页</figcaption>
-      </figure>
-    </Layout>
+    </>
   );
 }
 
