@@ -1,5 +1,22 @@
+import { z } from 'zod';
 import type { Db } from './db.ts';
 import type { Site } from './db.types.ts';
+
+/** A site's settings as the office sets them (stored as JSON in `sites.settings`), each with its default. */
+const settingsSchema = z.object({
+  /** Working days a policy may wait for its interpretation before the office is told (三同步). */
+  interpretationDays: z.number().int().min(1).max(60).catch(3),
+  /**
+   * A small office may let one person give both approvals of an edition (审核 and 保密审查); by default two people
+   * must. The submitter never approves either way.
+   */
+  sameReviewerAllowed: z.boolean().catch(false),
+});
+export type SiteSettings = z.output<typeof settingsSchema>;
+
+/** A site's settings, with the default for each one missing or unreadable. */
+export const settingsOf = (site: Pick<Site, 'settings'>): SiteSettings =>
+  settingsSchema.parse(site.settings && typeof site.settings === 'object' ? site.settings : {});
 
 /** How long another instance's change to a site may take to reach this one (this instance's own changes are at once). */
 const FRESH_MS = 5_000;

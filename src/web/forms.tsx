@@ -32,7 +32,7 @@ export function FormMessage(props: { message?: string }): JSX.Element {
   );
 }
 
-const described = (errors: FieldErrors, name: string) =>
+export const described = (errors: FieldErrors, name: string) =>
   errors[name] ? { 'aria-invalid': 'true', 'aria-describedby': `err-${name}` } : {};
 
 function Label(props: { name: string; label: string; required?: boolean; hint?: string }): JSX.Element {

@@ -4,6 +4,7 @@ import { tokenHash } from '../../core/auth.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Agency, Column, Site } from '../../core/db.types.ts';
 import { notFound } from '../../core/errors.ts';
+import { settingsOf } from '../../core/sites.ts';
 import { checkbox } from '../../core/validate.ts';
 import { type FormValues, ids } from '../../web/forms.tsx';
 import {
@@ -118,7 +119,8 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
       values: refused?.values ?? {
         name: site.name,
         hosts: site.hosts.join(' '),
-        interpretationDays: (site.settings as { interpretationDays?: number }).interpretationDays ?? 3,
+        interpretationDays: settingsOf(site).interpretationDays,
+        sameReviewerAllowed: settingsOf(site).sameReviewerAllowed ? 'on' : '',
       },
       errors: refused?.errors ?? {},
       message: refused?.message,

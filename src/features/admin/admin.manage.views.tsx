@@ -56,6 +56,11 @@ export function SiteSettingsPage(props: Page & Form & { site: Site }): JSX.Eleme
           errors={props.errors}
           hint="政策文件发布后超过此工作日数仍无解读，列入待解读清单"
         />
+        <Checkbox
+          name="sameReviewerAllowed"
+          label="允许同一人完成同一版本的审核和保密审查（仅适用于人员较少的单位；每次均记入操作日志）"
+          checked={[v.sameReviewerAllowed].flat().at(-1) === 'on'}
+        />
         <button class="btn" type="submit">
           保存
         </button>

@@ -32,6 +32,8 @@ export const siteInput = z.object({
     .min(1, '解读时限至少 1 个工作日')
     .max(60, '解读时限最多 60 个工作日')
     .default(3),
+  /** One person may give both approvals of an edition (small offices). */
+  sameReviewerAllowed: checkbox.default(false),
 });
 
 /** What the office can change on its own site; the code is fixed once created. */

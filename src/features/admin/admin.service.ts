@@ -60,7 +60,10 @@ export async function createSite(ctx: Ctx, actor: Actor, raw: unknown): Promise<
       code: input.code,
       name: input.name,
       hosts: input.hosts,
-      settings: JSON.stringify({ interpretationDays: input.interpretationDays }),
+      settings: JSON.stringify({
+        interpretationDays: input.interpretationDays,
+        sameReviewerAllowed: input.sameReviewerAllowed,
+      }),
     });
     await audit(trx, actor, { siteId, action: 'site.create', entityType: 'site', entityId: siteId, after: input });
     return siteId;
@@ -165,7 +168,11 @@ export async function updateSite(ctx: Ctx, actor: Actor, siteId: number, raw: un
     if (!before) throw notFound('站点不存在');
     const taken = await siteWithHosts(trx, input.hosts, siteId);
     if (taken) throw conflict(`域名已被站点“${taken.name}”使用`);
-    const settings = { ...(before.settings as object), interpretationDays: input.interpretationDays };
+    const settings = {
+      ...(before.settings as object),
+      interpretationDays: input.interpretationDays,
+      sameReviewerAllowed: input.sameReviewerAllowed,
+    };
     await updateSiteRow(trx, siteId, { name: input.name, hosts: input.hosts, settings: JSON.stringify(settings) });
     await audit(trx, actor, {
       siteId,

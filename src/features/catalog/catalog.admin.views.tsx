@@ -16,6 +16,8 @@ export interface StaffRow {
   agency_name: string;
   updated_at: Date;
   index_no: string | null;
+  /** Why review returned it, while it is a draft again. */
+  rejection_reason: string;
 }
 
 export function StaffTable(props: { rows: StaffRow[]; empty: string }): JSX.Element {
@@ -45,7 +47,16 @@ export function StaffTable(props: { rows: StaffRow[]; empty: string }): JSX.Elem
               {r.number > 1 && <span class="tag">{`第${r.number}版`}</span>}
             </td>
             <td safe>{r.agency_name}</td>
-            <td safe>{STATE_LABELS[r.state]}</td>
+            <td>
+              {r.state === 'draft' && r.rejection_reason ? (
+                <>
+                  <strong class="tag warn">已退回</strong>
+                  <span class="muted" safe>{`理由：${r.rejection_reason}`}</span>
+                </>
+              ) : (
+                <span safe>{STATE_LABELS[r.state]}</span>
+              )}
+            </td>
             <td class="date">{fmtDateTime(r.updated_at)}</td>
           </tr>
         ))}
@@ -77,9 +88,9 @@ export function Dashboard(props: {
           </ul>
         </section>
       )}
-      {props.sections.map((s) => (
-        <section>
-          <h2 safe>{`${s.title}（${s.rows.length}）`}</h2>
+      {props.sections.map((s, i) => (
+        <section aria-labelledby={`desk-${i}`}>
+          <h2 id={`desk-${i}`} safe>{`${s.title}（${s.rows.length}）`}</h2>
           <StaffTable rows={s.rows} empty={s.empty} />
         </section>
       ))}

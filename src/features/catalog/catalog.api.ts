@@ -8,13 +8,14 @@ import { apiSite, doc, siteParams } from '../../web/api.ts';
 import { actorOf } from '../../web/request.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import { portalColumns, publicationPage, publishedList } from './catalog.portal.service.ts';
+import { EDITION_ACTIONS } from './catalog.rules.ts';
 import { editionInput, reasonInput } from './catalog.schema.ts';
 import { actOnEdition, createDraft, updateDraft } from './catalog.service.ts';
 
 const createBody = z.object({ agencyId: id }).and(editionInput);
 const actionParams = z.object({
   id,
-  action: z.enum(['submit', 'approve_review', 'reject_review', 'approve_confidentiality', 'reject_confidentiality']),
+  action: z.enum(EDITION_ACTIONS),
 });
 const listQuery = z.object({ column: z.string().max(64).optional(), page: pageParam });
 const bearer = [{ bearerAuth: [] }];

@@ -5,6 +5,8 @@ import { fmtDateTime, fmtSize } from '../../web/format.ts';
 import {
   Checks,
   Csrf,
+  described,
+  Err,
   type FieldErrors,
   FormMessage,
   type FormValues,
@@ -37,7 +39,7 @@ export interface EditionFormProps {
   agencies: Agency[];
   ownerAgencies: Agency[];
   columns: Column[];
-  policies: { id: number; title: string }[];
+  policies: { id: number; title: string; doc_no: string }[];
   isNewEdition?: boolean;
 }
 
@@ -91,7 +93,7 @@ export function EditionForm(props: EditionFormProps): JSX.Element {
         />
         <Checks
           name="agencyIds"
-          legend="发文机关（联合发文可多选）"
+          legend="发文机关（不选则为发布机构；联合发文时勾选全部发文机关）"
           options={props.agencies.map((a) => ({ id: a.id, label: a.name }))}
           values={ids(v.agencyIds)}
           errors={e}
@@ -120,20 +122,25 @@ export function EditionForm(props: EditionFormProps): JSX.Element {
         />
         <TextField name="effectiveOn" label="施行日期" type="date" values={v} errors={e} />
         <TextField name="validityChangedOn" label="失效/废止日期" type="date" values={v} errors={e} />
-        <Select
-          name="replacedById"
-          label="替代文件（修订或废止时）"
-          options={[['', '（无）'], ...props.policies.map((p): [string, string] => [String(p.id), p.title])]}
-          value={v.replacedById}
-          errors={e}
-        />
-        <Checks
-          name="interpretsIds"
-          legend="解读的文件（体裁为政策解读时必选）"
-          options={props.policies.map((p) => ({ id: p.id, label: p.title }))}
-          values={ids(v.interpretsIds)}
-          errors={e}
-        />
+        <div class="field">
+          <label for="f-replacedByPick">
+            替代文件（修订或废止时）<span class="hint"> 输入标题或文号，从列表中选择；清空则无</span>
+          </label>
+          <input
+            type="search"
+            id="f-replacedByPick"
+            name="replacedByPick"
+            list="policy-choices"
+            size="60"
+            maxlength="400"
+            autocomplete="off"
+            value={replacementLabel(props.policies, v)}
+            {...described(e, 'replacedByPick')}
+          />
+          <Err errors={e} name="replacedByPick" />
+          <Err errors={e} name="replacedById" />
+        </div>
+        <PolicyPicker policies={props.policies} values={v} errors={e} />
         <Select
           name="interpretationKind"
           label="解读形式"
@@ -163,6 +170,66 @@ export function EditionForm(props: EditionFormProps): JSX.Element {
         </button>
       </form>
     </>
+  );
+}
+
+/** A policy as the picker offers it; the number after # is what the server reads. */
+const pickLabel = (p: { id: number; title: string; doc_no: string }) =>
+  `${p.title}${p.doc_no ? `（${p.doc_no}）` : ''} #${p.id}`;
+
+/** What the replacement field shows: as typed when the form comes back, else the linked policy. */
+function replacementLabel(policies: { id: number; title: string; doc_no: string }[], v: FormValues): string {
+  if (typeof v.replacedByPick === 'string') return v.replacedByPick;
+  const id = Number(v.replacedById);
+  if (!id) return '';
+  const p = policies.find((x) => x.id === id);
+  return p ? pickLabel(p) : `#${id}`;
+}
+
+/**
+ * 解读的文件: the policies linked so far (untick to drop one) and a field to add one, searched by title or document
+ * number among the site's live policies as it is typed (the browser's own list: no script needed).
+ */
+function PolicyPicker(props: {
+  policies: { id: number; title: string; doc_no: string }[];
+  values: FormValues;
+  errors: FieldErrors;
+}): JSX.Element {
+  const linked = ids(props.values.interpretsIds);
+  const known = new Map(props.policies.map((p) => [p.id, p]));
+  return (
+    <fieldset>
+      <legend>解读的文件（体裁为政策解读时必填）</legend>
+      <Err errors={props.errors} name="interpretsIds" />
+      <div class="checks">
+        {linked.map((id) => (
+          <label>
+            <input type="checkbox" name="interpretsIds" value={String(id)} checked />
+            <span safe>{known.has(id) ? pickLabel(known.get(id)!) : `#${id}`}</span>
+          </label>
+        ))}
+      </div>
+      <div class="field">
+        <label for="f-interpretsPick">添加：输入标题或文号，从列表中选择</label>
+        <input
+          type="search"
+          id="f-interpretsPick"
+          name="interpretsPick"
+          list="policy-choices"
+          size="60"
+          maxlength="400"
+          autocomplete="off"
+          value={typeof props.values.interpretsPick === 'string' ? props.values.interpretsPick : ''}
+          {...described(props.errors, 'interpretsPick')}
+        />
+        <datalist id="policy-choices">
+          {props.policies.map((p) => (
+            <option value={pickLabel(p)} />
+          ))}
+        </datalist>
+        <Err errors={props.errors} name="interpretsPick" />
+      </div>
+    </fieldset>
   );
 }
 

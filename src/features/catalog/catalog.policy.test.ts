@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import type { Principal } from '../../core/access.ts';
 import { canSeeItem, defaultOwner, editionPermissions, listScope, requireDrafter } from './catalog.policy.ts';
 
+const TWO = { sameReviewerAllowed: false };
+
 const member = (roles: Principal['roles'], agencyId: number | null = null): Principal => ({
   userId: 7,
   name: '测试',
@@ -32,23 +34,58 @@ test('an edition offers only what the member may do: the submitter never approve
     { role: 'editor', agencyId: 10, siteId: 1 },
     { role: 'reviewer', agencyId: 10, siteId: 1 },
   ]);
-  const submittedByMe = editionPermissions(editorAndReviewer, { state: 'submitted', submitted_by: 7 }, item, false);
-  assert.deepEqual(submittedByMe.actions, ['reject_review'], 'a reviewer does not approve their own submission');
-  const submittedByOther = editionPermissions(editorAndReviewer, { state: 'submitted', submitted_by: 8 }, item, false);
-  assert.deepEqual(submittedByOther.actions.sort(), ['approve_review', 'reject_review']);
+  const submittedByMe = editionPermissions(
+    editorAndReviewer,
+    { state: 'submitted', submitted_by: 7, reviewed_by: null },
+    item,
+    false,
+    TWO,
+  );
+  assert.deepEqual(
+    submittedByMe.actions,
+    ['withdraw_submission', 'reject_review'],
+    'a reviewer does not approve their own submission; as its editor they may take it back',
+  );
+  const submittedByOther = editionPermissions(
+    editorAndReviewer,
+    { state: 'submitted', submitted_by: 8, reviewed_by: null },
+    item,
+    false,
+    TWO,
+  );
+  assert.deepEqual(submittedByOther.actions.sort(), ['approve_review', 'reject_review', 'withdraw_submission']);
   assert.equal(submittedByOther.canEdit, false);
-  const draft = editionPermissions(editorAndReviewer, { state: 'draft', submitted_by: null }, item, false);
+  const draft = editionPermissions(
+    editorAndReviewer,
+    { state: 'draft', submitted_by: null, reviewed_by: null },
+    item,
+    false,
+    TWO,
+  );
   assert.equal(draft.canEdit, true);
   assert.deepEqual(draft.actions, ['submit']);
-  const live = editionPermissions(editorAndReviewer, { state: 'published', submitted_by: 8 }, item, false);
+  const live = editionPermissions(
+    editorAndReviewer,
+    { state: 'published', submitted_by: 8, reviewed_by: null },
+    item,
+    false,
+    TWO,
+  );
   assert.equal(live.canNewEdition, true);
   assert.equal(live.canWithdraw, true);
   assert.equal(
-    editionPermissions(editorAndReviewer, { state: 'published', submitted_by: 8 }, item, true).canNewEdition,
+    editionPermissions(editorAndReviewer, { state: 'published', submitted_by: 8, reviewed_by: null }, item, true, TWO)
+      .canNewEdition,
     false,
   );
   const secrecy = member([{ role: 'confidentiality_reviewer', agencyId: 10, siteId: 1 }]);
-  const liveForSecrecy = editionPermissions(secrecy, { state: 'published', submitted_by: 8 }, item, false);
+  const liveForSecrecy = editionPermissions(
+    secrecy,
+    { state: 'published', submitted_by: 8, reviewed_by: null },
+    item,
+    false,
+    TWO,
+  );
   assert.deepEqual([liveForSecrecy.canNewEdition, liveForSecrecy.canWithdraw], [false, false]);
 });
 

@@ -1,7 +1,7 @@
 import { administersSite, agenciesWith, type Principal } from '../../core/access.ts';
 import type { EditionState } from '../../core/db.types.ts';
 import { forbidden } from '../../core/errors.ts';
-import { availableActions, type EditionAction } from './catalog.rules.ts';
+import { availableActions, type EditionAction, type ReviewRules } from './catalog.rules.ts';
 
 /**
  * Who may see and do what in the catalogue's back office: pure answers, used by the services to refuse and by the
@@ -36,14 +36,20 @@ export function defaultOwner(p: Principal): number | undefined {
 /** What a member may do on an edition's page. */
 export function editionPermissions(
   p: Principal,
-  e: { state: EditionState; submitted_by: number | null },
+  e: { state: EditionState; submitted_by: number | null; reviewed_by: number | null },
   item: ItemScope & { status: string },
   hasOpenEdition: boolean,
+  rules: ReviewRules,
 ): { actions: EditionAction[]; canEdit: boolean; canNewEdition: boolean; canWithdraw: boolean } {
   const roles = new Set(p.roles.filter((r) => r.agencyId === item.agency_id).map((r) => r.role as string));
   const isLive = e.state === 'published' || e.state === 'withdrawn';
   return {
-    actions: availableActions({ state: e.state, submittedBy: e.submitted_by }, p.userId, roles),
+    actions: availableActions(
+      { state: e.state, submittedBy: e.submitted_by, reviewedBy: e.reviewed_by },
+      p.userId,
+      roles,
+      rules,
+    ),
     canEdit: e.state === 'draft' && roles.has('editor'),
     canNewEdition: isLive && item.status === 'published' && roles.has('editor') && !hasOpenEdition,
     canWithdraw: isLive && (roles.has('reviewer') || administersSite(p, item.site_id)),

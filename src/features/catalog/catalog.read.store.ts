@@ -454,7 +454,15 @@ export function recentPublications(db: Db, siteId: number, limit = 500) {
 /** Editions for staff lists: the newest edition of each publication, filtered. */
 export function staffRows(
   db: Db,
-  f: { siteId: number; agencyIds?: number[]; states?: string[]; createdBy?: number; limit?: number },
+  f: {
+    siteId: number;
+    agencyIds?: number[];
+    states?: string[];
+    createdBy?: number;
+    /** Only drafts that review returned (true) or only those it did not (false). */
+    returned?: boolean;
+    limit?: number;
+  },
 ) {
   let q = db
     .selectFrom('editions')
@@ -469,6 +477,7 @@ export function staffRows(
       'agencies.name as agency_name',
       'editions.updated_at',
       'publications.index_no',
+      'editions.rejection_reason',
     ])
     .where('publications.site_id', '=', f.siteId)
     .where('editions.state', 'not in', ['superseded']);
@@ -476,6 +485,7 @@ export function staffRows(
     q = f.agencyIds.length ? q.where('publications.agency_id', 'in', f.agencyIds) : q.where(sql<boolean>`false`);
   if (f.states) q = q.where('editions.state', 'in', f.states as Edition['state'][]);
   if (f.createdBy) q = q.where('editions.created_by', '=', f.createdBy);
+  if (f.returned !== undefined) q = q.where('editions.rejection_reason', f.returned ? '<>' : '=', '');
   return q
     .orderBy('editions.updated_at', 'desc')
     .limit(f.limit ?? 100)
@@ -523,12 +533,15 @@ export async function staffEdition(db: Db, editionId: number) {
   };
 }
 
-/** Live policies of a site, for choosing what an interpretation explains or what replaces a document. */
+/**
+ * Live policies of a site, newest first, for choosing what an interpretation explains or what replaces a document
+ * (the form's list is searched as the title or number is typed).
+ */
 export function policyChoices(db: Db, siteId: number) {
   return listBase(db, siteId)
-    .select(['publications.id', 'editions.title'])
+    .select(['publications.id', 'editions.title', 'editions.doc_no'])
     .where('editions.genre', 'in', [...POLICY_GENRES, '其他文件'])
     .orderBy('editions.published_at', 'desc')
-    .limit(300)
+    .limit(1000)
     .execute();
 }

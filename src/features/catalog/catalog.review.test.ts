@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture, onePagePdf, publishThroughReview } from '../../../test/support/fixture.ts';
-import { get, Jar, login } from '../../../test/support/http.ts';
+import { get, Jar, login, post } from '../../../test/support/http.ts';
 import { buildApp } from '../../app.ts';
 import type { Ctx } from '../../core/context.ts';
 import { actOnEdition, addAttachment, startNewEdition, updateDraft } from './catalog.service.ts';
@@ -92,6 +92,70 @@ for (const kind of DATABASES) {
       assert.match(preview.body, /class="site-name"/);
       assert.ok(preview.body.includes(href));
       assert.equal((await get(app, edu.jar, `/admin/editions/${next}/preview`)).statusCode, 404);
+    });
+
+    test('the form: nothing ticked as issuer by default, policies picked from a searchable list, a bad pick refused', async () => {
+      const policy = await publishThroughReview(ctx, f, { title: '青山县冬季供暖保障办法', genre: '行政规范性文件' });
+      const editor = await login(app, 'editor');
+      const form = await get(app, editor.jar, '/admin/publications/new');
+      assert.doesNotMatch(
+        form.body,
+        /name="agencyIds" value="\d+" checked/,
+        'no issuer is ticked before the owner is chosen',
+      );
+      assert.match(
+        form.body,
+        new RegExp(`<option value="青山县冬季供暖保障办法（青政办〔2026〕31号） #${policy.publicationId}"`),
+      );
+      const fields = {
+        title: '《青山县冬季供暖保障办法》政策解读',
+        genre: '政策解读',
+        interpretationKind: 'text',
+        bodyHtml: '<p>解读正文。</p>',
+        columnIds: [String(f.columns.get('zcjd') ?? f.columns.get('qtwj'))],
+        ownerAgencyId: String(f.agencies[1].id),
+      };
+      const bad = await post(
+        app,
+        editor.jar,
+        '/admin/publications',
+        { ...fields, interpretsPick: '供暖' },
+        editor.csrf,
+      );
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /请从列表中选择要解读的文件/);
+      assert.match(bad.body, /value="供暖"/, 'what was typed stays in the field');
+      const ok = await post(
+        app,
+        editor.jar,
+        '/admin/publications',
+        { ...fields, interpretsPick: `青山县冬季供暖保障办法（青政办〔2026〕31号） #${policy.publicationId}` },
+        editor.csrf,
+      );
+      assert.equal(ok.statusCode, 303, ok.body.slice(0, 300));
+      const editionId = Number(String(ok.headers.location).match(/editions\/(\d+)/)![1]);
+      const links = await ctx.db
+        .selectFrom('edition_interprets')
+        .select('policy_id')
+        .where('edition_id', '=', editionId)
+        .execute();
+      assert.deepEqual(
+        links.map((l) => l.policy_id),
+        [policy.publicationId],
+      );
+      const issuers = await ctx.db
+        .selectFrom('edition_agencies')
+        .select('agency_id')
+        .where('edition_id', '=', editionId)
+        .execute();
+      assert.deepEqual(
+        issuers.map((i) => i.agency_id),
+        [f.agencies[1].id],
+        'the publishing agency issues it when no issuer is ticked',
+      );
+      // the draft's form shows the linked policy ticked, to keep or drop
+      const page = await get(app, editor.jar, `/admin/editions/${editionId}`);
+      assert.match(page.body, new RegExp(`name="interpretsIds" value="${policy.publicationId}" checked`));
     });
 
     test('a first edition has no differences to show; an unchanged new edition says so', async () => {

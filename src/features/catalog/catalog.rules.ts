@@ -76,20 +76,32 @@ export const STATE_LABELS: Record<EditionState, string> = {
 };
 
 /** What can be done to an edition in progress. */
-export type EditionAction =
-  | 'submit'
-  | 'approve_review'
-  | 'reject_review'
-  | 'approve_confidentiality'
-  | 'reject_confidentiality';
+export const EDITION_ACTIONS = [
+  'submit',
+  'withdraw_submission',
+  'approve_review',
+  'reject_review',
+  'approve_confidentiality',
+  'reject_confidentiality',
+] as const;
+export type EditionAction = (typeof EDITION_ACTIONS)[number];
 
 export interface EditionFacts {
   state: EditionState;
   submittedBy: number | null;
+  /** Who gave the first approval (审核), once given. */
+  reviewedBy: number | null;
+}
+
+/** What a site decides about its reviews. */
+export interface ReviewRules {
+  /** One person may give both approvals (a small office); the submitter never approves either way. */
+  sameReviewerAllowed: boolean;
 }
 
 export const ACTION_LABELS: Record<EditionAction, string> = {
   submit: '提交审核',
+  withdraw_submission: '撤回提交',
   approve_review: '审核通过',
   reject_review: '审核退回',
   approve_confidentiality: '保密审查通过',
@@ -99,6 +111,7 @@ export const ACTION_LABELS: Record<EditionAction, string> = {
 /** The role an action needs in the edition's agency. */
 export const ACTION_ROLE = {
   submit: 'editor',
+  withdraw_submission: 'editor',
   approve_review: 'reviewer',
   reject_review: 'reviewer',
   approve_confidentiality: 'confidentiality_reviewer',
@@ -107,6 +120,7 @@ export const ACTION_ROLE = {
 
 const FROM: Record<EditionAction, EditionState> = {
   submit: 'draft',
+  withdraw_submission: 'submitted',
   approve_review: 'submitted',
   reject_review: 'submitted',
   approve_confidentiality: 'reviewed',
@@ -114,8 +128,9 @@ const FROM: Record<EditionAction, EditionState> = {
 };
 
 /**
- * The workflow: draft → submitted → reviewed (审核) → published or scheduled (保密审查); either
- * rejection returns the edition to draft. The person who submitted never approves.
+ * The workflow: draft → submitted → reviewed (审核) → published or scheduled (保密审查); either rejection returns the
+ * edition to draft, and its editors may take it back (撤回提交) until the first review. Separation of duties: the
+ * person who submitted never approves, and the two approvals are given by two people unless the site allows one.
  * `scheduledAt` in the future makes the final approval schedule instead of publish.
  */
 export function nextState(
@@ -124,13 +139,13 @@ export function nextState(
   actorId: number,
   now: Date,
   scheduledAt: Date | null,
+  rules: ReviewRules,
 ): EditionState {
   if (e.state !== FROM[action]) {
     throw conflict(`该版本当前状态为“${STATE_LABELS[e.state]}”，不能${ACTION_LABELS[action]}`);
   }
-  if ((action === 'approve_review' || action === 'approve_confidentiality') && e.submittedBy === actorId) {
-    throw forbidden('提交人不能审核自己提交的信息');
-  }
+  const refusal = dutyConflict(e, action, actorId, rules);
+  if (refusal) throw forbidden(refusal);
   switch (action) {
     case 'submit':
       return 'submitted';
@@ -143,13 +158,28 @@ export function nextState(
   }
 }
 
+/** Why this person may not give this approval (separation of duties), or null when they may. */
+function dutyConflict(e: EditionFacts, action: EditionAction, actorId: number, rules: ReviewRules): string | null {
+  if (action !== 'approve_review' && action !== 'approve_confidentiality') return null;
+  if (e.submittedBy === actorId) return '提交人不能审核自己提交的信息';
+  if (action === 'approve_confidentiality' && e.reviewedBy === actorId && !rules.sameReviewerAllowed)
+    return '审核和保密审查须由不同的人完成（本站点未允许同一人完成两道审查）';
+  return null;
+}
+
+/** Whether an approval is given by the person who gave the first one (allowed by the site; recorded). */
+export const sameReviewer = (e: EditionFacts, action: EditionAction, actorId: number) =>
+  action === 'approve_confidentiality' && e.reviewedBy === actorId;
+
 /** Which actions a person with these roles could take now (for showing buttons; the server checks again). */
-export function availableActions(e: EditionFacts, actorId: number, roles: Set<string>): EditionAction[] {
+export function availableActions(
+  e: EditionFacts,
+  actorId: number,
+  roles: Set<string>,
+  rules: ReviewRules,
+): EditionAction[] {
   return (Object.keys(FROM) as EditionAction[]).filter(
-    (a) =>
-      FROM[a] === e.state &&
-      roles.has(ACTION_ROLE[a]) &&
-      !((a === 'approve_review' || a === 'approve_confidentiality') && e.submittedBy === actorId),
+    (a) => FROM[a] === e.state && roles.has(ACTION_ROLE[a]) && !dutyConflict(e, a, actorId, rules),
   );
 }
 

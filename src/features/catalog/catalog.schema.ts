@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { shanghaiTime } from '../../core/calendar.ts';
+import { badInput } from '../../core/errors.ts';
 import { checkbox, idList, optionalDate, optionalId, text } from '../../core/validate.ts';
 import { GENRES, THEMES } from './catalog.rules.ts';
 
@@ -39,7 +40,8 @@ export const editionInput = z
       )
       .default(null),
     bodyHtml: z.string().max(MAX_BODY, '正文过长（上限 200 万字符）').default(''),
-    agencyIds: idList('发文机关', 10).refine((a) => a.length >= 1, '请至少选择一个发文机关'),
+    /** The issuing agencies (发文机关), in order; none means the publishing agency alone. */
+    agencyIds: idList('发文机关', 10),
     columnIds: idList('栏目', 20).refine((a) => a.length >= 1, '请至少选择一个栏目'),
     interpretsIds: idList('解读对象', 20).default([]),
     interpretationKind: z.enum(['text', 'graphic', 'video', '']).default(''),
@@ -68,6 +70,33 @@ export const editionInput = z
   });
 
 export type EditionInput = z.output<typeof editionInput>;
+
+/** A policy chosen from the form's searchable list: its title, then `#` and its number. */
+const PICKED = /#(\d{1,10})\s*$/;
+
+/**
+ * The edition form's two policy pickers as the input's ids: 解读的文件 adds the policy picked to those kept ticked,
+ * and 替代文件 is the policy picked (cleared: none). Text that is not a choice from the list is refused.
+ */
+export function withPickedPolicies(body: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...body };
+  const errors: Record<string, string> = {};
+  const interprets = typeof body.interpretsPick === 'string' ? body.interpretsPick.trim() : '';
+  if (interprets) {
+    const m = PICKED.exec(interprets);
+    if (m) out.interpretsIds = [...[body.interpretsIds ?? []].flat(), m[1]];
+    else errors.interpretsPick = '请从列表中选择要解读的文件（输入标题或文号后选择）';
+  }
+  if (typeof body.replacedByPick === 'string') {
+    const replaced = body.replacedByPick.trim();
+    const m = PICKED.exec(replaced);
+    if (!replaced) out.replacedById = '';
+    else if (m) out.replacedById = m[1];
+    else errors.replacedByPick = '请从列表中选择替代文件（输入标题或文号后选择）';
+  }
+  if (Object.keys(errors).length) throw badInput(`提交的内容有误：${Object.values(errors).join('；')}`, errors);
+  return out;
+}
 
 export const reasonInput = z.object({ reason: text('理由', 500, 1) });
 

@@ -4,6 +4,7 @@ import { rejects } from '../../../test/support/assert.ts';
 import { DATABASES, freshDb, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, draftFields, type Fixture } from '../../../test/support/fixture.ts';
 import type { Ctx } from '../../core/context.ts';
+import { updateSiteSettings } from '../admin/admin.service.ts';
 import { saveGazetteIssue } from './catalog.gazette.service.ts';
 import { publicPage } from './catalog.read.store.ts';
 import {
@@ -14,6 +15,7 @@ import {
   startNewEdition,
   updateDraft,
 } from './catalog.service.ts';
+import { deskSections } from './catalog.staff.service.ts';
 
 for (const kind of DATABASES) {
   describe(`catalogue workflow on ${kind}`, () => {
@@ -100,6 +102,84 @@ for (const kind of DATABASES) {
       );
       await actOnEdition(ctx, both, own.editionId, 'submit');
       await rejects(actOnEdition(ctx, both, own.editionId, 'approve_review'), 'forbidden');
+    });
+
+    test('one person gives both approvals only where the site allows it, and each such approval is on record', async () => {
+      const [eduEditor, eduBoth, office] = await Promise.all(['edu-editor', 'edu-reviewer', 'office'].map(f.actor));
+      const draft = () =>
+        createDraft(ctx, eduEditor, f.agencies[3].id, draftFields(f, 3, { columnIds: [f.columns.get('jy')!] }));
+      const { editionId } = await draft();
+      await actOnEdition(ctx, eduEditor, editionId, 'submit');
+      await actOnEdition(ctx, eduBoth, editionId, 'approve_review');
+      await rejects(actOnEdition(ctx, eduBoth, editionId, 'approve_confidentiality'), 'forbidden');
+      await updateSiteSettings(ctx, office, f.siteId, { sameReviewerAllowed: true });
+      try {
+        assert.equal((await actOnEdition(ctx, eduBoth, editionId, 'approve_confidentiality')).state, 'published');
+        const approval = await ctx.db
+          .selectFrom('audit_events')
+          .select('after')
+          .where('action', '=', 'edition.approve_confidentiality')
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow();
+        assert.equal((approval.after as { sameReviewer?: boolean }).sameReviewer, true);
+        // the setting never lets the submitter approve
+        const both = await f.actor('edu-reviewer');
+        both.principal!.roles.push({ role: 'editor', agencyId: f.agencies[3].id, siteId: f.siteId });
+        const own = await draft();
+        await actOnEdition(ctx, eduEditor, own.editionId, 'submit');
+        await actOnEdition(ctx, eduEditor, own.editionId, 'withdraw_submission');
+        await actOnEdition(ctx, both, own.editionId, 'submit');
+        await rejects(actOnEdition(ctx, both, own.editionId, 'approve_review'), 'forbidden');
+      } finally {
+        await updateSiteSettings(ctx, office, f.siteId, { sameReviewerAllowed: false });
+      }
+    });
+
+    test('an editor takes a submission back before review; a returned draft is listed as returned with its reason', async () => {
+      const [editor, reviewer, secrecy] = await Promise.all(['editor', 'reviewer', 'secrecy'].map(f.actor));
+      const { editionId } = await createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { title: '撤回测试' }));
+      await actOnEdition(ctx, editor, editionId, 'submit');
+      await rejects(actOnEdition(ctx, reviewer, editionId, 'withdraw_submission'), 'forbidden');
+      assert.equal((await actOnEdition(ctx, editor, editionId, 'withdraw_submission')).state, 'draft');
+      await updateDraft(ctx, editor, editionId, draftFields(f, 1, { title: '撤回后修改' }));
+      await actOnEdition(ctx, editor, editionId, 'submit');
+      await actOnEdition(ctx, reviewer, editionId, 'approve_review');
+      await rejects(actOnEdition(ctx, editor, editionId, 'withdraw_submission'), 'conflict');
+      await actOnEdition(ctx, secrecy, editionId, 'reject_confidentiality', { reason: '含有个人信息' });
+      const desk = await deskSections(ctx, editor.principal!, f.siteId);
+      const returned = desk.find((s) => s.title === '被退回待修改')!;
+      assert.deepEqual(
+        returned.rows.filter((r) => r.edition_id === editionId).map((r) => [r.title, r.rejection_reason]),
+        [['撤回后修改', '含有个人信息']],
+      );
+      const drafts = desk.find((s) => s.title === '我的草稿')!;
+      assert.ok(!drafts.rows.some((r) => r.edition_id === editionId), 'a returned draft is listed once, as returned');
+      // a new submission clears the mark
+      await actOnEdition(ctx, editor, editionId, 'submit');
+      const after = await deskSections(ctx, editor.principal!, f.siteId);
+      assert.ok(!after.find((s) => s.title === '被退回待修改')!.rows.some((r) => r.edition_id === editionId));
+      assert.ok(after.find((s) => s.title === '已提交待审核')!.rows.some((r) => r.edition_id === editionId));
+    });
+
+    test('the issuers default to the publishing agency; joint issuers are exactly those chosen', async () => {
+      const editor = await f.actor('editor');
+      const own = await createDraft(ctx, editor, f.agencies[1].id, draftFields(f, 1, { agencyIds: [] }));
+      const issuers = (editionId: number) =>
+        ctx.db
+          .selectFrom('edition_agencies')
+          .select('agency_id')
+          .where('edition_id', '=', editionId)
+          .orderBy('position')
+          .execute()
+          .then((rows) => rows.map((r) => r.agency_id));
+      assert.deepEqual(await issuers(own.editionId), [f.agencies[1].id]);
+      await updateDraft(
+        ctx,
+        editor,
+        own.editionId,
+        draftFields(f, 1, { agencyIds: [f.agencies[0].id, f.agencies[2].id] }),
+      );
+      assert.deepEqual(await issuers(own.editionId), [f.agencies[0].id, f.agencies[2].id]);
     });
 
     test('invalid input is refused and writes nothing', async () => {

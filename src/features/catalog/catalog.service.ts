@@ -8,6 +8,7 @@ import { AppError, badInput, forbidden, notFound } from '../../core/errors.ts';
 import { checkUpload, docxToHtml, extractText, recordFile } from '../../core/files.ts';
 import { htmlToText, sanitizeHtml } from '../../core/html.ts';
 import { noteChange } from '../../core/search.ts';
+import { settingsOf } from '../../core/sites.ts';
 import { cleanText } from '../../core/text.ts';
 import { parseInput } from '../../core/validate.ts';
 import { allColumns } from './catalog.read.store.ts';
@@ -18,6 +19,7 @@ import {
   type EditionAction,
   formatIndexNo,
   nextState,
+  sameReviewer,
 } from './catalog.rules.ts';
 import { type EditionInput, editionInput, reasonInput } from './catalog.schema.ts';
 import {
@@ -58,6 +60,10 @@ async function checkReferences(trx: Kysely<DB>, siteId: number, input: EditionIn
     throw badInput('替代文件不存在');
 }
 
+/** The issuers of an edition: those chosen, or the publishing agency when none is. */
+const withIssuers = (input: EditionInput, agencyId: number): EditionInput =>
+  input.agencyIds.length ? input : { ...input, agencyIds: [agencyId] };
+
 function body(input: EditionInput) {
   const html = sanitizeHtml(input.bodyHtml);
   return { html, text: htmlToText(html) };
@@ -72,7 +78,7 @@ export async function createDraft(
 ): Promise<{ publicationId: number; editionId: number }> {
   const p = need(actor);
   requireRole(p, 'editor', agencyId, '新建信息');
-  const input = parseInput(editionInput, raw);
+  const input = withIssuers(parseInput(editionInput, raw), agencyId);
   const b = body(input);
   return ctx.db.transaction().execute(async (trx) => {
     const agency = await agencyOf(trx, agencyId);
@@ -117,7 +123,7 @@ export async function updateDraft(ctx: Ctx, actor: Actor, editionId: number, raw
       throw badInput('新版本必须填写修改说明', { changeNote: '新版本必须填写修改说明' });
     await checkReferences(trx, e.site_id, input);
     await updateEdition(trx, editionId, { ...editionValues(input, b.html, b.text), updated_at: new Date() });
-    await setEditionLinks(trx, editionId, input);
+    await setEditionLinks(trx, editionId, withIssuers(input, e.agency_id));
     await audit(trx, actor, {
       siteId: e.site_id,
       agencyId: e.agency_id,
@@ -164,15 +170,28 @@ export async function actOnEdition(
 ): Promise<{ state: string; indexNo?: string }> {
   const p = need(actor);
   const reason = action.startsWith('reject') ? parseInput(reasonInput, raw).reason : '';
+  // the sites' settings come from their cache, read before the transaction holds the embedded database's connection
+  const sites = await ctx.sites.all();
   const result = await ctx.db.transaction().execute(async (trx) => {
     const e = await lockEdition(trx, editionId);
     if (!e) throw notFound('该版本不存在');
     requireRole(p, ACTION_ROLE[action], e.agency_id, '执行此操作');
     const now = ctx.now();
-    const state = nextState({ state: e.state, submittedBy: e.submitted_by }, action, p.userId, now, e.scheduled_at);
+    const site = sites.find((s) => s.id === e.site_id);
+    const rules = { sameReviewerAllowed: site ? settingsOf(site).sameReviewerAllowed : false };
+    const facts = { state: e.state, submittedBy: e.submitted_by, reviewedBy: e.reviewed_by };
+    const state = nextState(facts, action, p.userId, now, e.scheduled_at, rules);
     // publishing itself (state, 索引号, superseding the old live edition) happens in publishEdition
     const set: Updateable<EditionsTable> = { updated_at: now, ...(state === 'published' ? {} : { state }) };
-    if (action === 'submit') Object.assign(set, { submitted_by: p.userId, submitted_at: now, rejection_reason: '' });
+    if (action === 'submit')
+      Object.assign(set, {
+        submitted_by: p.userId,
+        submitted_at: now,
+        reviewed_by: null,
+        reviewed_at: null,
+        rejection_reason: '',
+      });
+    if (action === 'withdraw_submission') Object.assign(set, { submitted_by: null, submitted_at: null });
     if (action === 'approve_review') Object.assign(set, { reviewed_by: p.userId, reviewed_at: now });
     if (action === 'approve_confidentiality') Object.assign(set, { approved_by: p.userId, approved_at: now });
     if (reason) Object.assign(set, { rejection_reason: reason });
@@ -187,7 +206,14 @@ export async function actOnEdition(
       entityType: 'publication',
       entityId: e.publication_id,
       before: { state: e.state, edition: e.number },
-      after: { state, edition: e.number, ...(reason ? { reason } : {}), ...(indexNo ? { indexNo } : {}) },
+      after: {
+        state,
+        edition: e.number,
+        ...(reason ? { reason } : {}),
+        ...(indexNo ? { indexNo } : {}),
+        // a site that lets one person give both approvals has each such approval on record
+        ...(sameReviewer(facts, action, p.userId) ? { sameReviewer: true } : {}),
+      },
     });
     return { state, indexNo };
   });

@@ -29,7 +29,8 @@ import { saveGazetteIssue } from './catalog.gazette.service.ts';
 import { defaultOwner, draftingAgencies, editionPermissions, requireDrafter } from './catalog.policy.ts';
 import { portalNav } from './catalog.portal.service.ts';
 import { EditionPreviewPage } from './catalog.review.views.tsx';
-import type { EditionAction } from './catalog.rules.ts';
+import { EDITION_ACTIONS } from './catalog.rules.ts';
+import { withPickedPolicies } from './catalog.schema.ts';
 import {
   actOnEdition,
   addAttachment,
@@ -57,13 +58,6 @@ import {
 } from './catalog.staff.service.ts';
 import { GazetteAdminPage, GazetteFormPage } from './gazette.admin.views.tsx';
 
-const ACTIONS: EditionAction[] = [
-  'submit',
-  'approve_review',
-  'reject_review',
-  'approve_confidentiality',
-  'reject_confidentiality',
-];
 const editionParams = z.object({ id });
 
 const siteBase = (site: { code: string }) => `/s/${site.code}`;
@@ -142,7 +136,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       reply,
       p,
       site.id,
-      { genre: '通知公告', agencyIds: [owner], disclosureMode: 'active', validity: 'valid', ownerAgencyId: owner },
+      { genre: '通知公告', disclosureMode: 'active', validity: 'valid', ownerAgencyId: owner },
       {},
       '/admin/publications',
       { withOwner: true },
@@ -164,7 +158,8 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     return submitForm(
       req,
       reply,
-      async () => `/admin/editions/${(await createDraft(ctx, actorOf(req), owner, body)).editionId}?saved=1`,
+      async () =>
+        `/admin/editions/${(await createDraft(ctx, actorOf(req), owner, withPickedPolicies(body))).editionId}?saved=1`,
       async (refused) =>
         NewEditionPage({
           ...(await formProps(reply, p, site.id, refused.values, refused.errors, '/admin/publications', {
@@ -189,7 +184,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     const p = staff(req);
     const d = await loadEdition(req);
     const e = d.edition;
-    const may = editionPermissions(p, e, d.publication, d.openEditionId !== null);
+    const may = editionPermissions(p, e, d.publication, d.openEditionId !== null, d.reviewRules);
     const values: FormValues = formOverride?.values ?? {
       title: e.title,
       docNo: e.doc_no,
@@ -271,7 +266,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     const d = await loadEdition(req);
     const body = (req.body ?? {}) as FormValues;
     try {
-      await updateDraft(ctx, actorOf(req), d.edition.id, body);
+      await updateDraft(ctx, actorOf(req), d.edition.id, withPickedPolicies(body));
       return reply.redirect(`/admin/editions/${d.edition.id}?saved=1`, 303);
     } catch (e) {
       if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
@@ -281,9 +276,9 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.post('/editions/:id/:action', async (req, reply) => {
     const d = await loadEdition(req);
-    const action = (req.params as { action: string }).action as EditionAction;
-    if (!ACTIONS.includes(action)) throw notFound('无此操作');
-    await actOnEdition(ctx, actorOf(req), d.edition.id, action, req.body ?? {});
+    const action = z.enum(EDITION_ACTIONS).safeParse((req.params as { action: string }).action);
+    if (!action.success) throw notFound('无此操作');
+    await actOnEdition(ctx, actorOf(req), d.edition.id, action.data, req.body ?? {});
     return reply.redirect(`/admin/editions/${d.edition.id}`, 303);
   });
 

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { type Actor, agenciesWith, type Principal, requireSiteAdmin } from '../../core/access.ts';
 import { type AuditFilter, auditRows } from '../../core/audit.ts';
 import { loadCalendar, shanghaiDate, shanghaiMidnight, workdaysBefore } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Site } from '../../core/db.types.ts';
 import { notFound } from '../../core/errors.ts';
+import { settingsOf } from '../../core/sites.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import { bodyChanges, fieldChanges } from './catalog.diff.ts';
 import { canSeeItem, draftingAgencies, listScope } from './catalog.policy.ts';
@@ -29,7 +29,13 @@ export async function deskSections(ctx: Ctx, p: Principal, siteId: number) {
   const sections: { title: string; rows: Awaited<ReturnType<typeof staffRows>>; empty: string }[] = [];
   const queue = async (title: string, empty: string, f: Omit<Parameters<typeof staffRows>[1], 'siteId'>) =>
     sections.push({ title, empty, rows: await staffRows(ctx.db, { siteId, ...f }) });
-  if (draftingAgencies(p).length) await queue('我的草稿', '没有草稿', { states: ['draft'], createdBy: p.userId });
+  const editorIn = draftingAgencies(p);
+  if (editorIn.length) {
+    // returned by review, in the agencies where the member drafts: someone must act on them first
+    await queue('被退回待修改', '没有被退回的信息', { agencyIds: editorIn, states: ['draft'], returned: true });
+    await queue('我的草稿', '没有草稿', { states: ['draft'], createdBy: p.userId, returned: false });
+    await queue('已提交待审核', '没有待审核的提交', { states: ['submitted'], createdBy: p.userId });
+  }
   const reviewerIn = agenciesWith(p, ['reviewer']);
   if (reviewerIn.length) await queue('待我审核', '没有待审核的信息', { agencyIds: reviewerIn, states: ['submitted'] });
   const secrecyIn = agenciesWith(p, ['confidentiality_reviewer']);
@@ -57,7 +63,9 @@ export async function editionForStaff(ctx: Ctx, p: Principal, editionId: number 
     fields: fieldChanges(data.live, data.page),
     body: bodyChanges(data.live.edition, data.edition),
   };
-  return { ...data, changes };
+  const site = await ctx.sites.byId(data.publication.site_id);
+  const reviewRules = { sameReviewerAllowed: site ? settingsOf(site).sameReviewerAllowed : false };
+  return { ...data, changes, reviewRules };
 }
 
 /** An edition's attachment and its bytes, before publication too, for whoever may see the item. */
@@ -95,13 +103,7 @@ export async function newestEditionId(ctx: Ctx, publicationId: number): Promise<
  * of the agencies the member works in (the office: every agency).
  */
 export async function awaitingInterpretation(ctx: Ctx, p: Principal, site: Site) {
-  const days = z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(60)
-    .catch(3)
-    .parse((site.settings as { interpretationDays?: number }).interpretationDays);
+  const days = settingsOf(site).interpretationDays;
   const cutoff = workdaysBefore(await loadCalendar(ctx.db, site.id), shanghaiDate(ctx.now()), days);
   const rows = await policiesAwaitingInterpretation(ctx.db, site.id, POLICY_GENRES, shanghaiMidnight(cutoff));
   const scope = listScope(p, site.id);

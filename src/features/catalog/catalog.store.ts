@@ -86,6 +86,7 @@ export function lockEdition(q: Q, editionId: number, opts: { skipLocked?: boolea
       'editions.state',
       'editions.title',
       'editions.submitted_by',
+      'editions.reviewed_by',
       'editions.scheduled_at',
       'editions.change_note',
       'publications.site_id',
