@@ -69,6 +69,11 @@ for (let i = 0; i < 1000; i++) {
   const id = residentId(pick(AREAS), birth(), digits(3));
   samples.push({ text: line(written(id, [6, 8, 4])), expect: ['id'] });
 }
+for (let i = 0; i < 100; i++) {
+  // mistyped: the check character is wrong
+  const id = residentId(pick(AREAS), birth(), digits(3));
+  samples.push({ text: line(`${id.slice(0, 17)}${id[17] === '1' ? '2' : '1'}`), expect: ['id'] });
+}
 for (let i = 0; i < 200; i++) {
   const b = birth();
   samples.push({ text: line(`${pick(AREAS)}${b.slice(2)}${digits(3)}`), expect: ['id'] });

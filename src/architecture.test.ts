@@ -31,6 +31,8 @@ const OWNERS: Record<string, string[]> = {
     'attachments',
     'gazette_issues',
     'gazette_entries',
+    'personal_scans',
+    'personal_findings',
   ],
   search: ['search_terms'],
   imports: ['imports', 'import_errors'],

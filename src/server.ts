@@ -8,6 +8,7 @@ import { type Job, JobRunner } from './core/jobs.ts';
 import { migrate } from './core/migrate.ts';
 import { deliverOutbox, mailTransport } from './core/outbox.ts';
 import { SiteDirectory } from './core/sites.ts';
+import { scanPublished } from './features/catalog/catalog.personal.service.ts';
 import { publishDue } from './features/catalog/catalog.service.ts';
 import { resumeImports } from './features/imports/imports.service.ts';
 import { remindDeadlines } from './features/requests/requests.reminders.ts';
@@ -60,6 +61,8 @@ export function backgroundJobs(ctx: Ctx, log: { info: (s: string) => void; error
           },
         ]
       : []),
+    // the office's scans of what is published, for personal data, carried on in batches
+    { name: 'personal-scan', everySeconds: every, run: () => scanPublished(ctx) },
     { name: 'prune-search-outbox', everySeconds: 3600, run: () => ctx.search.prune(ctx.db) },
     // imports interrupted by a stop or a crash (their heartbeat went stale) carry on where they were
     { name: 'resume-imports', everySeconds: 60, run: () => resumeImports(ctx, log.error) },

@@ -454,7 +454,30 @@ export interface LoginFailuresTable {
   updated_at: Generated<Date>;
 }
 
+export interface PersonalScansTable {
+  site_id: number;
+  requested_by: number | null;
+  requested_at: Generated<Date>;
+  after_edition_id: Generated<number>;
+  scanned: Generated<number>;
+  finished_at: Date | null;
+}
+
+export interface PersonalFindingsTable {
+  id: Generated<string>;
+  site_id: number;
+  publication_id: number;
+  edition_id: number;
+  /** Kinds and counts, e.g. 身份证号 2 处. */
+  summary: string;
+  /** Where each was found and what it looks like masked, e.g. 正文：350128********1234. */
+  places: string[];
+  found_at: Generated<Date>;
+}
+
 export interface DB {
+  personal_scans: PersonalScansTable;
+  personal_findings: PersonalFindingsTable;
   login_failures: LoginFailuresTable;
   jobs: JobsTable;
   search_cursors: SearchCursorsTable;

@@ -2,21 +2,22 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { cardNumber, creditCode, fullWidth, residentId } from '../../test/support/personal.ts';
-import { findPersonalData, luhn, markPersonalHtml, maskPersonalData, maskPersonalHtml, validId18 } from './personal.ts';
+import { findPersonalData, luhn, markPersonalHtml, maskPersonalData, maskPersonalHtml } from './personal.ts';
 
 const kinds = (text: string) => findPersonalData(text).map((f) => [f.kind, f.masked]);
 
 test('resident ID numbers: with their check character, spaced, full-width, old 15-digit ones; masked 6 + 4', () => {
   const id = residentId('350128', '19850317', '123');
-  assert.ok(validId18(id));
   assert.deepEqual(kinds(`张三，身份证号${id}，户主。`), [['id', `350128********${id.slice(-4)}`]]);
   assert.deepEqual(kinds(`${id.slice(0, 6)} ${id.slice(6, 14)} ${id.slice(14)}`).length, 1);
   assert.deepEqual(kinds(`李四 ${fullWidth(id)} 低保户`), [['id', `350128********${id.slice(-4)}`]]);
   assert.deepEqual(kinds('王五 350128850317123 危房改造'), [['id', '350128*****7123']]);
-  // a wrong check character is still a person's number when it is labelled as one
+  // a wrong check character is still a person's number: in shape (province, birth date) or labelled as one
   const typo = id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
-  assert.deepEqual(kinds(`序号 ${typo}`), []);
-  assert.deepEqual(kinds(`身份证号码：${typo}`).length, 1);
+  assert.deepEqual(kinds(`陈某 ${typo}`).length, 1);
+  assert.deepEqual(kinds('序号 990101199001011234'), [], 'no such province');
+  assert.deepEqual(kinds('编码 350128209912310001'), [], 'born in the future');
+  assert.deepEqual(kinds('身份证号码：990101199001011234').length, 1, 'labelled as an ID');
   // any valid ID anywhere in a line of text (property)
   fc.assert(
     fc.property(

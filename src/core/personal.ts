@@ -1,8 +1,8 @@
 /**
- * Personal data in text that is about to be published (RULES.md §2 and §9): resident ID numbers (18 characters with
- * the GB 11643-1999 check character, or the old 15 digits), mobile phone numbers and bank card numbers (Luhn). Digits
- * may be full-width and grouped with spaces. What it must not take for personal data: document numbers, 索引号,
- * unified social credit codes, statistics, office landlines and numbers already masked.
+ * Personal data in text that is about to be published (RULES.md §2 and §9): resident ID numbers (18 characters of
+ * GB 11643-1999 — province, birth date, sequence, check character — or the old 15 digits), mobile phone numbers and
+ * bank card numbers (Luhn). Digits may be full-width and grouped with spaces. What it must not take for personal
+ * data: document numbers, 索引号, unified social credit codes, statistics, office landlines and masked numbers.
  */
 
 export type PersonalKind = 'id' | 'phone' | 'card';
@@ -46,8 +46,6 @@ const PROVINCES = new Set([
   11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63,
   64, 65, 71, 81, 82, 83,
 ]);
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const CHECKS = '10X98765432';
 
 /** Words that say a number is an organisation's or a document's, not a person's. */
 const NOT_PERSONAL =
@@ -57,23 +55,18 @@ const ID_LABEL = /(身份证|证件号|公民身份号码)[^\n。；;]{0,12}$/;
 
 const compact = (s: string) => s.replace(/[^0-9X]/gi, '').toUpperCase();
 
+/** A birth date: a real day, from 1900 to today. */
 function validDate(y: number, m: number, d: number): boolean {
-  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
-  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (y < 1900 || m < 1 || m > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate() && Date.UTC(y, m - 1, d) <= Date.now();
 }
 
-/** An 18-character resident ID number: province, birth date and GB 11643 check character. */
-export function validId18(id: string): boolean {
-  if (!/^\d{17}[\dX]$/.test(id) || !PROVINCES.has(Number(id.slice(0, 2)))) return false;
-  if (!validDate(Number(id.slice(6, 10)), Number(id.slice(10, 12)), Number(id.slice(12, 14)))) return false;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(id[i]) * WEIGHTS[i];
-  return CHECKS[sum % 11] === id[17];
-}
-
-/** Shaped like an 18-character ID (province and birth date), whatever its check character. */
+/**
+ * Shaped like an 18-character ID (province and birth date). Its GB 11643 check character is not required: in a list
+ * of people a mistyped ID is still theirs.
+ */
 const idShaped = (n: string) =>
-  n.length === 18 &&
+  /^\d{17}[\dX]$/.test(n) &&
   PROVINCES.has(Number(n.slice(0, 2))) &&
   validDate(Number(n.slice(6, 10)), Number(n.slice(10, 12)), Number(n.slice(12, 14)));
 
@@ -125,7 +118,7 @@ export function findPersonalData(text: string): Finding[] {
     const id = compact(m[0]);
     const context = before(m.index);
     if (NOT_PERSONAL.test(context)) continue;
-    if (validId18(id) || ID_LABEL.test(context)) add('id', m.index, m.index + m[0].length, mask(id, 6, 4));
+    if (idShaped(id) || ID_LABEL.test(context)) add('id', m.index, m.index + m[0].length, mask(id, 6, 4));
   }
   for (const m of folded.matchAll(ID15)) {
     const id = compact(m[0]);
@@ -157,8 +150,11 @@ function rewrite(text: string, findings: Finding[], by: (f: Finding) => string):
   return out + text.slice(at);
 }
 
-/** The text with every finding masked. */
-export const maskPersonalData = (text: string): string => rewrite(text, findPersonalData(text), (f) => f.masked);
+/** The text with its findings masked: all of them, or those `which` picks by their order. */
+export function maskPersonalData(text: string, which: (ordinal: number) => boolean = () => true): string {
+  let n = 0;
+  return rewrite(text, findPersonalData(text), (f) => (which(n++) ? f.masked : f.text));
+}
 
 /** Applies `f` to the text between an HTML fragment's tags (personal data never spans a tag here). */
 function eachTextRun(html: string, f: (text: string) => string): string {
@@ -168,9 +164,38 @@ function eachTextRun(html: string, f: (text: string) => string): string {
     .join('');
 }
 
-/** An HTML fragment with its personal data masked. */
-export const maskPersonalHtml = (html: string): string => eachTextRun(html, maskPersonalData);
+/** Characters shown either side of a finding, for a reviewer to judge it. */
+const CONTEXT = 12;
 
+/** A finding with the words around it (in its own run of text). */
+export interface FindingInContext extends Finding {
+  context: string;
+}
+
+const inContext = (text: string, f: Finding): FindingInContext => ({
+  ...f,
+  context: text.slice(Math.max(0, f.start - CONTEXT), f.end + CONTEXT).replace(/\s+/g, ' '),
+});
+
+/** The personal data in a text, each with the words around it. */
+export const findPersonalInText = (text: string): FindingInContext[] =>
+  findPersonalData(text).map((f) => inContext(text, f));
+
+/** The personal data in an HTML fragment's text, in order, each with the words around it. */
+export function findPersonalHtml(html: string): FindingInContext[] {
+  const out: FindingInContext[] = [];
+  eachTextRun(html, (t) => {
+    for (const f of findPersonalData(t)) out.push(inContext(t, f));
+    return t;
+  });
+  return out;
+}
+
+/** An HTML fragment with its personal data masked: all of it, or the findings `which` picks by their order. */
+export function maskPersonalHtml(html: string, which: (ordinal: number) => boolean = () => true): string {
+  let n = 0;
+  return eachTextRun(html, (t) => rewrite(t, findPersonalData(t), (f) => (which(n++) ? f.masked : f.text)));
+}
 /** An HTML fragment with its personal data marked for a reviewer (`<mark class="personal">`). */
 export const markPersonalHtml = (html: string): string =>
   eachTextRun(html, (t) =>

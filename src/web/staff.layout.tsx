@@ -25,6 +25,7 @@ function navFor(p: Principal): [string, string][] {
           ['/admin/users', '用户'],
           ['/admin/imports', '批量导入'],
           ['/admin/search', '搜索管理'],
+          ['/admin/personal', '个人信息检查'],
           ['/admin/site', '站点设置'],
           ['/admin/audit', '操作日志'],
         ] as [string, string][])

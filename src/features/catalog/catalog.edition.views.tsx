@@ -17,8 +17,9 @@ import {
 } from '../../web/forms.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
 import type { BodyBlock, FieldChange } from './catalog.diff.ts';
+import type { PlacedFinding } from './catalog.personal.ts';
 import type { PublicPage } from './catalog.read.store.ts';
-import { EditionChanges, staffFileHref } from './catalog.review.views.tsx';
+import { EditionChanges, PersonalCheck, staffFileHref } from './catalog.review.views.tsx';
 import {
   ACTION_LABELS,
   DISCLOSURE_LABELS,
@@ -246,6 +247,9 @@ export function EditionDetail(props: {
   canWithdraw: boolean;
   /** The page this edition makes, and what it changes of the live edition when it would replace it. */
   page: PublicPage;
+  /** What the personal-data guard found, and whether this member may mask it. */
+  personal: PlacedFinding[];
+  canMask: boolean;
   changes: { liveNumber: number; fields: FieldChange[]; body: BodyBlock[] } | null;
   history: { at: Date; actor_name: string; action: string; after: unknown }[];
   form?: EditionFormProps;
@@ -316,6 +320,7 @@ export function EditionDetail(props: {
         <a href="#acts">跳到操作</a>
       </p>
       {props.changes && <EditionChanges {...props.changes} />}
+      <PersonalCheck editionId={e.id} csrf={props.csrf} findings={props.personal} canMask={props.canMask} />
       <section aria-labelledby="full" class="review-copy">
         <h2 id="full">全文（公开后的样子）</h2>
         <DocumentView
@@ -324,6 +329,7 @@ export function EditionDetail(props: {
           agencyName={props.agencyName}
           fileHref={staffFileHref(e.id)}
           titleLevel={3}
+          markPersonal
         />
       </section>
       <section aria-labelledby="acts">
@@ -331,6 +337,15 @@ export function EditionDetail(props: {
         {props.actions.map((a) =>
           a.startsWith('reject') ? (
             reasonForm(`/admin/editions/${e.id}/${a}`, ACTION_LABELS[a])
+          ) : a.startsWith('approve') && props.personal.length > 0 ? (
+            <form method="post" action={`/admin/editions/${e.id}/${a}`} class="inline-form">
+              <input type="hidden" name="_csrf" value={props.csrf} />
+              <label for={`o-${a}`}>确认公开个人信息的理由</label>
+              <input type="text" id={`o-${a}`} name="personalOverride" required maxlength="500" />
+              <button class="btn" type="submit" safe>
+                {ACTION_LABELS[a]}
+              </button>
+            </form>
           ) : (
             <form method="post" action={`/admin/editions/${e.id}/${a}`} class="inline-form">
               <input type="hidden" name="_csrf" value={props.csrf} />

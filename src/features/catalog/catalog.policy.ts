@@ -1,7 +1,7 @@
 import { administersSite, agenciesWith, type Principal } from '../../core/access.ts';
 import type { EditionState } from '../../core/db.types.ts';
 import { forbidden } from '../../core/errors.ts';
-import { availableActions, type EditionAction, type ReviewRules } from './catalog.rules.ts';
+import { availableActions, type EditionAction, maskingRole, type ReviewRules } from './catalog.rules.ts';
 
 /**
  * Who may see and do what in the catalogue's back office: pure answers, used by the services to refuse and by the
@@ -40,7 +40,13 @@ export function editionPermissions(
   item: ItemScope & { status: string },
   hasOpenEdition: boolean,
   rules: ReviewRules,
-): { actions: EditionAction[]; canEdit: boolean; canNewEdition: boolean; canWithdraw: boolean } {
+): {
+  actions: EditionAction[];
+  canEdit: boolean;
+  canMask: boolean;
+  canNewEdition: boolean;
+  canWithdraw: boolean;
+} {
   const roles = new Set(p.roles.filter((r) => r.agencyId === item.agency_id).map((r) => r.role as string));
   const isLive = e.state === 'published' || e.state === 'withdrawn';
   return {
@@ -51,6 +57,7 @@ export function editionPermissions(
       rules,
     ),
     canEdit: e.state === 'draft' && roles.has('editor'),
+    canMask: ['draft', 'submitted', 'reviewed'].includes(e.state) && roles.has(maskingRole(e.state)),
     canNewEdition: isLive && item.status === 'published' && roles.has('editor') && !hasOpenEdition,
     canWithdraw: isLive && (roles.has('reviewer') || administersSite(p, item.site_id)),
   };

@@ -183,6 +183,17 @@ export function availableActions(
   );
 }
 
+/**
+ * Who may mask personal data in an edition: whoever holds it now — its editors while it is a draft, the reviewer at
+ * the first review, the confidentiality reviewer at the second. Once published, a new edition is made instead.
+ */
+export function maskingRole(state: EditionState): 'editor' | 'reviewer' | 'confidentiality_reviewer' {
+  if (state === 'draft') return 'editor';
+  if (state === 'submitted') return 'reviewer';
+  if (state === 'reviewed') return 'confidentiality_reviewer';
+  throw conflict(`该版本处于“${STATE_LABELS[state]}”状态，不能修改；已发布的信息请创建新版本后遮盖`);
+}
+
 /** Only a draft is edited; everything after submission is frozen until returned. */
 export function assertEditable(state: EditionState): void {
   if (state !== 'draft') throw conflict(`该版本处于“${STATE_LABELS[state]}”状态，不能修改`);

@@ -100,6 +100,15 @@ export function withPickedPolicies(body: Record<string, unknown>): Record<string
 
 export const reasonInput = z.object({ reason: text('理由', 500, 1) });
 
+/** An approval: with findings of personal data, the reviewer's reason to publish them anyway. */
+export const approvalInput = z.object({ personalOverride: text('确认公开的理由', 500).default('') });
+
+/** One finding of personal data to mask (by where it is and its order there), or none: every finding. */
+export const maskInput = z.object({
+  place: z.enum(['title', 'summary', 'body', 'all'], { error: '遮盖位置无效' }).default('all'),
+  ordinal: z.coerce.number().int().min(0).max(10_000).default(0),
+});
+
 export const gazetteInput = z.object({
   year: z.coerce.number().int().min(1949, '年份无效').max(2200, '年份无效'),
   number: z.coerce.number().int().min(1, '期号无效').max(400, '期号无效'),

@@ -4,13 +4,14 @@ import { audit } from '../../core/audit.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { DB, EditionsTable } from '../../core/db.types.ts';
-import { AppError, badInput, forbidden, notFound } from '../../core/errors.ts';
+import { AppError, badInput, conflict, forbidden, notFound } from '../../core/errors.ts';
 import { checkUpload, docxToHtml, extractText, recordFile } from '../../core/files.ts';
 import { htmlToText, sanitizeHtml } from '../../core/html.ts';
 import { noteChange } from '../../core/search.ts';
 import { settingsOf } from '../../core/sites.ts';
 import { cleanText } from '../../core/text.ts';
 import { parseInput } from '../../core/validate.ts';
+import { editionFindings, findingsSummary, maskedText } from './catalog.personal.ts';
 import { allColumns } from './catalog.read.store.ts';
 import {
   ACTION_ROLE,
@@ -18,10 +19,11 @@ import {
   assertLiveAction,
   type EditionAction,
   formatIndexNo,
+  maskingRole,
   nextState,
   sameReviewer,
 } from './catalog.rules.ts';
-import { type EditionInput, editionInput, reasonInput } from './catalog.schema.ts';
+import { approvalInput, type EditionInput, editionInput, maskInput, reasonInput } from './catalog.schema.ts';
 import {
   agencyOf,
   copyEditionChildren,
@@ -29,6 +31,7 @@ import {
   countOnSite,
   deleteAttachment,
   dueEditions,
+  editionText,
   editionValues,
   findEdition,
   insertAttachment,
@@ -170,6 +173,8 @@ export async function actOnEdition(
 ): Promise<{ state: string; indexNo?: string }> {
   const p = need(actor);
   const reason = action.startsWith('reject') ? parseInput(reasonInput, raw).reason : '';
+  const approving = action === 'approve_review' || action === 'approve_confidentiality';
+  const override = approving ? parseInput(approvalInput, raw).personalOverride : '';
   // the sites' settings come from their cache, read before the transaction holds the embedded database's connection
   const sites = await ctx.sites.all();
   const result = await ctx.db.transaction().execute(async (trx) => {
@@ -196,6 +201,16 @@ export async function actOnEdition(
     if (action === 'approve_confidentiality') Object.assign(set, { approved_by: p.userId, approved_at: now });
     if (reason) Object.assign(set, { rejection_reason: reason });
     if (e.number > 1 && action === 'submit' && !e.change_note) throw badInput('新版本必须填写修改说明后才能提交');
+    // the personal-data guard: an approval of text with personal data in it needs the reviewer's reason
+    let personal = '';
+    if (approving) {
+      const t = await editionText(trx, editionId);
+      personal = findingsSummary(editionFindings(t, t.attachments));
+      if (personal && !override)
+        throw conflict(
+          `发现疑似个人信息（${personal}）：请遮盖或退回修改；确需公开的，请填写确认公开的理由后再审核通过`,
+        );
+    }
     await updateEdition(trx, editionId, set);
     let indexNo: string | undefined;
     if (state === 'published') indexNo = await publishEdition(trx, editionId, e.publication_id, now);
@@ -213,12 +228,42 @@ export async function actOnEdition(
         ...(indexNo ? { indexNo } : {}),
         // a site that lets one person give both approvals has each such approval on record
         ...(sameReviewer(facts, action, p.userId) ? { sameReviewer: true } : {}),
+        // what was found (kinds and counts, never the numbers) and why it is published all the same
+        ...(personal ? { personalData: personal, personalOverride: override } : {}),
       },
     });
     return { state, indexNo };
   });
   await ctx.search.refresh(ctx.db);
   return result;
+}
+
+/**
+ * Masks personal data in an edition's title, summary and body (every finding, or one), by whoever holds it now
+ * (catalog.rules `maskingRole`); returns how many were masked. The audit names the places, never the numbers.
+ */
+export async function maskPersonalData(ctx: Ctx, actor: Actor, editionId: number, raw: unknown): Promise<number> {
+  const p = need(actor);
+  const which = parseInput(maskInput, raw);
+  return ctx.db.transaction().execute(async (trx) => {
+    const e = await lockEdition(trx, editionId);
+    if (!e) throw notFound('该版本不存在');
+    requireRole(p, maskingRole(e.state), e.agency_id, '遮盖个人信息');
+    const t = await editionText(trx, editionId);
+    const one = which.place === 'all' ? undefined : { place: which.place, ordinal: which.ordinal };
+    const targets = editionFindings(t, []).filter((f) => !one || (f.place === one.place && f.ordinal === one.ordinal));
+    if (!targets.length) throw conflict('没有可遮盖的个人信息（内容可能已被修改，请刷新页面）');
+    await updateEdition(trx, editionId, { ...maskedText(t, one), updated_at: ctx.now() });
+    await audit(trx, actor, {
+      siteId: e.site_id,
+      agencyId: e.agency_id,
+      action: 'edition.mask',
+      entityType: 'publication',
+      entityId: e.publication_id,
+      after: { edition: e.number, masked: findingsSummary(targets) },
+    });
+    return targets.length;
+  });
 }
 
 /** Publishes every scheduled edition whose time has come; safe to run on several instances at once. */

@@ -26,6 +26,8 @@ import { AuditPage, Dashboard, ImportPage, InterpretationsPage, PublicationsList
 import { dashboardAlerts } from './catalog.desk.service.ts';
 import { EditionDetail, type EditionFormProps, NewEditionPage } from './catalog.edition.views.tsx';
 import { saveGazetteIssue } from './catalog.gazette.service.ts';
+import { FINDINGS_SHOWN, personalScanReport, startPersonalScan } from './catalog.personal.service.ts';
+import { PersonalScanPage } from './catalog.personal.views.tsx';
 import { defaultOwner, draftingAgencies, editionPermissions, requireDrafter } from './catalog.policy.ts';
 import { portalNav } from './catalog.portal.service.ts';
 import { EditionPreviewPage } from './catalog.review.views.tsx';
@@ -37,6 +39,7 @@ import {
   changeLiveStatus,
   createDraft,
   importDocx,
+  maskPersonalData,
   removeAttachment,
   siteColumns,
   startNewEdition,
@@ -59,6 +62,13 @@ import {
 import { GazetteAdminPage, GazetteFormPage } from './gazette.admin.views.tsx';
 
 const editionParams = z.object({ id });
+
+/** The notice an edition's page opens with after a save or a mask. */
+function flashFor(q: { saved?: string; masked?: string }): string | undefined {
+  const masked = Number(q.masked);
+  if (Number.isInteger(masked) && masked > 0 && masked < 100_000) return `已遮盖 ${masked} 处个人信息`;
+  return q.saved ? '已保存' : undefined;
+}
 
 const siteBase = (site: { code: string }) => `/s/${site.code}`;
 
@@ -223,12 +233,13 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     const html = EditionDetail({
       principal: p,
       csrf: csrfToken(reply),
-      flash: (req.query as { saved?: string }).saved ? '已保存' : undefined,
+      flash: flashFor(req.query as { saved?: string; masked?: string }),
       edition: e,
       publication: d.publication,
       agencyName: d.agencyName,
       ...may,
       page: d.page,
+      personal: d.personal,
       changes: d.changes,
       history: d.history,
       form,
@@ -238,6 +249,12 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
   };
 
   app.get('/editions/:id', async (req, reply) => detail(req, reply));
+
+  app.post('/editions/:id/mask', async (req, reply) => {
+    const d = await loadEdition(req);
+    const n = await maskPersonalData(ctx, actorOf(req), d.edition.id, req.body ?? {});
+    return reply.redirect(`/admin/editions/${d.edition.id}?masked=${n}`, 303);
+  });
 
   app.get('/editions/:id/preview', async (req, reply) => {
     const d = await loadEdition(req);
@@ -390,6 +407,28 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
         agencies: await siteAgencies(ctx, site.id),
       }),
     );
+  });
+
+  // —— the office's scan of what is published, for personal data ——
+  app.get('/personal', async (req, reply) => {
+    const site = await officeSite(ctx, req);
+    const report = await personalScanReport(ctx, actorOf(req), site.id);
+    return sendHtml(
+      req,
+      reply,
+      PersonalScanPage({
+        principal: staff(req),
+        csrf: csrfToken(reply),
+        flash: (req.query as { started?: string }).started ? '已开始扫描' : undefined,
+        ...report,
+        shown: FINDINGS_SHOWN,
+      }),
+    );
+  });
+  app.post('/personal/scan', async (req, reply) => {
+    const site = await officeSite(ctx, req);
+    await startPersonalScan(ctx, actorOf(req), site.id);
+    return reply.redirect('/admin/personal?started=1', 303);
   });
 
   // —— the gazette, run by the office ——

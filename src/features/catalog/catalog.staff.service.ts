@@ -7,6 +7,7 @@ import { notFound } from '../../core/errors.ts';
 import { settingsOf } from '../../core/sites.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import { bodyChanges, fieldChanges } from './catalog.diff.ts';
+import { editionFindings } from './catalog.personal.ts';
 import { canSeeItem, draftingAgencies, listScope } from './catalog.policy.ts';
 import {
   editionAttachment,
@@ -20,7 +21,7 @@ import {
 } from './catalog.read.store.ts';
 import { POLICY_GENRES } from './catalog.rules.ts';
 import { siteColumns } from './catalog.service.ts';
-import { latestEdition } from './catalog.store.ts';
+import { editionText, latestEdition } from './catalog.store.ts';
 
 /** What the catalogue's back office reads: each function answers one page, within what the member may see. */
 
@@ -63,9 +64,11 @@ export async function editionForStaff(ctx: Ctx, p: Principal, editionId: number 
     fields: fieldChanges(data.live, data.page),
     body: bodyChanges(data.live.edition, data.edition),
   };
+  const text = await editionText(ctx.db, data.edition.id);
+  const personal = editionFindings(text, text.attachments);
   const site = await ctx.sites.byId(data.publication.site_id);
   const reviewRules = { sameReviewerAllowed: site ? settingsOf(site).sameReviewerAllowed : false };
-  return { ...data, changes, reviewRules };
+  return { ...data, changes, personal, reviewRules };
 }
 
 /** An edition's attachment and its bytes, before publication too, for whoever may see the item. */

@@ -99,6 +99,24 @@ export function lockEdition(q: Q, editionId: number, opts: { skipLocked?: boolea
   return (opts.skipLocked ? query.skipLocked() : query).executeTakeFirst();
 }
 
+/** What the personal-data guard reads of an edition: its text and its attachments' text. */
+export async function editionText(q: Q, editionId: number) {
+  const [text, attachments] = await Promise.all([
+    q
+      .selectFrom('editions')
+      .select(['title', 'summary', 'body_html', 'body_text'])
+      .where('id', '=', editionId)
+      .executeTakeFirstOrThrow(),
+    q
+      .selectFrom('attachments')
+      .select(['filename', 'text_content'])
+      .where('edition_id', '=', editionId)
+      .orderBy('position')
+      .execute(),
+  ]);
+  return { ...text, attachments };
+}
+
 export function lockPublication(q: Q, publicationId: number) {
   return q.selectFrom('publications').selectAll().where('id', '=', publicationId).forUpdate().executeTakeFirst();
 }

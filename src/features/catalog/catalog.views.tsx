@@ -1,5 +1,6 @@
 import type { Agency, Column } from '../../core/db.types.ts';
 import { shownHtml } from '../../core/html.ts';
+import { markPersonalHtml } from '../../core/personal.ts';
 import { fmtDate, fmtSize } from '../../web/format.ts';
 import { Layout, type PageCtx, Pager } from '../../web/layout.tsx';
 import type { ListItem, PublicPage } from './catalog.read.store.ts';
@@ -164,6 +165,8 @@ export function DocumentView(props: {
   fileHref: (a: { id: number; filename: string }) => string;
   /** The document title's heading level: 1 on its own page, lower inside another page. */
   titleLevel?: 1 | 3;
+  /** For a reviewer: personal data in the body is marked. */
+  markPersonal?: boolean;
 }): JSX.Element {
   const { data } = props;
   const ctx = { base: props.base };
@@ -266,7 +269,7 @@ export function DocumentView(props: {
           </p>
         )}
         {e.disclosure_mode === 'active' ? (
-          <div class="body">{shownHtml(e)}</div>
+          <div class="body">{props.markPersonal ? markPersonalHtml(shownHtml(e)) : shownHtml(e)}</div>
         ) : (
           <p class="banner" safe>
             {e.disclosure_mode === 'on_request'

@@ -159,6 +159,10 @@ async function* xlsxRows(path: string): AsyncGenerator<ReadRow> {
     hyperlinks: 'ignore',
     styles: 'ignore',
   });
+  // exceljs's streaming reader reads `model.sheets` for a worksheet that comes before xl/workbook.xml in the zip
+  // (the order of a file's parts is free; exceljs's own writer varies it) and throws on the undefined model
+  // (exceljs/exceljs#962, unfixed in 4.4): start from an empty model, which the workbook part replaces when it comes.
+  (reader as unknown as { model: { sheets: unknown[] } }).model = { sheets: [] };
   // the first worksheet only: its first row names the columns
   for await (const sheet of reader) {
     let headers: string[] | null = null;

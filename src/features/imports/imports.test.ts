@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
+import JSZip from 'jszip';
 import { sql } from 'kysely';
 import { CORPUS } from '../../../bench/corpus.ts';
 import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
@@ -239,7 +240,15 @@ for (const kind of DATABASES) {
       ]);
       sheet.addRow(['关于公布古树名木名录的公告', '2022年6月1日', '现将名录公布如下。', '']);
       const xlsx = path.join(tmp, `trees-${kind}.xlsx`);
-      await book.xlsx.writeFile(xlsx);
+      // the parts of the file in an order of its own (exceljs's own writer varies it): the shared strings and the
+      // worksheet before xl/workbook.xml, which made exceljs's reader throw
+      const zip = await JSZip.loadAsync(await book.xlsx.writeBuffer());
+      const first = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml'];
+      const names = Object.keys(zip.files).filter((n) => !zip.files[n].dir && n !== 'xl/workbook.xml');
+      const reordered = new JSZip();
+      for (const name of [...first, ...names.filter((n) => !first.includes(n)), 'xl/workbook.xml'])
+        reordered.file(name, await zip.files[name].async('uint8array'));
+      writeFileSync(xlsx, await reordered.generateAsync({ type: 'nodebuffer' }));
       const done = await importFile(xlsx);
       assert.equal(done.imported_rows, 2, JSON.stringify(done));
       const agency = await ctx.db
