@@ -305,6 +305,10 @@ for (const kind of DATABASES) {
       const audit = await get(app, office.jar, '/admin/audit?action=edition.');
       assert.equal(audit.statusCode, 200);
       assert.match(audit.body, /edition\.approve_confidentiality/);
+      // read as sentences: what was done to which item
+      assert.match(audit.body, /保密审查通过信息《关于做好2026年冬季安全生产工作的通知》（第 1 版），索引号 /);
+      const history = await get(app, office.jar, editionUrl);
+      assert.match(history.body, /<td>提交信息审核（第 1 版）<\/td>/);
     });
 
     test('the publication form answers bad input with Chinese messages next to the fields, and keeps what was typed', async () => {

@@ -76,7 +76,7 @@ export function auditRows(db: Kysely<DB>, siteId: number, f: AuditFilter, page =
 export function entityHistory(db: Kysely<DB>, entityType: string, entityId: string | number) {
   return db
     .selectFrom('audit_events')
-    .select(['at', 'actor_name', 'action', 'after'])
+    .select(['at', 'actor_name', 'action', 'entity_type', 'entity_id', 'before', 'after'])
     .where('entity_type', '=', entityType)
     .where('entity_id', '=', String(entityId))
     .orderBy('at')

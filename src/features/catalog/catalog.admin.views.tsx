@@ -1,5 +1,6 @@
 /** The catalogue's back-office lists: the 工作台, the items, policies awaiting interpretation, Word import, the audit log. */
 import type { Principal } from '../../core/access.ts';
+import { auditAction } from '../../core/audit.text.ts';
 import type { AuditFilter } from '../../core/audit.ts';
 import type { Agency, Edition } from '../../core/db.types.ts';
 import { fmtDate, fmtDateTime } from '../../web/format.ts';
@@ -28,7 +29,7 @@ export function StaffTable(props: { rows: StaffRow[]; empty: string }): JSX.Elem
       </p>
     );
   return (
-    <table>
+    <table class="stack">
       <thead>
         <tr>
           <th scope="col">标题</th>
@@ -46,8 +47,10 @@ export function StaffTable(props: { rows: StaffRow[]; empty: string }): JSX.Elem
               </a>
               {r.number > 1 && <span class="tag">{`第${r.number}版`}</span>}
             </td>
-            <td safe>{r.agency_name}</td>
-            <td>
+            <td data-label="机构" safe>
+              {r.agency_name}
+            </td>
+            <td data-label="状态">
               {r.state === 'draft' && r.rejection_reason ? (
                 <>
                   <strong class="tag warn">已退回</strong>
@@ -57,7 +60,9 @@ export function StaffTable(props: { rows: StaffRow[]; empty: string }): JSX.Elem
                 <span safe>{STATE_LABELS[r.state]}</span>
               )}
             </td>
-            <td class="date">{fmtDateTime(r.updated_at)}</td>
+            <td class="date" data-label="更新时间">
+              {fmtDateTime(r.updated_at)}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -207,6 +212,23 @@ export function ImportPage(props: {
 
 const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v, null, 1));
 
+/** The audit log's filter: each kind of action by its code's prefix. */
+const AUDIT_KINDS: [string, string][] = [
+  ['publication.', '信息新建、撤回和撤销'],
+  ['edition.', '信息修改、审核和发布'],
+  ['attachment.', '附件'],
+  ['request.', '依申请公开'],
+  ['report.', '年度报告'],
+  ['calendar.', '工作日历'],
+  ['user.', '用户和密码'],
+  ['agency.', '机构'],
+  ['column.', '栏目'],
+  ['site.', '站点设置'],
+  ['import.', '批量导入'],
+  ['search.', '搜索管理'],
+  ['personal.', '个人信息检查'],
+];
+
 export function AuditPage(props: {
   principal: Principal;
   csrf: string;
@@ -220,6 +242,8 @@ export function AuditPage(props: {
     before: unknown;
     after: unknown;
     agency_name: string | null;
+    /** What the thing acted on is called (an item's title, a case's number), where known. */
+    subject?: string;
   }[];
   hasNext: boolean;
   filter: AuditFilter & { page: number };
@@ -235,8 +259,15 @@ export function AuditPage(props: {
       <h1>操作日志</h1>
       <form method="get" action="/admin/audit" class="filters">
         <div>
-          <label for="a-action">操作（前缀，如 edition.）</label>
-          <input type="text" id="a-action" name="action" value={f.action ?? ''} maxlength="60" />
+          <label for="a-action">操作类别</label>
+          <select id="a-action" name="action">
+            <option value="">（全部）</option>
+            {AUDIT_KINDS.map(([prefix, label]) => (
+              <option value={prefix} selected={f.action === prefix} safe>
+                {label}
+              </option>
+            ))}
+          </select>
         </div>
         <div>
           <label for="a-actor">操作人</label>
@@ -268,7 +299,7 @@ export function AuditPage(props: {
       {props.rows.length === 0 ? (
         <p class="muted">没有符合条件的记录</p>
       ) : (
-        <table>
+        <table class="stack">
           <thead>
             <tr>
               <th scope="col">时间</th>
@@ -276,34 +307,36 @@ export function AuditPage(props: {
               <th scope="col">机构</th>
               <th scope="col">IP</th>
               <th scope="col">操作</th>
-              <th scope="col">对象与变更</th>
             </tr>
           </thead>
           <tbody>
             {props.rows.map((r) => (
               <tr>
-                <td class="date">{fmtDateTime(r.at)}</td>
-                <td safe>{r.actor_name || '系统'}</td>
-                <td safe>{r.agency_name ?? ''}</td>
-                <td safe>{r.ip}</td>
-                <td safe>{r.action}</td>
+                <td class="date" data-label="时间">
+                  {fmtDateTime(r.at)}
+                </td>
+                <td data-label="操作人" safe>
+                  {r.actor_name || '系统'}
+                </td>
+                <td data-label="机构" safe>
+                  {r.agency_name ?? ''}
+                </td>
+                <td data-label="IP" safe>
+                  {r.ip}
+                </td>
                 <td>
-                  <span safe>{`${r.entity_type} #${r.entity_id}`}</span>
+                  <span safe>{auditAction(r, r.subject)}</span>
                   {(r.before !== null || r.after !== null) && (
                     <details>
-                      <summary>变更内容</summary>
-                      {r.before !== null && (
-                        <>
-                          <p>变更前</p>
-                          <pre safe>{json(r.before)}</pre>
-                        </>
-                      )}
-                      {r.after !== null && (
-                        <>
-                          <p>变更后</p>
-                          <pre safe>{json(r.after)}</pre>
-                        </>
-                      )}
+                      <summary>原始记录</summary>
+                      <pre safe>
+                        {json({
+                          操作: r.action,
+                          对象: `${r.entity_type} #${r.entity_id}`,
+                          变更前: r.before,
+                          变更后: r.after,
+                        })}
+                      </pre>
                     </details>
                   )}
                 </td>

@@ -27,6 +27,52 @@ export type BodyBlock =
   | { kind: 'removed'; text: string }
   | { kind: 'changed'; pieces: Piece[] };
 
+/** The columns of an edition as the form names them, for saying which fields a save changed. */
+const COLUMN_LABELS: Record<string, string> = {
+  title: '标题',
+  doc_no: '发文字号',
+  written_on: '成文日期',
+  genre: '体裁分类',
+  theme_category: '主题分类',
+  keywords: '主题词',
+  summary: '内容概述',
+  body_text: '正文',
+  disclosure_mode: '公开方式',
+  non_disclosure_reason: '不予公开理由',
+  validity: '有效性',
+  effective_on: '施行日期',
+  validity_changed_on: '失效/废止日期',
+  replaced_by_id: '替代文件',
+  interpretation_kind: '解读形式',
+  video_url: '视频链接',
+  change_note: '修改说明',
+  scheduled_at: '定时发布时间',
+};
+const LINK_LABELS = { agencyIds: '发文机关', columnIds: '所属栏目', interpretsIds: '解读的文件' } as const;
+type Links = Record<keyof typeof LINK_LABELS, number[]>;
+
+const same = (a: unknown, b: unknown) =>
+  JSON.stringify(a instanceof Date ? a.toISOString() : (a ?? null)) ===
+  JSON.stringify(b instanceof Date ? b.toISOString() : (b ?? null));
+
+/** The fields a save changed, named as on the form (the body by its text, so markup alone is no change). */
+export function changedFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  linksBefore: Links,
+  linksAfter: Links,
+): string[] {
+  const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+  return [
+    ...Object.entries(COLUMN_LABELS)
+      .filter(([column]) => column in after && !same(before[column], after[column]))
+      .map(([, label]) => label),
+    ...(Object.keys(LINK_LABELS) as (keyof Links)[])
+      .filter((k) => !same(sorted(linksBefore[k]), sorted(linksAfter[k])))
+      .map((k) => LINK_LABELS[k]),
+  ];
+}
+
 const INTERPRETATION_LABELS: Record<string, string> = { text: '文字解读', graphic: '图解', video: '视频解读' };
 
 /** The fields of a page as a reviewer compares them, in the order of the form. */

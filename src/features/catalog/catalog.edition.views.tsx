@@ -1,5 +1,6 @@
 /** An edition in the back office: its form (new or draft) and its page with the actions the member may take. */
 import type { Principal } from '../../core/access.ts';
+import { type AuditEntry, auditAction } from '../../core/audit.text.ts';
 import type { Agency, Column, Edition } from '../../core/db.types.ts';
 import { fmtDateTime, fmtSize } from '../../web/format.ts';
 import {
@@ -251,7 +252,7 @@ export function EditionDetail(props: {
   personal: PlacedFinding[];
   canMask: boolean;
   changes: { liveNumber: number; fields: FieldChange[]; body: BodyBlock[] } | null;
-  history: { at: Date; actor_name: string; action: string; after: unknown }[];
+  history: (AuditEntry & { at: Date })[];
   form?: EditionFormProps;
   siteBase: string;
 }): JSX.Element {
@@ -425,8 +426,7 @@ export function EditionDetail(props: {
             <tr>
               <th scope="col">时间</th>
               <th scope="col">操作人</th>
-              <th scope="col">操作</th>
-              <th scope="col">说明</th>
+              <th scope="col">处理</th>
             </tr>
           </thead>
           <tbody>
@@ -434,8 +434,7 @@ export function EditionDetail(props: {
               <tr>
                 <td class="date">{fmtDateTime(h.at)}</td>
                 <td safe>{h.actor_name || '系统'}</td>
-                <td safe>{h.action}</td>
-                <td safe>{h.after ? JSON.stringify(h.after) : ''}</td>
+                <td safe>{auditAction(h, '')}</td>
               </tr>
             ))}
           </tbody>

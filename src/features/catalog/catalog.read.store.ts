@@ -287,6 +287,20 @@ export function publicAttachment(db: Db, siteId: number, attachmentId: number) {
     .executeTakeFirst();
 }
 
+/** The newest title of each of these items. */
+export async function publicationTitles(db: Db, ids: number[]): Promise<Map<number, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .selectFrom('editions')
+    .select(['publication_id', 'title'])
+    .distinctOn('publication_id')
+    .where('publication_id', 'in', ids)
+    .orderBy('publication_id')
+    .orderBy('number', 'desc')
+    .execute();
+  return new Map(rows.map((r) => [r.publication_id, r.title]));
+}
+
 /** An attachment of an edition in any state, with the item's site and agency (for the back office). */
 export function editionAttachment(db: Db, editionId: number, attachmentId: number) {
   return db

@@ -180,6 +180,13 @@ for (const kind of DATABASES) {
         draftFields(f, 1, { agencyIds: [f.agencies[0].id, f.agencies[2].id] }),
       );
       assert.deepEqual(await issuers(own.editionId), [f.agencies[0].id, f.agencies[2].id]);
+      const saved = await ctx.db
+        .selectFrom('audit_events')
+        .select('after')
+        .where('action', '=', 'edition.update')
+        .where('entity_id', '=', String(own.publicationId))
+        .executeTakeFirstOrThrow();
+      assert.deepEqual((saved.after as { changed: string[] }).changed, ['发文机关'], 'the audit names what changed');
     });
 
     test('invalid input is refused and writes nothing', async () => {

@@ -11,6 +11,7 @@ import { noteChange } from '../../core/search.ts';
 import { settingsOf } from '../../core/sites.ts';
 import { cleanText } from '../../core/text.ts';
 import { parseInput } from '../../core/validate.ts';
+import { changedFields } from './catalog.diff.ts';
 import { editionFindings, findingsSummary, maskedText } from './catalog.personal.ts';
 import { allColumns } from './catalog.read.store.ts';
 import {
@@ -33,6 +34,7 @@ import {
   dueEditions,
   editionText,
   editionValues,
+  editionWithLinks,
   findEdition,
   insertAttachment,
   insertEdition,
@@ -125,8 +127,11 @@ export async function updateDraft(ctx: Ctx, actor: Actor, editionId: number, raw
     if (e.number > 1 && !input.changeNote)
       throw badInput('新版本必须填写修改说明', { changeNote: '新版本必须填写修改说明' });
     await checkReferences(trx, e.site_id, input);
-    await updateEdition(trx, editionId, { ...editionValues(input, b.html, b.text), updated_at: new Date() });
-    await setEditionLinks(trx, editionId, withIssuers(input, e.agency_id));
+    const was = await editionWithLinks(trx, editionId);
+    const values = editionValues(input, b.html, b.text);
+    const links = withIssuers(input, e.agency_id);
+    await updateEdition(trx, editionId, { ...values, updated_at: new Date() });
+    await setEditionLinks(trx, editionId, links);
     await audit(trx, actor, {
       siteId: e.site_id,
       agencyId: e.agency_id,
@@ -134,7 +139,11 @@ export async function updateDraft(ctx: Ctx, actor: Actor, editionId: number, raw
       entityType: 'publication',
       entityId: e.publication_id,
       before: { title: e.title },
-      after: { title: input.title, edition: e.number },
+      after: {
+        title: input.title,
+        edition: e.number,
+        changed: changedFields(was.row, values, was.links, links),
+      },
     });
   });
 }

@@ -6,6 +6,7 @@ import type { Site } from '../../core/db.types.ts';
 import { notFound } from '../../core/errors.ts';
 import { settingsOf } from '../../core/sites.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
+import { caseNumbers } from '../requests/requests.facts.service.ts';
 import { bodyChanges, fieldChanges } from './catalog.diff.ts';
 import { editionFindings } from './catalog.personal.ts';
 import { canSeeItem, draftingAgencies, listScope } from './catalog.policy.ts';
@@ -15,6 +16,7 @@ import {
   gazetteIssuesForStaff,
   policiesAwaitingInterpretation,
   policyChoices,
+  publicationTitles,
   recentPublications,
   staffEdition,
   staffRows,
@@ -113,10 +115,31 @@ export async function awaitingInterpretation(ctx: Ctx, p: Principal, site: Site)
   return { days, rows: scope ? rows.filter((r) => scope.includes(r.agency_id)) : rows };
 }
 
-/** The site's audit log, for its office. */
+/** The site's audit log, for its office, with what each entry acted on named (an item's title, a case's number). */
 export async function auditLog(ctx: Ctx, actor: Actor, siteId: number, f: AuditFilter, page: number) {
   requireSiteAdmin(actor, siteId);
-  return auditRows(ctx.db, siteId, f, page);
+  const rows = await auditRows(ctx.db, siteId, f, page);
+  const ids = (type: string) => [
+    ...new Set(
+      rows
+        .filter((r) => r.entity_type === type)
+        .map((r) => Number(r.entity_id))
+        .filter(Number.isInteger),
+    ),
+  ];
+  const [titles, cases] = await Promise.all([
+    publicationTitles(ctx.db, ids('publication')),
+    caseNumbers(ctx, ids('request')),
+  ]);
+  return rows.map((r) => ({
+    ...r,
+    subject:
+      r.entity_type === 'publication'
+        ? titles.get(Number(r.entity_id))
+        : r.entity_type === 'request'
+          ? cases[Number(r.entity_id)]
+          : undefined,
+  }));
 }
 
 /** The site's gazette issues, for its office. */

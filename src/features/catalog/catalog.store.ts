@@ -99,6 +99,24 @@ export function lockEdition(q: Q, editionId: number, opts: { skipLocked?: boolea
   return (opts.skipLocked ? query.skipLocked() : query).executeTakeFirst();
 }
 
+/** An edition as stored, with the ids it links (to say what a save changes). */
+export async function editionWithLinks(q: Q, editionId: number) {
+  const [row, agencies, columns, interprets] = await Promise.all([
+    q.selectFrom('editions').selectAll().where('id', '=', editionId).executeTakeFirstOrThrow(),
+    q.selectFrom('edition_agencies').select('agency_id').where('edition_id', '=', editionId).execute(),
+    q.selectFrom('edition_columns').select('column_id').where('edition_id', '=', editionId).execute(),
+    q.selectFrom('edition_interprets').select('policy_id').where('edition_id', '=', editionId).execute(),
+  ]);
+  return {
+    row,
+    links: {
+      agencyIds: agencies.map((a) => a.agency_id),
+      columnIds: columns.map((c) => c.column_id),
+      interpretsIds: interprets.map((i) => i.policy_id),
+    },
+  };
+}
+
 /** What the personal-data guard reads of an edition: its text and its attachments' text. */
 export async function editionText(q: Q, editionId: number) {
   const [text, attachments] = await Promise.all([

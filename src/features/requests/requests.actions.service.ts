@@ -295,7 +295,12 @@ export async function actOnRequest(
       action: `request.${action}`,
       entityType: 'request',
       entityId: r.id,
-      after: { on, ...('outcome' in input ? { outcome: input.outcome } : {}) },
+      after: {
+        on,
+        ...('outcome' in input
+          ? { outcome: input.outcome, outcomeText: OUTCOMES.get(input.outcome)?.label ?? input.outcome }
+          : {}),
+      },
     });
     return { stage: stageOf(after.state), ...(step.letter ? { letter: step.letter } : {}) };
   });
