@@ -11,12 +11,16 @@ const data: {
   holidays: Record<string, string>;
   workdays: Record<string, string>;
 } = require('chinese-days/dist/chinese-days.json');
+// the package is CommonJS without named exports for ES modules
+const { getSolarDateFromLunar, getSolarTerms }: typeof import('chinese-days') = require('chinese-days');
 
 export interface Calendar {
   /** Day → true (working day) or false (day off), overriding weekdays and weekends. */
   overrides: Map<DateStr, boolean>;
   /** Years whose holiday schedule is known (published data or entered by the office). */
   years: Set<number>;
+  /** Years not known whose statutory holidays have been laid over `overrides` (as they are first asked for). */
+  provisional: Set<number>;
 }
 
 const yearOf = (d: DateStr) => Number(d.slice(0, 4));
@@ -34,7 +38,60 @@ export function buildCalendar(entries: { day: DateStr; kind: 'holiday' | 'workda
     overrides.set(e.day, e.kind === 'workday');
     if (e.kind === 'holiday') years.add(yearOf(e.day));
   }
-  return { overrides, years };
+  return { overrides, years, provisional: new Set() };
+}
+
+const WEEKEND = (d: DateStr) => {
+  const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
+  return dow === 0 || dow === 6;
+};
+
+/**
+ * The public holidays that 全国年节及纪念日放假办法 (国务院令第795号, in force 2025-01-01) fixes for every year, with
+ * the lunar and solar-term days computed: 元旦 1 day, 春节 4 (除夕 to 初三), 清明 1, 劳动节 2, 端午 1, 中秋 1,
+ * 国庆 3. What the State Council adds each year (the days moved around them) is not known until it is announced.
+ */
+export function statutoryHolidays(year: number): DateStr[] {
+  const lunar = (md: string) => getSolarDateFromLunar(`${year}-${md}`).date;
+  const newYear = lunar('01-01');
+  const qingming =
+    getSolarTerms(`${year}-04-01`, `${year}-04-10`).find((t) => t.name === '清明')?.date ?? `${year}-04-05`;
+  return [
+    `${year}-01-01`,
+    addDays(newYear, -1),
+    newYear,
+    addDays(newYear, 1),
+    addDays(newYear, 2),
+    qingming,
+    `${year}-05-01`,
+    `${year}-05-02`,
+    lunar('05-05'),
+    lunar('08-15'),
+    `${year}-10-01`,
+    `${year}-10-02`,
+    `${year}-10-03`,
+  ]
+    .filter((d, i, all) => all.indexOf(d) === i)
+    .sort();
+}
+
+/**
+ * A year without a known schedule: its statutory holidays are days off, and each that falls on a weekend gives the
+ * next working day off (放假办法 第六条: 适逢星期六、星期日，应当在工作日补假). Deadlines that cross it stay marked
+ * uncertain until the office enters the year's schedule.
+ */
+function provision(cal: Calendar, year: number): void {
+  cal.provisional.add(year);
+  const days = statutoryHolidays(year);
+  const off = new Set(days);
+  for (const d of days) if (!cal.overrides.has(d)) cal.overrides.set(d, false);
+  for (const d of days) {
+    if (!WEEKEND(d)) continue;
+    let next = addDays(d, 1);
+    while (WEEKEND(next) || off.has(next) || cal.overrides.get(next) === false) next = addDays(next, 1);
+    off.add(next);
+    if (!cal.overrides.has(next)) cal.overrides.set(next, false);
+  }
 }
 
 /**
@@ -59,10 +116,11 @@ export function addDays(d: DateStr, n: number): DateStr {
 }
 
 export function isWorkday(cal: Calendar, d: DateStr): boolean {
+  const year = yearOf(d);
+  if (!cal.years.has(year) && !cal.provisional.has(year)) provision(cal, year);
   const o = cal.overrides.get(d);
   if (o !== undefined) return o;
-  const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
-  return dow !== 0 && dow !== 6;
+  return !WEEKEND(d);
 }
 
 export const isKnownYear = (cal: Calendar, d: DateStr) => cal.years.has(yearOf(d));
