@@ -3,8 +3,25 @@ import * as OpenCC from 'opencc-js';
 const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
 const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 
+/**
+ * Government phrases OpenCC gets wrong, taken first (longest match) so that OpenCC never sees them: its phrase table
+ * reads 奖金发放 as 金发 (golden hair) + 放, 假发票 as 假发 (a wig), 生产制度 as 产制, and writes 发布 and 复议 in
+ * forms government text does not use. Found by converting the shared corpus and reading the differences. An entry's
+ * traditional form must hold no character OpenCC would convert again (干, 面, 里 …): those phrases are OpenCC's own.
+ */
+const GOVERNMENT_PHRASES: [string, string][] = [
+  ['发放', '發放'],
+  ['发布', '發布'],
+  ['发票', '發票'],
+  ['发证', '發證'],
+  ['发文', '發文'],
+  ['复议', '復議'],
+  ['产制度', '產制度'],
+];
+const governmentPhrases = OpenCC.CustomConverter(GOVERNMENT_PHRASES);
+
 /** Simplified → traditional (Taiwan standard), as the portal's 繁体 switch shows it. */
-export const hant = (s: string): string => toTraditional(s);
+export const hant = (s: string): string => toTraditional(governmentPhrases(s));
 export const hans = (s: string): string => toSimplified(s);
 
 /** Folds full-width ASCII forms and the ideographic space to half-width. */

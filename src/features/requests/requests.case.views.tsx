@@ -330,7 +330,9 @@ export function CasePage(props: {
               )}
             </li>
             {!clock.certain && (
-              <li class="banner">暂定期限：期限跨入尚未公布放假安排的年度，已按法定节假日（含农历节日及补假）推算，但不含调休；请在工作日历中录入该年度安排，期限将自动重新计算。</li>
+              <li class="banner">
+                暂定期限：期限跨入尚未公布放假安排的年度，已按法定节假日（含农历节日及补假）推算，但不含调休；请在工作日历中录入该年度安排，期限将自动重新计算。
+              </li>
             )}
             {clock.amendmentNoticeDue && !c.state.amendmentAsked && !r.outcome && (
               <li safe>{`如需补正，应于 ${clock.amendmentNoticeDue} 前一次性告知`}</li>
