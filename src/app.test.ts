@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { DATABASES, freshDb, testConfig, testCtx } from '../test/support/db.ts';
@@ -73,6 +74,25 @@ for (const kind of DATABASES) {
       assert.match(home.body, /青山县人民政府/);
       const sitemap = await get(app, jar, '/sitemap-1.xml');
       assert.match(sitemap.body, /<loc>http:\/\/localhost:80\/p\/\d+<\/loc>|<loc>http:\/\/localhost\/p\/\d+<\/loc>/);
+    });
+
+    test('public pages are kept a minute, by ETag and compressed; pages with forms or personal data are not kept', async () => {
+      const home = await app.inject({ method: 'GET', url: '/' });
+      assert.equal(home.headers['cache-control'], 'public, max-age=60');
+      assert.match(String(home.headers.vary), /Cookie/);
+      const tag = String(home.headers.etag);
+      assert.match(tag, /^W\//);
+      const again = await app.inject({ method: 'GET', url: '/', headers: { 'if-none-match': tag } });
+      assert.equal(again.statusCode, 304);
+      assert.equal(again.body, '');
+      const zipped = await app.inject({ method: 'GET', url: '/', headers: { 'accept-encoding': 'gzip' } });
+      assert.equal(zipped.headers['content-encoding'], 'gzip');
+      assert.match(gunzipSync(zipped.rawPayload).toString(), /青山县人民政府/);
+      for (const url of ['/apply', '/apply/status', '/admin/login'])
+        assert.equal((await app.inject({ method: 'GET', url })).headers['cache-control'], 'no-store', url);
+      // a variant is its own page: 繁體 has another tag
+      const hant = await app.inject({ method: 'GET', url: '/', cookies: { gk_script: 'hant' } });
+      assert.notEqual(hant.headers.etag, tag);
     });
 
     test('a publication page shows the statutory metadata; unknown ids are 404; unpublished is 410', async () => {

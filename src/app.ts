@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
+import etag from '@fastify/etag';
 import formbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
@@ -162,6 +164,10 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     limits: { fileSize: ctx.config.maxUploadBytes, files: 1, fields: 60, fieldSize: 3 * 1024 * 1024, parts: 70 },
   });
   await app.register(fastifyHelmet, SECURITY_HEADERS);
+  // a weak ETag of each page as rendered (a reload that changed nothing is a 304), then compression: in that order,
+  // so the tag is of the page and not of one encoding of it
+  await app.register(etag, { weak: true });
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
   await app.register(rateLimit, { max: ctx.config.requestsPerMinute, timeWindow: '1 minute' });
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1d' });
 

@@ -73,9 +73,10 @@ async function main(args: string[]) {
     return;
   }
   if (command === 'demo') {
-    console.log('正在准备演示站点（首次约需一分钟）…');
+    const exists = await ctx.sites.byCode('demo');
+    if (!exists) console.log('正在创建演示站点（约需一分钟，只在第一次）…');
     const created = await loadDemo(ctx, { log: console.log });
-    console.log(created ? '演示站点已创建' : '演示站点已存在');
+    console.log(created ? '演示站点已创建' : '使用已有的演示站点');
   }
   const address = await serve(ctx);
   const site = address.replace('127.0.0.1', 'localhost');

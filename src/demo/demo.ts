@@ -467,7 +467,9 @@ export async function loadDemo(
     bodyHtml: para('各中小学校：现就秋季学期义务教育招生工作通知如下。'),
   });
   await actOnEdition(ctx, editor, waiting.editionId, 'submit');
-  log(`  草稿 ${draft.publicationId}，待审核 ${waiting.publicationId}`);
+  log(
+    `  演示用的一条草稿（信息编号 ${draft.publicationId}）和一条待审核信息（信息编号 ${waiting.publicationId}），登录后台后在工作台可见`,
+  );
   // gazette: one issue per quarter with the government's documents of that quarter
   for (const year of [...new Set(items.map((i) => i.when.getUTCFullYear()))]) {
     for (let q = 1; q <= 4; q++) {

@@ -11,6 +11,9 @@ declare module 'fastify' {
   }
 }
 
+/** Seconds a public page may be kept by a browser or a proxy. */
+const PUBLIC_MAX_AGE = 60;
+
 /** A feature's public routes, mounted once per way a site is reached. */
 export type PortalRoutes = (app: FastifyInstance, ctx: Ctx) => Promise<void>;
 
@@ -34,6 +37,17 @@ export async function portalShell(
 ) {
   app.decorateRequest('nav', null as unknown as () => Promise<NavItem[]>);
   const mount = async (scope: FastifyInstance) => {
+    // a public page depends only on what is published: browsers and proxies may keep it a minute (each variant —
+    // 繁體, elder mode — by its cookie); pages with personal data or forms say no-store themselves
+    scope.addHook('onSend', async (req, reply, payload) => {
+      if (
+        (req.method === 'GET' || req.method === 'HEAD') &&
+        reply.statusCode === 200 &&
+        !reply.hasHeader('cache-control')
+      )
+        reply.header('cache-control', `public, max-age=${PUBLIC_MAX_AGE}`).header('vary', 'Cookie, Accept-Encoding');
+      return payload;
+    });
     for (const routes of features) await routes(scope, ctx);
   };
   await app.register(async (scope) => {

@@ -13,7 +13,12 @@ import { ApplyPage, ReceiptPage, StatusLookupPage, StatusPage } from './requests
 const MAX_FIELD = 4000;
 
 /** The public side: apply, get a receipt, follow the case. Pages with a query code or personal data are never cached. */
-export async function requestPortalRoutes(app: FastifyInstance, ctx: Ctx) {
+export async function requestPortalRoutes(portal: FastifyInstance, ctx: Ctx) {
+  // its own scope: the hook below is for these pages, not for the portal's other pages mounted beside them
+  await portal.register(async (app) => applyRoutes(app, ctx));
+}
+
+async function applyRoutes(app: FastifyInstance, ctx: Ctx) {
   app.addHook('preHandler', async (req, reply) => {
     reply.header('cache-control', 'no-store');
     if (req.method === 'POST')
