@@ -1,3 +1,4 @@
+import { Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
 import { type Actor, SYSTEM } from '../core/access.ts';
 import { loadPrincipal } from '../core/auth.ts';
 import { shanghaiDate } from '../core/calendar.ts';
@@ -7,7 +8,7 @@ import { saveColumn } from '../features/catalog/catalog.columns.service.ts';
 import { openEdition } from '../features/catalog/catalog.facts.service.ts';
 import { saveGazetteIssue } from '../features/catalog/catalog.gazette.service.ts';
 import type { Genre } from '../features/catalog/catalog.rules.ts';
-import { actOnEdition, changeLiveStatus, createDraft } from '../features/catalog/catalog.service.ts';
+import { actOnEdition, addAttachment, changeLiveStatus, createDraft } from '../features/catalog/catalog.service.ts';
 import { ReportBody } from '../features/reports/reports.document.views.tsx';
 import { saveReport, submitReport } from '../features/reports/reports.service.ts';
 import { loadDemoCases } from './cases.ts';
@@ -198,7 +199,8 @@ interface Item {
   body: string;
   keywords: string;
   when: Date;
-  interprets?: number;
+  /** The policy an interpretation explains. */
+  interprets?: Item;
   validity?: 'valid' | 'repealed';
 }
 
@@ -328,8 +330,8 @@ function generate(count: number, now: Date): Item[] {
     items.push(item);
   }
   // interpret most normative documents, leaving a few for the office's "missing interpretation" list
-  const policies = items.map((it, i) => ({ it, i })).filter((x) => x.it.genre === '行政规范性文件');
-  policies.forEach(({ it, i }, n) => {
+  const policies = items.filter((it) => it.genre === '行政规范性文件');
+  policies.forEach((it, n) => {
     if (n % 4 === 3) return;
     const title = it.title.match(/《(.+)》/)?.[1] ?? it.title;
     items.push({
@@ -346,7 +348,7 @@ function generate(count: number, now: Date): Item[] {
       ].join('\n'),
       keywords: '政策解读',
       when: new Date(it.when.getTime() + 3600_000),
-      interprets: i,
+      interprets: it,
     });
   });
   return items.sort((a, b) => a.when.getTime() - b.when.getTime());
@@ -424,6 +426,7 @@ export async function loadDemo(
   const [editor, reviewer, secrecy, office] = await Promise.all(['editor', 'reviewer', 'secrecy', 'office'].map(actor));
   const items = generate(opts.publications ?? 300, ctx.now());
   const published: number[] = [];
+  const publicationOf = new Map<Item, number>();
   for (const [n, it] of items.entries()) {
     const at = { ...ctx, now: () => it.when };
     const { publicationId, editionId } = await createDraft(at, editor, agencyIds[it.agency], {
@@ -437,10 +440,16 @@ export async function loadDemo(
       bodyHtml: it.body,
       agencyIds: [agencyIds[it.agency]],
       columnIds: it.columns.map((s) => columnIds.get(s)!),
-      interpretsIds: it.interprets !== undefined ? [published[it.interprets]] : [],
+      interpretsIds: it.interprets ? [publicationOf.get(it.interprets)!] : [],
       interpretationKind: it.genre === '政策解读' ? 'text' : '',
     });
     published.push(publicationId);
+    publicationOf.set(it, publicationId);
+    // every fifth plan, statistics or budget document carries its tables as an attachment
+    if (['规划计划', '统计信息', '财政信息'].includes(it.genre) && n % 5 === 0) {
+      const file = await demoAttachment(it.title);
+      await addAttachment(at, editor, editionId, file.name, file.data);
+    }
     await actOnEdition(at, editor, editionId, 'submit');
     await actOnEdition(at, reviewer, editionId, 'approve_review');
     await actOnEdition(at, secrecy, editionId, 'approve_confidentiality');
@@ -470,9 +479,14 @@ export async function loadDemo(
   log(
     `  演示用的一条草稿（信息编号 ${draft.publicationId}）和一条待审核信息（信息编号 ${waiting.publicationId}），登录后台后在工作台可见`,
   );
-  // gazette: one issue per quarter with the government's documents of that quarter
+  await publishSiteGuides(ctx, { editor, reviewer, secrecy }, agencyIds[1], columnIds);
+  // gazette: one issue per quarter with the government's documents of that quarter, once the quarter has ended
+  const sections = ['县政府文件', '县政府办公室文件', '人事任免'];
+  const today = shanghaiDate(ctx.now());
   for (const year of [...new Set(items.map((i) => i.when.getUTCFullYear()))]) {
     for (let q = 1; q <= 4; q++) {
+      const issueDate = `${year}-${String(q * 3).padStart(2, '0')}-28`;
+      if (issueDate > today) continue;
       const docs = items
         .map((it, i) => ({ it, id: published[i] }))
         .filter(
@@ -486,13 +500,15 @@ export async function loadDemo(
         year,
         number: q,
         totalNumber: (year - 2000) * 4 + q,
-        issueDate: `${year}-${String(q * 3).padStart(2, '0')}-28`,
+        issueDate,
         published: true,
-        entries: docs.map(({ it, id }) => ({
-          section: it.genre === '人事信息' ? '人事任免' : it.agency === 0 ? '县政府文件' : '县政府办公室文件',
-          title: it.title,
-          publicationId: id,
-        })),
+        entries: docs
+          .map(({ it, id }) => ({
+            section: it.genre === '人事信息' ? '人事任免' : it.agency === 0 ? '县政府文件' : '县政府办公室文件',
+            title: it.title,
+            publicationId: id,
+          }))
+          .sort((a, b) => sections.indexOf(a.section) - sections.indexOf(b.section)),
       });
     }
   }
@@ -505,6 +521,77 @@ export async function loadDemo(
     await publishDemoReport(inJanuary, { editor, reviewer, secrecy }, siteId, agencyIds[5], year);
   }
   return true;
+}
+
+/** A Word attachment with a document's tables, as offices attach them (附件：…). */
+async function demoAttachment(title: string): Promise<{ name: string; data: Buffer }> {
+  const name = `附件：${title.replace(/^.*关于/, '').slice(0, 40)}明细表.docx`;
+  const rows = [
+    ['序号', '项目', '单位', '数量'],
+    ['1', '城关镇', '万元', '120'],
+    ['2', '青溪镇', '万元', '86'],
+    ['3', '石门乡', '万元', '54'],
+  ];
+  const doc = new Document({
+    sections: [
+      {
+        children: [
+          new Paragraph({ children: [new TextRun({ text: title, bold: true })] }),
+          new Table({
+            rows: rows.map(
+              (r) => new TableRow({ children: r.map((c) => new TableCell({ children: [new Paragraph(c)] })) }),
+            ),
+          }),
+        ],
+      },
+    ],
+  });
+  return { name, data: await Packer.toBuffer(doc) };
+}
+
+/** The site's own 政府信息公开指南 and 公开制度, as every office publishes them. */
+async function publishSiteGuides(
+  ctx: Ctx,
+  staff: { editor: Actor; reviewer: Actor; secrecy: Actor },
+  officeId: number,
+  columnIds: Map<string, number>,
+) {
+  const docs = [
+    {
+      column: 'gkzn',
+      title: `${COUNTY}人民政府信息公开指南`,
+      body: [
+        '为了更好地提供政府信息公开服务，根据《中华人民共和国政府信息公开条例》，编制本指南。',
+        '一、主动公开。主动公开的政府信息通过本网站“政府信息公开”栏目和各机构的信息公开目录发布，也可在县档案馆、县图书馆和县政务服务中心查阅。信息形成或者变更之日起 20 个工作日内公开。',
+        '二、依申请公开。公民、法人或者其他组织可以通过本网站“依申请公开”在线提交申请，也可以当面递交、邮寄或者传真申请表。本机关自收到申请之日起 20 个工作日内答复，需要延长的，延长期限最长不超过 20 个工作日；申请内容不明确的，7 个工作日内一次性告知补正。',
+        '三、收费。依申请提供政府信息不收取费用；申请数量、频次明显超过合理范围的，按照国办函〔2020〕109号收取信息处理费。',
+        '四、救济途径。认为行政机关在政府信息公开工作中侵犯其合法权益的，可以向上一级行政机关或者政府信息公开工作主管部门投诉、举报，也可以依法申请行政复议或者提起行政诉讼。',
+        `五、政府信息公开工作机构：${COUNTY}人民政府办公室，办公时间为工作日上午 8:30—12:00、下午 14:30—17:30。`,
+      ],
+    },
+    {
+      column: 'gkzd',
+      title: `${COUNTY}政府信息公开保密审查制度`,
+      body: [
+        '第一条 为规范政府信息公开保密审查工作，根据《中华人民共和国保守国家秘密法》《中华人民共和国政府信息公开条例》，制定本制度。',
+        '第二条 各机关公开政府信息前，应当依照法律、法规和国家有关规定对拟公开的政府信息进行审查，实行“先审查、后公开”和“一事一审”。',
+        '第三条 拟公开的政府信息由信息员提交，经本机关审核人审核、保密审查员保密审查后发布；涉及个人信息的，公开前应当去标识化。',
+        '第四条 本制度自印发之日起施行。',
+      ],
+    },
+  ];
+  for (const d of docs) {
+    const { editionId } = await createDraft(ctx, staff.editor, officeId, {
+      title: d.title,
+      genre: '其他文件',
+      agencyIds: [officeId],
+      columnIds: [columnIds.get(d.column)!],
+      bodyHtml: d.body.map(para).join('\n'),
+    });
+    await actOnEdition(ctx, staff.editor, editionId, 'submit');
+    await actOnEdition(ctx, staff.reviewer, editionId, 'approve_review');
+    await actOnEdition(ctx, staff.secrecy, editionId, 'approve_confidentiality');
+  }
 }
 
 /** An agency's annual report written, submitted and approved as staff would, so that the portal shows one. */

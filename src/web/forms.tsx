@@ -1,3 +1,4 @@
+import { Html } from '@kitajs/html';
 /** Form fields for the back office: a label, the control, and the error message next to the field it concerns. */
 
 export interface FormValues {
@@ -38,9 +39,9 @@ export const described = (errors: FieldErrors, name: string) =>
 function Label(props: { name: string; label: string; required?: boolean; hint?: string }): JSX.Element {
   return (
     <label for={`f-${props.name}`}>
-      {props.label}
-      {props.required && <span aria-hidden="true"> *</span>}
-      {props.hint && <span class="hint" safe>{` ${props.hint}`}</span>}
+      {Html.escapeHtml(props.label)}
+      {!!props.required && <span aria-hidden="true"> *</span>}
+      {!!props.hint && <span class="hint" safe>{` ${props.hint}`}</span>}
     </label>
   );
 }
@@ -113,7 +114,9 @@ export function Select(props: {
 }): JSX.Element {
   return (
     <div class="field">
-      <label for={`f-${props.name}`}>{props.label}</label>
+      <label for={`f-${props.name}`} safe>
+        {props.label}
+      </label>
       <select id={`f-${props.name}`} name={props.name} {...described(props.errors, props.name)}>
         {props.options.map(([v, l]) => (
           <option value={v} selected={str(props.value) === v} safe>

@@ -1,9 +1,11 @@
 import type { PropsWithChildren } from '@kitajs/html';
+import { Html } from '@kitajs/html';
 import type { Site } from '../core/db.types.ts';
 import type { Prefs } from './request.ts';
 
+/** A main-menu entry: its path under the site's base, and its name. */
 export interface NavItem {
-  slug: string;
+  path: string;
   name: string;
 }
 
@@ -69,7 +71,7 @@ export function Layout(
                 </li>
                 {ctx.nav.map((c) => (
                   <li>
-                    <a href={`${ctx.base}/c/${c.slug}`} safe>
+                    <a href={`${ctx.base}${c.path}`} safe>
                       {c.name}
                     </a>
                   </li>
@@ -78,16 +80,13 @@ export function Layout(
                   <a href={`${ctx.base}/agencies`}>机构目录</a>
                 </li>
                 <li>
-                  <a href={`${ctx.base}/gazette`}>政府公报</a>
-                </li>
-                <li>
                   <a href={`${ctx.base}/apply`}>依申请公开</a>
                 </li>
               </ul>
             </nav>
           </header>
           <main id="main" class="wrap">
-            {props.crumbs && (
+            {!!props.crumbs && (
               <nav aria-label="当前位置" class="crumbs">
                 <ol>
                   <li>
@@ -141,10 +140,12 @@ export function Pager(props: { page: number; pages: number; href: (page: number)
       )}
       {nums.map((n) =>
         n === page ? (
-          <span aria-current="page">{String(n)}</span>
+          <span aria-current="page" safe>
+            {String(n)}
+          </span>
         ) : (
           <a href={props.href(n)} aria-label={`第 ${n} 页`}>
-            {String(n)}
+            {Html.escapeHtml(String(n))}
           </a>
         ),
       )}
@@ -153,7 +154,7 @@ export function Pager(props: { page: number; pages: number; href: (page: number)
           下一页
         </a>
       )}
-      <span class="muted">{`共 ${pages} 页`}</span>
+      <span class="muted" safe>{`共 ${pages} 页`}</span>
     </nav>
   );
 }

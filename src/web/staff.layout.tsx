@@ -67,7 +67,7 @@ export function AdminLayout(
               <a class="site-name" href="/admin">
                 政务公开管理后台
               </a>
-              {p && (
+              {!!p && (
                 <nav class="tools" aria-label="账号">
                   <span safe>{`${p.name}（${[...new Set(p.roles.map((r) => ROLE_LABELS[r.role]))].join('、')}）`}</span>
                   <form method="post" action="/admin/logout" class="inline-form">
@@ -79,7 +79,7 @@ export function AdminLayout(
                 </nav>
               )}
             </div>
-            {p && (
+            {!!p && (
               <nav class="main-nav" aria-label="后台导航">
                 <ul class="wrap">
                   {navFor(p).map(([href, label]) => (
@@ -94,7 +94,7 @@ export function AdminLayout(
             )}
           </header>
           <main id="main" class="wrap">
-            {props.flash && (
+            {!!props.flash && (
               <p class="notice-ok" role="status" safe>
                 {props.flash}
               </p>
@@ -111,7 +111,7 @@ export function LoginPage(props: { csrf: string; error?: string; username?: stri
   return (
     <AdminLayout title="登录" principal={null} csrf={props.csrf}>
       <h1>工作人员登录</h1>
-      {props.error && (
+      {!!props.error && (
         <p class="banner" role="alert" safe>
           {props.error}
         </p>

@@ -603,10 +603,14 @@ for (const kind of DATABASES) {
       const { jar } = await login(app, 'office');
       const all = await get(app, jar, '/admin/audit');
       assert.equal(all.statusCode, 200);
-      assert.match(all.body, /变更内容/);
+      assert.match(all.body, /原始记录/);
       const byAction = await get(app, jar, '/admin/audit?action=agency.');
-      assert.match(byAction.body, /agency\.create/);
-      assert.doesNotMatch(byAction.body, /edition\.submit/);
+      assert.match(byAction.body, /新建机构“[^”]+”/);
+      assert.doesNotMatch(byAction.body, /提交信息《/);
+      assert.match(
+        byAction.body,
+        /<option value="agency\." selected="">机构<\/option>|<option value="agency\." selected>机构<\/option>/,
+      );
       const future = await get(app, jar, '/admin/audit?from=2100-01-01');
       assert.match(future.body, /没有符合条件的记录/);
       const junk = await get(app, jar, '/admin/audit?from=yesterday&page=-3&agencyId=x');

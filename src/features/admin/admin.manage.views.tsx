@@ -153,7 +153,7 @@ export function AgenciesAdminPage(props: Page & { agencies: Agency[] }): JSX.Ele
                   {indent(depth, a.name)}
                 </a>
               </td>
-              <td safe>{AGENCY_KINDS[a.kind]}</td>
+              <td>{AGENCY_KINDS[a.kind]}</td>
               <td safe>{a.code}</td>
               <td safe>{a.office_phone}</td>
             </tr>
@@ -249,7 +249,7 @@ export function ColumnsAdminPage(props: Page & { columns: Column[]; siteBase: st
                   {`/c/${c.slug}`}
                 </a>
               </td>
-              <td>{String(c.sort)}</td>
+              <td safe>{String(c.sort)}</td>
               <td>{c.visible ? '显示' : '隐藏'}</td>
             </tr>
           ))}

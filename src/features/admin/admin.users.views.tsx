@@ -76,7 +76,7 @@ function RoleGrid(props: { agencies: Agency[]; values: FormValues; errors: Field
   return (
     <fieldset>
       <legend>角色（在哪个机构担任什么角色）</legend>
-      {props.errors.roles && (
+      {!!props.errors.roles && (
         <span class="field-error" safe>
           {`错误：${props.errors.roles}`}
         </span>
@@ -190,7 +190,7 @@ export function UserFormPage(
             hint="至少 10 位"
           />
         )}
-        {u && (
+        {!!u && (
           <Checkbox
             name="active"
             label="账号启用（停用后立即退出登录）"
@@ -205,7 +205,7 @@ export function UserFormPage(
           保存
         </button>
       </form>
-      {u && (
+      {!!u && (
         <section aria-labelledby="reset">
           <h2 id="reset">重置密码</h2>
           <p>重置后该用户的所有登录会话失效，账号锁定同时解除。</p>

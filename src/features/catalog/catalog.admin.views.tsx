@@ -1,3 +1,4 @@
+import { Html } from '@kitajs/html';
 /** The catalogue's back-office lists: the 工作台, the items, policies awaiting interpretation, Word import, the audit log. */
 import type { Principal } from '../../core/access.ts';
 import { auditAction } from '../../core/audit.text.ts';
@@ -45,7 +46,7 @@ export function StaffTable(props: { rows: StaffRow[]; empty: string }): JSX.Elem
               <a href={`/admin/editions/${r.edition_id}`} safe>
                 {r.title}
               </a>
-              {r.number > 1 && <span class="tag">{`第${r.number}版`}</span>}
+              {r.number > 1 && <span class="tag" safe>{`第${r.number}版`}</span>}
             </td>
             <td data-label="机构" safe>
               {r.agency_name}
@@ -61,7 +62,7 @@ export function StaffTable(props: { rows: StaffRow[]; empty: string }): JSX.Elem
               )}
             </td>
             <td class="date" data-label="更新时间">
-              {fmtDateTime(r.updated_at)}
+              {Html.escapeHtml(fmtDateTime(r.updated_at))}
             </td>
           </tr>
         ))}
@@ -127,7 +128,7 @@ export function InterpretationsPage(props: {
   return (
     <AdminLayout title="待解读政策" principal={props.principal} csrf={props.csrf}>
       <h1>待解读政策</h1>
-      <p>{`发布超过 ${props.days} 个工作日仍没有政策解读的规章和行政规范性文件：`}</p>
+      <p safe>{`发布超过 ${props.days} 个工作日仍没有政策解读的规章和行政规范性文件：`}</p>
       {props.rows.length === 0 ? (
         <p class="muted">没有逾期未解读的政策文件。</p>
       ) : (
@@ -148,7 +149,9 @@ export function InterpretationsPage(props: {
                   </a>
                 </td>
                 <td safe>{r.agency_name}</td>
-                <td class="date">{fmtDate(r.first_published_at)}</td>
+                <td class="date" safe>
+                  {fmtDate(r.first_published_at)}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -168,7 +171,7 @@ export function ImportPage(props: {
   return (
     <AdminLayout title="导入 Word 文件" principal={props.principal} csrf={props.csrf}>
       <h1>导入 Word 文件为草稿</h1>
-      {props.error && (
+      {!!props.error && (
         <p class="banner" role="alert" safe>
           {props.error}
         </p>
@@ -192,7 +195,7 @@ export function ImportPage(props: {
           <label for="i-genre">体裁分类</label>
           <select id="i-genre" name="genre">
             {GENRES.map((g) => (
-              <option value={g} selected={g === props.genreDefault} safe>
+              <option value={g} selected={g === props.genreDefault}>
                 {g}
               </option>
             ))}
@@ -312,7 +315,7 @@ export function AuditPage(props: {
           <tbody>
             {props.rows.map((r) => (
               <tr>
-                <td class="date" data-label="时间">
+                <td class="date" data-label="时间" safe>
                   {fmtDateTime(r.at)}
                 </td>
                 <td data-label="操作人" safe>
@@ -347,7 +350,7 @@ export function AuditPage(props: {
       )}
       <nav class="pager" aria-label="翻页">
         {f.page > 1 && <a href={query(f.page - 1)}>上一页</a>}
-        <span>{`第 ${f.page} 页`}</span>
+        <span safe>{`第 ${f.page} 页`}</span>
         {props.hasNext && <a href={query(f.page + 1)}>下一页</a>}
       </nav>
     </AdminLayout>

@@ -261,7 +261,7 @@ export function EditionDetail(props: {
   const reasonForm = (action: string, label: string) => (
     <form method="post" action={action} class="inline-form">
       <input type="hidden" name="_csrf" value={props.csrf} />
-      <label for={`r-${label}`}>{`${label}理由`}</label>
+      <label for={`r-${label}`} safe>{`${label}理由`}</label>
       <input type="text" id={`r-${label}`} name="reason" required maxlength="500" />
       <button class="btn secondary" type="submit" safe>
         {label}
@@ -285,19 +285,19 @@ export function EditionDetail(props: {
             <th scope="row">所属栏目</th>
             <td safe>{props.page.columns.map((c) => c.name).join('、') || '（未选栏目）'}</td>
           </tr>
-          {e.rejection_reason && e.state === 'draft' && (
+          {!!(e.rejection_reason && e.state === 'draft') && (
             <tr>
               <th scope="row">退回理由</th>
               <td safe>{e.rejection_reason}</td>
             </tr>
           )}
-          {e.scheduled_at && (
+          {!!e.scheduled_at && (
             <tr>
               <th scope="row">定时发布</th>
-              <td>{fmtDateTime(e.scheduled_at)}</td>
+              <td safe>{fmtDateTime(e.scheduled_at)}</td>
             </tr>
           )}
-          {e.number > 1 && e.change_note && (
+          {!!(e.number > 1 && e.change_note) && (
             <tr>
               <th scope="row">修改说明</th>
               <td safe>{e.change_note}</td>
@@ -320,7 +320,7 @@ export function EditionDetail(props: {
         )}
         <a href="#acts">跳到操作</a>
       </p>
-      {props.changes && <EditionChanges {...props.changes} />}
+      {!!props.changes && <EditionChanges {...props.changes} />}
       <PersonalCheck editionId={e.id} csrf={props.csrf} findings={props.personal} canMask={props.canMask} />
       <section aria-labelledby="full" class="review-copy">
         <h2 id="full">全文（公开后的样子）</h2>
@@ -381,7 +381,7 @@ export function EditionDetail(props: {
               <a href={staffFileHref(e.id)(a)} safe>
                 {a.filename}
               </a>{' '}
-              <span class="muted">{`（${fmtSize(a.size)}）`}</span>
+              <span class="muted" safe>{`（${fmtSize(a.size)}）`}</span>
               {props.canEdit && (
                 <form method="post" action={`/admin/editions/${e.id}/attachments/${a.id}/delete`} class="inline-form">
                   <input type="hidden" name="_csrf" value={props.csrf} />
@@ -413,7 +413,7 @@ export function EditionDetail(props: {
           </form>
         )}
       </section>
-      {props.form && (
+      {!!props.form && (
         <section aria-labelledby="edit">
           <h2 id="edit">编辑草稿</h2>
           <EditionForm {...props.form} />
@@ -432,7 +432,9 @@ export function EditionDetail(props: {
           <tbody>
             {props.history.map((h) => (
               <tr>
-                <td class="date">{fmtDateTime(h.at)}</td>
+                <td class="date" safe>
+                  {fmtDateTime(h.at)}
+                </td>
                 <td safe>{h.actor_name || '系统'}</td>
                 <td safe>{auditAction(h, '')}</td>
               </tr>

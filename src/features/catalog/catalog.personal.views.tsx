@@ -1,3 +1,4 @@
+import { Html } from '@kitajs/html';
 /** The office's scan of everything published for personal data: its progress and the past leaks it found. */
 import type { Principal } from '../../core/access.ts';
 import { fmtDate, fmtDateTime } from '../../web/format.ts';
@@ -42,7 +43,7 @@ export function PersonalScanPage(props: {
           {scan ? '重新扫描全部已发布信息' : '扫描全部已发布信息'}
         </button>
       </form>
-      {scan && (
+      {!!scan && (
         <p role="status" safe>
           {running
             ? `正在扫描：已检查 ${scan.scanned} 条（${fmtDateTime(scan.requested_at)} 开始，本页每 5 秒刷新）`
@@ -52,7 +53,7 @@ export function PersonalScanPage(props: {
       {props.findings.length > 0 && (
         <table>
           <caption class="muted">
-            {props.total > props.shown ? `仅列出最近发布的 ${props.shown} 条` : `共 ${props.total} 条`}
+            {Html.escapeHtml(props.total > props.shown ? `仅列出最近发布的 ${props.shown} 条` : `共 ${props.total} 条`)}
           </caption>
           <thead>
             <tr>
@@ -77,14 +78,16 @@ export function PersonalScanPage(props: {
                   )}
                 </td>
                 <td safe>{f.agency_name}</td>
-                <td class="date">{fmtDate(f.published_at)}</td>
+                <td class="date" safe>
+                  {fmtDate(f.published_at)}
+                </td>
                 <td safe>{f.summary}</td>
                 <td>
                   <ul class="plain">
                     {f.places.slice(0, 5).map((p) => (
                       <li safe>{p}</li>
                     ))}
-                    {f.places.length > 5 && <li class="muted">{`等 ${f.places.length} 处`}</li>}
+                    {f.places.length > 5 && <li class="muted" safe>{`等 ${f.places.length} 处`}</li>}
                   </ul>
                 </td>
               </tr>
@@ -92,7 +95,7 @@ export function PersonalScanPage(props: {
           </tbody>
         </table>
       )}
-      {scan && !running && props.total === 0 && <p class="notice-ok">未发现含个人信息的已发布信息。</p>}
+      {!!scan && !running && props.total === 0 && <p class="notice-ok">未发现含个人信息的已发布信息。</p>}
       <p class="muted">发现后请在该信息页面“创建新版本”，遮盖后重新审核发布；情况严重的，可先撤回。</p>
     </AdminLayout>
   );

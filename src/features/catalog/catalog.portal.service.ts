@@ -1,3 +1,4 @@
+import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Agency, Column } from '../../core/db.types.ts';
 import { AppError, notFound } from '../../core/errors.ts';
@@ -26,9 +27,12 @@ const HOME_KINDS = ['news', 'notice', 'policy', 'interpretation'];
 const HOME_ITEMS = 8;
 
 /** The portal's main navigation: the site's visible top-level columns. */
-export async function portalNav(ctx: Ctx, siteId: number): Promise<{ slug: string; name: string }[]> {
+export async function portalNav(ctx: Ctx, siteId: number): Promise<{ path: string; name: string }[]> {
   const columns = await visibleColumns(ctx.db, siteId);
-  return columns.filter((c) => c.parent_id === null).map((c) => ({ slug: c.slug, name: c.name }));
+  // the gazette column opens the gazette itself (its issues by year), so the menu names it once
+  return columns
+    .filter((c) => c.parent_id === null)
+    .map((c) => ({ path: c.kind === 'gazette' ? '/gazette' : `/c/${c.slug}`, name: c.name }));
 }
 
 /** The site's visible columns, for filters and pickers of other features. */
@@ -132,13 +136,14 @@ export async function agencyCatalogPage(ctx: Ctx, siteId: number, agencyId: numb
 
 /** The gazette's issues of a year (the latest year with issues unless one is asked for). */
 export async function gazettePage(ctx: Ctx, siteId: number, askedYear: number | undefined, thisYear: number) {
-  const years = (await gazetteYears(ctx.db, siteId)).map((r) => r.year);
+  const today = shanghaiDate(ctx.now());
+  const years = (await gazetteYears(ctx.db, siteId, today)).map((r) => r.year);
   const year = askedYear ?? years[0] ?? thisYear;
-  return { years, year, issues: await gazetteIssues(ctx.db, siteId, year) };
+  return { years, year, issues: await gazetteIssues(ctx.db, siteId, year, today) };
 }
 
 export async function gazetteIssuePage(ctx: Ctx, siteId: number, issueId: number | undefined) {
-  const data = issueId === undefined ? null : await gazetteIssue(ctx.db, siteId, issueId);
+  const data = issueId === undefined ? null : await gazetteIssue(ctx.db, siteId, issueId, shanghaiDate(ctx.now()));
   if (!data) throw notFound('公报不存在');
   return data;
 }

@@ -392,32 +392,38 @@ export function policiesAwaitingInterpretation(
     .execute();
 }
 
-export function gazetteYears(db: Db, siteId: number) {
+/** The years with public issues: published, and dated `today` or before (an issue dated later waits for its day). */
+export function gazetteYears(db: Db, siteId: number, today: string) {
   return db
     .selectFrom('gazette_issues')
     .select('year')
     .distinct()
     .where('site_id', '=', siteId)
     .where('published', '=', true)
+    .where('issue_date', '<=', today)
     .orderBy('year', 'desc')
     .execute();
 }
 
-export function gazetteIssues(db: Db, siteId: number, year: number) {
+export function gazetteIssues(db: Db, siteId: number, year: number, today: string) {
   return db
     .selectFrom('gazette_issues')
     .selectAll()
     .where('site_id', '=', siteId)
     .where('year', '=', year)
     .where('published', '=', true)
+    .where('issue_date', '<=', today)
     .orderBy('number', 'desc')
     .execute();
 }
 
-/** A gazette issue with its table of contents; the public sees only published issues and live documents. */
-export async function gazetteIssue(db: Db, siteId: number, issueId: number, forStaff = false) {
+/**
+ * A gazette issue with its table of contents; the public (a `today` given) sees only published issues dated by then,
+ * and only live documents.
+ */
+export async function gazetteIssue(db: Db, siteId: number, issueId: number, today: string | null) {
   let q = db.selectFrom('gazette_issues').selectAll().where('id', '=', issueId).where('site_id', '=', siteId);
-  if (!forStaff) q = q.where('published', '=', true);
+  if (today !== null) q = q.where('published', '=', true).where('issue_date', '<=', today);
   const issue = await q.executeTakeFirst();
   if (!issue) return null;
   const entries = await db
@@ -429,7 +435,7 @@ export async function gazetteIssue(db: Db, siteId: number, issueId: number, forS
       'gazette_entries.id',
       'gazette_entries.section',
       'gazette_entries.title',
-      forStaff ? 'gazette_entries.publication_id' : 'publications.id as publication_id',
+      today === null ? 'gazette_entries.publication_id' : 'publications.id as publication_id',
     ])
     .where('issue_id', '=', issueId)
     .orderBy('position')

@@ -54,7 +54,7 @@ export function EditionChanges(props: { liveNumber: number; fields: FieldChange[
 
 function BodyBlockView(b: BodyBlock): JSX.Element {
   if (b.kind === 'same') return <p safe>{b.text}</p>;
-  if (b.kind === 'skipped') return <p class="muted">{`……（${b.count} 段未改动）`}</p>;
+  if (b.kind === 'skipped') return <p class="muted" safe>{`……（${b.count} 段未改动）`}</p>;
   if (b.kind === 'added' || b.kind === 'removed')
     return <p>{b.kind === 'added' ? <ins safe>{b.text}</ins> : <del safe>{b.text}</del>}</p>;
   return (

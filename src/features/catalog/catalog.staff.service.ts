@@ -151,7 +151,7 @@ export async function gazetteIssuesOf(ctx: Ctx, actor: Actor, siteId: number) {
 /** An issue with its table of contents (unpublished ones too), for the office. */
 export async function gazetteIssueForStaff(ctx: Ctx, actor: Actor, siteId: number, issueId: number) {
   requireSiteAdmin(actor, siteId);
-  const data = await gazetteIssue(ctx.db, siteId, issueId, true);
+  const data = await gazetteIssue(ctx.db, siteId, issueId, null);
   if (!data) throw notFound('公报不存在');
   return data;
 }

@@ -1,3 +1,4 @@
+import { Html } from '@kitajs/html';
 import type { Agency, Column } from '../../core/db.types.ts';
 import { shownHtml } from '../../core/html.ts';
 import { markPersonalHtml } from '../../core/personal.ts';
@@ -7,7 +8,12 @@ import type { ListItem, PublicPage } from './catalog.read.store.ts';
 import { DISCLOSURE_LABELS, GENRES, THEMES, VALIDITY_LABELS } from './catalog.rules.ts';
 
 export function ItemList(props: { ctx: PageCtx; items: ListItem[]; empty?: string }): JSX.Element {
-  if (!props.items.length) return <p class="muted">{props.empty ?? '暂无信息'}</p>;
+  if (!props.items.length)
+    return (
+      <p class="muted" safe>
+        {props.empty ?? '暂无信息'}
+      </p>
+    );
   return (
     <ul class="list">
       {props.items.map((i) => (
@@ -15,7 +21,9 @@ export function ItemList(props: { ctx: PageCtx; items: ListItem[]; empty?: strin
           <a href={`${props.ctx.base}/p/${i.id}`} safe>
             {i.title}
           </a>
-          <span class="date">{fmtDate(i.published_at)}</span>
+          <span class="date" safe>
+            {fmtDate(i.published_at)}
+          </span>
         </li>
       ))}
     </ul>
@@ -102,7 +110,7 @@ export function ColumnPage(props: {
       ]}
     >
       <h1 safe>{column.name}</h1>
-      {column.description && <p safe>{column.description}</p>}
+      {!!column.description && <p safe>{column.description}</p>}
       {props.children.length > 0 && (
         <nav aria-label="下级栏目">
           <ul class="checks">
@@ -117,7 +125,7 @@ export function ColumnPage(props: {
         </nav>
       )}
       <p class="muted">
-        {`共 ${props.total} 条`} · <a href={`${ctx.base}/c/${column.slug}/feed.xml`}>订阅本栏目</a>
+        {Html.escapeHtml(`共 ${props.total} 条`)} · <a href={`${ctx.base}/c/${column.slug}/feed.xml`}>订阅本栏目</a>
       </p>
       <ItemList ctx={ctx} items={props.items} empty="本栏目暂无信息" />
       <Pager page={props.page} pages={props.pages} href={(n) => `${ctx.base}/c/${column.slug}?page=${n}`} />
@@ -146,7 +154,7 @@ export function PublicationPage(props: {
         fileHref={(a) => `${ctx.base}/files/${a.id}/${encodeURIComponent(a.filename)}`}
       />
       <figure class="qr">
-        {props.qrSvg}
+        {Html.escapeHtml(props.qrSvg)}
         <figcaption>手机扫码阅读本页</figcaption>
       </figure>
     </Layout>
@@ -191,7 +199,7 @@ export function DocumentView(props: {
     <>
       {withdrawn && (
         <div class="banner" role="note">
-          <strong>{`本信息已于 ${fmtDate(p.status_changed_at)} 撤回`}</strong>
+          <strong safe>{`本信息已于 ${fmtDate(p.status_changed_at)} 撤回`}</strong>
           <span safe>{`撤回原因：${p.status_reason}`}</span>
         </div>
       )}
@@ -225,7 +233,7 @@ export function DocumentView(props: {
             <th scope="row">发文机关</th>
             <td safe>{data.agencies.map((a) => a.name).join('、') || props.agencyName}</td>
             <th scope="row">成文日期</th>
-            <td>{e.written_on ?? '—'}</td>
+            <td safe>{e.written_on ?? '—'}</td>
           </tr>
           <tr>
             <th scope="row">标题</th>
@@ -263,13 +271,13 @@ export function DocumentView(props: {
             {e.title}
           </h1>
         )}
-        {e.doc_no && (
+        {!!e.doc_no && (
           <p class="muted" style="text-align:center" safe>
             {e.doc_no}
           </p>
         )}
         {e.disclosure_mode === 'active' ? (
-          <div class="body">{props.markPersonal ? markPersonalHtml(shownHtml(e)) : shownHtml(e)}</div>
+          <div class="body">{(props.markPersonal ? markPersonalHtml(shownHtml(e)) : shownHtml(e)) as 'safe'}</div>
         ) : (
           <p class="banner" safe>
             {e.disclosure_mode === 'on_request'
@@ -277,7 +285,7 @@ export function DocumentView(props: {
               : `本信息不予公开。理由：${e.non_disclosure_reason}`}
           </p>
         )}
-        {e.interpretation_kind === 'video' && e.video_url && (
+        {e.interpretation_kind === 'video' && !!e.video_url && (
           <p>
             <a href={e.video_url} rel="noopener">
               观看视频解读
@@ -294,7 +302,7 @@ export function DocumentView(props: {
                 <a href={props.fileHref(a)} safe>
                   {a.filename}
                 </a>{' '}
-                <span class="muted">{`（${fmtSize(a.size)}）`}</span>
+                <span class="muted" safe>{`（${fmtSize(a.size)}）`}</span>
               </li>
             ))}
           </ul>
@@ -330,7 +338,7 @@ export function DocumentView(props: {
           </ul>
         </section>
       )}
-      {updated && (
+      {!!updated && (
         <section aria-labelledby={`${idp}changes`}>
           <Sub id={`${idp}changes`}>修订记录</Sub>
           <ul>
@@ -409,7 +417,7 @@ export function AgencyCatalogPage(props: {
           <select id="f-theme" name="theme">
             <option value="">全部</option>
             {THEMES.map((t) => (
-              <option value={t} selected={filter.theme === t} safe>
+              <option value={t} selected={filter.theme === t}>
                 {t}
               </option>
             ))}
@@ -420,7 +428,7 @@ export function AgencyCatalogPage(props: {
           <select id="f-genre" name="genre">
             <option value="">全部</option>
             {GENRES.map((g) => (
-              <option value={g} selected={filter.genre === g} safe>
+              <option value={g} selected={filter.genre === g}>
                 {g}
               </option>
             ))}
@@ -431,7 +439,7 @@ export function AgencyCatalogPage(props: {
           <select id="f-year" name="year">
             <option value="">全部</option>
             {props.years.map((y) => (
-              <option value={String(y)} selected={filter.year === y}>
+              <option value={String(y)} selected={filter.year === y} safe>
                 {String(y)}
               </option>
             ))}
@@ -441,7 +449,7 @@ export function AgencyCatalogPage(props: {
           筛选
         </button>
       </form>
-      <p class="muted">{`共 ${props.total} 条`}</p>
+      <p class="muted" safe>{`共 ${props.total} 条`}</p>
       <table>
         <thead>
           <tr>
@@ -461,7 +469,9 @@ export function AgencyCatalogPage(props: {
                 </a>
               </td>
               <td safe>{i.doc_no}</td>
-              <td class="date">{fmtDate(i.published_at)}</td>
+              <td class="date" safe>
+                {fmtDate(i.published_at)}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -500,9 +510,28 @@ export function AgencyGuidePage(props: { ctx: PageCtx; agency: Agency }): JSX.El
       </p>
       <h2>二、依申请公开</h2>
       <p>
-        公民、法人或者其他组织可以向本机关申请获取相关政府信息。本机关收到申请后，能够当场答复的当场答复；不能当场答复的，自收到申请之日起
-        20 个工作日内予以答复；需要延长答复期限的，经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不超过 20
-        个工作日。
+        公民、法人或者其他组织可以向本机关申请获取主动公开以外的政府信息。
+        <a href={`${ctx.base}/apply?agency=${a.id}`}>在线提交申请</a>
+        ，也可以填写申请表后当面递交、邮寄或传真至下列政府信息公开工作机构。申请应当包括申请人的姓名或者名称、身份证明、联系方式，所需政府信息的名称、文号或者便于查询的其他特征性描述，以及获取信息的方式和途径。
+      </p>
+      <p>
+        本机关收到申请后，能够当场答复的当场答复；不能当场答复的，自收到申请之日起 20
+        个工作日内予以答复；需要延长答复期限的，经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不超过 20
+        个工作日。申请内容不明确的，在收到申请之日起 7
+        个工作日内一次性告知申请人补正。征求第三方和其他机关意见所需时间不计算在答复期限内。
+        <a href={`${ctx.base}/apply/status`}>查询办理进度</a>
+      </p>
+      <h3>收费</h3>
+      <p>
+        依申请提供政府信息，不收取费用。申请人申请公开政府信息的数量、频次明显超过合理范围的，按照《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费：按件计收的，同一申请人一个自然月内累计申请
+        10 件以下（含）不收费，11—30 件的部分每件 100 元，此后每增加 10 件，每件加收 100 元；按量计收的，30
+        页以下（含）不收费，31—100 页每页 10 元，101—200 页每页 20 元，201 页以上每页 40
+        元。两种方式不同时适用。申请人应当自收到收费通知之日起 20 个工作日内缴纳，逾期视为放弃申请。
+      </p>
+      <h3>救济途径</h3>
+      <p>
+        公民、法人或者其他组织认为本机关在政府信息公开工作中侵犯其合法权益的，可以向上一级行政机关或者政府信息公开工作主管部门投诉、举报，也可以依法申请行政复议（自知道该行为之日起
+        60 日内）或者提起行政诉讼（自知道或者应当知道作出行政行为之日起 6 个月内）。
       </p>
       <h2>三、政府信息公开工作机构</h2>
       <table class="meta">
@@ -517,7 +546,7 @@ export function AgencyGuidePage(props: { ctx: PageCtx; agency: Agency }): JSX.El
           ))}
         </tbody>
       </table>
-      {a.guide_text && (
+      {!!a.guide_text && (
         <>
           <h2>四、其他说明</h2>
           <div safe>{a.guide_text}</div>

@@ -50,8 +50,10 @@ export function GazetteAdminPage(
                     {issueTitle(i)}
                   </a>
                 </td>
-                <td class="date">{i.issue_date}</td>
-                <td>{String(i.entry_count ?? 0)}</td>
+                <td class="date" safe>
+                  {i.issue_date}
+                </td>
+                <td safe>{String(i.entry_count ?? 0)}</td>
                 <td>{i.published ? <a href={`${props.siteBase}/gazette/${i.id}`}>已发布（查看）</a> : '未发布'}</td>
               </tr>
             ))}
@@ -109,7 +111,7 @@ export function GazetteFormPage(
               <tbody>
                 {rows.map((r, i) => (
                   <tr>
-                    <td>{String(i + 1)}</td>
+                    <td safe>{String(i + 1)}</td>
                     <td>
                       <input
                         type="text"

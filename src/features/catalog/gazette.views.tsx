@@ -12,9 +12,9 @@ export function GazettePage(props: { ctx: PageCtx; years: number[]; year: number
       <nav aria-label="按年份浏览" class="filters">
         {props.years.map((y) =>
           y === props.year ? (
-            <strong aria-current="page">{`${y}年`}</strong>
+            <strong aria-current="page" safe>{`${y}年`}</strong>
           ) : (
-            <a href={`${ctx.base}/gazette?year=${y}`}>{`${y}年`}</a>
+            <a href={`${ctx.base}/gazette?year=${y}`} safe>{`${y}年`}</a>
           ),
         )}
       </nav>
@@ -27,7 +27,9 @@ export function GazettePage(props: { ctx: PageCtx; years: number[]; year: number
               <a href={`${ctx.base}/gazette/${i.id}`} safe>
                 {issueTitle(i)}
               </a>
-              <span class="date">{i.issue_date}</span>
+              <span class="date" safe>
+                {i.issue_date}
+              </span>
             </li>
           ))}
         </ul>
@@ -42,10 +44,11 @@ export function GazetteIssuePage(props: {
   entries: { id: number; section: string; title: string; publication_id: number | null }[];
 }): JSX.Element {
   const { ctx, issue } = props;
+  // each section once, in the order it first appears, with its entries in their order
   const sections: { name: string; entries: typeof props.entries }[] = [];
   for (const e of props.entries) {
-    const last = sections.at(-1);
-    if (last && last.name === e.section) last.entries.push(e);
+    const section = sections.find((s) => s.name === e.section);
+    if (section) section.entries.push(e);
     else sections.push({ name: e.section, entries: [e] });
   }
   return (
@@ -55,11 +58,11 @@ export function GazetteIssuePage(props: {
       crumbs={[{ href: `${ctx.base}/gazette?year=${issue.year}`, label: '政府公报' }, { label: issueTitle(issue) }]}
     >
       <h1 safe>{`${ctx.site.name}公报 ${issueTitle(issue)}`}</h1>
-      <p class="muted">{`出版日期：${issue.issue_date}`}</p>
+      <p class="muted" safe>{`出版日期：${issue.issue_date}`}</p>
       <h2>目录</h2>
       {sections.map((s) => (
         <section>
-          {s.name && <h3 safe>{s.name}</h3>}
+          {!!s.name && <h3 safe>{s.name}</h3>}
           <ol>
             {s.entries.map((e) =>
               e.publication_id ? (

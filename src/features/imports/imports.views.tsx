@@ -37,7 +37,7 @@ export function ImportsPage(props: Page & { imports: Import[]; message?: string;
         enctype="multipart/form-data"
       >
         <div class="field">
-          <label for="imp-file">{`文件（最大 ${props.maxMb} MB）`}</label>
+          <label for="imp-file" safe>{`文件（最大 ${props.maxMb} MB）`}</label>
           <input type="file" id="imp-file" name="file" required accept=".jsonl,.ndjson,.csv,.tsv,.txt,.xlsx" />
         </div>
         <button class="btn" type="submit">
@@ -68,12 +68,14 @@ export function ImportsPage(props: Page & { imports: Import[]; message?: string;
                     {i.filename}
                   </a>
                 </td>
-                <td class="date">{fmtDateTime(i.created_at)}</td>
+                <td class="date" safe>
+                  {fmtDateTime(i.created_at)}
+                </td>
                 <td safe>{STATUS[i.status]}</td>
-                <td>{String(i.total_rows)}</td>
-                <td>{String(i.imported_rows)}</td>
-                <td>{String(i.duplicate_rows)}</td>
-                <td>{String(i.error_rows)}</td>
+                <td safe>{String(i.total_rows)}</td>
+                <td safe>{String(i.imported_rows)}</td>
+                <td safe>{String(i.duplicate_rows)}</td>
+                <td safe>{String(i.error_rows)}</td>
               </tr>
             ))}
           </tbody>
@@ -100,7 +102,7 @@ export function ImportMappingPage(
   return (
     <AdminLayout title="确认导入字段" principal={props.principal} csrf={props.csrf} flash={props.flash}>
       <h1 safe>{`确认导入字段：${props.imp.filename}`}</h1>
-      <p>{`文件共 ${props.imp.total_rows} 行。已按列名自动对应，请核对；没有的字段留空。`}</p>
+      <p safe>{`文件共 ${props.imp.total_rows} 行。已按列名自动对应，请核对；没有的字段留空。`}</p>
       <FormMessage message={props.message} />
       <form method="post" action={`/admin/imports/${props.imp.id}/start`}>
         <Csrf token={props.csrf} />
@@ -206,7 +208,12 @@ export function ImportProgressPage(
       <p role="status" safe>
         {`${STATUS[i.status]}：已处理 ${i.done_rows} / ${i.total_rows} 行（${percent}%），导入 ${i.imported_rows} 条，重复跳过 ${i.duplicate_rows} 行，有错误 ${i.error_rows} 行。`}
       </p>
-      <progress max={String(i.total_rows)} value={String(i.done_rows)} aria-label="导入进度">{`${percent}%`}</progress>
+      <progress
+        max={String(i.total_rows)}
+        value={String(i.done_rows)}
+        aria-label="导入进度"
+        safe
+      >{`${percent}%`}</progress>
       {running && <p class="muted">本页每 2 秒自动刷新；离开本页不影响导入。</p>}
       {i.status === 'failed' && (
         <>
@@ -238,8 +245,8 @@ export function ImportProgressPage(
             <tbody>
               {props.errors.map((e) => (
                 <tr>
-                  <td>{String(e.row_number)}</td>
-                  <td safe>{label(e.field)}</td>
+                  <td safe>{String(e.row_number)}</td>
+                  <td>{label(e.field)}</td>
                   <td safe>{e.message}</td>
                 </tr>
               ))}

@@ -1,3 +1,4 @@
+import { Html } from '@kitajs/html';
 import { type Grid, tableFourGrid, tableThreeGrid, tableTwoGrid } from './reports.grid.ts';
 import { type Figures, SECTION_TITLES, sectionParagraphs } from './reports.rules.ts';
 import type { ReportView } from './reports.service.ts';
@@ -130,12 +131,12 @@ export function YearsChart(props: { years: { year: number; figures: Figures }[] 
                     class={`s${j}`}
                   />
                   <text x={String(x + (bar - 2) / 2)} y={String(height - bottom - h - 4)} class="value">
-                    {String(v)}
+                    {Html.escapeHtml(String(v))}
                   </text>
                 </>
               );
             })}
-            <text x={String(left + i * band + band / 2)} y={String(height - bottom + 18)} class="year">
+            <text x={String(left + i * band + band / 2)} y={String(height - bottom + 18)} class="year" safe>
               {`${y.year}年`}
             </text>
           </g>
@@ -166,9 +167,9 @@ export function YearsChart(props: { years: { year: number; figures: Figures }[] 
             <tbody>
               {props.years.map((y) => (
                 <tr>
-                  <th scope="row">{`${y.year}年`}</th>
+                  <th scope="row" safe>{`${y.year}年`}</th>
                   {SERIES.map((s) => (
-                    <td>{String(s.value(y.figures))}</td>
+                    <td safe>{String(s.value(y.figures))}</td>
                   ))}
                 </tr>
               ))}

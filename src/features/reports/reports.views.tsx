@@ -36,7 +36,7 @@ function YearPicker(props: { year: number; years: number[]; action: string }): J
       <label for="year">年度</label>
       <select id="year" name="year">
         {props.years.map((y) => (
-          <option value={String(y)} selected={y === props.year}>{`${y}年`}</option>
+          <option value={String(y)} selected={y === props.year} safe>{`${y}年`}</option>
         ))}
       </select>
       <button type="submit">查看</button>
@@ -57,7 +57,7 @@ export function ReportsPage(props: {
   const late = props.rows.filter((r) => r.late && r.state !== 'published');
   return (
     <AdminLayout title="年度报告" principal={props.principal} csrf={props.csrf}>
-      <h1>{`${props.year}年政府信息公开工作年度报告`}</h1>
+      <h1 safe>{`${props.year}年政府信息公开工作年度报告`}</h1>
       <YearPicker year={props.year} years={props.years} action="/admin/reports" />
       {props.office && (
         <p>
@@ -87,10 +87,10 @@ export function ReportsPage(props: {
                     {r.name}
                   </a>
                 </th>
-                <td>{r.deadline}</td>
+                <td safe>{r.deadline}</td>
                 <td>
                   <span safe>{STATE_LABELS[r.state]}</span>
-                  {r.publishedOn && <span safe>{`（${r.publishedOn}）`}</span>}
+                  {!!r.publishedOn && <span safe>{`（${r.publishedOn}）`}</span>}
                   {r.late && <span class="tag warn">{r.state === 'published' ? '逾期发布' : '已逾期'}</span>}
                 </td>
                 <td>{r.unbalanced ? <span class="tag warn">不成立</span> : '成立'}</td>
@@ -166,7 +166,7 @@ export function ReportPage(props: {
         <a href={`${props.base}/report.xlsx`}>下载 Excel</a>
         {' · '}
         <span safe>{`格式：${FORMAT_SOURCES[t.format]}`}</span>
-        {view.deadline && <span safe>{` · 发布期限：${view.deadline}`}</span>}
+        {!!view.deadline && <span safe>{` · 发布期限：${view.deadline}`}</span>}
       </p>
       {view.frozen && (
         <p class="banner" safe>
@@ -274,7 +274,7 @@ export function ReportPage(props: {
                             aria-invalid={err ? 'true' : undefined}
                             aria-describedby={err ? `e-${c.key}` : undefined}
                           />
-                          {err && (
+                          {!!err && (
                             <span class="error" id={`e-${c.key}`} safe>
                               {err}
                             </span>
@@ -387,10 +387,10 @@ export function FigurePage(props: {
                     </a>
                   </th>
                   <td safe>{c.agency}</td>
-                  <td safe>{APPLICANT_TYPES[c.applicant_type]}</td>
-                  <td>{c.received_on ?? '—'}</td>
-                  <td>{c.decided_on ?? '—'}</td>
-                  <td safe>{c.outcome ? (OUTCOMES.get(c.outcome)?.label ?? c.outcome) : '—'}</td>
+                  <td>{APPLICANT_TYPES[c.applicant_type]}</td>
+                  <td safe>{c.received_on ?? '—'}</td>
+                  <td safe>{c.decided_on ?? '—'}</td>
+                  <td>{c.outcome ? (OUTCOMES.get(c.outcome)?.label ?? c.outcome) : '—'}</td>
                   <td safe>{STAGE_LABELS[c.stage]}</td>
                 </tr>
               ))}
@@ -420,7 +420,7 @@ export function FigurePage(props: {
                   </th>
                   <td safe>{i.index_no ?? ''}</td>
                   <td safe>{i.doc_no}</td>
-                  <td>{i.written_on ?? ''}</td>
+                  <td safe>{i.written_on ?? ''}</td>
                   <td
                     safe
                   >{`${VALIDITY_LABELS[i.validity as Validity] ?? i.validity}${i.validity_changed_on ? `（${i.validity_changed_on}）` : ''}`}</td>

@@ -1,3 +1,4 @@
+import { Html } from '@kitajs/html';
 /** The staff side of 依申请公开: registering an application that came on paper, its query code, and the calendar. */
 import type { Principal } from '../../core/access.ts';
 import {
@@ -153,7 +154,7 @@ export function CalendarPage(props: {
       <nav aria-label="年份" class="filters">
         {[props.year - 1, props.year, props.year + 1].map((y) => (
           <a href={`/admin/calendar?year=${y}`} aria-current={y === props.year ? 'page' : undefined}>
-            {`${y} 年`}
+            {Html.escapeHtml(`${y} 年`)}
           </a>
         ))}
       </nav>

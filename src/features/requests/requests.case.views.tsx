@@ -1,3 +1,4 @@
+import { Html } from '@kitajs/html';
 /** The staff side of 依申请公开: one case's page, with the form of each action, and the letters it prints. */
 import type { Principal } from '../../core/access.ts';
 import { paragraphsOf } from '../../core/text.ts';
@@ -263,7 +264,7 @@ function ActionForm(props: {
         <Csrf token={props.csrf} />
         {body[action]()}
         <button type="submit" class="btn">
-          {ACTION_LABELS[action]}
+          {Html.escapeHtml(ACTION_LABELS[action])}
         </button>
       </form>
     </details>
@@ -334,13 +335,13 @@ export function CasePage(props: {
                 暂定期限：期限跨入尚未公布放假安排的年度，已按法定节假日（含农历节日及补假）推算，但不含调休；请在工作日历中录入该年度安排，期限将自动重新计算。
               </li>
             )}
-            {clock.amendmentNoticeDue && !c.state.amendmentAsked && !r.outcome && (
+            {!!clock.amendmentNoticeDue && !c.state.amendmentAsked && !r.outcome && (
               <li safe>{`如需补正，应于 ${clock.amendmentNoticeDue} 前一次性告知`}</li>
             )}
             {clock.consultationsDue.map((x) => (
               <li safe>{`征求“${x.ref}”意见，答复期限 ${x.due}`}</li>
             ))}
-            {clock.amendmentDue &&
+            {!!clock.amendmentDue &&
               (c.today > clock.amendmentDue ? (
                 <li
                   class="banner"
@@ -349,7 +350,7 @@ export function CasePage(props: {
               ) : (
                 <li safe>{`申请人应于 ${clock.amendmentDue} 前补正`}</li>
               ))}
-            {clock.feeDue &&
+            {!!clock.feeDue &&
               (c.today > clock.feeDue ? (
                 <li
                   class="banner"
@@ -386,7 +387,7 @@ export function CasePage(props: {
           </tbody>
         </table>
       </section>
-      {r.outcome && (
+      {!!r.outcome && (
         <section aria-labelledby="decision-h">
           <h2 id="decision-h">办理结果</h2>
           <p

@@ -1,3 +1,4 @@
+import { Html } from '@kitajs/html';
 /** The staff side of 依申请公开: case lists, the office's overview by agency, and reminders. */
 import type { Principal } from '../../core/access.ts';
 import { Csrf, Select, TextField } from '../../web/forms.tsx';
@@ -63,7 +64,7 @@ export function CasesPage(props: {
           </button>
         </div>
       </form>
-      <p class="muted">{`共 ${props.total} 件`}</p>
+      <p class="muted" safe>{`共 ${props.total} 件`}</p>
       <div class="table-scroll">
         <table>
           <thead>
@@ -114,7 +115,7 @@ export function OverviewPage(props: {
   return (
     <AdminLayout title="依申请公开办理情况" principal={props.principal} csrf={props.csrf} flash={props.flash}>
       <h1>依申请公开办理情况总览</h1>
-      <p>本站点各机构未办结的申请；“临近到期”指剩余工作日不超过 {String(props.thresholds[0] ?? 0)} 天。</p>
+      <p>本站点各机构未办结的申请；“临近到期”指剩余工作日不超过 {Html.escapeHtml(props.thresholds[0] ?? 0)} 天。</p>
       <div class="table-scroll">
         <table>
           <thead>
@@ -135,19 +136,19 @@ export function OverviewPage(props: {
                     {r.agency}
                   </a>
                 </td>
-                <td>{String(r.open)}</td>
-                <td>{String(r.awaitingReceipt)}</td>
+                <td safe>{String(r.open)}</td>
+                <td safe>{String(r.awaitingReceipt)}</td>
                 <td>
                   {r.overdue ? (
                     <a class="tag warn" href={`/admin/requests?stage=overdue&agency=${r.agencyId}`}>
-                      {`${r.overdue} 件已超期`}
+                      {Html.escapeHtml(`${r.overdue} 件已超期`)}
                     </a>
                   ) : (
                     '0'
                   )}
                 </td>
-                <td>{r.dueSoon ? <span class="tag">{`${r.dueSoon} 件临近到期`}</span> : '0'}</td>
-                <td>{String(r.stopped)}</td>
+                <td>{r.dueSoon ? <span class="tag" safe>{`${r.dueSoon} 件临近到期`}</span> : '0'}</td>
+                <td safe>{String(r.stopped)}</td>
               </tr>
             ))}
           </tbody>

@@ -149,7 +149,7 @@ export function ApplyPage(props: {
           <TextField name="feeWaiverReason" label="减免理由" values={v} errors={e} max={500} />
           <div class="field">
             <label for="f-proof">
-              身份证明材料（可选）<span class="hint">{` PDF、JPG 或 PNG，不超过 ${props.maxFileMb} MB`}</span>
+              身份证明材料（可选）<span class="hint" safe>{` PDF、JPG 或 PNG，不超过 ${props.maxFileMb} MB`}</span>
             </label>
             <input type="file" id="f-proof" name="proof" accept=".pdf,.jpg,.jpeg,.png" />
           </div>
@@ -311,7 +311,7 @@ export function StatusPage(props: {
               <strong safe>{s.stageLabel}</strong>
             </td>
           </tr>
-          {s.dueOn && (
+          {!!s.dueOn && (
             <tr>
               <th scope="row">答复期限</th>
               <td safe>{`${s.dueOn}${s.dueCertain ? '' : '（该年度节假日安排尚未公布，期限待定）'}`}</td>
@@ -343,7 +343,7 @@ export function StatusPage(props: {
               </tr>
             </>
           )}
-          {s.replySentOn && (
+          {!!s.replySentOn && (
             <tr>
               <th scope="row">答复日期</th>
               <td safe>{s.replySentOn}</td>
@@ -351,7 +351,7 @@ export function StatusPage(props: {
           )}
         </tbody>
       </table>
-      {s.reply && (
+      {!!s.reply && (
         <section class="letter" aria-labelledby="reply-h">
           <h2 id="reply-h">答复告知书</h2>
           {paragraphsOf(s.reply).map((p) => (

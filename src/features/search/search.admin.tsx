@@ -23,7 +23,7 @@ function SearchAdminPage(props: {
   return (
     <AdminLayout title="搜索管理" principal={props.principal} csrf={props.csrf} flash={props.flash}>
       <h1>搜索管理</h1>
-      <p>{`本实例的搜索索引共 ${props.size} 条${props.building ? '，正在重建' : ''}。`}</p>
+      <p safe>{`本实例的搜索索引共 ${props.size} 条${props.building ? '，正在重建' : ''}。`}</p>
       <form method="post" action="/admin/search/rebuild" class="inline-form">
         <Csrf token={props.csrf} />
         <button class="btn secondary" type="submit">
@@ -55,7 +55,10 @@ function SearchAdminPage(props: {
           <ul class="checks">
             {props.terms.map((t) => (
               <li>
-                <span safe>{t.term}</span> <span class="muted">{fmtDateTime(t.created_at)}</span>
+                <span safe>{t.term}</span>{' '}
+                <span class="muted" safe>
+                  {fmtDateTime(t.created_at)}
+                </span>
               </li>
             ))}
           </ul>

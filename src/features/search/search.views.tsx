@@ -31,7 +31,9 @@ function Choice(props: {
 }): JSX.Element {
   return (
     <div>
-      <label for={props.id}>{props.label}</label>
+      <label for={props.id} safe>
+        {props.label}
+      </label>
       <select id={props.id} name={props.name}>
         <option value="">不限</option>
         {props.options.map(([v, l]) => (
@@ -141,7 +143,7 @@ export function SearchPageView(props: {
           <h2 id="s-results" safe>
             {r.total === 0 ? '没有找到相关结果' : `找到${r.totalExact ? '' : '约'} ${r.total} 条结果`}
           </h2>
-          {r.relaxed && (
+          {!!r.relaxed && (
             <p class="banner" role="status" safe>
               {`没有完全匹配“${q.q}”的结果，以下是同时包含“${r.relaxed.split(' ').join('”“')}”的结果。`}
             </p>
@@ -186,7 +188,7 @@ export function SearchPageView(props: {
                     {h.label}
                   </span>
                   {h.exact && <span class="tag">文号/索引号匹配</span>}
-                  {h.badge && (
+                  {!!h.badge && (
                     <span class="tag warn" safe>
                       {h.badge}
                     </span>
