@@ -76,6 +76,68 @@ for (const kind of DATABASES) {
       assert.match(sitemap.body, /<loc>http:\/\/localhost:80\/p\/\d+<\/loc>|<loc>http:\/\/localhost\/p\/\d+<\/loc>/);
     });
 
+    test('the frame of a government site: statutory footer from the site settings, 您现在所在的位置, favicon, site map, accessibility', async () => {
+      const office = await login(app, 'office');
+      const bad = await post(
+        app,
+        office.jar,
+        '/admin/site',
+        { name: '青山县人民政府', siteId: '12', policeLink: 'javascript:alert(1)' },
+        office.csrf,
+      );
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /网站标识码为 10 位数字或字母/);
+      assert.match(bad.body, /公安机关备案链接必须是 http\(s\) 地址/);
+      const saved = await post(
+        app,
+        office.jar,
+        '/admin/site',
+        {
+          name: '青山县人民政府',
+          hosts: 'localhost 127.0.0.1',
+          interpretationDays: '3',
+          organizer: '青山县人民政府办公室',
+          siteId: '4311240001',
+          icp: '湘ICP备12345678号',
+          police: '湘公网安备43112402000123号',
+          policeLink: 'https://beian.mps.gov.cn/',
+          conacLink: 'https://bszs.conac.cn/',
+          contact: '0746-1234567',
+        },
+        office.csrf,
+      );
+      assert.equal(saved.statusCode, 303, saved.body.slice(0, 300));
+      const pub = await ctx.db
+        .selectFrom('publications')
+        .select('id')
+        .where('status', '=', 'published')
+        .executeTakeFirstOrThrow();
+      const page = await get(app, new Jar(), `/p/${pub.id}`);
+      for (const text of [
+        '主办单位：青山县人民政府　承办单位：青山县人民政府办公室',
+        '网站标识码：4311240001',
+        '湘ICP备12345678号',
+        'href="https://beian.mps.gov.cn/"',
+        'class="conac" href="https://bszs.conac.cn/"',
+        '您现在所在的位置：',
+        'rel="icon" href="/static/favicon.svg"',
+        '扫一扫在手机打开当前页',
+        'data-print hidden',
+        '/prefs/size/large?back=',
+      ])
+        assert.ok(page.body.includes(text), text);
+      assert.match(page.body, /<svg[^>]*>[\s\S]*<\/svg>\s*<figcaption>/, 'the QR code is drawn, not escaped');
+      const large = await app.inject({ method: 'GET', url: `/p/${pub.id}`, cookies: { gk_size: 'large' } });
+      assert.match(large.body, /<html lang="zh-CN" class="size-large">/);
+      assert.equal((await app.inject({ method: 'GET', url: '/prefs/size/huge?back=/' })).statusCode, 404);
+      const map = await get(app, new Jar(), '/map');
+      assert.match(map.body, /href="\/c\/gkzn">政府信息公开指南<\/a>/);
+      assert.equal((await get(app, new Jar(), '/accessibility')).statusCode, 200);
+      const icon = await app.inject({ method: 'GET', url: '/favicon.ico' });
+      assert.equal(icon.statusCode, 301);
+      assert.equal((await app.inject({ method: 'GET', url: '/static/favicon.svg' })).statusCode, 200);
+    });
+
     test('public pages are kept a minute, by ETag and compressed; pages with forms or personal data are not kept', async () => {
       const home = await app.inject({ method: 'GET', url: '/' });
       assert.equal(home.headers['cache-control'], 'public, max-age=60');

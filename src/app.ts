@@ -209,7 +209,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     return sendHtml(req, reply, ErrorPage({ ctx: null, status: 404, message: '您访问的页面不存在或已被删除' }), 404);
   });
 
-  // 简/繁 and the elder mode are cookies set by plain links, so they work without JavaScript.
+  // 简/繁, the elder mode and the text size are cookies set by plain links, so they work without JavaScript.
   app.get('/prefs/:name/:value', async (req, reply) => {
     const { name, value } = req.params as { name: string; value: string };
     const opts2 = {
@@ -222,6 +222,8 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     if (name === 'script' && (value === 'hant' || value === 'hans')) reply.setCookie('gk_script', value, opts2);
     else if (name === 'elder' && (value === 'on' || value === 'off'))
       reply.setCookie('gk_elder', value === 'on' ? '1' : '0', opts2);
+    else if (name === 'size' && (value === 'large' || value === 'medium' || value === 'small'))
+      reply.setCookie('gk_size', value, opts2);
     else throw new AppError('not_found', '无此设置');
     return reply.redirect(safeBack((req.query as { back?: unknown }).back), 303);
   });

@@ -11,6 +11,22 @@ const settingsSchema = z.object({
    * must. The submitter never approves either way.
    */
   sameReviewerAllowed: z.boolean().catch(false),
+  /**
+   * What the site's footer states, as the national website norms ask (政府网站发展指引, 国办发〔2017〕47号): who runs
+   * it, its 网站标识码, its ICP and public-security filings, the 党政机关 mark and how to reach the office.
+   */
+  footer: z
+    .object({
+      sponsor: z.string().catch(''),
+      organizer: z.string().catch(''),
+      siteId: z.string().catch(''),
+      icp: z.string().catch(''),
+      police: z.string().catch(''),
+      policeLink: z.string().catch(''),
+      conacLink: z.string().catch(''),
+      contact: z.string().catch(''),
+    })
+    .catch({ sponsor: '', organizer: '', siteId: '', icp: '', police: '', policeLink: '', conacLink: '', contact: '' }),
 });
 export type SiteSettings = z.output<typeof settingsSchema>;
 

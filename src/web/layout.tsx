@@ -1,6 +1,7 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import { Html } from '@kitajs/html';
 import type { Site } from '../core/db.types.ts';
+import { settingsOf } from '../core/sites.ts';
 import type { Prefs } from './request.ts';
 
 /** A main-menu entry: its path under the site's base, and its name. */
@@ -19,19 +20,38 @@ export interface PageCtx {
 }
 
 export function Layout(
-  props: PropsWithChildren<{ ctx: PageCtx; title: string; crumbs?: { href?: string; label: string }[] }>,
+  props: PropsWithChildren<{
+    ctx: PageCtx;
+    title: string;
+    crumbs?: { href?: string; label: string }[];
+    /** The search page, which has its own search box (a phone shows only that one). */
+    searchPage?: boolean;
+  }>,
 ): JSX.Element {
   const { ctx } = props;
   const back = encodeURIComponent(ctx.base + ctx.path);
   return (
     <>
       {'<!doctype html>'}
-      <html lang={ctx.prefs.hant ? 'zh-Hant' : 'zh-CN'} class={ctx.prefs.elder ? 'elder' : undefined}>
+      <html
+        lang={ctx.prefs.hant ? 'zh-Hant' : 'zh-CN'}
+        class={
+          [
+            ctx.prefs.elder ? 'elder' : '',
+            ctx.prefs.size === 'medium' ? '' : `size-${ctx.prefs.size}`,
+            props.searchPage ? 'search-page' : '',
+          ]
+            .filter(Boolean)
+            .join(' ') || undefined
+        }
+      >
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title safe>{`${props.title} - ${ctx.site.name}`}</title>
           <link rel="stylesheet" href="/static/site.css" />
+          <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+          <script src="/static/page.js" defer />
           <link rel="alternate" type="application/atom+xml" title="最新信息" href={`${ctx.base}/feed.xml`} />
         </head>
         <body>
@@ -62,6 +82,12 @@ export function Layout(
                 <a href={`/prefs/elder/${ctx.prefs.elder ? 'off' : 'on'}?back=${back}`}>
                   {ctx.prefs.elder ? '退出长者模式' : '长者模式'}
                 </a>
+                <a href={`${ctx.base}/accessibility`} class="tool-extra">
+                  无障碍
+                </a>
+                <a href={`${ctx.base}/feed.xml`} class="tool-extra">
+                  RSS
+                </a>
               </nav>
             </div>
             <nav class="main-nav" aria-label="主导航">
@@ -88,6 +114,7 @@ export function Layout(
           <main id="main" class="wrap">
             {!!props.crumbs && (
               <nav aria-label="当前位置" class="crumbs">
+                <span class="crumbs-label">您现在所在的位置：</span>
                 <ol>
                   <li>
                     <a href={`${ctx.base}/`}>首页</a>
@@ -110,18 +137,56 @@ export function Layout(
             )}
             {props.children}
           </main>
-          <footer class="site-footer">
-            <div class="wrap">
-              <p safe>{`主办：${ctx.site.name}`}</p>
-              <p>
-                <a href={`${ctx.base}/sitemap.xml`}>网站地图</a> · <a href={`${ctx.base}/feed.xml`}>订阅（Atom）</a> ·{' '}
-                <a href="/admin">工作人员登录</a>
-              </p>
-            </div>
-          </footer>
+          <SiteFooter ctx={ctx} />
         </body>
       </html>
     </>
+  );
+}
+
+/** The statutory footer: who runs the site, its 网站标识码 and filings, the 党政机关 mark, contact and site map. */
+function SiteFooter(props: { ctx: PageCtx }): JSX.Element {
+  const { ctx } = props;
+  const f = settingsOf(ctx.site).footer;
+  return (
+    <footer class="site-footer">
+      <div class="wrap footer-row">
+        {!!f.conacLink && (
+          <a class="conac" href={f.conacLink} rel="noopener" title="党政机关网站标识">
+            党政机关
+          </a>
+        )}
+        <div>
+          <p>
+            <a href={`${ctx.base}/map`}>网站地图</a> · <a href={`${ctx.base}/accessibility`}>无障碍说明</a> ·{' '}
+            <a href={`${ctx.base}/feed.xml`}>RSS 订阅</a> · <a href={`${ctx.base}/agencies`}>联系我们</a> ·{' '}
+            <a href="/admin">工作人员登录</a>
+          </p>
+          <p safe>{`主办单位：${f.sponsor || ctx.site.name}${f.organizer ? `　承办单位：${f.organizer}` : ''}`}</p>
+          {!!f.contact && <p safe>{`联系方式：${f.contact}`}</p>}
+          <p>
+            {!!f.siteId && <span safe>{`网站标识码：${f.siteId}　`}</span>}
+            {!!f.icp && (
+              <a href="https://beian.miit.gov.cn/" rel="noopener" safe>
+                {f.icp}
+              </a>
+            )}
+            {!!f.police && (
+              <>
+                {'　'}
+                {f.policeLink ? (
+                  <a href={f.policeLink} rel="noopener" safe>
+                    {f.police}
+                  </a>
+                ) : (
+                  <span safe>{f.police}</span>
+                )}
+              </>
+            )}
+          </p>
+        </div>
+      </div>
+    </footer>
   );
 }
 
@@ -181,6 +246,8 @@ export function ErrorPage(props: { ctx: PageCtx | null; status: number; message:
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>提示</title>
           <link rel="stylesheet" href="/static/site.css" />
+          <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+          <script src="/static/page.js" defer />
         </head>
         <body>
           <main id="main" class="wrap">

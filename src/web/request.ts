@@ -10,7 +10,11 @@ import { id } from '../core/validate.ts';
 export interface Prefs {
   hant: boolean;
   elder: boolean;
+  /** The reader's text size on document pages: 大 / 中 / 小. */
+  size: 'large' | 'medium' | 'small';
 }
+
+const SIZES = ['large', 'medium', 'small'] as const;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,7 +26,8 @@ declare module 'fastify' {
 }
 
 export function prefsOf(req: FastifyRequest): Prefs {
-  return { hant: req.cookies.gk_script === 'hant', elder: req.cookies.gk_elder === '1' };
+  const size = SIZES.find((s) => s === req.cookies.gk_size) ?? 'medium';
+  return { hant: req.cookies.gk_script === 'hant', elder: req.cookies.gk_elder === '1', size };
 }
 
 const KEEP = /(<!--keep-->[\s\S]*?<!--\/keep-->)/;

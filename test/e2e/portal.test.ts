@@ -239,6 +239,34 @@ describe('the portal and back office in Chromium', () => {
     assert.ok(!page.url().includes(code), 'the query code never goes into the address');
   });
 
+  test('on a phone the header takes at most a quarter of the screen, in the elder mode too, with one search box', async () => {
+    for (const elder of [false, true]) {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+      const page = await context.newPage();
+      if (elder) await page.goto(`${base}/prefs/elder/on?back=/`);
+      for (const path of ['/', `/search?q=${encodeURIComponent('通知')}`]) {
+        await page.goto(base + path);
+        const height = await page.evaluate(
+          () => document.querySelector('.site-header')!.getBoundingClientRect().height,
+        );
+        assert.ok(height <= 844 / 4, `${path}${elder ? ' (elder)' : ''}: header ${height}px`);
+        assert.equal(await page.locator('input[type=search]:visible').count(), 1, path);
+      }
+      // the document tools: the text size is a cookie set by a plain link; print needs the script, which shows it
+      const pub = await ctx.db
+        .selectFrom('publications')
+        .select('id')
+        .where('status', '=', 'published')
+        .executeTakeFirstOrThrow();
+      await page.goto(`${base}/p/${pub.id}`);
+      await page.getByRole('link', { name: '字号大' }).click();
+      await page.waitForURL(`**/p/${pub.id}`);
+      assert.equal(await page.evaluate(() => document.documentElement.classList.contains('size-large')), true);
+      assert.ok(await page.getByRole('button', { name: '打印' }).isVisible());
+      await context.close();
+    }
+  });
+
   test('axe finds no serious or critical issue on the public pages, on a phone too', async () => {
     const pub = await ctx.db
       .selectFrom('publications')
@@ -261,6 +289,8 @@ describe('the portal and back office in Chromium', () => {
       '/apply',
       '/apply/status',
       '/admin/login',
+      '/map',
+      '/accessibility',
     ];
     const gazette = await ctx.db.selectFrom('gazette_issues').select('id').executeTakeFirst();
     if (gazette) pages.push(`/gazette/${gazette.id}`);

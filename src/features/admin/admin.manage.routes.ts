@@ -121,6 +121,7 @@ export async function adminManageRoutes(app: FastifyInstance, ctx: Ctx) {
         hosts: site.hosts.join(' '),
         interpretationDays: settingsOf(site).interpretationDays,
         sameReviewerAllowed: settingsOf(site).sameReviewerAllowed ? 'on' : '',
+        ...settingsOf(site).footer,
       },
       errors: refused?.errors ?? {},
       message: refused?.message,

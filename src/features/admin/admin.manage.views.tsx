@@ -61,6 +61,45 @@ export function SiteSettingsPage(props: Page & Form & { site: Site }): JSX.Eleme
           label="允许同一人完成同一版本的审核和保密审查（仅适用于人员较少的单位；每次均记入操作日志）"
           checked={[v.sameReviewerAllowed].flat().at(-1) === 'on'}
         />
+        <fieldset>
+          <legend>网站底部信息（按《政府网站发展指引》展示）</legend>
+          <TextField
+            name="sponsor"
+            label="主办单位"
+            values={v}
+            errors={props.errors}
+            max={100}
+            hint="留空则为站点名称"
+          />
+          <TextField name="organizer" label="承办单位" values={v} errors={props.errors} max={100} />
+          <TextField
+            name="siteId"
+            label="网站标识码"
+            values={v}
+            errors={props.errors}
+            max={10}
+            hint="10 位，如 4311240001"
+          />
+          <TextField
+            name="icp"
+            label="ICP 备案号"
+            values={v}
+            errors={props.errors}
+            max={60}
+            hint="如 湘ICP备12345678号"
+          />
+          <TextField name="police" label="公安机关备案号" values={v} errors={props.errors} max={60} />
+          <TextField name="policeLink" label="公安机关备案链接" type="url" values={v} errors={props.errors} max={500} />
+          <TextField name="conacLink" label="党政机关标识链接" type="url" values={v} errors={props.errors} max={500} />
+          <TextField
+            name="contact"
+            label="联系我们"
+            values={v}
+            errors={props.errors}
+            max={300}
+            hint="电话、邮箱或地址"
+          />
+        </fieldset>
         <button class="btn" type="submit">
           保存
         </button>

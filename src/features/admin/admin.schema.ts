@@ -13,6 +13,15 @@ export const AGENCY_KINDS = {
 /** The roles held in an agency (the platform admin role is held in no agency). */
 export const AGENCY_ROLES = ['editor', 'reviewer', 'confidentiality_reviewer', 'office_admin'] as const;
 
+/** An http(s) address, or nothing. */
+const webAddress = (label: string) =>
+  z
+    .string()
+    .trim()
+    .max(500, `${label}过长`)
+    .refine((s) => s === '' || /^https?:\/\/[^\s<>"]+$/.test(s), `${label}必须是 http(s) 地址`)
+    .default('');
+
 export const siteInput = z.object({
   code: z
     .string()
@@ -34,10 +43,24 @@ export const siteInput = z.object({
     .default(3),
   /** One person may give both approvals of an edition (small offices). */
   sameReviewerAllowed: checkbox.default(false),
+  /** The footer's statutory lines. */
+  sponsor: text('主办单位', 100).default(''),
+  organizer: text('承办单位', 100).default(''),
+  siteId: z
+    .string()
+    .trim()
+    .regex(/^([0-9A-Z]{10})?$/i, '网站标识码为 10 位数字或字母')
+    .default(''),
+  icp: text('ICP 备案号', 60).default(''),
+  police: text('公安机关备案号', 60).default(''),
+  policeLink: webAddress('公安机关备案链接'),
+  conacLink: webAddress('党政机关标识链接'),
+  contact: text('联系我们', 300).default(''),
 });
 
 /** What the office can change on its own site; the code is fixed once created. */
 export const siteSettingsInput = siteInput.omit({ code: true });
+export type SiteSettingsInput = z.output<typeof siteSettingsInput>;
 
 export const agencyInput = z.object({
   name: text('机构名称', 100, 1),

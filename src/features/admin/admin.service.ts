@@ -19,6 +19,7 @@ import {
   agencyInput,
   ownPasswordInput,
   passwordInput,
+  type SiteSettingsInput,
   siteInput,
   siteSettingsInput,
   userInput,
@@ -63,6 +64,7 @@ export async function createSite(ctx: Ctx, actor: Actor, raw: unknown): Promise<
       settings: JSON.stringify({
         interpretationDays: input.interpretationDays,
         sameReviewerAllowed: input.sameReviewerAllowed,
+        footer: footerOf(input),
       }),
     });
     await audit(trx, actor, { siteId, action: 'site.create', entityType: 'site', entityId: siteId, after: input });
@@ -159,6 +161,18 @@ export async function createUser(ctx: Ctx, actor: Actor, siteId: number, raw: un
   });
 }
 
+/** The footer's statutory lines from the site form. */
+const footerOf = (i: SiteSettingsInput) => ({
+  sponsor: i.sponsor,
+  organizer: i.organizer,
+  siteId: i.siteId.toUpperCase(),
+  icp: i.icp,
+  police: i.police,
+  policeLink: i.policeLink,
+  conacLink: i.conacLink,
+  contact: i.contact,
+});
+
 /** The office changes its site's name, host names and settings. */
 export async function updateSite(ctx: Ctx, actor: Actor, siteId: number, raw: unknown): Promise<void> {
   requireSiteAdmin(actor, siteId);
@@ -172,6 +186,7 @@ export async function updateSite(ctx: Ctx, actor: Actor, siteId: number, raw: un
       ...(before.settings as object),
       interpretationDays: input.interpretationDays,
       sameReviewerAllowed: input.sameReviewerAllowed,
+      footer: footerOf(input),
     };
     await updateSiteRow(trx, siteId, { name: input.name, hosts: input.hosts, settings: JSON.stringify(settings) });
     await audit(trx, actor, {

@@ -16,6 +16,7 @@ import {
   gazettePage,
   homePage,
   portalAgency,
+  portalColumns,
   publicationPage,
   publicFile,
   sitemapCount,
@@ -31,6 +32,7 @@ import {
   PublicationPage,
 } from './catalog.views.tsx';
 import { GazetteIssuePage, GazettePage } from './gazette.views.tsx';
+import { AccessibilityPage, SiteMapPage } from './portal.pages.views.tsx';
 
 const SITEMAP_PAGE = 40_000;
 const idParams = z.object({ id });
@@ -97,6 +99,19 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
     attachment(reply, file.mime, file.filename);
     return file.body;
   });
+
+  app.get('/map', async (req, reply) =>
+    sendHtml(
+      req,
+      reply,
+      SiteMapPage({ ctx: await pageCtx(req, pathOf(req)), columns: await portalColumns(ctx, req.site.id) }),
+    ),
+  );
+  app.get('/accessibility', async (req, reply) =>
+    sendHtml(req, reply, AccessibilityPage({ ctx: await pageCtx(req, pathOf(req)) })),
+  );
+  // browsers ask for /favicon.ico whatever the page says
+  app.get('/favicon.ico', async (_req, reply) => reply.redirect('/static/favicon.svg', 301));
 
   app.get('/agencies', async (req, reply) =>
     sendHtml(

@@ -153,9 +153,36 @@ export function PublicationPage(props: {
         agencyName={props.agencyName}
         fileHref={(a) => `${ctx.base}/files/${a.id}/${encodeURIComponent(a.filename)}`}
       />
+      <div class="doc-tools">
+        <button type="button" class="btn secondary" data-print hidden>
+          打印
+        </button>
+        <span>
+          {'字号：'}
+          {(
+            [
+              ['large', '大'],
+              ['medium', '中'],
+              ['small', '小'],
+            ] as const
+          ).map(([size, label]) => (
+            <>
+              {' '}
+              <a
+                href={`/prefs/size/${size}?back=${encodeURIComponent(ctx.base + ctx.path)}`}
+                aria-current={ctx.prefs.size === size ? 'true' : undefined}
+                aria-label={`字号${label}`}
+              >
+                {label}
+              </a>
+            </>
+          ))}
+        </span>
+      </div>
       <figure class="qr">
-        {Html.escapeHtml(props.qrSvg)}
-        <figcaption>手机扫码阅读本页</figcaption>
+        {/* the QR code is an SVG drawn by the qrcode library from this page's address */}
+        {props.qrSvg as 'safe'}
+        <figcaption>扫一扫在手机打开当前页</figcaption>
       </figure>
     </Layout>
   );

@@ -61,7 +61,7 @@ export function SearchPageView(props: {
     (c) => c.parent_id === null || props.columns.some((p) => p.id === c.parent_id && p.parent_id === null),
   );
   return (
-    <Layout ctx={ctx} title={asked ? `搜索：${q.q}` : '搜索'} crumbs={[{ label: '搜索' }]}>
+    <Layout ctx={ctx} title={asked ? `搜索：${q.q}` : '搜索'} crumbs={[{ label: '搜索' }]} searchPage>
       <h1>搜索</h1>
       <form method="get" action={`${base}/search`} class="search-form" aria-label="搜索">
         <div class="search-box">
