@@ -477,7 +477,7 @@ export function AgencyCatalogPage(props: {
         </button>
       </form>
       <p class="muted" safe>{`共 ${props.total} 条`}</p>
-      <table>
+      <table class="stack catalogue">
         <thead>
           <tr>
             <th scope="col">索引号</th>
@@ -489,14 +489,18 @@ export function AgencyCatalogPage(props: {
         <tbody>
           {props.items.map((i) => (
             <tr>
-              <td safe>{i.index_no ?? ''}</td>
+              <td data-label="索引号" safe>
+                {i.index_no ?? ''}
+              </td>
               <td>
                 <a href={`${ctx.base}/p/${i.id}`} safe>
                   {i.title}
                 </a>
               </td>
-              <td safe>{i.doc_no}</td>
-              <td class="date" safe>
+              <td data-label="发文字号" safe>
+                {i.doc_no || '—'}
+              </td>
+              <td class="date" data-label="发布日期" safe>
                 {fmtDate(i.published_at)}
               </td>
             </tr>
