@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Db } from './db.ts';
 import { badInput } from './errors.ts';
 import { keyedHash, randomCode, sameHash } from './secrets.ts';
+import { foldWidth } from './text.ts';
 
 /**
  * A captcha that needs no outside service and no picture: a sum written in Chinese numerals, which a screen
@@ -30,6 +31,32 @@ export function newChallenge(key: Buffer, now: Date): Challenge {
   };
 }
 
+const CHINESE_DIGITS: Record<string, number> = {
+  零: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
+
+/**
+ * An answer as typed, as digits: full-width digits from a Chinese input method, spaces, and a number written in
+ * Chinese (十二, 二十) are all read as the number.
+ */
+export function answerDigits(answer: string): string {
+  const s = foldWidth(answer).replace(/\s+/g, '');
+  const m = /^([一二两三四五六七八九])?十([一二三四五六七八九])?$/.exec(s);
+  if (m) return String((m[1] ? CHINESE_DIGITS[m[1]] : 1) * 10 + (m[2] ? CHINESE_DIGITS[m[2]] : 0));
+  if (/^[零一二两三四五六七八九]$/.test(s)) return String(CHINESE_DIGITS[s]);
+  return s;
+}
+
 /** Refuses a wrong, expired, forged or already used answer with a 400. */
 export async function checkChallenge(db: Db, key: Buffer, token: string, answer: string, now: Date): Promise<void> {
   const parts = token.split('.');
@@ -39,7 +66,7 @@ export async function checkChallenge(db: Db, key: Buffer, token: string, answer:
   if (!sameHash(signature, sign(key, `${nonce}.${expires}.${answerHash}`)))
     throw badInput('验证码无效，请刷新页面后重试', { captcha: '验证码无效' });
   if (Number(expires) < now.getTime()) throw badInput('验证码已过期，请重新计算新的题目', { captcha: '验证码已过期' });
-  if (!sameHash(answerHash, keyedHash(key, `captcha-answer.${nonce}`, answer.trim())))
+  if (!sameHash(answerHash, keyedHash(key, `captcha-answer.${nonce}`, answerDigits(answer))))
     throw badInput('验证码答案不正确', { captcha: '答案不正确' });
   await db.deleteFrom('captcha_uses').where('expires_at', '<', now).execute();
   const used = await db

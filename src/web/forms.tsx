@@ -56,6 +56,8 @@ export function TextField(props: {
   max?: number;
   hint?: string;
   autocomplete?: string;
+  /** The keyboard a phone shows (numeric for digits). */
+  inputmode?: 'numeric' | 'email' | 'tel';
   list?: string;
 }): JSX.Element {
   return (
@@ -69,6 +71,7 @@ export function TextField(props: {
         required={props.required}
         maxlength={props.max ? String(props.max) : undefined}
         autocomplete={props.autocomplete}
+        inputmode={props.inputmode}
         list={props.list}
         {...described(props.errors, props.name)}
         size="60"

@@ -47,7 +47,10 @@ for (const kind of DATABASES) {
         {
           ...fields,
           captchaToken: hidden(page.body, 'captchaToken'),
-          captcha: answer ?? solve(question(page.body)),
+          captcha:
+            answer === 'IME'
+              ? solve(question(page.body)).replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0))
+              : (answer ?? solve(question(page.body))),
         },
         csrf,
       );
@@ -61,9 +64,31 @@ for (const kind of DATABASES) {
       assert.match(refused.body, /校验位不正确/);
       assert.match(refused.body, /value="张三"/, 'what was typed comes back');
 
-      const res = await apply(resident, { ...PERSON, agencyId: civil });
+      // the answer as a Chinese input method types it (full-width digits) is taken
+      const posted = await apply(resident, { ...PERSON, agencyId: civil }, 'IME');
+      // the receipt comes after a redirect: a reload never sends the application again, and the address holds no code
+      assert.equal(posted.statusCode, 303, posted.body.slice(0, 500));
+      assert.equal(posted.headers.location, '/s/demo/apply/receipt');
+      const res = await get(app, resident, '/s/demo/apply/receipt');
       assert.equal(res.statusCode, 200, res.body.slice(0, 500));
       assert.equal(res.headers['cache-control'], 'no-store');
+      assert.doesNotMatch(res.body, /回执将发送到您填写的电子邮箱/, 'no mail is sent without an SMTP server');
+      const reload = await get(app, resident, '/s/demo/apply/receipt');
+      assert.equal(reload.statusCode, 303, 'the code is shown once');
+      assert.equal(reload.headers.location, '/s/demo/apply/status');
+      assert.equal(
+        await ctx.db
+          .selectFrom('requests')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+          .then((r) => Number(r.n)),
+        1,
+      );
+      assert.equal(
+        (await get(app, new Jar(), '/s/demo/apply/receipt')).statusCode,
+        303,
+        'no receipt without its cookie',
+      );
       const trackingNo = /申请编号<\/th><td><strong>(\d+)</.exec(res.body)![1];
       const code = /查询码<\/th><td><strong>([A-Z0-9]+)</.exec(res.body)![1];
 
@@ -181,6 +206,57 @@ for (const kind of DATABASES) {
         .where('action', '=', 'request.view_personal_data')
         .execute();
       assert.ok(views.length >= 3, 'every view of the case is audited');
+    });
+
+    test('a form error keeps no proof file and asks for it again; a wrong answer stores nothing', async () => {
+      const resident = new Jar();
+      const page = await get(app, resident, '/s/demo/apply');
+      assert.match(page.body, /inputmode="numeric"/);
+      const files = async () =>
+        Number(
+          (
+            await ctx.db
+              .selectFrom('files')
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const before = await files();
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      const boundary = '----gkapply';
+      const field = (name: string, value: string) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+      const body = Buffer.concat([
+        Buffer.from(
+          Object.entries({
+            ...PERSON,
+            agencyId: String(f.agencies[5].id),
+            captchaToken: hidden(page.body, 'captchaToken'),
+            captcha: '999',
+            _csrf: csrfFrom(page.body),
+          })
+            .map(([k, v]) => field(k, v))
+            .join(''),
+        ),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="proof"; filename="id.png"\r\nContent-Type: image/png\r\n\r\n`,
+        ),
+        png,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const res = await app.inject({
+        method: 'POST',
+        url: `/s/demo/apply?_csrf=${encodeURIComponent(csrfFrom(page.body))}`,
+        payload: body,
+        headers: { cookie: resident.header, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      assert.equal(res.statusCode, 400, res.body.slice(0, 300));
+      assert.match(res.body, /验证码答案不正确|答案不正确/);
+      assert.match(res.body, /请重新选择身份证明材料/);
+      assert.equal(await files(), before, 'the proof is not stored before the form and the answer are right');
     });
 
     test('staff register a letter and hand over the code; the office sees it in the overview', async () => {

@@ -3,6 +3,7 @@ import { newChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError, badInput } from '../../core/errors.ts';
+import { seal, unseal } from '../../core/secrets.ts';
 import { pageCtx } from '../../web/portal.ts';
 import { csrfToken, type RefusedForm, sendHtml } from '../../web/request.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
@@ -12,6 +13,17 @@ import { ApplyPage, ReceiptPage, StatusLookupPage, StatusPage } from './requests
 /** Fields of the form and how long each may be (the rest of a multipart body is ignored). */
 const MAX_FIELD = 4000;
 
+/** What the receipt page shows, sealed in a cookie between the application's POST and the page. */
+interface Receipt {
+  trackingNo: string;
+  queryCode: string;
+  agencyId: number;
+  mailed: boolean;
+  until: number;
+}
+const RECEIPT_COOKIE = 'gk_receipt';
+const RECEIPT_MINUTES = 30;
+
 /** The public side: apply, get a receipt, follow the case. Pages with a query code or personal data are never cached. */
 export async function requestPortalRoutes(portal: FastifyInstance, ctx: Ctx) {
   // its own scope: the hook below is for these pages, not for the portal's other pages mounted beside them
@@ -19,6 +31,16 @@ export async function requestPortalRoutes(portal: FastifyInstance, ctx: Ctx) {
 }
 
 async function applyRoutes(app: FastifyInstance, ctx: Ctx) {
+  /** The receipt in its cookie, if it is one this installation sealed. */
+  const readReceipt = (sealed: string | undefined): Receipt | null => {
+    if (!sealed) return null;
+    try {
+      return JSON.parse(unseal(dataKey(ctx.config), sealed)) as Receipt;
+    } catch {
+      return null;
+    }
+  };
+
   app.addHook('preHandler', async (req, reply) => {
     reply.header('cache-control', 'no-store');
     if (req.method === 'POST')
@@ -27,7 +49,7 @@ async function applyRoutes(app: FastifyInstance, ctx: Ctx) {
       );
   });
 
-  const applyPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm) =>
+  const applyPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm, fileDropped = false) =>
     ApplyPage({
       ctx: await pageCtx(req, '/apply'),
       csrf: csrfToken(reply),
@@ -37,7 +59,26 @@ async function applyRoutes(app: FastifyInstance, ctx: Ctx) {
       errors: refused?.errors ?? {},
       message: refused?.message,
       maxFileMb: APPLICATION_FILE_MAX / 1048576,
+      fileDropped,
     });
+
+  app.get('/apply/receipt', async (req, reply) => {
+    const receipt = readReceipt(req.cookies[RECEIPT_COOKIE]);
+    reply.clearCookie(RECEIPT_COOKIE, { path: '/' });
+    if (!receipt || receipt.until < ctx.now().getTime()) return reply.redirect(`${req.base}/apply/status`, 303);
+    const agency = (await siteAgencies(ctx, req.site.id)).find((a) => a.id === receipt.agencyId);
+    return sendHtml(
+      req,
+      reply,
+      ReceiptPage({
+        ctx: await pageCtx(req, '/apply'),
+        trackingNo: receipt.trackingNo,
+        queryCode: receipt.queryCode,
+        agency: agency?.name ?? '',
+        mailed: receipt.mailed,
+      }),
+    );
+  });
 
   app.get('/apply', async (req, reply) => sendHtml(req, reply, applyPage(req, reply)));
 
@@ -63,25 +104,30 @@ async function applyRoutes(app: FastifyInstance, ctx: Ctx) {
         file,
         req.ip,
       );
-      const agency = (await siteAgencies(ctx, req.site.id)).find((a) => String(a.id) === fields.agencyId);
-      return sendHtml(
-        req,
-        reply,
-        ReceiptPage({
-          ctx: await pageCtx(req, '/apply'),
-          trackingNo: done.trackingNo,
-          queryCode: done.queryCode,
-          agency: agency?.name ?? '',
-          email: fields.email ?? '',
-        }),
-      );
+      // the receipt is shown after a redirect, so that a reload never sends the application again; its numbers
+      // travel sealed in a short-lived cookie, never in the address, and are shown once
+      const receipt: Receipt = {
+        trackingNo: done.trackingNo,
+        queryCode: done.queryCode,
+        agencyId: Number(fields.agencyId),
+        mailed: Boolean(fields.email?.trim()) && Boolean(ctx.config.smtpUrl),
+        until: ctx.now().getTime() + RECEIPT_MINUTES * 60_000,
+      };
+      reply.setCookie(RECEIPT_COOKIE, seal(dataKey(ctx.config), JSON.stringify(receipt)), {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: ctx.config.secureCookies,
+        maxAge: RECEIPT_MINUTES * 60,
+      });
+      return reply.redirect(`${req.base}/apply/receipt`, 303);
     } catch (e) {
       if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
       const { captcha: _answer, captchaToken: _token, _csrf, ...values } = fields;
       return sendHtml(
         req,
         reply,
-        applyPage(req, reply, { values, errors: e.details ?? {}, message: e.message }),
+        applyPage(req, reply, { values, errors: e.details ?? {}, message: e.message }, file !== null),
         e.status,
       );
     }

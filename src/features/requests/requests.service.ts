@@ -162,13 +162,11 @@ export async function submitApplication(
   ip: string,
 ): Promise<Submitted> {
   const input = parseInput(applicationInput(today(ctx)), raw);
-  let stored: { hash: string; mime: string } | null = null;
-  if (file) {
-    const mime = await checkUpload(file.name, file.data, APPLICATION_FILE_MAX);
-    if (!APPLICATION_FILE_TYPES.has(mime)) throw badInput('身份证明材料只接受 PDF、JPG 或 PNG 文件');
-    stored = { hash: await ctx.files.put(file.data), mime };
-  }
+  const mime = file ? await checkUpload(file.name, file.data, APPLICATION_FILE_MAX) : null;
+  if (mime && !APPLICATION_FILE_TYPES.has(mime)) throw badInput('身份证明材料只接受 PDF、JPG 或 PNG 文件');
   await checkChallenge(ctx.db, dataKey(ctx.config), captcha.token, captcha.answer, ctx.now());
+  // the file is kept only once the form and the answer are right
+  const stored = file && mime ? { hash: await ctx.files.put(file.data), mime } : null;
   return ctx.db.transaction().execute(async (trx) => {
     const agency = await agencyOnSite(trx, siteId, input.agencyId);
     const created = await insertCase(ctx, trx, {

@@ -27,6 +27,8 @@ export function ApplyPage(props: {
   errors: FieldErrors;
   message?: string;
   maxFileMb: number;
+  /** A file was chosen but the form came back: it must be chosen again. */
+  fileDropped?: boolean;
 }): JSX.Element {
   const { ctx, values: v, errors: e } = props;
   return (
@@ -151,7 +153,18 @@ export function ApplyPage(props: {
             <label for="f-proof">
               身份证明材料（可选）<span class="hint" safe>{` PDF、JPG 或 PNG，不超过 ${props.maxFileMb} MB`}</span>
             </label>
-            <input type="file" id="f-proof" name="proof" accept=".pdf,.jpg,.jpeg,.png" />
+            <input
+              type="file"
+              id="f-proof"
+              name="proof"
+              accept=".pdf,.jpg,.jpeg,.png"
+              {...(props.fileDropped ? { 'aria-describedby': 'proof-again' } : {})}
+            />
+            {props.fileDropped && (
+              <span class="field-error" id="proof-again">
+                为保护您的信息，页面不保留已选的文件：请重新选择身份证明材料。
+              </span>
+            )}
           </div>
         </fieldset>
         <fieldset>
@@ -163,8 +176,9 @@ export function ApplyPage(props: {
             values={{}}
             errors={e}
             required
-            max={3}
+            max={10}
             autocomplete="off"
+            inputmode="numeric"
           />
         </fieldset>
         <p>
@@ -183,7 +197,8 @@ export function ReceiptPage(props: {
   trackingNo: string;
   queryCode: string;
   agency: string;
-  email: string;
+  /** The receipt goes by e-mail too: an address was given and the site sends mail. */
+  mailed: boolean;
 }): JSX.Element {
   const { ctx } = props;
   return (
@@ -207,8 +222,8 @@ export function ReceiptPage(props: {
         </tbody>
       </table>
       <p>
-        请记下申请编号和查询码（可打印本页），凭二者查询办理进度和答复。查询码只显示这一次。
-        {props.email ? '回执已发送到您填写的电子邮箱。' : ''}
+        请记下申请编号和查询码（可打印本页），凭二者查询办理进度和答复。离开或刷新本页后，查询码不再显示。
+        {props.mailed ? '回执将发送到您填写的电子邮箱。' : ''}
       </p>
       <p>受理机构确认收到申请后，自收到之日起计算答复期限（20 个工作日）。</p>
       <p>
