@@ -34,10 +34,22 @@ const REG = '《中华人民共和国政府信息公开条例》';
 const REMEDY =
   '如对本答复不服，可以自收到本答复之日起六十日内依法申请行政复议，或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。';
 
+/** A sentence's own end marks, taken off before the letter adds its own (no “…。”。). */
+const bare = (s: string) => s.replace(/[\s。．.，,；;！!？?、]+$/u, '');
+
+/** Marks and phrases doubled where two pieces of a letter meet, made single. */
+const tidy = (s: string) =>
+  s
+    .replace(/([。！？；，])”\1/gu, '$1”')
+    .replace(/([。；，])(?=[。；，])/gu, '')
+    .replace(/的规定的规定/gu, '的规定')
+    .replace(/情形情形/gu, '情形');
+
 /** The body paragraph that differs per outcome. */
 function decision(f: LetterFacts): string {
-  const basis = f.basis || '有关规定';
-  const reason = f.reason ? `${f.reason.replace(/[。；;.]$/, '')}。` : '';
+  // the legal basis as the letter cites it: 根据…的规定 (a basis already saying 规定 is not said twice)
+  const basis = f.basis ? bare(f.basis).replace(/的?规定$/u, '') : REG;
+  const reason = f.reason ? `${bare(f.reason)}。` : '';
   switch (OUTCOMES.get(f.outcome)?.group) {
     case 'granted':
       return f.publication
@@ -54,7 +66,9 @@ function decision(f: LetterFacts): string {
         return `经审查，您申请获取的信息需要本机关对现有政府信息进行加工、分析或者另行制作。${reason}根据${basis}的规定，本机关无法提供。`;
       return `本机关${f.amendmentRequestedOn ? `于${f.amendmentRequestedOn}` : ''}向您发出补正通知，您补正后申请内容仍不明确，本机关无法确定您所需的政府信息。${reason}根据${basis}的规定，本机关无法提供。`;
     case 'not_processed':
-      return `经审查，您提出的申请属于${OUTCOMES.get(f.outcome)!.label.replace(/^\d+\./, '')}情形。${reason}根据${basis}的规定，本机关不作为政府信息公开申请处理。`;
+      return `经审查，您提出的申请属于${OUTCOMES.get(f.outcome)!
+        .label.replace(/^\d+\./, '')
+        .replace(/情形$/u, '')}情形。${reason}根据${basis}的规定，本机关不作为政府信息公开申请处理。`;
     case 'other':
       if (f.outcome === 'other_no_amendment')
         return `本机关${f.amendmentRequestedOn ? `于${f.amendmentRequestedOn}` : ''}向您发出补正通知，您无正当理由逾期未补正，视为放弃申请。根据${basis}的规定，本机关不再处理该政府信息公开申请。`;
@@ -72,12 +86,12 @@ export const LETTER_TITLE = '政府信息公开申请答复告知书';
 /** The salutation and the facts every letter to the applicant starts with. */
 const opening = (f: Pick<LetterFacts, 'applicant' | 'receivedOn' | 'trackingNo' | 'description'>) => [
   `${f.applicant}：`,
-  `本机关于${f.receivedOn}收到您提出的政府信息公开申请（申请编号：${f.trackingNo}），申请获取：“${f.description.replace(/\s+/g, ' ').slice(0, 300)}”。`,
+  `本机关于${f.receivedOn}收到您提出的政府信息公开申请（申请编号：${f.trackingNo}），申请获取：“${bare(f.description.replace(/\s+/g, ' ').slice(0, 300))}”。`,
 ];
 
 /** The draft letter, as paragraphs separated by blank lines: salutation, facts, decision, remedy, signature, date. */
 export function draftReply(f: LetterFacts): string {
-  return [...opening(f), decision(f), REMEDY, f.agency, f.today].join('\n\n');
+  return [...opening(f), decision(f), REMEDY, f.agency, f.today].map(tidy).join('\n\n');
 }
 
 /** The notices sent while a case runs: the amendment request, the extension, the fee. */
@@ -106,7 +120,7 @@ export interface NoticeFacts
 
 /** The notice's text, as paragraphs separated by blank lines, like the reply letter. */
 export function draftNotice(f: NoticeFacts): string {
-  const note = f.note.replace(/[。；;.]$/, '');
+  const note = bare(f.note);
   const body: Record<NoticeKind, string[]> = {
     amendment_requested: [
       `经审查，您的申请内容不明确。根据${REG}第三十条的规定，现一次性告知您需要补正的事项：${note}。`,
@@ -120,7 +134,7 @@ export function draftNotice(f: NoticeFacts): string {
       `请您自收到本通知之日起${FEE_PAYMENT_WORKDAYS}个工作日内${f.payBy ? `（即${f.payBy}前）` : ''}缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。自本通知发出至您缴费完成的期间，不计算在答复期限内。`,
     ],
   };
-  return [...opening(f), ...body[f.kind], f.agency, f.on].join('\n\n');
+  return [...opening(f), ...body[f.kind], f.agency, f.on].map(tidy).join('\n\n');
 }
 
 /** The Word file: title, number, the paragraphs in 仿宋 three-size type, the signature and date set right. */
