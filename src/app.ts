@@ -22,8 +22,10 @@ import { portalNav } from './features/catalog/catalog.portal.service.ts';
 import { portalRoutes } from './features/catalog/catalog.routes.ts';
 import { catalogStaffRoutes } from './features/catalog/catalog.staff.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
+import { reportApiRoutes } from './features/reports/reports.api.ts';
 import { reportRoutes } from './features/reports/reports.routes.ts';
 import { requestAdminRoutes } from './features/requests/requests.admin.routes.ts';
+import { requestApiRoutes } from './features/requests/requests.api.ts';
 import { requestPortalRoutes } from './features/requests/requests.routes.ts';
 import { searchAdminRoutes } from './features/search/search.admin.tsx';
 import { searchApiRoutes, searchRoutes } from './features/search/search.routes.ts';
@@ -241,6 +243,9 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
       ]),
     { prefix: '/admin' },
   );
-  await app.register(async (scope) => apiShell(scope, ctx, [searchApiRoutes, catalogApiRoutes]), { prefix: '/api' });
+  await app.register(
+    async (scope) => apiShell(scope, ctx, [searchApiRoutes, catalogApiRoutes, requestApiRoutes, reportApiRoutes]),
+    { prefix: '/api' },
+  );
   return app;
 }

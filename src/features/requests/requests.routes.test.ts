@@ -5,12 +5,12 @@ import mammoth from 'mammoth';
 import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixture.ts';
 import { csrfFrom, get, Jar, login, post } from '../../../test/support/http.ts';
+import { PERSON, solve } from '../../../test/support/requests.ts';
 import { buildApp } from '../../app.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { actOnRequest } from './requests.actions.service.ts';
 import { remindDeadlines } from './requests.reminders.ts';
-import { PERSON, solve } from './requests.service.test.ts';
 import { lookupCase, registerApplication } from './requests.service.ts';
 
 const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');

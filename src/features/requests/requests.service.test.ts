@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { rejects } from '../../../test/support/assert.ts';
 import { DATABASES, freshDb, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture, publishThroughReview } from '../../../test/support/fixture.ts';
+import { PERSON, solve } from '../../../test/support/requests.ts';
 import { SYSTEM } from '../../core/access.ts';
 import { newChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
@@ -11,27 +12,6 @@ import { createAgency, createSite } from '../admin/admin.service.ts';
 import { actOnRequest } from './requests.actions.service.ts';
 import { removeCalendarDay, saveCalendarDay } from './requests.calendar.service.ts';
 import { lookupCase, openCase, registerApplication, resetQueryCode, submitApplication } from './requests.service.ts';
-
-const NUMERALS = '零一二三四五六七八九十';
-/** Reads the sum as a person would. */
-export function solve(question: string): string {
-  const m = /^(.)加(.)等于/.exec(question)!;
-  return String(NUMERALS.indexOf(m[1]) + NUMERALS.indexOf(m[2]));
-}
-
-export const PERSON = {
-  applicantType: 'person',
-  name: '张三',
-  idType: 'resident_id',
-  idNumber: '11010519491231002X',
-  phone: '13812345678',
-  email: 'zhang@example.com',
-  address: '青山县人民路 1 号',
-  postcode: '350100',
-  description: '2025年本县城乡最低生活保障资金的发放情况',
-  formWanted: 'electronic',
-  delivery: 'email',
-};
 
 for (const kind of DATABASES) {
   describe(`依申请公开 cases on ${kind}`, () => {
