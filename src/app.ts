@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import compress from '@fastify/compress';
@@ -135,9 +137,43 @@ function refuseEarly(e: FastifyError, req: FastifyRequest, reply: FastifyReply) 
   });
 }
 
+/** The security headers as a block of raw HTTP header lines (for answers written straight to the socket). */
+const rawSecurityHeaders = (() => {
+  const headers = new Map<string, string>();
+  const res = {
+    setHeader: (k: string, v: string | string[]) => headers.set(k, String(v)),
+    removeHeader: (k: string) => headers.delete(k),
+    getHeader: (k: string) => headers.get(k),
+  };
+  setSecurityHeaders({} as IncomingMessage, res as unknown as ServerResponse, () => {});
+  return [...headers].map(([k, v]) => `${k}: ${v}\r\n`).join('');
+})();
+
+/**
+ * A request Node refuses before Fastify sees it (headers too large, a request line that is not HTTP, a timeout):
+ * a Chinese page with the security headers, written to the socket, instead of Node's bare status line.
+ */
+function refuseMalformed(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', '请求头过大，请清除本站的 Cookie 后重试']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', '请求超时，请重试']
+        : [400, 'Bad Request', '请求格式有误'];
+  const body = ErrorPage({ ctx: null, status, message }) as string;
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${rawSecurityHeaders}Connection: close\r\n\r\n${body}`,
+  );
+}
+
 export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   const app = Fastify({
     frameworkErrors: refuseEarly,
+    clientErrorHandler: refuseMalformed,
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
     trustProxy: trustedProxies(ctx.config.trustProxy),
     bodyLimit: 3 * 1024 * 1024,
