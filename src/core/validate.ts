@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { badInput } from './errors.ts';
 import { cleanText } from './text.ts';
 
+// every message zod writes itself (a value of the wrong type, an unknown option) is in Chinese too, so that no form
+// or API answer ever shows zod's English; the schemas' own messages, which name the field, come first
+z.config(z.locales.zhCN());
+
 /** Parses input with a schema; failure is a 400 with a Chinese message per field. */
 export function parseInput<T extends z.ZodType>(schema: T, data: unknown): z.output<T> {
   const r = schema.safeParse(data);
