@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import { describe, test } from 'node:test';
 import { rejects } from '../../../test/support/assert.ts';
-import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
-import { demoFixture, draftFields, type Fixture, onePagePdf } from '../../../test/support/fixture.ts';
+import { DATABASES } from '../../../test/support/db.ts';
+import { draftFields, onePagePdf } from '../../../test/support/fixture.ts';
 import { get, login, post } from '../../../test/support/http.ts';
 import { residentId } from '../../../test/support/personal.ts';
-import { buildApp } from '../../app.ts';
-import type { Ctx } from '../../core/context.ts';
+import { webSuite } from '../../../test/support/web.ts';
 import { personalScanReport, scanPublished, startPersonalScan } from './catalog.personal.service.ts';
 import { editionFindings, maskedText } from './catalog.personal.ts';
 import { actOnEdition, addAttachment, createDraft, maskPersonalData } from './catalog.service.ts';
@@ -44,29 +42,15 @@ test('findings are placed (title, summary, body, attachment) and masked one at a
 
 for (const kind of DATABASES) {
   describe(`the personal-data guard on ${kind}`, () => {
-    let ctx: Ctx;
-    let f: Fixture;
-    let app: FastifyInstance;
-    let close: () => Promise<void>;
-    before(async () => {
-      const d = await freshDb(kind);
-      close = d.close;
-      ctx = testCtx(d.db, testConfig({ LOGIN_PER_MINUTE: '1000' }));
-      f = await demoFixture(ctx);
-      app = await buildApp(ctx);
-    });
-    after(async () => {
-      await app.close();
-      await close();
-    });
+    const w = webSuite(kind);
 
     const subsidyList = async () => {
-      const editor = await f.actor('editor');
+      const editor = await w.f.actor('editor');
       const { editionId, publicationId } = await createDraft(
-        ctx,
+        w.ctx,
         editor,
-        f.agencies[1].id,
-        draftFields(f, 1, {
+        w.f.agencies[1].id,
+        draftFields(w.f, 1, {
           title: '2026年第四季度城乡低保发放名单公示',
           bodyHtml: `<table><tr><td>陈某</td><td>${ID}</td><td>${PHONE}</td><td>500元</td></tr></table>`,
         }),
@@ -76,15 +60,15 @@ for (const kind of DATABASES) {
 
     test('approval is refused while personal data is in the text; a reason overrides it, on record', async () => {
       const { editor, editionId } = await subsidyList();
-      await actOnEdition(ctx, editor, editionId, 'submit');
-      const reviewer = await f.actor('reviewer');
+      await actOnEdition(w.ctx, editor, editionId, 'submit');
+      const reviewer = await w.f.actor('reviewer');
       await rejects(
-        actOnEdition(ctx, reviewer, editionId, 'approve_review'),
+        actOnEdition(w.ctx, reviewer, editionId, 'approve_review'),
         'conflict',
         /身份证号 1 处、手机号码 1 处/,
       );
-      await actOnEdition(ctx, reviewer, editionId, 'approve_review', { personalOverride: '经核实为村干部公开电话' });
-      const entry = await ctx.db
+      await actOnEdition(w.ctx, reviewer, editionId, 'approve_review', { personalOverride: '经核实为村干部公开电话' });
+      const entry = await w.ctx.db
         .selectFrom('audit_events')
         .select(['after'])
         .where('action', '=', 'edition.approve_review')
@@ -99,72 +83,72 @@ for (const kind of DATABASES) {
       );
       assert.ok(!JSON.stringify(entry.after).includes(ID), 'the audit never holds the number');
       // the confidentiality review checks again
-      await rejects(actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality'), 'conflict');
+      await rejects(actOnEdition(w.ctx, await w.f.actor('secrecy'), editionId, 'approve_confidentiality'), 'conflict');
     });
 
     test('whoever holds the edition masks it; the others may not; a PDF attachment is checked too', async () => {
       const { editor, editionId } = await subsidyList();
-      const reviewer = await f.actor('reviewer');
-      await rejects(maskPersonalData(ctx, reviewer, editionId, { place: 'all' }), 'forbidden');
-      assert.equal(await maskPersonalData(ctx, editor, editionId, { place: 'body', ordinal: 1 }), 1);
-      const row = await ctx.db
+      const reviewer = await w.f.actor('reviewer');
+      await rejects(maskPersonalData(w.ctx, reviewer, editionId, { place: 'all' }), 'forbidden');
+      assert.equal(await maskPersonalData(w.ctx, editor, editionId, { place: 'body', ordinal: 1 }), 1);
+      const row = await w.ctx.db
         .selectFrom('editions')
         .select(['body_html', 'body_text'])
         .where('id', '=', editionId)
         .executeTakeFirstOrThrow();
       assert.ok(row.body_html.includes(ID) && row.body_html.includes('139****2345'));
-      await actOnEdition(ctx, editor, editionId, 'submit');
-      await rejects(maskPersonalData(ctx, editor, editionId, { place: 'all' }), 'forbidden');
-      assert.equal(await maskPersonalData(ctx, reviewer, editionId, { place: 'all' }), 1);
-      await rejects(maskPersonalData(ctx, reviewer, editionId, { place: 'all' }), 'conflict');
-      assert.equal((await actOnEdition(ctx, reviewer, editionId, 'approve_review')).state, 'reviewed');
+      await actOnEdition(w.ctx, editor, editionId, 'submit');
+      await rejects(maskPersonalData(w.ctx, editor, editionId, { place: 'all' }), 'forbidden');
+      assert.equal(await maskPersonalData(w.ctx, reviewer, editionId, { place: 'all' }), 1);
+      await rejects(maskPersonalData(w.ctx, reviewer, editionId, { place: 'all' }), 'conflict');
+      assert.equal((await actOnEdition(w.ctx, reviewer, editionId, 'approve_review')).state, 'reviewed');
 
       const second = await subsidyList();
-      await maskPersonalData(ctx, editor, second.editionId, {});
-      await addAttachment(ctx, editor, second.editionId, 'list.pdf', onePagePdf(`Chen ${ID}`));
-      await actOnEdition(ctx, editor, second.editionId, 'submit');
-      await rejects(actOnEdition(ctx, reviewer, second.editionId, 'approve_review'), 'conflict', /身份证号 1 处/);
+      await maskPersonalData(w.ctx, editor, second.editionId, {});
+      await addAttachment(w.ctx, editor, second.editionId, 'list.pdf', onePagePdf(`Chen ${ID}`));
+      await actOnEdition(w.ctx, editor, second.editionId, 'submit');
+      await rejects(actOnEdition(w.ctx, reviewer, second.editionId, 'approve_review'), 'conflict', /身份证号 1 处/);
     });
 
     test('the edition page shows each finding in its words, marks it in the text, and masks it in one click', async () => {
       const { editionId } = await subsidyList();
-      const editor = await login(app, 'editor');
-      const page = await get(app, editor.jar, `/admin/editions/${editionId}`);
+      const editor = await login(w.app, 'editor');
+      const page = await get(w.app, editor.jar, `/admin/editions/${editionId}`);
       assert.match(page.body, /发现疑似个人信息：身份证号 1 处、手机号码 1 处/);
       assert.match(page.body, new RegExp(`<mark class="personal" title="疑似身份证号">${ID}</mark>`));
       assert.match(page.body, /<td>350128\*{8}\d{4}<\/td>/);
       const masked = await post(
-        app,
+        w.app,
         editor.jar,
         `/admin/editions/${editionId}/mask`,
         { place: 'body', ordinal: '0' },
         editor.csrf,
       );
       assert.equal(masked.statusCode, 303);
-      const after = await get(app, editor.jar, String(masked.headers.location));
+      const after = await get(w.app, editor.jar, String(masked.headers.location));
       assert.match(after.body, /已遮盖 1 处个人信息/);
       assert.match(after.body, /发现疑似个人信息：手机号码 1 处/);
-      await post(app, editor.jar, `/admin/editions/${editionId}/submit`, {}, editor.csrf);
-      const reviewer = await login(app, 'reviewer');
-      const review = await get(app, reviewer.jar, `/admin/editions/${editionId}`);
+      await post(w.app, editor.jar, `/admin/editions/${editionId}/submit`, {}, editor.csrf);
+      const reviewer = await login(w.app, 'reviewer');
+      const review = await get(w.app, reviewer.jar, `/admin/editions/${editionId}`);
       assert.match(review.body, /确认公开个人信息的理由/);
-      const refused = await post(app, reviewer.jar, `/admin/editions/${editionId}/approve_review`, {}, reviewer.csrf);
+      const refused = await post(w.app, reviewer.jar, `/admin/editions/${editionId}/approve_review`, {}, reviewer.csrf);
       assert.equal(refused.statusCode, 409);
       assert.match(refused.body, /发现疑似个人信息/);
     });
 
     test('the office scans everything published and gets the past leaks, masked; others may not', async () => {
       const { editor, editionId, publicationId } = await subsidyList();
-      await actOnEdition(ctx, editor, editionId, 'submit');
+      await actOnEdition(w.ctx, editor, editionId, 'submit');
       const reason = { personalOverride: '测试：模拟历史上未去标识化发布的名单' };
-      await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review', reason);
-      await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality', reason);
-      const office = await f.actor('office');
-      await rejects(startPersonalScan(ctx, editor, f.siteId), 'forbidden');
-      await startPersonalScan(ctx, office, f.siteId);
+      await actOnEdition(w.ctx, await w.f.actor('reviewer'), editionId, 'approve_review', reason);
+      await actOnEdition(w.ctx, await w.f.actor('secrecy'), editionId, 'approve_confidentiality', reason);
+      const office = await w.f.actor('office');
+      await rejects(startPersonalScan(w.ctx, editor, w.f.siteId), 'forbidden');
+      await startPersonalScan(w.ctx, office, w.f.siteId);
       let scanned = 0;
-      for (let n = await scanPublished(ctx); n > 0; n = await scanPublished(ctx)) scanned += n;
-      const report = await personalScanReport(ctx, office, f.siteId);
+      for (let n = await scanPublished(w.ctx); n > 0; n = await scanPublished(w.ctx)) scanned += n;
+      const report = await personalScanReport(w.ctx, office, w.f.siteId);
       assert.ok(report.scan?.finished_at, 'the scan ends');
       assert.equal(report.scan?.scanned, scanned);
       const found = report.findings.filter((x) => x.publication_id === publicationId);
@@ -175,17 +159,17 @@ for (const kind of DATABASES) {
       // the demo's own documents have none
       assert.equal(report.total, 1);
       // on the page, for the office only
-      const officeWeb = await login(app, 'office');
-      const page = await get(app, officeWeb.jar, '/admin/personal');
+      const officeWeb = await login(w.app, 'office');
+      const page = await get(w.app, officeWeb.jar, '/admin/personal');
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /扫描完成：共检查 \d+ 条，发现 1 条含疑似个人信息/);
       assert.match(page.body, /2026年第四季度城乡低保发放名单公示/);
-      const editorWeb = await login(app, 'editor');
-      assert.equal((await get(app, editorWeb.jar, '/admin/personal')).statusCode, 403);
-      assert.equal((await post(app, editorWeb.jar, '/admin/personal/scan', {}, editorWeb.csrf)).statusCode, 403);
-      const again = await post(app, officeWeb.jar, '/admin/personal/scan', {}, officeWeb.csrf);
+      const editorWeb = await login(w.app, 'editor');
+      assert.equal((await get(w.app, editorWeb.jar, '/admin/personal')).statusCode, 403);
+      assert.equal((await post(w.app, editorWeb.jar, '/admin/personal/scan', {}, editorWeb.csrf)).statusCode, 403);
+      const again = await post(w.app, officeWeb.jar, '/admin/personal/scan', {}, officeWeb.csrf);
       assert.equal(again.statusCode, 303);
-      const restarted = await personalScanReport(ctx, office, f.siteId);
+      const restarted = await personalScanReport(w.ctx, office, w.f.siteId);
       assert.deepEqual([restarted.scan?.scanned, restarted.scan?.finished_at, restarted.total], [0, null, 0]);
     });
   });

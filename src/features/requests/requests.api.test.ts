@@ -1,43 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { DATABASES, freshDb, testCtx } from '../../../test/support/db.ts';
-import { demoFixture, type Fixture } from '../../../test/support/fixture.ts';
+import { before, describe, test } from 'node:test';
+import { DATABASES } from '../../../test/support/db.ts';
 import { PERSON } from '../../../test/support/requests.ts';
-import { buildApp } from '../../app.ts';
+import { webSuite } from '../../../test/support/web.ts';
 import { createApiToken } from '../../core/auth.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
-import type { Ctx } from '../../core/context.ts';
 
 for (const kind of DATABASES) {
   describe(`the 依申请公开 and annual-report API on ${kind}`, () => {
-    let ctx: Ctx;
-    let f: Fixture;
-    let app: FastifyInstance;
-    let close: () => Promise<void>;
+    const w = webSuite(kind);
     const tokens: Record<string, string> = {};
     before(async () => {
-      const d = await freshDb(kind);
-      close = d.close;
-      ctx = testCtx(d.db);
-      f = await demoFixture(ctx);
-      app = await buildApp(ctx);
       for (const username of ['office', 'editor', 'edu-editor']) {
-        const u = await ctx.db
+        const u = await w.ctx.db
           .selectFrom('users')
           .select('id')
           .where('username', '=', username)
           .executeTakeFirstOrThrow();
-        tokens[username] = (await createApiToken(ctx.db, u.id, '12345 对接')).token;
+        tokens[username] = (await createApiToken(w.ctx.db, u.id, '12345 对接')).token;
       }
-    });
-    after(async () => {
-      await app.close();
-      await close();
     });
 
     const call = (method: 'GET' | 'POST', url: string, who?: string, payload?: unknown) =>
-      app.inject({
+      w.app.inject({
         method,
         url,
         ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
@@ -46,7 +31,7 @@ for (const kind of DATABASES) {
 
     test('a case is registered, read and handled through the API with the pages’ permissions and audit', async () => {
       const today = shanghaiDate(new Date());
-      const fields = { ...PERSON, agencyId: f.agencies[5].id, channel: 'letter', receivedOn: today };
+      const fields = { ...PERSON, agencyId: w.f.agencies[5].id, channel: 'letter', receivedOn: today };
       assert.equal((await call('POST', '/api/v1/sites/demo/requests', undefined, fields)).statusCode, 401);
       const bad = await call('POST', '/api/v1/sites/demo/requests', 'office', {
         ...fields,
@@ -79,7 +64,7 @@ for (const kind of DATABASES) {
       assert.equal(c.applicant.idNumber, PERSON.idNumber);
       assert.ok(c.deadline.due, 'the statutory clock runs from the day it was received');
       assert.ok(c.actions.includes('request_amendment'));
-      const viewed = await ctx.db
+      const viewed = await w.ctx.db
         .selectFrom('audit_events')
         .select('actor_name')
         .where('action', '=', 'request.view_personal_data')
@@ -109,11 +94,11 @@ for (const kind of DATABASES) {
       assert.equal(site.statusCode, 200, site.body);
       const figures = site.json().figures as Record<string, { value: number | null; source: string }>;
       assert.ok(Object.keys(figures).some((k) => k.startsWith('t3.')));
-      const agency = await call('GET', `/api/v1/sites/demo/reports/${year}?agency=${f.agencies[5].id}`, 'editor');
+      const agency = await call('GET', `/api/v1/sites/demo/reports/${year}?agency=${w.f.agencies[5].id}`, 'editor');
       assert.equal(agency.statusCode, 200);
-      assert.equal(agency.json().agency.id, f.agencies[5].id);
+      assert.equal(agency.json().agency.id, w.f.agencies[5].id);
       assert.equal((await call('GET', `/api/v1/sites/demo/reports/1800`, 'office')).statusCode, 400);
-      const docs = await app.inject({ method: 'GET', url: '/api/docs/json' });
+      const docs = await w.app.inject({ method: 'GET', url: '/api/docs/json' });
       for (const path of [
         '/api/v1/sites/{site}/requests',
         '/api/v1/requests/{id}/actions/{action}',
