@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { auditAction, auditSentence } from './audit.text.ts';
+import { type AuditEntry, auditAction } from './audit.text.ts';
+
+/** As the log reads a row: who (its own column), then what. */
+const auditSentence = (e: AuditEntry, subject?: string) => `${e.actor_name || '系统'}${auditAction(e, subject)}`;
 
 const entry = (action: string, entity_type: string, after: unknown = null, before: unknown = null) => ({
   action,

@@ -123,6 +123,3 @@ export function auditAction(e: AuditEntry, subject?: string): string {
     details.push(`；确认公开疑似个人信息（${str(after.personalData)}），理由：${str(after.personalOverride)}`);
   return `${done}${details.join('')}`;
 }
-
-/** The whole sentence: who did what to which thing. */
-export const auditSentence = (e: AuditEntry, subject?: string) => `${e.actor_name || '系统'}${auditAction(e, subject)}`;

@@ -28,7 +28,7 @@ const settingsSchema = z.object({
     })
     .catch({ sponsor: '', organizer: '', siteId: '', icp: '', police: '', policeLink: '', conacLink: '', contact: '' }),
 });
-export type SiteSettings = z.output<typeof settingsSchema>;
+type SiteSettings = z.output<typeof settingsSchema>;
 
 /** A site's settings, with the default for each one missing or unreadable. */
 export const settingsOf = (site: Pick<Site, 'settings'>): SiteSettings =>

@@ -8,7 +8,7 @@ import { residentId } from '../../../test/support/personal.ts';
 import { webSuite } from '../../../test/support/web.ts';
 import { personalScanReport, scanPublished, startPersonalScan } from './catalog.personal.service.ts';
 import { editionFindings, maskedText } from './catalog.personal.ts';
-import { actOnEdition, addAttachment, createDraft, maskPersonalData } from './catalog.service.ts';
+import { actOnEdition, addAttachment, createDraft, maskEditionPersonalData } from './catalog.service.ts';
 
 const ID = residentId('350128', '19620815', '031');
 const PHONE = '13905912345';
@@ -89,8 +89,8 @@ for (const kind of DATABASES) {
     test('whoever holds the edition masks it; the others may not; a PDF attachment is checked too', async () => {
       const { editor, editionId } = await subsidyList();
       const reviewer = await w.f.actor('reviewer');
-      await rejects(maskPersonalData(w.ctx, reviewer, editionId, { place: 'all' }), 'forbidden');
-      assert.equal(await maskPersonalData(w.ctx, editor, editionId, { place: 'body', ordinal: 1 }), 1);
+      await rejects(maskEditionPersonalData(w.ctx, reviewer, editionId, { place: 'all' }), 'forbidden');
+      assert.equal(await maskEditionPersonalData(w.ctx, editor, editionId, { place: 'body', ordinal: 1 }), 1);
       const row = await w.ctx.db
         .selectFrom('editions')
         .select(['body_html', 'body_text'])
@@ -98,13 +98,13 @@ for (const kind of DATABASES) {
         .executeTakeFirstOrThrow();
       assert.ok(row.body_html.includes(ID) && row.body_html.includes('139****2345'));
       await actOnEdition(w.ctx, editor, editionId, 'submit');
-      await rejects(maskPersonalData(w.ctx, editor, editionId, { place: 'all' }), 'forbidden');
-      assert.equal(await maskPersonalData(w.ctx, reviewer, editionId, { place: 'all' }), 1);
-      await rejects(maskPersonalData(w.ctx, reviewer, editionId, { place: 'all' }), 'conflict');
+      await rejects(maskEditionPersonalData(w.ctx, editor, editionId, { place: 'all' }), 'forbidden');
+      assert.equal(await maskEditionPersonalData(w.ctx, reviewer, editionId, { place: 'all' }), 1);
+      await rejects(maskEditionPersonalData(w.ctx, reviewer, editionId, { place: 'all' }), 'conflict');
       assert.equal((await actOnEdition(w.ctx, reviewer, editionId, 'approve_review')).state, 'reviewed');
 
       const second = await subsidyList();
-      await maskPersonalData(w.ctx, editor, second.editionId, {});
+      await maskEditionPersonalData(w.ctx, editor, second.editionId, {});
       await addAttachment(w.ctx, editor, second.editionId, 'list.pdf', onePagePdf(`Chen ${ID}`));
       await actOnEdition(w.ctx, editor, second.editionId, 'submit');
       await rejects(actOnEdition(w.ctx, reviewer, second.editionId, 'approve_review'), 'conflict', /身份证号 1 处/);

@@ -251,7 +251,12 @@ export async function actOnEdition(
  * Masks personal data in an edition's title, summary and body (every finding, or one), by whoever holds it now
  * (catalog.rules `maskingRole`); returns how many were masked. The audit names the places, never the numbers.
  */
-export async function maskPersonalData(ctx: Ctx, actor: Actor, editionId: number, raw: unknown): Promise<number> {
+export async function maskEditionPersonalData(
+  ctx: Ctx,
+  actor: Actor,
+  editionId: number,
+  raw: unknown,
+): Promise<number> {
   const p = need(actor);
   const which = parseInput(maskInput, raw);
   return ctx.db.transaction().execute(async (trx) => {

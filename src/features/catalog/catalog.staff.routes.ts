@@ -39,7 +39,7 @@ import {
   changeLiveStatus,
   createDraft,
   importDocx,
-  maskPersonalData,
+  maskEditionPersonalData,
   removeAttachment,
   siteColumns,
   startNewEdition,
@@ -252,7 +252,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.post('/editions/:id/mask', async (req, reply) => {
     const d = await loadEdition(req);
-    const n = await maskPersonalData(ctx, actorOf(req), d.edition.id, req.body ?? {});
+    const n = await maskEditionPersonalData(ctx, actorOf(req), d.edition.id, req.body ?? {});
     return reply.redirect(`/admin/editions/${d.edition.id}?masked=${n}`, 303);
   });
 

@@ -23,7 +23,7 @@ import {
 } from './catalog.read.store.ts';
 import { POLICY_GENRES } from './catalog.rules.ts';
 import { siteColumns } from './catalog.service.ts';
-import { editionText, latestEdition } from './catalog.store.ts';
+import { attachmentTexts, latestEdition } from './catalog.store.ts';
 
 /** What the catalogue's back office reads: each function answers one page, within what the member may see. */
 
@@ -66,8 +66,8 @@ export async function editionForStaff(ctx: Ctx, p: Principal, editionId: number 
     fields: fieldChanges(data.live, data.page),
     body: bodyChanges(data.live.edition, data.edition),
   };
-  const text = await editionText(ctx.db, data.edition.id);
-  const personal = editionFindings(text, text.attachments);
+  // the edition's own text is here already: only its attachments' text is read
+  const personal = editionFindings(data.edition, await attachmentTexts(ctx.db, data.edition.id));
   const site = await ctx.sites.byId(data.publication.site_id);
   const reviewRules = { sameReviewerAllowed: site ? settingsOf(site).sameReviewerAllowed : false };
   return { ...data, changes, personal, reviewRules };

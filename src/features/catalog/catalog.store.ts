@@ -117,6 +117,15 @@ export async function editionWithLinks(q: Q, editionId: number) {
   };
 }
 
+/** The text of an edition's attachments (what the personal-data guard reads of them). */
+export const attachmentTexts = (q: Q, editionId: number) =>
+  q
+    .selectFrom('attachments')
+    .select(['filename', 'text_content'])
+    .where('edition_id', '=', editionId)
+    .orderBy('position')
+    .execute();
+
 /** What the personal-data guard reads of an edition: its text and its attachments' text. */
 export async function editionText(q: Q, editionId: number) {
   const [text, attachments] = await Promise.all([
@@ -125,12 +134,7 @@ export async function editionText(q: Q, editionId: number) {
       .select(['title', 'summary', 'body_html', 'body_text'])
       .where('id', '=', editionId)
       .executeTakeFirstOrThrow(),
-    q
-      .selectFrom('attachments')
-      .select(['filename', 'text_content'])
-      .where('edition_id', '=', editionId)
-      .orderBy('position')
-      .execute(),
+    attachmentTexts(q, editionId),
   ]);
   return { ...text, attachments };
 }

@@ -27,7 +27,7 @@ import { LETTER_TITLE, replyDocx } from './requests.letters.ts';
 import { mayKeepNationalCalendar } from './requests.policy.ts';
 import type { CaseFilter } from './requests.read.store.ts';
 import type { CaseAction } from './requests.rules.ts';
-import { actionInputs } from './requests.schema.ts';
+import { actionInputs, CASE_LIST_STAGES } from './requests.schema.ts';
 import {
   caseAttachment,
   caseNotice,
@@ -42,22 +42,7 @@ import {
 } from './requests.service.ts';
 
 const filterQuery = z.object({
-  stage: z
-    .enum([
-      'open',
-      'overdue',
-      'awaiting_receipt',
-      'handling',
-      'amendment',
-      'consultation',
-      'fee',
-      'decided',
-      'replied',
-      'closed',
-      '',
-    ])
-    .catch('open')
-    .default('open'),
+  stage: z.enum(CASE_LIST_STAGES).catch('open').default('open'),
   agency: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
   no: z.string().trim().max(40).optional().catch(undefined),
   page: pageParam,

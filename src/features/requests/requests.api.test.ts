@@ -46,6 +46,9 @@ for (const kind of DATABASES) {
       const list = await call('GET', `/api/v1/sites/demo/requests?trackingNo=${trackingNo}`, 'editor');
       assert.equal(list.statusCode, 200);
       const [row] = list.json().items;
+      const badStage = await call('GET', '/api/v1/sites/demo/requests?stage=everything', 'editor');
+      assert.equal(badStage.statusCode, 400);
+      assert.match(badStage.json().message, /办理阶段无效/);
       assert.equal(row.trackingNo, trackingNo);
       // staff of another agency: not in their list, 404 on the case and its actions
       assert.equal(

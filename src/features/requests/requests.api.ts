@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { pageParam, parseInput } from '../../core/validate.ts';
 import { apiSite, doc, siteParams } from '../../web/api.ts';
 import { actorOf } from '../../web/request.ts';
 import { actOnRequest } from './requests.actions.service.ts';
 import type { CaseAction } from './requests.rules.ts';
-import { actionInputs, caseActionInput, registrationInput } from './requests.schema.ts';
+import { actionInputs, CASE_LIST_STAGES, caseActionInput, registrationInput } from './requests.schema.ts';
 import { casesFor, need, openCase, registerApplication } from './requests.service.ts';
 
 const bearer = [{ bearerAuth: [] }];
@@ -15,7 +16,7 @@ const actionParams = caseParams.extend({
   action: z.enum(Object.keys(actionInputs) as [CaseAction, ...CaseAction[]], { error: '未知的操作' }),
 });
 const listQuery = z.object({
-  stage: z.string().max(30).optional(),
+  stage: z.enum(CASE_LIST_STAGES, { error: '办理阶段无效' }).default('open'),
   agencyId: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
   trackingNo: z.string().trim().max(40).optional(),
   page: pageParam,
@@ -40,8 +41,8 @@ export async function requestApiRoutes(app: FastifyInstance, ctx: Ctx) {
     async (req) => {
       const site = await apiSite(ctx, req);
       const q = parseInput(listQuery, req.query ?? {});
-      const stage = q.stage as Parameters<typeof casesFor>[3]['stage'];
-      const { rows, total, pages } = await casesFor(ctx, need(actorOf(req)), site.id, { ...q, stage }, q.page);
+      const filter = { ...q, stage: q.stage || undefined };
+      const { rows, total, pages } = await casesFor(ctx, need(actorOf(req)), site.id, filter, q.page);
       return { total, page: q.page, pages, items: rows };
     },
   );
@@ -54,7 +55,8 @@ export async function requestApiRoutes(app: FastifyInstance, ctx: Ctx) {
         tags: ['依申请公开'],
         security: bearer,
         params: doc(siteParams),
-        body: doc(registrationInput('2026-01-01')),
+        // the shape only: the date a registration is checked against is the day it is made
+        body: doc(registrationInput(shanghaiDate(new Date()))),
       },
     },
     async (req, reply) => {

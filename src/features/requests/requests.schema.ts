@@ -179,6 +179,21 @@ export const caseActionInput = z.discriminatedUnion('action', [
 ]);
 export type CaseActionInput = z.output<typeof caseActionInput>;
 
+/** What a list of cases may be narrowed to: open ones, overdue ones, or one stage ('' for every case). */
+export const CASE_LIST_STAGES = [
+  'open',
+  'overdue',
+  'awaiting_receipt',
+  'handling',
+  'amendment',
+  'consultation',
+  'fee',
+  'decided',
+  'replied',
+  'closed',
+  '',
+] as const;
+
 export const lookupInput = z.object({
   trackingNo: text('申请编号', 40, 1),
   queryCode: text('查询码', 20, 1),
