@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { DATABASES, freshDb, testConfig, testCtx } from '../test/support/db.ts';
 import { demoFixture, draftFields, type Fixture, onePagePdf } from '../test/support/fixture.ts';
-import { csrfFrom, get, Jar, login, post } from '../test/support/http.ts';
+import { csrfFrom, get, Jar, login, post, upload as uploadFile } from '../test/support/http.ts';
 import { buildApp } from './app.ts';
 import type { Ctx } from './core/context.ts';
 
@@ -430,22 +430,8 @@ for (const kind of DATABASES) {
         editor.csrf,
       );
       const url = String(created.headers.location).replace(/\?.*/, '');
-      const upload = (name: string, data: Buffer) => {
-        const boundary = '----gk';
-        const payload = Buffer.concat([
-          Buffer.from(
-            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-          ),
-          data,
-          Buffer.from(`\r\n--${boundary}--\r\n`),
-        ]);
-        return app.inject({
-          method: 'POST',
-          url: `${url}/attachments?_csrf=${encodeURIComponent(editor.csrf)}`,
-          payload,
-          headers: { cookie: editor.jar.header, 'content-type': `multipart/form-data; boundary=${boundary}` },
-        });
-      };
+      const upload = (name: string, data: Buffer) =>
+        uploadFile(app, editor.jar, `${url}/attachments`, editor.csrf, { name, data });
       const fake = await upload('通知.pdf', Buffer.from('#!/bin/sh\nrm -rf /\n'));
       assert.equal(fake.statusCode, 400);
       assert.match(fake.body, /类型不被接受或与扩展名不符/);

@@ -57,7 +57,13 @@ export function backgroundJobs(ctx: Ctx, log: { info: (s: string) => void; error
           {
             name: 'deliver-mail',
             everySeconds: every,
-            run: () => deliverOutbox(ctx.db, mail, ctx.config.mailFrom, dataKey(ctx.config), ctx.now()),
+            run: () =>
+              deliverOutbox(
+                ctx.db,
+                mail,
+                { from: ctx.config.mailFrom, key: dataKey(ctx.config), files: ctx.files },
+                ctx.now(),
+              ),
           },
         ]
       : []),

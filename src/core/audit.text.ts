@@ -25,6 +25,8 @@ const TEMPLATES: Record<string, string> = {
   'request.reset_code': '重置申请{o}的查询码',
   'request.view_personal_data': '查看申请{o}的申请人个人信息',
   'request.view_attachment': '查看申请{o}的材料',
+  'request.add_reply_file': '为申请{o}的答复添加文件',
+  'request.remove_reply_file': '删除申请{o}答复中的文件',
   'request.confirm_receipt': '确认收到申请{o}',
   'request.route': '转交办理申请{o}',
   'request.request_amendment': '要求申请{o}补正',

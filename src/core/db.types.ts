@@ -359,6 +359,9 @@ export interface RequestAttachmentsTable {
   filename: string;
   mime: string;
   size: ColumnType<number, number, number>;
+  /** The applicant's proof of identity, or a file disclosed with the reply. */
+  kind: Generated<'proof' | 'reply'>;
+  added_at: Generated<Date>;
 }
 
 export type AppealKind = 'reconsideration' | 'litigation_direct' | 'litigation_after_reconsideration';
@@ -375,6 +378,13 @@ export interface RequestAppealsTable {
   created_at: Generated<Date>;
 }
 
+/** A stored file a mail carries. */
+export interface MailFile {
+  hash: string;
+  filename: string;
+  mime: string;
+}
+
 export interface OutboxTable {
   id: Generated<number>;
   site_id: number | null;
@@ -383,6 +393,8 @@ export interface OutboxTable {
   body: string;
   /** Sealed JSON of the values the body's `{{name}}` placeholders stand for; emptied once sent. */
   secrets: Generated<string>;
+  /** Files from the store the mail carries, attached at delivery. */
+  attachments: ColumnType<MailFile[], string | undefined, string>;
   created_at: Generated<Date>;
   attempts: Generated<number>;
   next_attempt_at: Generated<Date>;

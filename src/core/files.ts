@@ -8,6 +8,7 @@ import mammoth from 'mammoth';
 import type { DB } from './db.types.ts';
 import { badInput } from './errors.ts';
 import { htmlToText } from './html.ts';
+import { cleanText } from './text.ts';
 
 /** The kinds of attachment accepted, by the type their content shows (not their name). */
 export const ATTACHMENT_TYPES: Record<string, string[]> = {
@@ -72,6 +73,12 @@ export class FileStore {
     return readFile(this.pathOf(hash));
   }
 }
+
+/** An uploaded file's name as kept and offered again: one line, no path, at most 200 characters (the end kept). */
+export const safeFilename = (name: string): string =>
+  cleanText(name)
+    .replace(/[\\/\n\r\t]/g, '_')
+    .slice(-200);
 
 /**
  * Checks that an upload is what its name says, by its content: a renamed executable or a script

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from './config.ts';
 import type { Db } from './db.ts';
-import type { DB } from './db.types.ts';
+import type { DB, MailFile } from './db.types.ts';
+import type { FileStore } from './files.ts';
 import { seal, unseal } from './secrets.ts';
 
 export interface Mail {
@@ -16,6 +17,8 @@ export interface Mail {
    * key until delivery, then forgotten. Needs `key`.
    */
   secrets?: { key: Buffer; values: Record<string, string> };
+  /** Files of the file store sent with the mail (read from disk when it is delivered). */
+  attachments?: MailFile[];
 }
 
 /** Queues an e-mail; call it inside the transaction of the change it reports, so both happen or neither. */
@@ -28,6 +31,7 @@ export async function enqueueMail(trx: Kysely<DB>, m: Mail): Promise<void> {
       subject: m.subject,
       body: m.body,
       secrets: m.secrets ? seal(m.secrets.key, JSON.stringify(m.secrets.values)) : '',
+      attachments: JSON.stringify(m.attachments ?? []),
     })
     .execute();
 }
@@ -46,14 +50,16 @@ export const mailTransport = (config: Config): Transporter | null =>
 const BATCH = 50;
 const MAX_ATTEMPTS = 10;
 
+/** What delivery needs: the sender's address, the data key that opens sealed values, the store attachments are in. */
+export interface Sender {
+  from: string;
+  key: Buffer;
+  files: FileStore;
+}
+
 /** Sends what is due; a failure is retried later with a growing delay, up to MAX_ATTEMPTS. Returns how many went. */
-export async function deliverOutbox(
-  db: Db,
-  transport: Transporter,
-  from: string,
-  key: Buffer,
-  now = new Date(),
-): Promise<number> {
+export async function deliverOutbox(db: Db, transport: Transporter, sender: Sender, now = new Date()): Promise<number> {
+  const { from, key, files } = sender;
   // claimed with a lease, so that several instances never send the same message
   const lease = new Date(now.getTime() + 5 * 60_000);
   const due = await db
@@ -76,7 +82,18 @@ export async function deliverOutbox(
   let sent = 0;
   for (const m of due) {
     try {
-      await transport.sendMail({ from, to: m.to_address, subject: m.subject, text: filled(m.body, m.secrets, key) });
+      await transport.sendMail({
+        from,
+        to: m.to_address,
+        subject: m.subject,
+        text: filled(m.body, m.secrets, key),
+        // streamed from the store, never held in memory whole
+        attachments: m.attachments.map((f) => ({
+          filename: f.filename,
+          contentType: f.mime,
+          path: files.pathOf(f.hash),
+        })),
+      });
       await db
         .updateTable('outbox')
         .set({ sent_at: now, attempts: m.attempts + 1, secrets: '' })

@@ -5,11 +5,10 @@ import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { DB, EditionsTable } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, forbidden, notFound } from '../../core/errors.ts';
-import { checkUpload, docxToHtml, extractText, recordFile } from '../../core/files.ts';
+import { checkUpload, docxToHtml, extractText, recordFile, safeFilename } from '../../core/files.ts';
 import { htmlToText, sanitizeHtml } from '../../core/html.ts';
 import { noteChange } from '../../core/search.ts';
 import { settingsOf } from '../../core/sites.ts';
-import { cleanText } from '../../core/text.ts';
 import { parseInput } from '../../core/validate.ts';
 import { changedFields } from './catalog.diff.ts';
 import { editionFindings, findingsSummary, maskedText } from './catalog.personal.ts';
@@ -396,9 +395,7 @@ export async function addAttachment(
   data: Buffer,
 ): Promise<number> {
   const p = need(actor);
-  const name = cleanText(filename)
-    .replace(/[\\/\n\r\t]/g, '_')
-    .slice(-200);
+  const name = safeFilename(filename);
   const mime = await checkUpload(name, data, ctx.config.maxUploadBytes);
   const e = await lockEdition(ctx.db, editionId);
   if (!e) throw notFound('该版本不存在');

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { CORPUS } from '../../../bench/corpus.ts';
 import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixture.ts';
-import { get, login, post } from '../../../test/support/http.ts';
+import { get, type Jar, login, post, upload as uploadFile } from '../../../test/support/http.ts';
 import { buildApp } from '../../app.ts';
 import { SYSTEM } from '../../core/access.ts';
 import type { Ctx } from '../../core/context.ts';
@@ -383,22 +383,8 @@ for (const kind of DATABASES) {
     });
 
     test('in the back office: upload, map, follow and read the report; only the office may', async () => {
-      const upload = (jar: { header: string }, csrf: string, name: string, data: string) => {
-        const boundary = '----gkimport';
-        const payload = Buffer.concat([
-          Buffer.from(
-            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n`,
-          ),
-          Buffer.from(data),
-          Buffer.from(`\r\n--${boundary}--\r\n`),
-        ]);
-        return app.inject({
-          method: 'POST',
-          url: `/admin/imports?_csrf=${encodeURIComponent(csrf)}`,
-          payload,
-          headers: { cookie: jar.header, 'content-type': `multipart/form-data; boundary=${boundary}` },
-        });
-      };
+      const upload = (jar: Jar, csrf: string, name: string, data: string) =>
+        uploadFile(app, jar, '/admin/imports', csrf, { name, data, type: 'text/plain' });
       const editor = await login(app, 'editor');
       assert.equal((await get(app, editor.jar, '/admin/imports')).statusCode, 403);
       assert.equal((await upload(editor.jar, editor.csrf, 'a.csv', '标题,发布日期\n甲,2020-01-01\n')).statusCode, 403);

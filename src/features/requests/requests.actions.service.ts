@@ -8,11 +8,12 @@ import type { Actor, Principal } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
 import { type DateStr, loadCalendar, shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
-import type { DB, RequestRow } from '../../core/db.types.ts';
+import type { DB, MailFile, RequestRow } from '../../core/db.types.ts';
 import { badInput, conflict, notFound } from '../../core/errors.ts';
 import { enqueueMail } from '../../core/outbox.ts';
 import { parseInput } from '../../core/validate.ts';
 import { publishedItem } from '../catalog/catalog.facts.service.ts';
+import { replyMailFiles } from './requests.files.service.ts';
 import { chineseDate, draftReply } from './requests.letters.ts';
 import { canSee, requireActor } from './requests.policy.ts';
 import {
@@ -54,6 +55,8 @@ interface Step {
   record: (kind: string, extra?: Omit<EventValues, 'kind' | 'on'>) => Promise<void>;
   /** Set by a decision: the reply letter it drafted. */
   letter?: string;
+  /** Set by the reply's delivery: the disclosed files its e-mail carries. */
+  mailFiles?: MailFile[];
 }
 
 /** A handler records its action and returns what the applicant's e-mail says of it (nothing: no e-mail). */
@@ -170,10 +173,13 @@ const handlers: { [A in CaseAction]: Handler<A> } = {
     return undefined;
   },
 
-  async send_reply({ trx, r, on, record }, input) {
+  async send_reply(step, input) {
+    const { trx, r, on, record } = step;
+    const files = await replyMailFiles(trx, r.id);
     await record('reply_sent', { data: { method: input.method } });
     await updateCase(trx, r.id, { reply_text: input.letter, reply_sent_on: on, reply_method: input.method });
-    return input.letter;
+    step.mailFiles = files.files;
+    return input.letter + files.text;
   },
 
   async close({ ctx, trx, r, record }, input) {
@@ -288,6 +294,7 @@ export async function actOnRequest(
         to: r.email,
         subject: `政府信息公开申请办理进度（申请编号 ${r.tracking_no}）`,
         body: mail(`${r.applicant_name}：\n\n您的政府信息公开申请（申请编号 ${r.tracking_no}）`, agency, detail ?? ''),
+        attachments: step.mailFiles,
       });
     await audit(trx, actor, {
       siteId: r.site_id,

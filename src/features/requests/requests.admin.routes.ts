@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isKnownYear, loadCalendar, shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
-import { AppError, notFound } from '../../core/errors.ts';
+import { AppError, badInput, notFound } from '../../core/errors.ts';
 import { id, pageParam } from '../../core/validate.ts';
 import {
   actorOf,
@@ -23,6 +23,7 @@ import { CalendarPage, CodePage, RegisterPage } from './requests.admin.views.tsx
 import { calendarEntries, removeCalendarDay, saveCalendarDay } from './requests.calendar.service.ts';
 import { CasePage, LetterPage } from './requests.case.views.tsx';
 import { CasesPage, NotificationsPage, OverviewPage } from './requests.cases.views.tsx';
+import { addReplyFile, removeReplyFile } from './requests.files.service.ts';
 import { LETTER_TITLE, replyDocx } from './requests.letters.ts';
 import { mayKeepNationalCalendar } from './requests.policy.ts';
 import type { CaseFilter } from './requests.read.store.ts';
@@ -154,6 +155,31 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
     return sendHtml(req, reply, CodePage({ principal: p, csrf: csrfToken(reply), ...done }));
   });
 
+  app.post('/requests/:id/reply-files', async (req, reply) => {
+    staff(req);
+    const caseId = idParam(req, '申请');
+    return submitForm(
+      req,
+      reply,
+      async () => {
+        const file = req.isMultipart() ? await req.file() : undefined;
+        if (!file) throw badInput('请选择要上传的文件');
+        await addReplyFile(ctx, actorOf(req), caseId, file.filename || 'file', await file.toBuffer());
+        return `/admin/requests/${caseId}?done=1#reply-files-h`;
+      },
+      (refused) => casePage(req, reply, { ...refused, action: 'reply_files' }),
+    );
+  });
+
+  app.post('/requests/:id/reply-files/:file/delete', async (req, reply) => {
+    staff(req);
+    const caseId = idParam(req, '申请');
+    const fileId = id.safeParse((req.params as { file: string }).file);
+    if (!fileId.success) throw notFound('文件不存在');
+    await removeReplyFile(ctx, actorOf(req), caseId, fileId.data);
+    return reply.redirect(`/admin/requests/${caseId}?done=1#reply-files-h`, 303);
+  });
+
   app.post('/requests/:id/:action', async (req, reply) => {
     staff(req);
     const id = idParam(req, '申请');
@@ -203,12 +229,7 @@ export async function requestAdminRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   app.get('/requests/:id/files/:file', async (req, reply) => {
-    const fileId = z.coerce
-      .number()
-      .int()
-      .positive()
-      .max(2_147_483_647)
-      .safeParse((req.params as { file: string }).file);
+    const fileId = id.safeParse((req.params as { file: string }).file);
     if (!fileId.success) throw notFound('附件不存在');
     const f = await caseAttachment(ctx, actorOf(req), idParam(req, '申请'), fileId.data);
     return attachment(reply, f.mime, f.filename).send(f.data);

@@ -92,7 +92,7 @@ export async function requestApiRoutes(app: FastifyInstance, ctx: Ctx) {
         state: c.state,
         deadline: c.clock ? { due: c.clock.due, certain: c.clock.certain, stopped: c.clock.stopped ?? null } : null,
         events: c.events.map((e) => ({ kind: e.kind, on: e.on_date, ref: e.ref, note: e.note, by: e.actor_name })),
-        attachments: c.attachments.map((a) => ({ id: a.id, filename: a.filename, size: a.size })),
+        attachments: c.attachments.map((a) => ({ id: a.id, kind: a.kind, filename: a.filename, size: a.size })),
         actions: c.actions,
       };
     },

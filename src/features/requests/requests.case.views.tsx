@@ -2,6 +2,7 @@ import { Html } from '@kitajs/html';
 /** The staff side of 依申请公开: one case's page, with the form of each action, and the letters it prints. */
 import type { Principal } from '../../core/access.ts';
 import { paragraphsOf } from '../../core/text.ts';
+import { fmtSize } from '../../web/format.ts';
 import { Csrf, type FieldErrors, FormMessage, type FormValues, Select, TextArea, TextField } from '../../web/forms.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
 import { Left } from './requests.cases.views.tsx';
@@ -271,6 +272,60 @@ function ActionForm(props: {
   );
 }
 
+/**
+ * The files disclosed with the reply: added between the decision and the reply's delivery, then sent with it (by
+ * e-mail when the applicant gave an address, and on the applicant's status page).
+ */
+function ReplyFiles({ c, csrf }: { c: Case; csrf: string }): JSX.Element {
+  const r = c.request;
+  const files = c.attachments.filter((a) => a.kind === 'reply');
+  return (
+    <>
+      <h3 id="reply-files-h">随答复提供的政府信息</h3>
+      {files.length === 0 && <p class="muted">{c.replyFilesOpen ? '尚未添加文件。' : '无。'}</p>}
+      {files.length > 0 && (
+        <ul aria-labelledby="reply-files-h">
+          {files.map((a) => (
+            <li>
+              <a href={`/admin/requests/${r.id}/files/${a.id}`} safe>
+                {a.filename}
+              </a>{' '}
+              <span class="muted" safe>{`（${fmtSize(Number(a.size))}）`}</span>
+              {c.replyFilesOpen && (
+                <form method="post" action={`/admin/requests/${r.id}/reply-files/${a.id}/delete`} class="inline-form">
+                  <Csrf token={csrf} />
+                  <button class="btn secondary" type="submit" aria-label={`删除文件 ${a.filename}`}>
+                    删除
+                  </button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {c.replyFilesOpen && (
+        <form
+          method="post"
+          action={`/admin/requests/${r.id}/reply-files?_csrf=${encodeURIComponent(csrf)}`}
+          enctype="multipart/form-data"
+        >
+          <label for="reply-file">添加文件（PDF、Word、Excel、图片）；送达答复时随告知书发送给申请人</label>
+          <input
+            type="file"
+            id="reply-file"
+            name="file"
+            required
+            accept=".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp"
+          />
+          <button class="btn secondary" type="submit">
+            上传
+          </button>
+        </form>
+      )}
+    </>
+  );
+}
+
 export function CasePage(props: {
   principal: Principal;
   csrf: string;
@@ -282,6 +337,7 @@ export function CasePage(props: {
   const r = c.request;
   const clock = c.clock;
   const person = r.applicant_type === 'person';
+  const proofs = c.attachments.filter((a) => a.kind === 'proof');
   const rows: [string, string][] = [
     ['申请编号', r.tracking_no],
     ['承办机构', c.agency.name],
@@ -374,9 +430,9 @@ export function CasePage(props: {
                 <td safe>{v}</td>
               </tr>
             ))}
-            {c.attachments.map((a) => (
+            {proofs.map((a) => (
               <tr>
-                <th scope="row">附件</th>
+                <th scope="row">身份证明材料</th>
                 <td>
                   <a href={`/admin/requests/${r.id}/files/${a.id}`} safe>
                     {a.filename}
@@ -397,6 +453,7 @@ export function CasePage(props: {
             <a href={`/admin/requests/${r.id}/letter`}>打印告知书</a> ·{' '}
             <a href={`/admin/requests/${r.id}/letter.docx`}>下载 Word</a>
           </p>
+          <ReplyFiles c={c} csrf={props.csrf} />
         </section>
       )}
       <section aria-labelledby="actions-h">

@@ -2,11 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { newChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
-import { AppError, badInput } from '../../core/errors.ts';
+import { AppError, badInput, notFound } from '../../core/errors.ts';
 import { seal, unseal } from '../../core/secrets.ts';
+import { id } from '../../core/validate.ts';
 import { pageCtx } from '../../web/portal.ts';
-import { csrfToken, type RefusedForm, sendHtml } from '../../web/request.ts';
+import { attachment, csrfToken, type RefusedForm, sendHtml } from '../../web/request.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
+import { applicantReplyFile } from './requests.files.service.ts';
 import { APPLICATION_FILE_MAX, lookupCase, submitApplication } from './requests.service.ts';
 import { ApplyPage, ReceiptPage, StatusLookupPage, StatusPage } from './requests.views.tsx';
 
@@ -149,7 +151,16 @@ async function applyRoutes(app: FastifyInstance, ctx: Ctx) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       const s = await lookupCase(ctx, req.site.id, body);
-      return sendHtml(req, reply, StatusPage({ ctx: await pageCtx(req, '/apply/status'), s }));
+      return sendHtml(
+        req,
+        reply,
+        StatusPage({
+          ctx: await pageCtx(req, '/apply/status'),
+          s,
+          csrf: csrfToken(reply),
+          queryCode: String(body.queryCode),
+        }),
+      );
     } catch (e) {
       if (!(e instanceof AppError) || (e.code !== 'bad_input' && e.code !== 'not_found')) throw e;
       return sendHtml(
@@ -163,5 +174,14 @@ async function applyRoutes(app: FastifyInstance, ctx: Ctx) {
         e.status,
       );
     }
+  });
+
+  // a file disclosed with the reply, asked for with the case's number and code (never in the address)
+  app.post('/apply/status/file', { config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const fileId = id.safeParse(body.file);
+    if (!fileId.success) throw notFound('文件不存在');
+    const f = await applicantReplyFile(ctx, req.site.id, body, fileId.data);
+    return attachment(reply, f.mime, f.filename).send(f.data);
   });
 }

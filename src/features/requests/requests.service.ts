@@ -12,14 +12,14 @@ import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { DB, RequestRow, RequestsTable, Site } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
-import { checkUpload, recordFile } from '../../core/files.ts';
+import { checkUpload, recordFile, safeFilename } from '../../core/files.ts';
 import { maskIdNumber } from '../../core/identity.ts';
 import { enqueueMail } from '../../core/outbox.ts';
 import { keyedHash, randomCode, sameHash, seal, unseal } from '../../core/secrets.ts';
 import { parseInput } from '../../core/validate.ts';
 import { recipients, siteAgencies, updateSiteSettings } from '../admin/admin.service.ts';
 import { chineseDate, draftNotice, NOTICE_TITLES, type NoticeKind } from './requests.letters.ts';
-import { actionsFor, canSee, requireHandler, requireRegistrar } from './requests.policy.ts';
+import { actionsFor, canSee, mayHandle, requireHandler, requireRegistrar } from './requests.policy.ts';
 import { type CaseFilter, listCases, officeOverview, unreadNotifications } from './requests.read.store.ts';
 import {
   allowedOutcomes,
@@ -183,7 +183,7 @@ export async function submitApplication(
       await insertAttachment(trx, {
         request_id: created.id,
         file_hash: stored.hash,
-        filename: file.name.slice(0, 200),
+        filename: safeFilename(file.name),
         mime: stored.mime,
         size: file.data.length,
       });
@@ -345,6 +345,8 @@ export async function openCase(ctx: Ctx, actor: Actor, requestId: number) {
     state: s.state,
     clock: s.clock,
     actions,
+    // the files disclosed with the reply can change from the decision until the reply has gone
+    replyFilesOpen: Boolean(r.outcome) && !r.reply_sent_on && mayHandle(p, r.site_id, r.agency_id),
     outcomes: allowedOutcomes(s.state),
     today: today(ctx),
     calendar: cal,
@@ -424,12 +426,17 @@ export async function resetQueryCode(ctx: Ctx, actor: Actor, requestId: number):
 }
 
 /** What the applicant sees from the tracking number and query code: no other personal data than their letter. */
-export async function lookupCase(ctx: Ctx, siteId: number, raw: unknown) {
+/** The case an applicant opens with its tracking number and query code (the same answer for either wrong). */
+export async function applicantCase(ctx: Ctx, siteId: number, raw: unknown) {
   const input = parseInput(lookupInput, raw);
   const r = await caseByTrackingNo(ctx.db, siteId, input.trackingNo.trim());
-  // the same answer for an unknown number and a wrong code
   if (!r || !sameHash(r.query_code_hash, codeHash(ctx, r.tracking_no, input.queryCode)))
     throw notFound('申请编号或查询码不正确');
+  return r;
+}
+
+export async function lookupCase(ctx: Ctx, siteId: number, raw: unknown) {
+  const r = await applicantCase(ctx, siteId, raw);
   // while the agency waits for the applicant: what to do, and by when
   let waiting: { kind: 'amendment' | 'fee'; what: string; by: DateStr | null } | null = null;
   if (r.stage === 'amendment' || r.stage === 'fee') {
@@ -456,6 +463,10 @@ export async function lookupCase(ctx: Ctx, siteId: number, raw: unknown) {
     dueCertain: r.due_certain,
     replySentOn: r.reply_sent_on,
     reply: r.reply_sent_on ? r.reply_text : '',
+    // the files disclosed with the reply, once it has been sent
+    files: r.reply_sent_on
+      ? (await attachmentsOf(ctx.db, r.id, 'reply')).map((a) => ({ id: a.id, filename: a.filename, size: a.size }))
+      : [],
     description: r.description,
   };
 }

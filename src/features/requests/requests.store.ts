@@ -105,21 +105,37 @@ export async function insertNotification(q: Q, n: Insertable<NotificationsTable>
   return added !== undefined;
 }
 
-export async function insertAttachment(q: Q, a: Insertable<RequestAttachmentsTable>): Promise<void> {
-  await q.insertInto('request_attachments').values(a).execute();
+export async function insertAttachment(q: Q, a: Insertable<RequestAttachmentsTable>): Promise<number> {
+  const row = await q.insertInto('request_attachments').values(a).returning('id').executeTakeFirstOrThrow();
+  return row.id;
 }
 
-export function attachmentsOf(q: Q, requestId: number) {
-  return q.selectFrom('request_attachments').selectAll().where('request_id', '=', requestId).execute();
+/** A case's files: the applicant's proof, then the files disclosed with the reply, each in the order added. */
+export function attachmentsOf(q: Q, requestId: number, kind?: 'proof' | 'reply') {
+  let query = q.selectFrom('request_attachments').selectAll().where('request_id', '=', requestId);
+  if (kind) query = query.where('kind', '=', kind);
+  return query.orderBy('kind').orderBy('id').execute();
 }
 
-export function attachmentOf(q: Q, requestId: number, attachmentId: number) {
-  return q
+export function attachmentOf(q: Q, requestId: number, attachmentId: number, kind?: 'proof' | 'reply') {
+  let query = q
     .selectFrom('request_attachments')
     .selectAll()
     .where('id', '=', attachmentId)
+    .where('request_id', '=', requestId);
+  if (kind) query = query.where('kind', '=', kind);
+  return query.executeTakeFirst();
+}
+
+/** Removes a file disclosed with the reply; the number removed (0: no such file of that case). */
+export async function deleteReplyFile(q: Q, requestId: number, attachmentId: number): Promise<number> {
+  const r = await q
+    .deleteFrom('request_attachments')
+    .where('id', '=', attachmentId)
     .where('request_id', '=', requestId)
+    .where('kind', '=', 'reply')
     .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 export async function insertAppeal(q: Q, a: Insertable<RequestAppealsTable>): Promise<void> {

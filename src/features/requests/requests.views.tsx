@@ -1,6 +1,7 @@
 /** The public side of 依申请公开: the application form, the receipt, and the status page. */
 import type { Challenge } from '../../core/captcha.ts';
 import { paragraphsOf } from '../../core/text.ts';
+import { fmtSize } from '../../web/format.ts';
 import {
   Checkbox,
   Csrf,
@@ -292,7 +293,11 @@ export function StatusPage(props: {
     reply: string;
     description: string;
     waiting: { kind: 'amendment' | 'fee'; what: string; by: string | null } | null;
+    files: { id: number; filename: string; size: number }[];
   };
+  /** The form's token and the code the page was opened with: a download is asked for with them, never in the address. */
+  csrf: string;
+  queryCode: string;
 }): JSX.Element {
   const { ctx, s } = props;
   return (
@@ -372,6 +377,26 @@ export function StatusPage(props: {
           {paragraphsOf(s.reply).map((p) => (
             <p safe>{p}</p>
           ))}
+        </section>
+      )}
+      {s.files.length > 0 && (
+        <section aria-labelledby="files-h">
+          <h2 id="files-h">随答复提供的政府信息</h2>
+          <form method="post" action={`${ctx.base}/apply/status/file`}>
+            <Csrf token={props.csrf} />
+            <input type="hidden" name="trackingNo" value={s.trackingNo} />
+            <input type="hidden" name="queryCode" value={props.queryCode} />
+            <ul class="downloads">
+              {s.files.map((f) => (
+                <li>
+                  <button type="submit" name="file" value={String(f.id)} class="link-button">
+                    <span safe>{f.filename}</span>
+                  </button>{' '}
+                  <span class="muted" safe>{`（${fmtSize(f.size)}）`}</span>
+                </li>
+              ))}
+            </ul>
+          </form>
         </section>
       )}
     </Layout>
