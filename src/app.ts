@@ -32,6 +32,7 @@ import { requestPortalRoutes } from './features/requests/requests.routes.ts';
 import { searchAdminRoutes } from './features/search/search.admin.tsx';
 import { searchApiRoutes, searchRoutes } from './features/search/search.routes.ts';
 import { apiShell } from './web/api.ts';
+import { editorBundle } from './web/editor.bundle.ts';
 import { ErrorPage } from './web/layout.tsx';
 import { pageCtx, portalShell } from './web/portal.ts';
 import { safeBack, sendHtml } from './web/request.ts';
@@ -207,6 +208,13 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   await app.register(etag, { weak: true });
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
   await app.register(rateLimit, { max: ctx.config.requestsPerMinute, timeWindow: '1 minute' });
+  // the back office's editor, bundled from the installed packages on first use (web/editor.bundle.ts)
+  app.get('/static/editor.js', async (req, reply) => {
+    const { code, etag } = await editorBundle();
+    reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+    return reply.type('text/javascript; charset=utf-8').send(code);
+  });
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1d' });
 
   // text with a NUL byte can never be stored (PostgreSQL refuses it): a form or an address holding one is refused

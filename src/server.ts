@@ -13,6 +13,7 @@ import { publishDue } from './features/catalog/catalog.service.ts';
 import { resumeImports } from './features/imports/imports.service.ts';
 import { remindDeadlines } from './features/requests/requests.reminders.ts';
 import { newSearch } from './sources.ts';
+import { editorBundle } from './web/editor.bundle.ts';
 
 /** The database's address without its password, for messages. */
 const shownUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
@@ -88,6 +89,8 @@ export async function serve(ctx: Ctx): Promise<string> {
   const app = await buildApp(ctx);
   const address = await app.listen({ host: ctx.config.host, port: ctx.config.port });
   const log = { info: (s: string) => app.log.info(s), error: (e: unknown) => app.log.error(e) };
+  // the editor's script is bundled now, not on the first editor's page
+  editorBundle().catch(log.error);
   const runner = new JobRunner(ctx.db, log.error);
   await runner.start(backgroundJobs(ctx, log));
   const stop = async () => {

@@ -89,7 +89,10 @@ export function TextArea(props: {
   rows?: number;
   max?: number;
   hint?: string;
+  /** `data-*` attributes (a script that takes the field over reads them). */
+  data?: Record<string, string>;
 }): JSX.Element {
+  const data = Object.fromEntries(Object.entries(props.data ?? {}).map(([k, v]) => [`data-${k}`, v]));
   return (
     <div class="field">
       <Label {...props} />
@@ -98,6 +101,7 @@ export function TextArea(props: {
         name={props.name}
         rows={String(props.rows ?? 4)}
         maxlength={props.max ? String(props.max) : undefined}
+        {...data}
         {...described(props.errors, props.name)}
         safe
       >

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
@@ -7,11 +9,18 @@ import { buildApp } from '../../src/app.ts';
 import type { Ctx } from '../../src/core/context.ts';
 import { publishDemoReport } from '../../src/demo/demo.ts';
 import { GENRES } from '../../src/features/catalog/catalog.rules.ts';
+import { actOnEdition } from '../../src/features/catalog/catalog.service.ts';
 import { freshDb, testConfig, testCtx } from '../support/db.ts';
 import { demoFixture, type Fixture } from '../support/fixture.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'gongkai-demo-2026';
+const FIXTURES = path.join(import.meta.dirname, '../fixtures');
+/** A small red PNG, 2 × 2 pixels. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4IScHRAwQCgAfJgQRoo8irwAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 describe('the portal and back office in Chromium', () => {
   let ctx: Ctx;
@@ -85,7 +94,12 @@ describe('the portal and back office in Chromium', () => {
     await page.getByLabel('发文字号').fill('青政办〔2026〕88号');
     await page.getByLabel('体裁分类').selectOption('其他文件');
     await page.getByLabel('主题分类').selectOption('综合政务');
-    await page.getByLabel('正文').fill('<p>各乡镇人民政府，县政府各部门：</p><p>现将有关事项通知如下。</p>');
+    // the body in the rich-text editor, as a clerk types it
+    await page.locator('.rte-content').waitFor();
+    await page.getByRole('textbox', { name: '正文' }).click();
+    await page.keyboard.type('各乡镇人民政府，县政府各部门：');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('现将有关事项通知如下。');
     await page.getByRole('group', { name: '所属栏目' }).getByLabel('其他文件').check();
     await page.getByRole('button', { name: '保存草稿' }).click();
     await page.getByText('已保存').waitFor();
@@ -119,6 +133,151 @@ describe('the portal and back office in Chromium', () => {
     // and it is listed in its column on the public site
     await page.goto(`${base}/c/qtwj`);
     assert.ok(await page.getByRole('link', { name: '关于开展冬季消防安全检查的通知' }).isVisible());
+  });
+
+  /** Pastes HTML into the focused editor as the clipboard would hand it over from Word or WPS. */
+  const paste = (page: Page, html: string) =>
+    page.evaluate((h) => {
+      const data = new DataTransfer();
+      data.setData('text/html', h);
+      data.setData('text/plain', '');
+      document
+        .querySelector('.rte-content')!
+        .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, html);
+
+  /** The stored body of an item's newest edition. */
+  const storedBody = async (publicationId: number) =>
+    (
+      await ctx.db
+        .selectFrom('editions')
+        .select('body_html')
+        .where('publication_id', '=', publicationId)
+        .orderBy('number', 'desc')
+        .executeTakeFirstOrThrow()
+    ).body_html;
+
+  test('the rich-text editor keeps what Word and WPS paste as structure, and puts pictures in as attachments', async () => {
+    const page = await newPage();
+    page.on('dialog', (d) => d.accept(d.type() === 'prompt' ? '政务公开工作流程图' : undefined));
+    await signIn(page, 'editor');
+    await page.getByRole('link', { name: '新建信息' }).first().click();
+    // a new item has no attachments yet: the toolbar says where pictures come from
+    await page.getByText('保存草稿后可插入图片').waitFor();
+    await page.locator('#f-title').fill('关于推进政务公开标准化的实施方案');
+    await page.getByLabel('体裁分类').selectOption('其他文件');
+    await page.getByRole('group', { name: '所属栏目' }).getByLabel('其他文件').check();
+    await page.locator('.rte-content').waitFor();
+    const body = page.getByRole('textbox', { name: '正文' });
+    await body.click();
+    await page.getByRole('button', { name: '加粗' }).click();
+    await page.keyboard.type('重要提示');
+    assert.equal(await page.getByRole('button', { name: '加粗' }).getAttribute('aria-pressed'), 'true');
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText('已保存').waitFor();
+    const editionUrl = page.url().replace(/\?.*/, '');
+    const editionId = Number(/editions\/(\d+)/.exec(editionUrl)![1]);
+    const pub = await ctx.db
+      .selectFrom('editions')
+      .select('publication_id')
+      .where('id', '=', editionId)
+      .executeTakeFirstOrThrow();
+    assert.match(await storedBody(pub.publication_id), /<strong>重要提示<\/strong>/);
+
+    // pasted from Word below what was typed
+    await body.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await paste(page, readFileSync(path.join(FIXTURES, 'word-clipboard.html'), 'utf8'));
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText('已保存').waitFor();
+    const fromWord = await storedBody(pub.publication_id);
+    // the heading (h1 → h2), the list as a nested numbered list, the table, the bold; not fonts, colours, classes
+    assert.match(fromWord, /<p><strong>重要提示<\/strong><\/p>\s*<h2>一、工作目标<\/h2>/);
+    assert.match(fromWord, /<ol>\s*<li>\s*<p>完善公开目录<\/p>\s*<ul>\s*<li>\s*<p>梳理事项清单<\/p>/);
+    assert.match(fromWord, /<li>\s*<p>加强政策解读<\/p>/);
+    assert.match(fromWord, /<td[^>]*>\s*<p><strong>任务<\/strong><\/p>/);
+    assert.match(fromWord, /到<strong>2026年底<\/strong>，全县政务公开标准化水平明显提升。/);
+    assert.doesNotMatch(fromWord, /font-family|color:|class=|mso-|o:p|file:|<span|<img/);
+
+    // the whole body replaced by what WPS pastes
+    await body.click();
+    await page.keyboard.press('Control+A');
+    await paste(page, readFileSync(path.join(FIXTURES, 'wps-clipboard.html'), 'utf8'));
+    // then a picture: uploaded as an attachment of the edition and shown in place
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: '插入图片' }).click(),
+    ]);
+    await chooser.setFiles({ name: '流程图.png', mimeType: 'image/png', buffer: PNG });
+    await page.locator('.rte-content img').waitFor();
+    await page.getByText('已插入图片 流程图.png').waitFor();
+    // a file that is not a picture is refused with the server's own message
+    const [again] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: '插入图片' }).click(),
+    ]);
+    await again.setFiles({ name: '伪装.png', mimeType: 'image/png', buffer: Buffer.from('#!/bin/sh\n') });
+    await page.getByText(/类型不被接受或与扩展名不符/).waitFor();
+    // and a table made with the toolbar
+    await page.keyboard.press('Control+End');
+    await page.getByRole('button', { name: '插入表格' }).click();
+    await page.keyboard.type('表头');
+    assert.equal(await page.getByRole('button', { name: '删除表格' }).isEnabled(), true);
+    assert.deepEqual(await seriousViolations(page), []);
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText('已保存').waitFor();
+
+    const stored = await storedBody(pub.publication_id);
+    // WPS: its heading, its bold made with a style, its （一）（二） list as a numbered list
+    assert.match(stored, /^<h3>二、保障措施<\/h3>/);
+    assert.match(stored, /各单位要<strong>落实主体责任<\/strong>，按时报送。/);
+    assert.match(stored, /<ol>\s*<li>\s*<p>加强组织领导<\/p>\s*<\/li>\s*<li>\s*<p>强化督促检查<\/p>/);
+    assert.match(stored, /<th[^>]*>\s*<p>表头<\/p>/);
+    assert.doesNotMatch(stored, /font-family|color:|class=|mso-|仿宋|<span|重要提示|（一）/);
+    // the picture by its file, at the site's public address, with the alt text asked for
+    const picture = /<img src="(\/s\/demo\/images\/[0-9a-f]{64})" alt="政务公开工作流程图"/.exec(stored);
+    assert.ok(picture, stored);
+    assert.equal(
+      (await app.inject({ method: 'GET', url: picture[1] })).statusCode,
+      404,
+      'not public before publication',
+    );
+    // the reviewer sees it through the edition
+    await page.goto(`${editionUrl}/preview`);
+    assert.ok(await page.locator('.body img').evaluate((i: HTMLImageElement) => i.naturalWidth > 0));
+
+    await actOnEdition(ctx, await f.actor('editor'), editionId, 'submit');
+    await actOnEdition(ctx, await f.actor('reviewer'), editionId, 'approve_review');
+    await actOnEdition(ctx, await f.actor('secrecy'), editionId, 'approve_confidentiality');
+    await page.goto(`${base}/p/${pub.publication_id}`);
+    await page.getByRole('heading', { level: 3, name: '二、保障措施' }).waitFor();
+    const shown = page.getByRole('img', { name: '政务公开工作流程图' });
+    assert.ok(await shown.evaluate((i: HTMLImageElement) => i.naturalWidth > 0), 'the public page shows the picture');
+    assert.equal((await app.inject({ method: 'GET', url: picture[1] })).statusCode, 200);
+  });
+
+  test('without JavaScript the body is a plain HTML field, sanitised when saved', async () => {
+    const page = await newPage(false);
+    await signIn(page, 'editor');
+    await page.getByRole('link', { name: '新建信息' }).first().click();
+    await page.locator('#f-title').fill('无脚本时的正文');
+    await page.getByLabel('体裁分类').selectOption('其他文件');
+    await page.getByRole('group', { name: '所属栏目' }).getByLabel('其他文件').check();
+    assert.equal(await page.locator('.rte').count(), 0);
+    await page.getByLabel('正文').fill('<h2>标题</h2><p onclick="alert(1)">正文<script>alert(2)</script></p>');
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText('已保存').waitFor();
+    const editionId = Number(/editions\/(\d+)/.exec(page.url())![1]);
+    const row = await ctx.db
+      .selectFrom('editions')
+      .select('body_html')
+      .where('id', '=', editionId)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.body_html, '<h2>标题</h2><p>正文</p>');
   });
 
   test('a rejection returns the draft to the editor with the reason', async () => {

@@ -43,6 +43,8 @@ export interface EditionFormProps {
   columns: Column[];
   policies: { id: number; title: string; doc_no: string }[];
   isNewEdition?: boolean;
+  /** Where the editor uploads a picture (an existing draft's attachments); none on a new item's form. */
+  pictureUpload?: string;
 }
 
 export function NewEditionPage(props: EditionFormProps & { principal: Principal }): JSX.Element {
@@ -88,11 +90,13 @@ export function EditionForm(props: EditionFormProps): JSX.Element {
         <TextArea
           name="bodyHtml"
           label="正文"
-          hint="（HTML，保存时自动清理不安全内容）"
+          hint="（无法使用编辑器时可直接填写 HTML，保存时自动清理不安全内容）"
           values={v}
           errors={e}
           rows={14}
+          data={{ editor: 'rich', ...(props.pictureUpload ? { upload: props.pictureUpload } : {}) }}
         />
+        <script src="/static/editor.js" defer />
         <Checks
           name="agencyIds"
           legend="发文机关（不选则为发布机构；联合发文时勾选全部发文机关）"
@@ -329,6 +333,7 @@ export function EditionDetail(props: {
           data={props.page}
           agencyName={props.agencyName}
           fileHref={staffFileHref(e.id)}
+          staffEdition={e.id}
           titleLevel={3}
           markPersonal
         />

@@ -15,6 +15,7 @@ import {
   listInColumns,
   PAGE_SIZE,
   publicAttachment,
+  publicImage,
   publicPage,
   sitemapPage,
   visibleColumns,
@@ -120,6 +121,13 @@ export async function publicFile(
   const a = await publicAttachment(ctx.db, siteId, attachmentId);
   if (!a) throw notFound('附件不存在');
   return { filename: a.filename, mime: a.mime, body: await ctx.files.get(a.file_hash) };
+}
+
+/** A picture of a published body, by its file's hash. */
+export async function publicPicture(ctx: Ctx, siteId: number, hash: string): Promise<{ mime: string; body: Buffer }> {
+  const a = /^[0-9a-f]{64}$/.test(hash) ? await publicImage(ctx.db, siteId, hash) : undefined;
+  if (!a) throw notFound('图片不存在');
+  return { mime: a.mime, body: await ctx.files.get(a.file_hash) };
 }
 
 export async function portalAgency(ctx: Ctx, siteId: number, agencyId: number | undefined): Promise<Agency> {

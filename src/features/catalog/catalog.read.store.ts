@@ -287,6 +287,36 @@ export function publicAttachment(db: Db, siteId: number, attachmentId: number) {
     .executeTakeFirst();
 }
 
+/** A picture of a published body (catalog.images.ts): an image attached, with this hash, to a public edition of the site. */
+export function publicImage(db: Db, siteId: number, hash: string) {
+  return db
+    .selectFrom('attachments')
+    .innerJoin('editions', 'editions.id', 'attachments.edition_id')
+    .innerJoin('publications', 'publications.id', 'editions.publication_id')
+    .select(['attachments.file_hash', 'attachments.mime'])
+    .where('attachments.file_hash', '=', hash)
+    .where('attachments.mime', 'like', 'image/%')
+    .where('publications.site_id', '=', siteId)
+    .where('editions.state', 'in', ['published', 'withdrawn'])
+    .where('editions.disclosure_mode', '=', 'active')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** A picture of an edition's body in any state, with the item's site and agency (for the back office). */
+export function editionImage(db: Db, editionId: number, hash: string) {
+  return db
+    .selectFrom('attachments')
+    .innerJoin('editions', 'editions.id', 'attachments.edition_id')
+    .innerJoin('publications', 'publications.id', 'editions.publication_id')
+    .select(['attachments.file_hash', 'attachments.mime', 'publications.site_id', 'publications.agency_id'])
+    .where('attachments.edition_id', '=', editionId)
+    .where('attachments.file_hash', '=', hash)
+    .where('attachments.mime', 'like', 'image/%')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** The newest title of each of these items. */
 export async function publicationTitles(db: Db, ids: number[]): Promise<Map<number, string>> {
   if (!ids.length) return new Map();

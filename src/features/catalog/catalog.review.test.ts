@@ -26,7 +26,7 @@ for (const kind of DATABASES) {
         }),
       );
       const pdf = onePagePdf('Fire check list');
-      const attachmentId = await addAttachment(w.ctx, editor, next, '检查表.pdf', pdf);
+      const attachmentId = (await addAttachment(w.ctx, editor, next, '检查表.pdf', pdf)).id;
       await actOnEdition(w.ctx, editor, next, 'submit');
 
       const reviewer = await login(w.app, 'reviewer');

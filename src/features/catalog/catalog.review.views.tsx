@@ -169,6 +169,7 @@ export function EditionPreviewPage(props: { ctx: PageCtx; data: PublicPage; edit
         data={data}
         agencyName={data.publication.agency_name}
         fileHref={staffFileHref(props.editionId)}
+        staffEdition={props.editionId}
       />
     </Layout>
   );

@@ -19,6 +19,7 @@ import {
   portalColumns,
   publicationPage,
   publicFile,
+  publicPicture,
   sitemapCount,
   sitemapFile,
 } from './catalog.portal.service.ts';
@@ -98,6 +99,16 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
     const file = await publicFile(ctx, req.site.id, attachmentId);
     attachment(reply, file.mime, file.filename);
     return file.body;
+  });
+
+  // a picture of a body, by its file's hash (catalog.images.ts): the same file whatever its address says
+  app.get('/images/:hash', async (req, reply) => {
+    const picture = await publicPicture(ctx, req.site.id, (req.params as { hash: string }).hash);
+    return reply
+      .type(picture.mime)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'public, max-age=86400')
+      .send(picture.body);
   });
 
   app.get('/map', async (req, reply) =>

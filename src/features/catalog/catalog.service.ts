@@ -11,6 +11,7 @@ import { noteChange } from '../../core/search.ts';
 import { settingsOf } from '../../core/sites.ts';
 import { parseInput } from '../../core/validate.ts';
 import { changedFields } from './catalog.diff.ts';
+import { publicImages } from './catalog.images.ts';
 import { editionFindings, findingsSummary, maskedText } from './catalog.personal.ts';
 import { allColumns } from './catalog.read.store.ts';
 import {
@@ -43,6 +44,7 @@ import {
   nextSerial,
   setEditionLinks,
   setLiveEditionState,
+  siteCodeOf,
   updateEdition,
   updatePublication,
 } from './catalog.store.ts';
@@ -68,8 +70,9 @@ async function checkReferences(trx: Kysely<DB>, siteId: number, input: EditionIn
 const withIssuers = (input: EditionInput, agencyId: number): EditionInput =>
   input.agencyIds.length ? input : { ...input, agencyIds: [agencyId] };
 
-function body(input: EditionInput) {
-  const html = sanitizeHtml(input.bodyHtml);
+/** The body as stored: sanitised, its pictures at the site's public address (catalog.images.ts), and its text. */
+async function body(trx: Kysely<DB>, input: EditionInput, siteId: number) {
+  const html = publicImages(sanitizeHtml(input.bodyHtml), await siteCodeOf(trx, siteId));
   return { html, text: htmlToText(html) };
 }
 
@@ -83,11 +86,11 @@ export async function createDraft(
   const p = need(actor);
   requireRole(p, 'editor', agencyId, '新建信息');
   const input = withIssuers(parseInput(editionInput, raw), agencyId);
-  const b = body(input);
   return ctx.db.transaction().execute(async (trx) => {
     const agency = await agencyOf(trx, agencyId);
     if (!agency) throw notFound('机构不存在');
     await checkReferences(trx, agency.site_id, input);
+    const b = await body(trx, input, agency.site_id);
     const publicationId = await insertPublication(trx, {
       site_id: agency.site_id,
       agency_id: agencyId,
@@ -117,12 +120,12 @@ export async function createDraft(
 export async function updateDraft(ctx: Ctx, actor: Actor, editionId: number, raw: unknown): Promise<void> {
   const p = need(actor);
   const input = parseInput(editionInput, raw);
-  const b = body(input);
   await ctx.db.transaction().execute(async (trx) => {
     const e = await lockEdition(trx, editionId);
     if (!e) throw notFound('该版本不存在');
     requireRole(p, 'editor', e.agency_id, '修改信息');
     assertEditable(e.state);
+    const b = await body(trx, input, e.site_id);
     if (e.number > 1 && !input.changeNote)
       throw badInput('新版本必须填写修改说明', { changeNote: '新版本必须填写修改说明' });
     await checkReferences(trx, e.site_id, input);
@@ -386,6 +389,13 @@ export async function changeLiveStatus(
   await ctx.search.refresh(ctx.db);
 }
 
+/** An attachment as added: its id, and the file's hash and type (a picture goes into the body by its hash). */
+export interface AddedAttachment {
+  id: number;
+  hash: string;
+  mime: string;
+}
+
 /** Adds an attachment to a draft: type checked by content, text extracted for search. */
 export async function addAttachment(
   ctx: Ctx,
@@ -393,7 +403,7 @@ export async function addAttachment(
   editionId: number,
   filename: string,
   data: Buffer,
-): Promise<number> {
+): Promise<AddedAttachment> {
   const p = need(actor);
   const name = safeFilename(filename);
   const mime = await checkUpload(name, data, ctx.config.maxUploadBytes);
@@ -426,7 +436,7 @@ export async function addAttachment(
       entityId: e.publication_id,
       after: { filename: name, size: data.length },
     });
-    return attachmentId;
+    return { id: attachmentId, hash, mime };
   });
 }
 

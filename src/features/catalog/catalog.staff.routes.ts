@@ -26,6 +26,7 @@ import { AuditPage, Dashboard, ImportPage, InterpretationsPage, PublicationsList
 import { dashboardAlerts } from './catalog.desk.service.ts';
 import { EditionDetail, type EditionFormProps, NewEditionPage } from './catalog.edition.views.tsx';
 import { saveGazetteIssue } from './catalog.gazette.service.ts';
+import { staffImageSrc, staffImages } from './catalog.images.ts';
 import { FINDINGS_SHOWN, personalScanReport, startPersonalScan } from './catalog.personal.service.ts';
 import { PersonalScanPage } from './catalog.personal.views.tsx';
 import { defaultOwner, draftingAgencies, editionPermissions, requireDrafter } from './catalog.policy.ts';
@@ -53,6 +54,7 @@ import {
   editionChoices,
   editionFile,
   editionForStaff,
+  editionPicture,
   gazetteIssueForStaff,
   gazetteIssuesOf,
   gazettePicks,
@@ -101,7 +103,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     values: FormValues,
     errors: FieldErrors,
     action: string,
-    opts: { message?: string; isNewEdition?: boolean; withOwner?: boolean } = {},
+    opts: { message?: string; isNewEdition?: boolean; withOwner?: boolean; editionId?: number } = {},
   ): Promise<EditionFormProps> => {
     const { agencies, columns, policies } = await editionChoices(ctx, siteId);
     const editorIn = draftingAgencies(p);
@@ -116,6 +118,11 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       columns,
       policies,
       isNewEdition: opts.isNewEdition,
+      // an existing draft's pictures are uploaded as its attachments
+      pictureUpload:
+        opts.editionId === undefined
+          ? undefined
+          : `/admin/editions/${opts.editionId}/attachments?_csrf=${encodeURIComponent(csrfToken(reply))}`,
     };
   };
 
@@ -203,7 +210,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
       themeCategory: e.theme_category,
       keywords: e.keywords.join(' '),
       summary: e.summary,
-      bodyHtml: shownHtml(e),
+      bodyHtml: staffImages(shownHtml(e), e.id),
       disclosureMode: e.disclosure_mode,
       nonDisclosureReason: e.non_disclosure_reason,
       validity: e.validity,
@@ -227,6 +234,7 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
           {
             message: formOverride?.message,
             isNewEdition: e.number > 1,
+            editionId: e.id,
           },
         )
       : undefined;
@@ -279,6 +287,13 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     return file.body;
   });
 
+  app.get('/editions/:id/images/:hash', async (req, reply) => {
+    const edition = editionParams.safeParse(req.params);
+    if (!edition.success) throw notFound('图片不存在');
+    const picture = await editionPicture(ctx, staff(req), edition.data.id, (req.params as { hash: string }).hash);
+    return reply.type(picture.mime).header('x-content-type-options', 'nosniff').send(picture.body);
+  });
+
   app.post('/editions/:id', async (req, reply) => {
     const d = await loadEdition(req);
     const body = (req.body ?? {}) as FormValues;
@@ -305,7 +320,10 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     const file = await req.file();
     if (!file) throw badInput('请选择要上传的文件');
     const data = await file.toBuffer();
-    await addAttachment(ctx, actorOf(req), d.edition.id, file.filename || 'file', data);
+    const added = await addAttachment(ctx, actorOf(req), d.edition.id, file.filename || 'file', data);
+    // the editor's picture button asks for JSON: where the picture is shown while the item is not yet public
+    if (req.headers.accept?.includes('application/json'))
+      return { id: added.id, mime: added.mime, src: staffImageSrc(d.edition.id, added.hash) };
     return reply.redirect(`/admin/editions/${d.edition.id}?saved=1`, 303);
   });
 

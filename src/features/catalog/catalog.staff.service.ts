@@ -12,6 +12,7 @@ import { editionFindings } from './catalog.personal.ts';
 import { canSeeItem, draftingAgencies, listScope } from './catalog.policy.ts';
 import {
   editionAttachment,
+  editionImage,
   gazetteIssue,
   gazetteIssuesForStaff,
   policiesAwaitingInterpretation,
@@ -78,6 +79,13 @@ export async function editionFile(ctx: Ctx, p: Principal, editionId: number, att
   const a = await editionAttachment(ctx.db, editionId, attachmentId);
   if (!a || !canSeeItem(p, a)) throw notFound('附件不存在或您无权查看');
   return { filename: a.filename, mime: a.mime, body: await ctx.files.get(a.file_hash) };
+}
+
+/** A picture of an edition's body, by its file's hash, for staff who may see the item. */
+export async function editionPicture(ctx: Ctx, p: Principal, editionId: number, hash: string) {
+  const a = /^[0-9a-f]{64}$/.test(hash) ? await editionImage(ctx.db, editionId, hash) : undefined;
+  if (!a || !canSeeItem(p, a)) throw notFound('图片不存在或您无权查看');
+  return { mime: a.mime, body: await ctx.files.get(a.file_hash) };
 }
 
 /** What an edition's form offers: the site's agencies and columns, and the live policies to link. */

@@ -55,6 +55,11 @@ export async function setEditionLinks(
 }
 
 /** Copies links and attachments from one edition to a new one. */
+/** A site's code, read in the transaction (the site cache may not be asked inside one: PGlite has one connection). */
+export async function siteCodeOf(q: Q, siteId: number): Promise<string> {
+  return (await q.selectFrom('sites').select('code').where('id', '=', siteId).executeTakeFirstOrThrow()).code;
+}
+
 export async function copyEditionChildren(q: Q, fromId: number, toId: number) {
   await sql`insert into edition_agencies (edition_id, agency_id, position) select ${toId}, agency_id, position from edition_agencies where edition_id = ${fromId}`.execute(
     q,

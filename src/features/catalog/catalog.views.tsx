@@ -4,6 +4,7 @@ import { shownHtml } from '../../core/html.ts';
 import { markPersonalHtml } from '../../core/personal.ts';
 import { fmtDate, fmtSize } from '../../web/format.ts';
 import { Layout, type PageCtx, Pager } from '../../web/layout.tsx';
+import { staffImages } from './catalog.images.ts';
 import type { ListItem, PublicPage } from './catalog.read.store.ts';
 import { DISCLOSURE_LABELS, GENRES, THEMES, VALIDITY_LABELS } from './catalog.rules.ts';
 
@@ -202,10 +203,16 @@ export function DocumentView(props: {
   titleLevel?: 1 | 3;
   /** For a reviewer: personal data in the body is marked. */
   markPersonal?: boolean;
+  /** For staff before publication: the edition whose address shows the body's pictures (catalog.images.ts). */
+  staffEdition?: number;
 }): JSX.Element {
   const { data } = props;
   const ctx = { base: props.base };
   const embedded = props.titleLevel === 3;
+  const html =
+    props.staffEdition === undefined
+      ? shownHtml(data.edition)
+      : staffImages(shownHtml(data.edition), props.staffEdition);
   // inside another page the document's sections sit a level below its title and their ids cannot clash
   const idp = embedded ? 'doc-' : '';
   const Sub = (h: { id: string; children: string }) =>
@@ -304,7 +311,7 @@ export function DocumentView(props: {
           </p>
         )}
         {e.disclosure_mode === 'active' ? (
-          <div class="body">{(props.markPersonal ? markPersonalHtml(shownHtml(e)) : shownHtml(e)) as 'safe'}</div>
+          <div class="body">{(props.markPersonal ? markPersonalHtml(html) : html) as 'safe'}</div>
         ) : (
           <p class="banner" safe>
             {e.disclosure_mode === 'on_request'
