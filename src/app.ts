@@ -34,6 +34,7 @@ import { searchApiRoutes, searchRoutes } from './features/search/search.routes.t
 import { apiShell } from './web/api.ts';
 import { editorBundle } from './web/editor.bundle.ts';
 import { ErrorPage } from './web/layout.tsx';
+import { PageCache } from './web/page.cache.ts';
 import { pageCtx, portalShell } from './web/portal.ts';
 import { safeBack, sendHtml } from './web/request.ts';
 import { staffShell } from './web/staff.ts';
@@ -205,9 +206,14 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   await app.register(fastifyHelmet, SECURITY_HEADERS);
   // a weak ETag of each page as rendered (a reload that changed nothing is a 304), then compression: in that order,
   // so the tag is of the page and not of one encoding of it
+  // public pages are kept as rendered for a few seconds (web/page.cache.ts): stored before the ETag and compression
+  // see them, looked up after the rate limit has counted the request
+  const pages = ctx.config.pageCacheSeconds > 0 ? new PageCache(ctx.config.pageCacheSeconds) : null;
+  if (pages) app.addHook('onSend', pages.store);
   await app.register(etag, { weak: true });
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
   await app.register(rateLimit, { max: ctx.config.requestsPerMinute, timeWindow: '1 minute' });
+  if (pages) app.addHook('onRequest', pages.lookup);
   // the back office's editor, bundled from the installed packages on first use (web/editor.bundle.ts)
   app.get('/static/editor.js', async (req, reply) => {
     const { code, etag } = await editorBundle();

@@ -83,6 +83,8 @@ const envSchema = z.object({
   LOGIN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   /** Requests per IP per minute on all routes. */
   REQUESTS_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(600),
+  /** How long an instance keeps a rendered public page (0: not at all); a change shows within this time. */
+  PAGE_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(2),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -136,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     loginLockMinutes: e.LOGIN_LOCK_MINUTES,
     loginPerMinute: e.LOGIN_PER_MINUTE,
     requestsPerMinute: e.REQUESTS_PER_MINUTE,
+    pageCacheSeconds: e.PAGE_CACHE_SECONDS,
   };
 }
 

@@ -48,6 +48,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DATA_DIR: dir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SESSION_SECRET: 'x'.repeat(40),
+    // a test reads what it has just written; the page cache has its own test (web/page.cache.test.ts)
+    PAGE_CACHE_SECONDS: '0',
     ...overrides,
   });
 }

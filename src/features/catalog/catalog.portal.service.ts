@@ -11,6 +11,7 @@ import {
   gazetteIssue,
   gazetteIssues,
   gazetteYears,
+  itemsInColumns,
   latestInColumns,
   listInColumns,
   PAGE_SIZE,
@@ -54,7 +55,7 @@ export async function homePage(ctx: Ctx, siteId: number) {
   const blocks = await Promise.all(
     blockColumns.map(async (column) => ({
       column,
-      items: (await inColumn(ctx, siteId, column, 1, HOME_ITEMS)).items,
+      items: await itemsInColumns(ctx.db, siteId, await columnAndDescendants(ctx.db, siteId, column.id), 1, HOME_ITEMS),
     })),
   );
   const childrenOfTop = (kind: string) => {

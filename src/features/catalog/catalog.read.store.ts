@@ -47,6 +47,36 @@ export async function columnAndDescendants(db: Db, siteId: number, columnId: num
   return rows.rows.map((r) => r.id);
 }
 
+/** Whether a listed edition is in one of these columns. */
+const inColumns = (columnIds: number[]) => (eb: E) =>
+  eb.exists(
+    eb
+      .selectFrom('edition_columns')
+      .select('edition_columns.edition_id')
+      .whereRef('edition_columns.edition_id', '=', 'editions.id')
+      .where('edition_columns.column_id', 'in', columnIds),
+  );
+
+/** A page of the newest items in these columns, without counting them (the home page's blocks need no count). */
+export async function itemsInColumns(
+  db: Db,
+  siteId: number,
+  columnIds: number[],
+  page: number,
+  size = PAGE_SIZE,
+): Promise<ListItem[]> {
+  if (!columnIds.length) return [];
+  return (await listBase(db, siteId)
+    .where(inColumns(columnIds))
+    .select(listColumns)
+    .orderBy('editions.published_at', 'desc')
+    .orderBy('publications.id', 'desc')
+    .limit(size)
+    .offset((page - 1) * size)
+    .execute()) as ListItem[];
+}
+
+/** A page of the newest items in these columns, and how many there are (a column page's numbering). */
 export async function listInColumns(
   db: Db,
   siteId: number,
@@ -55,29 +85,14 @@ export async function listInColumns(
   size = PAGE_SIZE,
 ): Promise<{ items: ListItem[]; total: number }> {
   if (!columnIds.length) return { items: [], total: 0 };
-  const inColumns = (eb: E) =>
-    eb.exists(
-      eb
-        .selectFrom('edition_columns')
-        .select('edition_columns.edition_id')
-        .whereRef('edition_columns.edition_id', '=', 'editions.id')
-        .where('edition_columns.column_id', 'in', columnIds),
-    );
   const [items, total] = await Promise.all([
+    itemsInColumns(db, siteId, columnIds, page, size),
     listBase(db, siteId)
-      .where(inColumns)
-      .select(listColumns)
-      .orderBy('editions.published_at', 'desc')
-      .orderBy('publications.id', 'desc')
-      .limit(size)
-      .offset((page - 1) * size)
-      .execute(),
-    listBase(db, siteId)
-      .where(inColumns)
+      .where(inColumns(columnIds))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow(),
   ]);
-  return { items: items as ListItem[], total: Number(total.n) };
+  return { items, total: Number(total.n) };
 }
 
 export interface CatalogFilter {

@@ -1,0 +1,177 @@
+/**
+ * Public pages benchmark: `npm run bench:pages [-- --docs 100000] [--seconds 10] [--connections 50]`.
+ *
+ * Starts the embedded default as a user would (`src/cli.ts demo` in a fresh data directory, optionally with `--docs`
+ * generated publications imported first), then loads the home page, a column page and a publication page with
+ * autocannon, and the same bytes from a bare Fastify route in another process (`bench/pages.bare.ts`), in the same
+ * run. Prints req/s, p50 and p99 latency, the ratio to the bare route, one request's cost at a time, and the
+ * server's memory (RSS) after start and after the load.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { loadConfig } from '../src/core/config.ts';
+import { loadDemo } from '../src/demo/demo.ts';
+import { openCtx } from '../src/server.ts';
+import { buildModel, generate, importFile } from './corpus.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    docs: { type: 'string', default: '0' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const DOCS = Number(args.docs);
+const SECONDS = Number(args.seconds);
+const CONNECTIONS = Number(args.connections);
+const ROOT = path.join(import.meta.dirname, '..');
+const work = await mkdtemp(path.join(os.tmpdir(), 'gk-pages-'));
+// the rate limit is for one client's abuse, not for a load from one address
+const env = {
+  DATA_DIR: path.join(work, 'data'),
+  LOG_LEVEL: 'warn',
+  SESSION_SECRET: 'p'.repeat(40),
+  HOST: '127.0.0.1',
+  REQUESTS_PER_MINUTE: '1000000',
+};
+
+/** Starts a child process and resolves with the first address it prints. */
+function start(argv: string[], extraEnv: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...argv], {
+      cwd: ROOT,
+      env: { ...process.env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /http:\/\/[\w.]+:\d+/.exec(out);
+      if (m) resolve({ child, url: m[0].replace('localhost', '127.0.0.1') });
+    });
+    child.once('exit', (code) => reject(new Error(`${argv.join(' ')} exited with ${code}: ${out.slice(-500)}`)));
+  });
+}
+
+/** The process's resident memory in MB, from /proc. */
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+}
+
+/** Imports `n` generated publications into the demo site before the server starts (the search bench's corpus). */
+async function prepare(n: number): Promise<void> {
+  const ctx = await openCtx(loadConfig(env));
+  await loadDemo(ctx, { cases: false });
+  if (n > 0) {
+    const file = path.join(work, 'corpus.jsonl');
+    const out = createWriteStream(file);
+    const model = buildModel(1);
+    for (let i = 0; i < n; i++)
+      if (!out.write(`${JSON.stringify(generate(model, i, 1))}\n`))
+        await new Promise<void>((r) => out.once('drain', () => r()));
+    await new Promise<void>((r) => out.end(() => r()));
+    const site = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirstOrThrow();
+    const agency = await ctx.db
+      .selectFrom('agencies')
+      .select('id')
+      .where('site_id', '=', site.id)
+      .orderBy('sort')
+      .offset(1)
+      .executeTakeFirstOrThrow();
+    const column = await ctx.db.selectFrom('columns').select('id').where('slug', '=', 'qtwj').executeTakeFirstOrThrow();
+    const mapping = {
+      sourceId: 'id',
+      title: 'title',
+      body: 'body',
+      publishedOn: 'publishedOn',
+      docNo: 'docNo',
+      agency: 'agency',
+      column: 'channel',
+      genre: 'genre',
+      validity: 'validity',
+    };
+    await importFile(
+      ctx,
+      site.id,
+      file,
+      { mapping, agencyId: agency.id, columnId: column.id, genre: '其他文件' },
+      (p) => {
+        if (p.done_rows % 10_000 < 500) process.stderr.write(`\r  导入 ${p.done_rows}/${p.total_rows}`);
+      },
+    );
+    process.stderr.write('\n');
+    await ctx.search.settled();
+    await ctx.search.save();
+  }
+  await ctx.db.destroy();
+}
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string): Promise<Figures> {
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { 'accept-encoding': 'identity' },
+  });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+/** One request at a time: the page's own cost, in ms (median of 50). */
+async function single(url: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const t = performance.now();
+    await (await fetch(url)).arrayBuffer();
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[25];
+}
+
+await prepare(DOCS);
+const app = await start(['src/cli.ts', 'serve'], { ...env, PORT: '0' });
+await new Promise((r) => setTimeout(r, 2000));
+const rssStart = await rssMb(app.child.pid!);
+const base = `${app.url}/s/demo`;
+const home = await (await fetch(`${base}/`)).text();
+const column = /href="\/s\/demo\/(c\/[\w-]+)"/.exec(home)![1];
+const columnHtml = await (await fetch(`${base}/${column}`)).text();
+const publication = /href="\/s\/demo\/(p\/\d+)"/.exec(columnHtml)![1];
+const paths = { 首页: '/', 栏目页: `/${column}`, 信息页: `/${publication}` };
+
+const pages: Record<string, { type: string; body: string }> = {};
+for (const p of Object.values(paths))
+  pages[`/s/demo${p}`] = { type: 'text/html; charset=utf-8', body: await (await fetch(`${base}${p}`)).text() };
+await writeFile(path.join(work, 'pages.json'), JSON.stringify(pages));
+const bare = await start(['bench/pages.bare.ts', path.join(work, 'pages.json')], {});
+
+console.log(
+  `\n公开页面（嵌入式默认配置，PGlite；演示站点 + ${DOCS} 条生成的信息；${CONNECTIONS} 并发，每项 ${SECONDS} 秒）`,
+);
+console.log('页面      单次(ms)   应用 req/s   p50   p99   错误 │ 裸 Fastify req/s   p50   p99 │ 比值');
+for (const [name, p] of Object.entries(paths)) {
+  const one = await single(`${base}${p}`);
+  const a = await load(`${base}${p}`);
+  const b = await load(`${bare.url}/s/demo${p}`);
+  console.log(
+    `${name.padEnd(6, '　')} ${one.toFixed(1).padStart(8)} ${a.rps.toFixed(0).padStart(12)} ${String(a.p50).padStart(5)} ${String(a.p99).padStart(5)} ${String(a.errors).padStart(6)} │ ${b.rps.toFixed(0).padStart(16)} ${String(b.p50).padStart(5)} ${String(b.p99).padStart(5)} │ ${((a.rps / b.rps) * 100).toFixed(1).padStart(5)} %`,
+  );
+}
+const rssEnd = await rssMb(app.child.pid!);
+console.log(`\n应用进程内存（RSS）：启动后 ${rssStart} MB，负载后 ${rssEnd} MB`);
+app.child.kill('SIGTERM');
+bare.child.kill('SIGTERM');
+await new Promise((r) => app.child.once('exit', r));
+await rm(work, { recursive: true, force: true });

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import { prefsOf } from './request.ts';
+
+/**
+ * Public pages as rendered, kept for a few seconds per instance (a "micro-cache", as a proxy keeps one): under load
+ * a page is rendered once per interval instead of once per request, and a change is seen everywhere within that
+ * interval with nothing to invalidate across instances. Only what the portal answers 200 without a cookie, a cache
+ * header of its own (forms and personal data say no-store) or a form token is kept; each variant (简/繁, elder mode,
+ * text size) on its own. Bounded in bytes.
+ */
+interface Page {
+  type: string;
+  body: string;
+  /** Its weak ETag, made once (the ETag plugin takes a tag already set instead of hashing the page again). */
+  etag: string;
+}
+
+/** The parts of the address that are never portal pages. */
+const NOT_PORTAL = /^\/(admin|api|static|prefs)(\/|$)/;
+const KEPT_TYPES = /^(text\/html|application\/atom\+xml|application\/xml|text\/xml)/;
+
+export class PageCache {
+  private readonly pages: LRUCache<string, Page>;
+
+  constructor(seconds: number, maxBytes = 64 * 1024 * 1024) {
+    this.pages = new LRUCache<string, Page>({
+      ttl: seconds * 1000,
+      maxSize: maxBytes,
+      sizeCalculation: (p) => p.body.length * 2 + 200,
+    });
+  }
+
+  /** The key of a request that may be answered from the cache, or null. */
+  private keyOf(req: FastifyRequest): string | null {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_PORTAL.test(req.url)) return null;
+    const p = prefsOf(req);
+    return `${req.host}${req.url}|${p.hant ? 't' : 's'}${p.elder ? 'e' : ''}${p.size}`;
+  }
+
+  /** onRequest: a kept page is sent as it was rendered (the ETag, compression and headers still apply). */
+  readonly lookup = async (req: FastifyRequest, reply: FastifyReply) => {
+    const key = this.keyOf(req);
+    const page = key === null ? undefined : this.pages.get(key);
+    if (!page) return;
+    reply.header('content-type', page.type).header('etag', page.etag).header('x-page-cache', 'hit');
+    return reply.send(page.body);
+  };
+
+  /** onSend, before compression: keeps a public page as rendered. */
+  readonly store = async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (
+      typeof payload === 'string' &&
+      req.method === 'GET' &&
+      req.site &&
+      reply.statusCode === 200 &&
+      !reply.hasHeader('x-page-cache') &&
+      !reply.hasHeader('cache-control') &&
+      !reply.hasHeader('set-cookie') &&
+      KEPT_TYPES.test(String(reply.getHeader('content-type') ?? '')) &&
+      !payload.includes('name="_csrf"')
+    ) {
+      const key = this.keyOf(req);
+      if (key !== null) {
+        const etag = `W/"${createHash('sha1').update(payload).digest('base64url')}"`;
+        reply.header('etag', etag);
+        this.pages.set(key, { type: String(reply.getHeader('content-type')), body: payload, etag });
+      }
+    }
+    return payload;
+  };
+}
