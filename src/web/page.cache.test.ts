@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { publishThroughReview } from '../../test/support/fixture.ts';
 import { get, Jar, login } from '../../test/support/http.ts';
 import { webSuite } from '../../test/support/web.ts';
@@ -18,8 +19,17 @@ describe('public pages kept as rendered for a moment', () => {
     assert.equal(second.headers.etag, first.headers.etag);
     assert.equal(second.headers['cache-control'], 'public, max-age=60');
     assert.equal((await page('/s/demo/', { 'if-none-match': String(first.headers.etag) })).statusCode, 304);
-    const zipped = await page('/s/demo/', { 'accept-encoding': 'gzip' });
-    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    // compressed once per encoding, and the same page once decompressed
+    for (const [encoding, unzip] of [
+      ['gzip', gunzipSync],
+      ['br', brotliDecompressSync],
+    ] as const)
+      for (let i = 0; i < 2; i++) {
+        const zipped = await page('/s/demo/', { 'accept-encoding': `${encoding}, deflate` });
+        assert.equal(zipped.headers['content-encoding'], encoding);
+        assert.equal(unzip(zipped.rawPayload).toString(), first.body);
+        assert.match(String(zipped.headers.vary), /Accept-Encoding/);
+      }
 
     // 繁體 and the elder mode are pages of their own
     const hant = await page('/s/demo/', { cookie: 'gk_script=hant' });

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
+import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { prefsOf } from './request.ts';
@@ -15,7 +17,17 @@ interface Page {
   body: string;
   /** Its weak ETag, made once (the ETag plugin takes a tag already set instead of hashing the page again). */
   etag: string;
+  /** The page compressed, each encoding made on its first request (compression would otherwise run on every hit). */
+  zipped: Partial<Record<Encoding, Buffer>>;
 }
+
+type Encoding = 'br' | 'gzip';
+const ENCODINGS: Encoding[] = ['br', 'gzip'];
+const COMPRESS: Record<Encoding, (body: string) => Buffer> = {
+  // the quality @fastify/compress uses for what it compresses itself
+  br: (body) => brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } }),
+  gzip: (body) => gzipSync(body),
+};
 
 /** The parts of the address that are never portal pages. */
 const NOT_PORTAL = /^\/(admin|api|static|prefs)(\/|$)/;
@@ -45,7 +57,11 @@ export class PageCache {
     const page = key === null ? undefined : this.pages.get(key);
     if (!page) return;
     reply.header('content-type', page.type).header('etag', page.etag).header('x-page-cache', 'hit');
-    return reply.send(page.body);
+    const accepted = req.headers['accept-encoding'];
+    const encoding = accepted ? (negotiate(accepted, ENCODINGS) as Encoding | null) : null;
+    if (!encoding || page.body.length < 1024) return reply.send(page.body);
+    page.zipped[encoding] ??= COMPRESS[encoding](page.body);
+    return reply.header('content-encoding', encoding).send(page.zipped[encoding]);
   };
 
   /** onSend, before compression: keeps a public page as rendered. */
@@ -65,7 +81,7 @@ export class PageCache {
       if (key !== null) {
         const etag = `W/"${createHash('sha1').update(payload).digest('base64url')}"`;
         reply.header('etag', etag);
-        this.pages.set(key, { type: String(reply.getHeader('content-type')), body: payload, etag });
+        this.pages.set(key, { type: String(reply.getHeader('content-type')), body: payload, etag, zipped: {} });
       }
     }
     return payload;
