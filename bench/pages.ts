@@ -145,15 +145,20 @@ const app = await start(['src/cli.ts', 'serve'], { ...env, PORT: '0' });
 await new Promise((r) => setTimeout(r, 2000));
 const rssStart = await rssMb(app.child.pid!);
 const base = `${app.url}/s/demo`;
-const home = await (await fetch(`${base}/`)).text();
-const column = /href="\/s\/demo\/(c\/[\w-]+)"/.exec(home)![1];
-const columnHtml = await (await fetch(`${base}/${column}`)).text();
-const publication = /href="\/s\/demo\/(p\/\d+)"/.exec(columnHtml)![1];
+/** A page's text; the bench stops at a page that is not there. */
+async function text(url: string): Promise<string> {
+  const res = await fetch(url);
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  return res.text();
+}
+// the column every generated publication goes to (其他文件), and its newest publication
+const column = 'c/qtwj';
+const publication = /href="\/s\/demo\/(p\/\d+)"/.exec(await text(`${base}/${column}`))![1];
 const paths = { 首页: '/', 栏目页: `/${column}`, 信息页: `/${publication}` };
 
 const pages: Record<string, { type: string; body: string }> = {};
 for (const p of Object.values(paths))
-  pages[`/s/demo${p}`] = { type: 'text/html; charset=utf-8', body: await (await fetch(`${base}${p}`)).text() };
+  pages[`/s/demo${p}`] = { type: 'text/html; charset=utf-8', body: await text(`${base}${p}`) };
 await writeFile(path.join(work, 'pages.json'), JSON.stringify(pages));
 const bare = await start(['bench/pages.bare.ts', path.join(work, 'pages.json')], {});
 

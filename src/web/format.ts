@@ -19,3 +19,6 @@ export function fmtSize(bytes: number): string {
   if (bytes < 1048576) return `${(bytes / 1024).toFixed(0)} KB`;
   return `${(bytes / 1048576).toFixed(1)} MB`;
 }
+
+/** A list's size as its page says it: exact, or "more than" when only the pages ahead were counted. */
+export const fmtCount = (total: number, exact: boolean): string => (exact ? `共 ${total} 条` : `${total} 条以上`);

@@ -75,12 +75,12 @@ async function columnBySlug(ctx: Ctx, siteId: number, slug: string) {
 /** A column's page: its items (its sub-columns' too), where it sits and what is below it. */
 export async function columnPage(ctx: Ctx, siteId: number, slug: string, page: number) {
   const { column, columns } = await columnBySlug(ctx, siteId, slug);
-  const { items, total } = await inColumn(ctx, siteId, column, page);
+  const { items, total, exact } = await inColumn(ctx, siteId, column, page);
   const parents: Column[] = [];
   for (let up = columns.find((c) => c.id === column.parent_id); up; up = columns.find((c) => c.id === up?.parent_id))
     parents.unshift(up);
   const children = columns.filter((c) => c.parent_id === column.id);
-  return { column, parents, children, items, page, total, pages: Math.ceil(total / PAGE_SIZE) };
+  return { column, parents, children, items, page, total, exact, pages: Math.ceil(total / PAGE_SIZE) };
 }
 
 /** Published items of one visible column (with its sub-columns) or of every visible column, a page at a time. */
@@ -139,8 +139,8 @@ export async function portalAgency(ctx: Ctx, siteId: number, agencyId: number | 
 
 /** An agency's catalogue (目录) page, filtered by theme, genre and year. */
 export async function agencyCatalogPage(ctx: Ctx, siteId: number, agencyId: number, f: CatalogFilter, page: number) {
-  const { items, total } = await agencyCatalog(ctx.db, siteId, agencyId, f, page);
-  return { items, total, pages: Math.ceil(total / PAGE_SIZE) };
+  const { items, total, exact } = await agencyCatalog(ctx.db, siteId, agencyId, f, page);
+  return { items, total, exact, pages: Math.ceil(total / PAGE_SIZE) };
 }
 
 /** The gazette's issues of a year (the latest year with issues unless one is asked for). */

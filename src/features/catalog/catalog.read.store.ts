@@ -29,6 +29,32 @@ function listBase(db: Db, siteId: number) {
     .where('editions.disclosure_mode', '!=', 'not_public');
 }
 
+/** How many pages past the one shown a list counts, at most: a page's cost never grows with the whole list. */
+const PAGES_AHEAD = 10;
+
+/** A list's size as far as its pager needs it: exact when there are few, else "at least" this many. */
+export interface ListCount {
+  total: number;
+  /** False when there are more than `total`. */
+  exact: boolean;
+}
+
+/** Counts a list's rows up to the pages ahead of this one (not the whole list, which may be a million). */
+async function countAhead(db: Db, list: ReturnType<typeof listBase>, page: number, size: number): Promise<ListCount> {
+  const cap = (page + PAGES_AHEAD) * size;
+  const row = await db
+    .selectFrom(
+      list
+        .select(sql<number>`1`.as('one'))
+        .limit(cap + 1)
+        .as('upto'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const n = Number(row.n);
+  return n > cap ? { total: cap, exact: false } : { total: n, exact: true };
+}
+
 const listColumns = [
   'publications.id',
   'editions.title',
@@ -76,23 +102,20 @@ export async function itemsInColumns(
     .execute()) as ListItem[];
 }
 
-/** A page of the newest items in these columns, and how many there are (a column page's numbering). */
+/** A page of the newest items in these columns, and how many there are as far as the pager needs. */
 export async function listInColumns(
   db: Db,
   siteId: number,
   columnIds: number[],
   page: number,
   size = PAGE_SIZE,
-): Promise<{ items: ListItem[]; total: number }> {
-  if (!columnIds.length) return { items: [], total: 0 };
-  const [items, total] = await Promise.all([
+): Promise<{ items: ListItem[] } & ListCount> {
+  if (!columnIds.length) return { items: [], total: 0, exact: true };
+  const [items, count] = await Promise.all([
     itemsInColumns(db, siteId, columnIds, page, size),
-    listBase(db, siteId)
-      .where(inColumns(columnIds))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow(),
+    countAhead(db, listBase(db, siteId).where(inColumns(columnIds)), page, size),
   ]);
-  return { items, total: Number(total.n) };
+  return { items, ...count };
 }
 
 export interface CatalogFilter {
@@ -110,7 +133,7 @@ export async function agencyCatalog(db: Db, siteId: number, agencyId: number, f:
     q = q
       .where('publications.first_published_at', '>=', shanghaiMidnight(`${f.year}-01-01`))
       .where('publications.first_published_at', '<', shanghaiMidnight(`${f.year + 1}-01-01`));
-  const [items, total] = await Promise.all([
+  const [items, count] = await Promise.all([
     q
       .select([...listColumns, 'editions.theme_category'])
       .orderBy('editions.published_at', 'desc')
@@ -118,9 +141,9 @@ export async function agencyCatalog(db: Db, siteId: number, agencyId: number, f:
       .limit(PAGE_SIZE)
       .offset((page - 1) * PAGE_SIZE)
       .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    countAhead(db, q, page, PAGE_SIZE),
   ]);
-  return { items: items as (ListItem & { theme_category: string })[], total: Number(total.n) };
+  return { items: items as (ListItem & { theme_category: string })[], ...count };
 }
 
 export interface PublicPage {

@@ -142,7 +142,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/agencies/:id', async (req, reply) => {
     const agency = await portalAgency(ctx, req.site.id, idOf(req));
     const q = catalogQuery.parse(req.query ?? {});
-    const { items, total, pages } = await agencyCatalogPage(ctx, req.site.id, agency.id, q, q.page);
+    const { items, total, exact, pages } = await agencyCatalogPage(ctx, req.site.id, agency.id, q, q.page);
     const thisYear = new Date().getFullYear();
     const years = Array.from({ length: 15 }, (_, i) => thisYear - i);
     return sendHtml(
@@ -156,6 +156,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: Ctx) {
         years,
         page: q.page,
         total,
+        exact,
         pages,
       }),
     );

@@ -2,7 +2,7 @@ import { Html } from '@kitajs/html';
 import type { Agency, Column } from '../../core/db.types.ts';
 import { shownHtml } from '../../core/html.ts';
 import { markPersonalHtml } from '../../core/personal.ts';
-import { fmtDate, fmtSize } from '../../web/format.ts';
+import { fmtCount, fmtDate, fmtSize } from '../../web/format.ts';
 import { Layout, type PageCtx, Pager } from '../../web/layout.tsx';
 import { staffImages } from './catalog.images.ts';
 import type { ListItem, PublicPage } from './catalog.read.store.ts';
@@ -99,6 +99,8 @@ export function ColumnPage(props: {
   page: number;
   pages: number;
   total: number;
+  /** False when only the pages ahead were counted. */
+  exact: boolean;
 }): JSX.Element {
   const { ctx, column } = props;
   return (
@@ -126,7 +128,8 @@ export function ColumnPage(props: {
         </nav>
       )}
       <p class="muted">
-        {Html.escapeHtml(`共 ${props.total} 条`)} · <a href={`${ctx.base}/c/${column.slug}/feed.xml`}>订阅本栏目</a>
+        {Html.escapeHtml(fmtCount(props.total, props.exact))} ·{' '}
+        <a href={`${ctx.base}/c/${column.slug}/feed.xml`}>订阅本栏目</a>
       </p>
       <ItemList ctx={ctx} items={props.items} empty="本栏目暂无信息" />
       <Pager page={props.page} pages={props.pages} href={(n) => `${ctx.base}/c/${column.slug}?page=${n}`} />
@@ -425,6 +428,7 @@ export function AgencyCatalogPage(props: {
   page: number;
   pages: number;
   total: number;
+  exact: boolean;
 }): JSX.Element {
   const { ctx, agency, filter } = props;
   const qs = (page: number) => {
@@ -483,7 +487,9 @@ export function AgencyCatalogPage(props: {
           筛选
         </button>
       </form>
-      <p class="muted" safe>{`共 ${props.total} 条`}</p>
+      <p class="muted" safe>
+        {fmtCount(props.total, props.exact)}
+      </p>
       <table class="stack catalogue">
         <thead>
           <tr>
