@@ -6,7 +6,7 @@
  * words such as 公开, 审批 and 低保 match tens of thousands of documents out of 100,000, as they do on a real
  * city portal, while rare words match a handful.
  */
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SYSTEM } from '../src/core/access.ts';
@@ -164,6 +164,49 @@ export function generate(model: Model, n: number, seed = 1): GeneratedDoc {
     validity: r() < 0.85 ? '有效' : r() < 0.5 ? '废止' : '失效',
     body: `${sentences.join('。')}。`,
   };
+}
+
+/** Writes `n` generated documents as JSONL (the import's input); `each` sees every one as it is written. */
+export async function writeGenerated(
+  file: string,
+  n: number,
+  seed: number,
+  each?: (d: GeneratedDoc, i: number) => void,
+): Promise<void> {
+  const model = buildModel(seed);
+  const out = createWriteStream(file);
+  for (let i = 0; i < n; i++) {
+    const d = generate(model, i, seed);
+    each?.(d, i);
+    if (!out.write(`${JSON.stringify(d)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r, j) => out.end((e?: Error) => (e ? j(e) : r())));
+}
+
+/** How an import reads a generated document's fields (`generate`). */
+export const GENERATED_MAPPING = {
+  sourceId: 'id',
+  title: 'title',
+  body: 'body',
+  publishedOn: 'publishedOn',
+  docNo: 'docNo',
+  agency: 'agency',
+  column: 'channel',
+  genre: 'genre',
+  validity: 'validity',
+};
+
+/** Where the benches import into: the demo site, its agencies in order and the 其他文件 column for the rest. */
+export async function demoTarget(ctx: Ctx) {
+  const site = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirstOrThrow();
+  const agencies = await ctx.db
+    .selectFrom('agencies')
+    .select(['id', 'name'])
+    .where('site_id', '=', site.id)
+    .orderBy('sort')
+    .execute();
+  const column = await ctx.db.selectFrom('columns').select('id').where('slug', '=', 'qtwj').executeTakeFirstOrThrow();
+  return { siteId: site.id, agencies, columnId: column.id };
 }
 
 /** Loads a file through the real bulk import (the same path as the back office); returns the import's id. */

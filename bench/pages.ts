@@ -8,7 +8,6 @@
  * server's memory (RSS) after start and after the load.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,7 @@ import autocannon from 'autocannon';
 import { loadConfig } from '../src/core/config.ts';
 import { loadDemo } from '../src/demo/demo.ts';
 import { openCtx } from '../src/server.ts';
-import { buildModel, generate, importFile } from './corpus.ts';
+import { demoTarget, GENERATED_MAPPING, importFile, writeGenerated } from './corpus.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -70,37 +69,13 @@ async function prepare(n: number): Promise<void> {
   await loadDemo(ctx, { cases: false });
   if (n > 0) {
     const file = path.join(work, 'corpus.jsonl');
-    const out = createWriteStream(file);
-    const model = buildModel(1);
-    for (let i = 0; i < n; i++)
-      if (!out.write(`${JSON.stringify(generate(model, i, 1))}\n`))
-        await new Promise<void>((r) => out.once('drain', () => r()));
-    await new Promise<void>((r) => out.end(() => r()));
-    const site = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirstOrThrow();
-    const agency = await ctx.db
-      .selectFrom('agencies')
-      .select('id')
-      .where('site_id', '=', site.id)
-      .orderBy('sort')
-      .offset(1)
-      .executeTakeFirstOrThrow();
-    const column = await ctx.db.selectFrom('columns').select('id').where('slug', '=', 'qtwj').executeTakeFirstOrThrow();
-    const mapping = {
-      sourceId: 'id',
-      title: 'title',
-      body: 'body',
-      publishedOn: 'publishedOn',
-      docNo: 'docNo',
-      agency: 'agency',
-      column: 'channel',
-      genre: 'genre',
-      validity: 'validity',
-    };
+    await writeGenerated(file, n, 1);
+    const target = await demoTarget(ctx);
     await importFile(
       ctx,
-      site.id,
+      target.siteId,
       file,
-      { mapping, agencyId: agency.id, columnId: column.id, genre: '其他文件' },
+      { mapping: GENERATED_MAPPING, agencyId: target.agencies[1].id, columnId: target.columnId, genre: '其他文件' },
       (p) => {
         if (p.done_rows % 10_000 < 500) process.stderr.write(`\r  导入 ${p.done_rows}/${p.total_rows}`);
       },

@@ -10,7 +10,7 @@ import { loadConfig } from '../src/core/config.ts';
 import { loadDemo } from '../src/demo/demo.ts';
 import { findDocuments } from '../src/features/search/search.service.ts';
 import { openCtx } from '../src/server.ts';
-import { CORPUS, importFile } from './corpus.ts';
+import { CORPUS, demoTarget, importFile } from './corpus.ts';
 import { JUDGMENTS } from './judgments.ts';
 
 const K = 10;
@@ -20,15 +20,8 @@ try {
     loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', SESSION_SECRET: 'r'.repeat(40), PGLITE_FSYNC: 'off' }),
   );
   await loadDemo(ctx, { publications: 0, cases: false });
-  const site = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirstOrThrow();
-  const agency = await ctx.db
-    .selectFrom('agencies')
-    .select('id')
-    .where('site_id', '=', site.id)
-    .orderBy('sort')
-    .offset(1)
-    .executeTakeFirstOrThrow();
-  const column = await ctx.db.selectFrom('columns').select('id').where('slug', '=', 'qtwj').executeTakeFirstOrThrow();
+  const target = await demoTarget(ctx);
+  const site = { id: target.siteId };
   await importFile(ctx, site.id, CORPUS, {
     mapping: {
       sourceId: 'id',
@@ -41,8 +34,8 @@ try {
       agency: 'agency',
       validity: 'validity',
     },
-    agencyId: agency.id,
-    columnId: column.id,
+    agencyId: target.agencies[1].id,
+    columnId: target.columnId,
     genre: '其他文件',
   });
   // publication id → corpus id

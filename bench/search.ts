@@ -6,7 +6,6 @@
  * (PostgreSQL) — and runs a fixed mix of queries through the same call the portal makes (index, database
  * read of the shown rows, snippets). Prints the import rate, the index size and latency percentiles.
  */
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +19,7 @@ import type { LocalBackend } from '../src/features/search/search.local.ts';
 import type { SearchRequest } from '../src/features/search/search.service.ts';
 import { findDocuments } from '../src/features/search/search.service.ts';
 import { openCtx } from '../src/server.ts';
-import { buildModel, type GeneratedDoc, generate, importFile } from './corpus.ts';
+import { buildModel, demoTarget, GENERATED_MAPPING, type GeneratedDoc, importFile, writeGenerated } from './corpus.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,14 +40,10 @@ const model = buildModel(SEED);
 
 /** Writes the corpus as JSONL (the import's input) and keeps a few documents to query for. */
 async function writeCorpus(file: string): Promise<GeneratedDoc[]> {
-  const out = createWriteStream(file);
   const kept: GeneratedDoc[] = [];
-  for (let i = 0; i < N; i++) {
-    const d = generate(model, i, SEED);
+  await writeGenerated(file, N, SEED, (d, i) => {
     if (i % Math.max(1, Math.floor(N / 40)) === 7) kept.push(d);
-    if (!out.write(`${JSON.stringify(d)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((r, j) => out.end((e?: Error) => (e ? j(e) : r())));
+  });
   return kept;
 }
 
@@ -114,31 +109,15 @@ async function run(name: string, env: Record<string, string>, corpus: string, ke
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SESSION_SECRET: 'b'.repeat(40), ...env });
   const ctx: Ctx = await openCtx(config);
   await loadDemo(ctx, { publications: 0, cases: false });
-  const site = await ctx.db.selectFrom('sites').select('id').where('code', '=', 'demo').executeTakeFirstOrThrow();
-  const agencyIds = (
-    await ctx.db.selectFrom('agencies').select('id').where('site_id', '=', site.id).orderBy('sort').execute()
-  ).map((a) => a.id);
-  const fallbackColumn = await ctx.db
-    .selectFrom('columns')
-    .select('id')
-    .where('slug', '=', 'qtwj')
-    .executeTakeFirstOrThrow();
+  const target = await demoTarget(ctx);
+  const site = { id: target.siteId };
+  const agencyIds = target.agencies.map((a) => a.id);
 
   const started = performance.now();
   const settings = {
-    mapping: {
-      sourceId: 'id',
-      title: 'title',
-      body: 'body',
-      publishedOn: 'publishedOn',
-      docNo: 'docNo',
-      agency: 'agency',
-      column: 'channel',
-      genre: 'genre',
-      validity: 'validity',
-    },
+    mapping: GENERATED_MAPPING,
     agencyId: agencyIds[1],
-    columnId: fallbackColumn.id,
+    columnId: target.columnId,
     genre: '其他文件',
   };
   const id = await importFile(ctx, site.id, corpus, settings, (p) => {

@@ -13,6 +13,25 @@ const KEY = Buffer.alloc(32, 7);
 const files = new FileStore(mkdtempSync(path.join(tmpdir(), 'gk-outbox-')));
 const sender: Sender = { from: 'gongkai@example.gov.cn', key: KEY, files };
 
+/**
+ * A transport that records each message as sent: nodemailer's own stream transport builds the whole MIME message
+ * without a server, and the recorder keeps its text.
+ */
+function recorder() {
+  const stream = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const sent: string[] = [];
+  const texts: string[] = [];
+  const recording = {
+    sendMail: async (m: SendMailOptions) => {
+      const info = await stream.sendMail(m);
+      sent.push((info.message as Buffer).toString());
+      texts.push(String(m.text));
+      return info;
+    },
+  } as unknown as Transporter;
+  return { recording, sent, texts };
+}
+
 for (const kind of DATABASES) {
   describe(`outbox on ${kind}`, () => {
     let db: Db;
@@ -28,17 +47,7 @@ for (const kind of DATABASES) {
         .execute((trx) =>
           enqueueMail(trx, { siteId: null, to: 'a@example.com', subject: '申请已提交', body: '查询码：ABCD2345' }),
         );
-      // nodemailer's own transport that builds the whole MIME message without a server
-      const stream = nodemailer.createTransport({ streamTransport: true, buffer: true });
-      const sent: string[] = [];
-      // records what nodemailer built, then hands it back as the transport would
-      const recording = {
-        sendMail: async (m: SendMailOptions) => {
-          const info = await stream.sendMail(m);
-          sent.push((info.message as Buffer).toString());
-          return info;
-        },
-      } as unknown as Transporter;
+      const { recording, sent } = recorder();
       // a second on: the row's own time has microseconds, and a Date taken in the same millisecond would be before it
       const now = new Date(Date.now() + 1000);
       assert.equal(await deliverOutbox(db, recording, sender, now), 1);
@@ -77,17 +86,10 @@ for (const kind of DATABASES) {
       const row = () =>
         db.selectFrom('outbox').selectAll().where('to_address', '=', 'c@example.com').executeTakeFirstOrThrow();
       assert.ok(!JSON.stringify(await row()).includes('QC7K9M2P'), 'sealed while it waits');
-      const stream = nodemailer.createTransport({ streamTransport: true, buffer: true });
-      const sent: string[] = [];
-      const recording = {
-        sendMail: async (m: SendMailOptions) => {
-          sent.push(String(m.text));
-          return stream.sendMail(m);
-        },
-      } as unknown as Transporter;
+      const { recording, texts } = recorder();
       await deliverOutbox(db, recording, sender, new Date(Date.now() + 1000));
       assert.ok(
-        sent.some((t) => t.includes('查询码：QC7K9M2P')),
+        texts.some((t) => t.includes('查询码：QC7K9M2P')),
         'the applicant receives the code',
       );
       const after = await row();
@@ -108,15 +110,7 @@ for (const kind of DATABASES) {
           attachments: [{ hash, filename: '答复材料.pdf', mime: 'application/pdf' }],
         }),
       );
-      const stream = nodemailer.createTransport({ streamTransport: true, buffer: true });
-      const sent: string[] = [];
-      const recording = {
-        sendMail: async (m: SendMailOptions) => {
-          const info = await stream.sendMail(m);
-          sent.push((info.message as Buffer).toString());
-          return info;
-        },
-      } as unknown as Transporter;
+      const { recording, sent } = recorder();
       await deliverOutbox(db, recording, sender, new Date(Date.now() + 1000));
       const message = sent.find((m) => m.includes('d@example.com'));
       assert.ok(message);
