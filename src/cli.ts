@@ -1,7 +1,8 @@
 import { SYSTEM } from './core/access.ts';
 import { audit } from './core/audit.ts';
 import { createApiToken } from './core/auth.ts';
-import { loadConfig } from './core/config.ts';
+import { backup, restore } from './core/backup.ts';
+import { dataKey, loadConfig } from './core/config.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemo } from './demo/demo.ts';
 import { importFile } from './features/imports/imports.cli.ts';
 import { openCtx, serve } from './server.ts';
@@ -13,7 +14,9 @@ const usage = `用法：
   tsx src/cli.ts token <用户名> <名称>  为工作人员创建 API 访问令牌
   tsx src/cli.ts import <文件> [--site 站点代码] [--agency 默认机构名称] [--column 默认栏目路径] [--genre 默认体裁]
                                     批量导入已发布的信息（JSONL、CSV/TSV、Excel）；中断后再次运行同一命令即从中断处继续
-  tsx src/cli.ts search-rebuild     从数据库重建本实例的搜索索引（运行中的实例请在后台“搜索管理”中重建）`;
+  tsx src/cli.ts search-rebuild     从数据库重建本实例的搜索索引（运行中的实例请在后台“搜索管理”中重建）
+  tsx src/cli.ts backup <目录>       备份数据库和文件到一个新的空目录（嵌入式数据库请先停止服务）
+  tsx src/cli.ts restore <目录>      把备份恢复到空的数据库和数据目录，并重建搜索索引`;
 
 async function main(args: string[]) {
   const [command, ...rest] = args;
@@ -24,7 +27,7 @@ async function main(args: string[]) {
     console.error((e as Error).message);
     process.exit(2);
   }
-  if (!['demo', 'serve', 'migrate', 'token', 'search-rebuild', 'import'].includes(command ?? '')) {
+  if (!['demo', 'serve', 'migrate', 'token', 'search-rebuild', 'import', 'backup', 'restore'].includes(command ?? '')) {
     console.log(usage);
     process.exit(command ? 2 : 0);
   }
@@ -38,6 +41,25 @@ async function main(args: string[]) {
     await importFile(ctx, rest);
     await ctx.search.save();
     await ctx.db.destroy();
+    return;
+  }
+  if (command === 'backup' || command === 'restore') {
+    const [dir] = rest;
+    if (!dir) throw new Error(usage);
+    const started = Date.now();
+    const m =
+      command === 'backup'
+        ? await backup(ctx.db, config.filesDir, dataKey(config), dir)
+        : await restore(ctx.db, config.filesDir, dataKey(config), dir);
+    const rows = Object.values(m.tables).reduce((a, b) => a + b, 0);
+    if (command === 'restore') {
+      await ctx.search.rebuild(ctx.db);
+      await ctx.search.save();
+    }
+    await ctx.db.destroy();
+    console.log(
+      `${command === 'backup' ? '已备份到' : '已从备份恢复'} ${dir}：${Object.keys(m.tables).length} 个表 ${rows} 行，${m.files} 个文件，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`,
+    );
     return;
   }
   if (command === 'search-rebuild') {
