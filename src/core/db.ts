@@ -114,12 +114,14 @@ export const columnsOf = <T extends Record<string, string>>(types: T) => Object.
 
 export async function openPGlite(dir: string | undefined, fsync: boolean): Promise<PGlite> {
   if (dir) mkdirSync(dir, { recursive: true });
-  // The defaults start PGlite with -F (fsync off); durable installs turn fsync on.
+  // The defaults start PGlite with -F (fsync off); durable installs turn fsync on. Its shared buffers are 32 MB,
+  // not PostgreSQL's 128 MB, which in WebAssembly stay resident: the server starts about 140 MB smaller (593 → 460 MB
+  // on the demo), and the operating system's cache still holds the data files.
   const startParams = (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams.filter(
     (p) => p !== '-F',
   );
   return PGlite.create(dir ?? 'memory://', {
-    startParams: [...startParams, '-c', `fsync=${fsync ? 'on' : 'off'}`],
+    startParams: [...startParams, '-c', `fsync=${fsync ? 'on' : 'off'}`, '-c', 'shared_buffers=32MB'],
     parsers: {
       [DATE_OID]: (v: string) => v,
       [INT8_OID]: (v: string) => Number(v),
