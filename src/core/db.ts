@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { PGlite, types as pgliteTypes, type Results } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -84,6 +84,7 @@ class PGliteDriver implements Driver {
   }
   async destroy() {
     await this.client.close();
+    claims.get(this.client)?.();
   }
 }
 
@@ -112,23 +113,74 @@ export function unnest<R>(rows: R[], types: Partial<Record<keyof R & string, str
 /** The columns an `unnest` of these column types gives, in their order (for the insert's `columns`). */
 export const columnsOf = <T extends Record<string, string>>(types: T) => Object.keys(types) as (keyof T & string)[];
 
+/** Whether a process of this machine is running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The ends of this process's claims on embedded databases' files, by client. */
+const claims = new WeakMap<PGlite, () => void>();
+
+/**
+ * Claims an embedded database's files for this process (`<dir>.pid`): PGlite is one process's, and a second one on
+ * the same files (a command run while the server runs) would corrupt them. A claim whose process is gone (killed) is
+ * taken over. Returns its release.
+ */
+export function claimDataDir(dir: string): () => void {
+  const file = `${dir}.pid`;
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      const release = () => {
+        try {
+          if (readFileSync(file, 'utf8') === String(process.pid)) unlinkSync(file);
+        } catch {}
+      };
+      process.once('exit', release);
+      return release;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (pid === process.pid) return () => {};
+      if (pid > 0 && alive(pid))
+        throw new Error(
+          `嵌入式数据库 ${dir} 正由进程 ${pid} 使用，一次只能由一个进程打开：请先停止该进程（多个实例请使用 PostgreSQL）`,
+        );
+      unlinkSync(file);
+    }
+  }
+}
+
 export async function openPGlite(dir: string | undefined, fsync: boolean): Promise<PGlite> {
   if (dir) mkdirSync(dir, { recursive: true });
+  const release = dir ? claimDataDir(dir) : undefined;
   // The defaults start PGlite with -F (fsync off); durable installs turn fsync on. Its shared buffers are 32 MB,
   // not PostgreSQL's 128 MB, which in WebAssembly stay resident: the server starts about 140 MB smaller (593 → 460 MB
   // on the demo), and the operating system's cache still holds the data files.
   const startParams = (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams.filter(
     (p) => p !== '-F',
   );
-  return PGlite.create(dir ?? 'memory://', {
-    startParams: [...startParams, '-c', `fsync=${fsync ? 'on' : 'off'}`, '-c', 'shared_buffers=32MB'],
-    parsers: {
-      [DATE_OID]: (v: string) => v,
-      [INT8_OID]: (v: string) => Number(v),
-      [NUMERIC_OID]: (v: string) => Number(v),
-      [pgliteTypes.TIMESTAMPTZ]: (v: string) => new Date(v),
-    },
-  });
+  try {
+    const client = await PGlite.create(dir ?? 'memory://', {
+      startParams: [...startParams, '-c', `fsync=${fsync ? 'on' : 'off'}`, '-c', 'shared_buffers=32MB'],
+      parsers: {
+        [DATE_OID]: (v: string) => v,
+        [INT8_OID]: (v: string) => Number(v),
+        [NUMERIC_OID]: (v: string) => Number(v),
+        [pgliteTypes.TIMESTAMPTZ]: (v: string) => new Date(v),
+      },
+    });
+    if (release) claims.set(client, release);
+    return client;
+  } catch (e) {
+    release?.();
+    throw e;
+  }
 }
 
 export function pgliteDb(client: PGlite): Db {
