@@ -1,4 +1,5 @@
 import { Html } from '@kitajs/html';
+import { ATTACHMENT_TYPES } from '../core/files.ts';
 /** Form fields for the back office: a label, the control, and the error message next to the field it concerns. */
 
 export interface FormValues {
@@ -179,3 +180,25 @@ export const optionsOf = (o: Record<string, string>, blank?: string): [string, s
 
 /** A hidden CSRF field: every back-office form carries it. */
 export const Csrf = (props: { token: string }): JSX.Element => <input type="hidden" name="_csrf" value={props.token} />;
+
+/** The extensions an attachment may have (core/files.ts decides by content; this only guides the file picker). */
+const ACCEPTED = [...new Set(Object.values(ATTACHMENT_TYPES).flat())].map((x) => `.${x}`).join(',');
+
+/** One file sent as an attachment (multipart: the form token travels in the address). */
+export function UploadForm(props: { action: string; csrf: string; id: string; label: string }): JSX.Element {
+  return (
+    <form
+      method="post"
+      action={`${props.action}?_csrf=${encodeURIComponent(props.csrf)}`}
+      enctype="multipart/form-data"
+    >
+      <label for={props.id} safe>
+        {props.label}
+      </label>
+      <input type="file" id={props.id} name="file" required accept={ACCEPTED} />
+      <button class="btn secondary" type="submit">
+        上传
+      </button>
+    </form>
+  );
+}

@@ -15,6 +15,7 @@ import {
   Select,
   TextArea,
   TextField,
+  UploadForm,
 } from '../../web/forms.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
 import type { BodyBlock, FieldChange } from './catalog.diff.ts';
@@ -399,23 +400,12 @@ export function EditionDetail(props: {
           ))}
         </ul>
         {props.canEdit && (
-          <form
-            method="post"
-            action={`/admin/editions/${e.id}/attachments?_csrf=${encodeURIComponent(props.csrf)}`}
-            enctype="multipart/form-data"
-          >
-            <label for="att-file">上传附件（PDF、Word、Excel、图片）</label>
-            <input
-              type="file"
-              id="att-file"
-              name="file"
-              required
-              accept=".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp"
-            />
-            <button class="btn secondary" type="submit">
-              上传
-            </button>
-          </form>
+          <UploadForm
+            action={`/admin/editions/${e.id}/attachments`}
+            csrf={props.csrf}
+            id="att-file"
+            label="上传附件（PDF、Word、Excel、图片）"
+          />
         )}
       </section>
       {!!props.form && (

@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { DATABASES, freshDb, testCtx } from '../../../test/support/db.ts';
-import { demoFixture, type Fixture } from '../../../test/support/fixture.ts';
-import type { Ctx } from '../../core/context.ts';
+import { describe, test } from 'node:test';
+import { DATABASES } from '../../../test/support/db.ts';
+import { webSuite } from '../../../test/support/web.ts';
 import { itemsInColumns, listInColumns } from './catalog.read.store.ts';
 
 for (const kind of DATABASES) {
   describe(`lists of published items on ${kind}`, () => {
-    let ctx: Ctx;
-    let f: Fixture;
-    let close: () => Promise<void>;
-    before(async () => {
-      const d = await freshDb(kind);
-      close = d.close;
-      ctx = testCtx(d.db);
-      f = await demoFixture(ctx, 30);
-    });
-    after(() => close());
+    const s = webSuite(kind, {}, 30);
 
     test('a page counts only the ten pages ahead of it, exactly when there are fewer', async () => {
+      const { ctx, f } = s;
       const all = [...f.columns.values()];
       const everything = await ctx.db
         .selectFrom('publications')

@@ -3,7 +3,16 @@ import { Html } from '@kitajs/html';
 import type { Principal } from '../../core/access.ts';
 import { paragraphsOf } from '../../core/text.ts';
 import { fmtSize } from '../../web/format.ts';
-import { Csrf, type FieldErrors, FormMessage, type FormValues, Select, TextArea, TextField } from '../../web/forms.tsx';
+import {
+  Csrf,
+  type FieldErrors,
+  FormMessage,
+  type FormValues,
+  Select,
+  TextArea,
+  TextField,
+  UploadForm,
+} from '../../web/forms.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
 import { Left } from './requests.cases.views.tsx';
 import { LETTER_TITLE, NOTICE_TITLES, type NoticeKind } from './requests.letters.ts';
@@ -304,23 +313,12 @@ function ReplyFiles({ c, csrf }: { c: Case; csrf: string }): JSX.Element {
         </ul>
       )}
       {c.replyFilesOpen && (
-        <form
-          method="post"
-          action={`/admin/requests/${r.id}/reply-files?_csrf=${encodeURIComponent(csrf)}`}
-          enctype="multipart/form-data"
-        >
-          <label for="reply-file">添加文件（PDF、Word、Excel、图片）；送达答复时随告知书发送给申请人</label>
-          <input
-            type="file"
-            id="reply-file"
-            name="file"
-            required
-            accept=".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp"
-          />
-          <button class="btn secondary" type="submit">
-            上传
-          </button>
-        </form>
+        <UploadForm
+          action={`/admin/requests/${r.id}/reply-files`}
+          csrf={csrf}
+          id="reply-file"
+          label="添加文件（PDF、Word、Excel、图片）；送达答复时随告知书发送给申请人"
+        />
       )}
     </>
   );
