@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import ExcelJS from 'exceljs';
-import { checkUpload, extractText, zipExpandedSize } from './files.ts';
+import type { AppError } from './errors.ts';
+import { checkUpload, extractText, FileStore, zipExpandedSize } from './files.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -37,4 +41,12 @@ test('an archive that declares a huge expansion is not expanded; a broken one yi
   assert.equal(await extractText(XLSX, bomb), '');
   assert.equal(zipExpandedSize(Buffer.from('not a zip')), Number.POSITIVE_INFINITY);
   assert.equal(await extractText(XLSX, data.subarray(0, 200)), '');
+});
+
+test('a file the store no longer has is not found, not an error', async () => {
+  const store = new FileStore(mkdtempSync(path.join(tmpdir(), 'gk-files-')));
+  const hash = await store.put(Buffer.from('内容'));
+  assert.equal((await store.get(hash)).toString(), '内容');
+  await assert.rejects(store.get('0'.repeat(64)), (e: AppError) => e.code === 'not_found' && e.status === 404);
+  await assert.rejects(store.get('../etc/passwd'), (e: AppError) => e.code === 'bad_input');
 });

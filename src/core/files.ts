@@ -6,7 +6,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Kysely } from 'kysely';
 import mammoth from 'mammoth';
 import type { DB } from './db.types.ts';
-import { badInput } from './errors.ts';
+import { badInput, notFound } from './errors.ts';
 import { htmlToText } from './html.ts';
 import { cleanText } from './text.ts';
 
@@ -68,9 +68,15 @@ export class FileStore {
     return { hash, size };
   }
 
-  get(hash: string): Promise<Buffer> {
+  /** A stored file; one that a row names but the disk no longer has (a store restored in part) is a 404, not a 500. */
+  async get(hash: string): Promise<Buffer> {
     if (!/^[0-9a-f]{64}$/.test(hash)) throw badInput('文件标识无效');
-    return readFile(this.pathOf(hash));
+    try {
+      return await readFile(this.pathOf(hash));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw notFound('文件已不在文件库中，请联系网站管理员');
+      throw e;
+    }
   }
 }
 
