@@ -311,44 +311,25 @@ export function allColumns(db: Db, siteId: number) {
   return db.selectFrom('columns').selectAll().where('site_id', '=', siteId).orderBy('sort').orderBy('id').execute();
 }
 
-/** An attachment of a public edition of the site, as its file is served. */
-export function publicAttachment(db: Db, siteId: number, attachmentId: number) {
-  return db
+/** The attachments of the site's public editions, with what serving one needs. */
+const publicAttachments = (db: Db, siteId: number) =>
+  db
     .selectFrom('attachments')
     .innerJoin('editions', 'editions.id', 'attachments.edition_id')
     .innerJoin('publications', 'publications.id', 'editions.publication_id')
     .select(['attachments.file_hash', 'attachments.filename', 'attachments.mime'])
-    .where('attachments.id', '=', attachmentId)
     .where('publications.site_id', '=', siteId)
     .where('editions.state', 'in', ['published', 'withdrawn'])
-    .where('editions.disclosure_mode', '=', 'active')
-    .executeTakeFirst();
+    .where('editions.disclosure_mode', '=', 'active');
+
+/** An attachment of a public edition of the site, as its file is served. */
+export function publicAttachment(db: Db, siteId: number, attachmentId: number) {
+  return publicAttachments(db, siteId).where('attachments.id', '=', attachmentId).executeTakeFirst();
 }
 
 /** A picture of a published body (catalog.images.ts): an image attached, with this hash, to a public edition of the site. */
 export function publicImage(db: Db, siteId: number, hash: string) {
-  return db
-    .selectFrom('attachments')
-    .innerJoin('editions', 'editions.id', 'attachments.edition_id')
-    .innerJoin('publications', 'publications.id', 'editions.publication_id')
-    .select(['attachments.file_hash', 'attachments.mime'])
-    .where('attachments.file_hash', '=', hash)
-    .where('attachments.mime', 'like', 'image/%')
-    .where('publications.site_id', '=', siteId)
-    .where('editions.state', 'in', ['published', 'withdrawn'])
-    .where('editions.disclosure_mode', '=', 'active')
-    .limit(1)
-    .executeTakeFirst();
-}
-
-/** A picture of an edition's body in any state, with the item's site and agency (for the back office). */
-export function editionImage(db: Db, editionId: number, hash: string) {
-  return db
-    .selectFrom('attachments')
-    .innerJoin('editions', 'editions.id', 'attachments.edition_id')
-    .innerJoin('publications', 'publications.id', 'editions.publication_id')
-    .select(['attachments.file_hash', 'attachments.mime', 'publications.site_id', 'publications.agency_id'])
-    .where('attachments.edition_id', '=', editionId)
+  return publicAttachments(db, siteId)
     .where('attachments.file_hash', '=', hash)
     .where('attachments.mime', 'like', 'image/%')
     .limit(1)
@@ -369,9 +350,9 @@ export async function publicationTitles(db: Db, ids: number[]): Promise<Map<numb
   return new Map(rows.map((r) => [r.publication_id, r.title]));
 }
 
-/** An attachment of an edition in any state, with the item's site and agency (for the back office). */
-export function editionAttachment(db: Db, editionId: number, attachmentId: number) {
-  return db
+/** An edition's attachments in any state, with the item's site and agency (for the back office). */
+const editionAttachments = (db: Db, editionId: number) =>
+  db
     .selectFrom('attachments')
     .innerJoin('editions', 'editions.id', 'attachments.edition_id')
     .innerJoin('publications', 'publications.id', 'editions.publication_id')
@@ -382,8 +363,19 @@ export function editionAttachment(db: Db, editionId: number, attachmentId: numbe
       'publications.site_id',
       'publications.agency_id',
     ])
-    .where('attachments.id', '=', attachmentId)
-    .where('attachments.edition_id', '=', editionId)
+    .where('attachments.edition_id', '=', editionId);
+
+/** An attachment of an edition in any state (for the back office). */
+export function editionAttachment(db: Db, editionId: number, attachmentId: number) {
+  return editionAttachments(db, editionId).where('attachments.id', '=', attachmentId).executeTakeFirst();
+}
+
+/** A picture of an edition's body in any state, by its file's hash (for the back office). */
+export function editionImage(db: Db, editionId: number, hash: string) {
+  return editionAttachments(db, editionId)
+    .where('attachments.file_hash', '=', hash)
+    .where('attachments.mime', 'like', 'image/%')
+    .limit(1)
     .executeTakeFirst();
 }
 

@@ -76,7 +76,8 @@ export async function removeReplyFile(ctx: Ctx, actor: Actor, requestId: number,
   await ctx.db.transaction().execute(async (trx) => {
     const r = await caseForReplyFiles(trx, actor, requestId, true);
     const file = await attachmentOf(trx, r.id, attachmentId, 'reply');
-    if (!file || (await deleteReplyFile(trx, r.id, attachmentId)) === 0) throw notFound('文件不存在');
+    if (!file) throw notFound('文件不存在');
+    await deleteReplyFile(trx, r.id, attachmentId);
     await audit(trx, actor, {
       siteId: r.site_id,
       agencyId: r.agency_id,

@@ -4,7 +4,7 @@ import { type Calendar, type DateStr, shanghaiDate } from '../../core/calendar.t
 import type { Db } from '../../core/db.ts';
 import type { RequestStage } from '../../core/db.types.ts';
 import { maskName } from '../../core/identity.ts';
-import { CASE_PAGE, OPEN_STAGES, workdaysLeft } from './requests.rules.ts';
+import { CASE_PAGE, isOpenStage, OPEN_STAGES, workdaysLeft } from './requests.rules.ts';
 
 export interface CaseFilter {
   stage?: RequestStage | 'open' | 'overdue';
@@ -84,7 +84,7 @@ export async function listCases(
       receivedOn: r.received_on,
       dueOn: r.due_on,
       dueCertain: r.due_certain,
-      left: r.due_on && OPEN_STAGES.includes(r.stage) ? workdaysLeft(cal, today, r.due_on) : null,
+      left: r.due_on && isOpenStage(r.stage) ? workdaysLeft(cal, today, r.due_on) : null,
       description: r.description.slice(0, 80),
     })),
   };

@@ -420,14 +420,16 @@ export function caseStateOf(
 }
 
 /** The stages of a case still in progress. */
-export const OPEN_STAGES: RequestStage[] = [
+export const OPEN_STAGES = [
   'awaiting_receipt',
   'handling',
   'amendment',
   'consultation',
   'fee',
   'decided',
-];
+] as const satisfies readonly RequestStage[];
+
+export const isOpenStage = (stage: RequestStage): boolean => (OPEN_STAGES as readonly RequestStage[]).includes(stage);
 export const CASE_PAGE = 50;
 
 /** Working days left at which a case counts as due soon, unless the site sets its own thresholds. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { creditCodeProblem, residentIdProblem } from '../../core/identity.ts';
 import { checkbox, id, optionalDate, text } from '../../core/validate.ts';
-import { OUTCOMES } from './requests.rules.ts';
+import { OPEN_STAGES, OUTCOMES } from './requests.rules.ts';
 
 export const APPLICANT_TYPES = {
   person: '自然人',
@@ -180,19 +180,7 @@ export const caseActionInput = z.discriminatedUnion('action', [
 export type CaseActionInput = z.output<typeof caseActionInput>;
 
 /** What a list of cases may be narrowed to: open ones, overdue ones, or one stage ('' for every case). */
-export const CASE_LIST_STAGES = [
-  'open',
-  'overdue',
-  'awaiting_receipt',
-  'handling',
-  'amendment',
-  'consultation',
-  'fee',
-  'decided',
-  'replied',
-  'closed',
-  '',
-] as const;
+export const CASE_LIST_STAGES = ['open', 'overdue', ...OPEN_STAGES, 'replied', 'closed', ''] as const;
 
 export const lookupInput = z.object({
   trackingNo: text('申请编号', 40, 1),

@@ -127,15 +127,14 @@ export function attachmentOf(q: Q, requestId: number, attachmentId: number, kind
   return query.executeTakeFirst();
 }
 
-/** Removes a file disclosed with the reply; the number removed (0: no such file of that case). */
-export async function deleteReplyFile(q: Q, requestId: number, attachmentId: number): Promise<number> {
-  const r = await q
+/** Removes a file disclosed with the reply. */
+export async function deleteReplyFile(q: Q, requestId: number, attachmentId: number): Promise<void> {
+  await q
     .deleteFrom('request_attachments')
     .where('id', '=', attachmentId)
     .where('request_id', '=', requestId)
     .where('kind', '=', 'reply')
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
+    .execute();
 }
 
 export async function insertAppeal(q: Q, a: Insertable<RequestAppealsTable>): Promise<void> {
