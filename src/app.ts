@@ -16,11 +16,12 @@ import helmet from 'helmet';
 import { ZodError } from 'zod';
 import { sessionSecret } from './core/config.ts';
 import type { Ctx } from './core/context.ts';
+import { readCaughtUp } from './core/db.ts';
 import type { Site } from './core/db.types.ts';
 import { AppError, badInput, databaseAway, isDatabaseAway } from './core/errors.ts';
 import { adminManageRoutes } from './features/admin/admin.manage.routes.ts';
 import { catalogApiRoutes } from './features/catalog/catalog.api.ts';
-import { portalNav } from './features/catalog/catalog.portal.service.ts';
+import { pagesTouched, portalNav } from './features/catalog/catalog.portal.service.ts';
 import { portalRoutes } from './features/catalog/catalog.routes.ts';
 import { catalogStaffRoutes } from './features/catalog/catalog.staff.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
@@ -35,6 +36,7 @@ import { apiShell } from './web/api.ts';
 import { editorBundle } from './web/editor.bundle.ts';
 import { ErrorPage } from './web/layout.tsx';
 import { PageCache } from './web/page.cache.ts';
+import { PageFiles } from './web/page.files.ts';
 import { pageCtx, portalShell } from './web/portal.ts';
 import { safeBack, sendHtml } from './web/request.ts';
 import { staffShell } from './web/staff.ts';
@@ -45,6 +47,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The routes of the app (method and address pattern), in the order they were registered. */
     routeTable: { method: string; url: string }[];
+    /** Public pages written as files for the proxy (PAGES_DIR), kept up to date by `sync`; null without. */
+    pageFiles: PageFiles | null;
   }
 }
 
@@ -139,8 +143,8 @@ function refuseEarly(e: FastifyError, req: FastifyRequest, reply: FastifyReply) 
   });
 }
 
-/** The security headers as a block of raw HTTP header lines (for answers written straight to the socket). */
-const rawSecurityHeaders = (() => {
+/** The security headers of a page, as name and value (for nginx's configuration and answers written to the socket). */
+export const SECURITY_HEADER_LIST: [string, string][] = (() => {
   const headers = new Map<string, string>();
   const res = {
     setHeader: (k: string, v: string | string[]) => headers.set(k, String(v)),
@@ -148,8 +152,11 @@ const rawSecurityHeaders = (() => {
     getHeader: (k: string) => headers.get(k),
   };
   setSecurityHeaders({} as IncomingMessage, res as unknown as ServerResponse, () => {});
-  return [...headers].map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  return [...headers];
 })();
+
+/** The security headers as a block of raw HTTP header lines (for answers written straight to the socket). */
+const rawSecurityHeaders = SECURITY_HEADER_LIST.map(([k, v]) => `${k}: ${v}\r\n`).join('');
 
 /**
  * A request Node refuses before Fastify sees it (headers too large, a request line that is not HTTP, a timeout):
@@ -210,6 +217,21 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   // see them, looked up after the rate limit has counted the request
   const pages = ctx.config.pageCacheSeconds > 0 ? new PageCache(ctx.config.pageCacheSeconds) : null;
   if (pages) app.addHook('onSend', pages.store);
+  // in production the same pages are written as files for nginx (web/page.files.ts)
+  const files = ctx.config.pagesDir
+    ? new PageFiles(
+        ctx.config.pagesDir,
+        ctx.sites,
+        (changes) => pagesTouched(ctx, changes),
+        ctx.config.baseUrl ? new URL(ctx.config.baseUrl).hostname : undefined,
+        () => readCaughtUp(ctx.db, ctx.read),
+      )
+    : null;
+  app.decorate('pageFiles', files);
+  if (files) {
+    app.addHook('onRequest', files.begin);
+    app.addHook('onSend', files.store);
+  }
   await app.register(etag, { weak: true });
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
   await app.register(rateLimit, { max: ctx.config.requestsPerMinute, timeWindow: '1 minute' });

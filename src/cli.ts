@@ -1,11 +1,15 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { SECURITY_HEADER_LIST } from './app.ts';
 import { SYSTEM } from './core/access.ts';
 import { audit } from './core/audit.ts';
 import { createApiToken } from './core/auth.ts';
 import { backup, restore } from './core/backup.ts';
-import { dataKey, loadConfig } from './core/config.ts';
+import { type Config, dataKey, loadConfig } from './core/config.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemo } from './demo/demo.ts';
 import { importFile } from './features/imports/imports.cli.ts';
 import { openCtx, serve } from './server.ts';
+import { writeNginxConfig } from './web/nginx.ts';
 
 const usage = `用法：
   tsx src/cli.ts demo               载入演示站点（如尚未载入）并启动
@@ -16,7 +20,9 @@ const usage = `用法：
                                     批量导入已发布的信息（JSONL、CSV/TSV、Excel）；中断后再次运行同一命令即从中断处继续
   tsx src/cli.ts search-rebuild     从数据库重建本实例的搜索索引（运行中的实例请在后台“搜索管理”中重建）
   tsx src/cli.ts backup <目录>       备份数据库和文件到一个新的空目录（嵌入式数据库请先停止服务）
-  tsx src/cli.ts restore <目录>      把备份恢复到空的数据库和数据目录，并重建搜索索引`;
+  tsx src/cli.ts restore <目录>      把备份恢复到空的数据库和数据目录，并重建搜索索引
+  tsx src/cli.ts nginx-config <目录> --listen 8080 --upstream 127.0.0.1:3001 [--upstream …]
+                                    在目录中写出 nginx 配置（公开页面由 nginx 从 PAGES_DIR 直接发送）`;
 
 async function main(args: string[]) {
   const [command, ...rest] = args;
@@ -27,6 +33,7 @@ async function main(args: string[]) {
     console.error((e as Error).message);
     process.exit(2);
   }
+  if (command === 'nginx-config') return nginxConfig(config, rest);
   if (!['demo', 'serve', 'migrate', 'token', 'search-rebuild', 'import', 'backup', 'restore'].includes(command ?? '')) {
     console.log(usage);
     process.exit(command ? 2 : 0);
@@ -109,6 +116,27 @@ async function main(args: string[]) {
     console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）：`);
     for (const a of DEMO_ACCOUNTS) console.log(`  ${a.label.padEnd(10, '　')} ${a.username}`);
   }
+}
+
+/** Writes nginx's configuration for the instances (deploy/nginx.conf.template). */
+function nginxConfig(config: Config, args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { listen: { type: 'string', default: '8080' }, upstream: { type: 'string', multiple: true } },
+  });
+  const [prefix] = positionals;
+  if (!prefix || !values.upstream?.length) throw new Error(usage);
+  if (!config.pagesDir) throw new Error('请设置 PAGES_DIR（各实例写出公开页面的目录）');
+  const file = writeNginxConfig({
+    prefix: path.resolve(prefix),
+    listen: values.listen,
+    upstreams: values.upstream,
+    pagesDir: config.pagesDir,
+    maxBodyMb: Math.ceil(Math.max(config.maxUploadBytes, config.importMaxBytes) / 1024 / 1024),
+    headers: SECURITY_HEADER_LIST,
+  });
+  console.log(`nginx 配置已写出：${file}\n启动：nginx -c ${file}`);
 }
 
 main(process.argv.slice(2)).catch((e) => {

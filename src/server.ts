@@ -1,7 +1,7 @@
 import { buildApp } from './app.ts';
 import { type Config, dataKey, loadConfig } from './core/config.ts';
 import type { Ctx } from './core/context.ts';
-import { openDb } from './core/db.ts';
+import { openDb, replicaDb } from './core/db.ts';
 import { isDatabaseAway } from './core/errors.ts';
 import { FileStore } from './core/files.ts';
 import { type Job, JobRunner } from './core/jobs.ts';
@@ -31,6 +31,10 @@ export async function openCtx(config: Config): Promise<Ctx> {
   }
   return {
     db,
+    read:
+      config.databaseUrl && config.replicaUrl
+        ? replicaDb(config.databaseUrl, config.replicaUrl, 10, config.dbTimeouts)
+        : db,
     files: new FileStore(config.filesDir),
     search: newSearch(config),
     sites: new SiteDirectory(db),
@@ -92,7 +96,15 @@ export async function serve(ctx: Ctx): Promise<string> {
   // the editor's script is bundled now, not on the first editor's page
   editorBundle().catch(log.error);
   const runner = new JobRunner(ctx.db, log.error);
-  await runner.start(backgroundJobs(ctx, log));
+  const files = app.pageFiles;
+  if (files) await files.open(app, ctx.db);
+  await runner.start([
+    ...backgroundJobs(ctx, log),
+    // the pages written for the proxy follow every instance's changes within a second (web/page.files.ts)
+    ...(files
+      ? [{ name: 'page-files', everySeconds: 1, scope: 'instance' as const, run: () => files.sync(ctx.db) }]
+      : []),
+  ]);
   const stop = async () => {
     // a stop ends within a bound even when the database does not answer
     setTimeout(() => {
@@ -103,6 +115,7 @@ export async function serve(ctx: Ctx): Promise<string> {
     await ctx.search.save().catch(log.error);
     await app.close();
     await ctx.db.destroy().catch(log.error);
+    if (ctx.read !== ctx.db) await ctx.read.destroy().catch(log.error);
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -38,6 +38,11 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   /** Real PostgreSQL; without it the embedded PGlite under DATA_DIR/pg is used. */
   DATABASE_URL: z.string().startsWith('postgres').optional(),
+  /**
+   * A streaming replica of DATABASE_URL: reads that may lag a little (public pages, lists, search rows) go there; when
+   * it cannot be reached they go to the primary.
+   */
+  DATABASE_REPLICA_URL: z.string().startsWith('postgres').optional(),
   /** PostgreSQL: how long a connection attempt and a statement may take, and an idle open transaction may last. */
   DB_CONNECT_SECONDS: z.coerce.number().int().min(1).max(120).default(5),
   DB_STATEMENT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
@@ -85,6 +90,13 @@ const envSchema = z.object({
   REQUESTS_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(600),
   /** How long an instance keeps a rendered public page (0: not at all); a change shows within this time. */
   PAGE_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(2),
+  /**
+   * Production behind nginx: public pages are written here as files for nginx to send (deploy/nginx.conf.template),
+   * and rewritten when what they show changes.
+   */
+  PAGES_DIR: z.string().optional(),
+  /** Uploaded files, when not under DATA_DIR (several instances share one folder, or S3 mounted). */
+  FILES_DIR: z.string().optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -105,10 +117,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     port: e.PORT,
     baseUrl: e.BASE_URL?.replace(/\/$/, ''),
     dataDir,
-    filesDir: path.join(dataDir, 'files'),
+    filesDir: e.FILES_DIR ? path.resolve(e.FILES_DIR) : path.join(dataDir, 'files'),
     /** This instance's search index (derived from the database; each instance keeps its own). */
     searchDir: path.join(dataDir, 'search'),
     databaseUrl: e.DATABASE_URL,
+    replicaUrl: e.DATABASE_URL ? e.DATABASE_REPLICA_URL : undefined,
     dbTimeouts: {
       connectMs: e.DB_CONNECT_SECONDS * 1000,
       statementMs: e.DB_STATEMENT_SECONDS * 1000,
@@ -139,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     loginPerMinute: e.LOGIN_PER_MINUTE,
     requestsPerMinute: e.REQUESTS_PER_MINUTE,
     pageCacheSeconds: e.PAGE_CACHE_SECONDS,
+    pagesDir: e.PAGES_DIR ? path.resolve(e.PAGES_DIR) : undefined,
   };
 }
 

@@ -12,10 +12,12 @@ import {
   type QueryResult,
   type RawBuilder,
   sql,
+  type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';
 import type { Config } from './config.ts';
 import type { DB } from './db.types.ts';
+import { isDatabaseAway } from './errors.ts';
 
 export type Db = Kysely<DB>;
 
@@ -206,7 +208,8 @@ export interface DbTimeouts {
 
 export const DEFAULT_DB_TIMEOUTS: DbTimeouts = { connectMs: 5_000, statementMs: 60_000, idleInTransactionMs: 60_000 };
 
-export function postgresDb(url: string, max = 10, timeouts: DbTimeouts = DEFAULT_DB_TIMEOUTS): Db {
+/** A pool of connections to PostgreSQL, typed as the platform reads them, that survives dropped connections. */
+function postgresPool(url: string, max: number, timeouts: DbTimeouts, name: string): pg.Pool {
   const typeParsers: Record<number, (v: string) => unknown> = {
     [DATE_OID]: (v) => v,
     [INT8_OID]: (v) => Number(v),
@@ -215,6 +218,7 @@ export function postgresDb(url: string, max = 10, timeouts: DbTimeouts = DEFAULT
   const pool = new pg.Pool({
     connectionString: url,
     max,
+    application_name: name,
     connectionTimeoutMillis: timeouts.connectMs,
     statement_timeout: timeouts.statementMs,
     // the client gives up a little after the server would, for a server that does not answer at all
@@ -232,11 +236,136 @@ export function postgresDb(url: string, max = 10, timeouts: DbTimeouts = DEFAULT
   // A connection the server drops (a restart, a failover, pg_terminate_backend) must not crash the process: an idle
   // one is reported by the pool, one handed out to a request by the client itself; the request fails (503) and the
   // pool makes new connections once the database is back.
-  pool.on('error', (e) => console.error('PostgreSQL connection error:', e.message));
+  pool.on('error', (e) => console.error(`PostgreSQL connection error (${name}):`, e.message));
   pool.on('connect', (client) => {
-    client.on('error', (e) => console.error('PostgreSQL connection error:', e.message));
+    client.on('error', (e) => console.error(`PostgreSQL connection error (${name}):`, e.message));
   });
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return pool;
+}
+
+export function postgresDb(url: string, max = 10, timeouts: DbTimeouts = DEFAULT_DB_TIMEOUTS): Db {
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(url, max, timeouts, 'gongkai') }) });
+}
+
+/** After a replica fails, reads stay on the primary this long before the replica is tried again. */
+const REPLICA_RETRY_MS = 5_000;
+
+/** A connection of the read database: on the replica, moved to the primary should the replica fail under it. */
+class ReadConnection implements DatabaseConnection {
+  constructor(
+    public inner: DatabaseConnection,
+    public onReplica: boolean,
+    private readonly driver: ReplicaDriver,
+  ) {}
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      return await this.inner.executeQuery<R>(query);
+    } catch (e) {
+      if (!this.onReplica || !isDatabaseAway(e)) throw e;
+      // only reads come here, so asking the primary again is safe
+      await this.driver.moveToPrimary(this);
+      return this.inner.executeQuery<R>(query);
+    }
+  }
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+}
+
+/**
+ * The driver of the read database (reads that may lag: public pages, lists, search rows): connections to the streaming
+ * replica, or to the primary while the replica cannot be reached — a reader never sees the replica's failure.
+ */
+class ReplicaDriver implements Driver {
+  private downUntil = 0;
+  constructor(
+    private readonly replica: Driver,
+    private readonly primary: Driver,
+  ) {}
+  async init() {
+    await this.primary.init();
+    await this.replica.init();
+  }
+  /** The replica failed: reads go to the primary for a while. */
+  private down(e: unknown) {
+    if (Date.now() >= this.downUntil)
+      console.error('PostgreSQL replica unavailable, reading from the primary:', String(e));
+    this.downUntil = Date.now() + REPLICA_RETRY_MS;
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    if (Date.now() >= this.downUntil) {
+      try {
+        return new ReadConnection(await this.replica.acquireConnection(), true, this);
+      } catch (e) {
+        if (!isDatabaseAway(e)) throw e;
+        this.down(e);
+      }
+    }
+    return new ReadConnection(await this.primary.acquireConnection(), false, this);
+  }
+  async moveToPrimary(c: ReadConnection) {
+    this.down('query failed');
+    await this.replica.releaseConnection(c.inner).catch(() => {});
+    c.inner = await this.primary.acquireConnection();
+    c.onReplica = false;
+  }
+  private of(c: DatabaseConnection) {
+    const r = c as ReadConnection;
+    return { driver: r.onReplica ? this.replica : this.primary, inner: r.inner };
+  }
+  async beginTransaction(c: DatabaseConnection, settings: TransactionSettings) {
+    const { driver, inner } = this.of(c);
+    await driver.beginTransaction(inner, settings);
+  }
+  async commitTransaction(c: DatabaseConnection) {
+    const { driver, inner } = this.of(c);
+    await driver.commitTransaction(inner);
+  }
+  async rollbackTransaction(c: DatabaseConnection) {
+    const { driver, inner } = this.of(c);
+    await driver.rollbackTransaction(inner);
+  }
+  async releaseConnection(c: DatabaseConnection) {
+    const { driver, inner } = this.of(c);
+    await driver.releaseConnection(inner);
+  }
+  async destroy() {
+    await this.replica.destroy();
+    await this.primary.destroy();
+  }
+}
+
+/**
+ * The read database over a primary and its streaming replica: reads go to the replica, or to the primary while the
+ * replica is away. Its own pools (the primary's here serves only reads that fell back).
+ */
+export function replicaDb(primaryUrl: string, replicaUrl: string, max = 10, timeouts = DEFAULT_DB_TIMEOUTS): Db {
+  const replica = new PostgresDialect({ pool: postgresPool(replicaUrl, max, timeouts, 'gongkai-replica') });
+  const primary = new PostgresDialect({ pool: postgresPool(primaryUrl, max, timeouts, 'gongkai-read') });
+  return new Kysely<DB>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new ReplicaDriver(replica.createDriver(), primary.createDriver()),
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
+}
+
+/**
+ * Waits (at most `timeoutMs`) until the read database has what the primary has committed so far: a page rendered
+ * afterwards from the replica shows it. At once when reads are on the primary.
+ */
+export async function readCaughtUp(primary: Db, read: Db, timeoutMs = 5_000): Promise<void> {
+  if (read === primary) return;
+  const { lsn } = (await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(primary)).rows[0];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const r = await sql<{ ok: boolean | null }>`select pg_last_wal_replay_lsn() >= ${lsn}::pg_lsn as ok`.execute(read);
+    // null: not a replica (reads fell back to the primary)
+    if (r.rows[0].ok !== false) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export async function openDb(config: Config): Promise<Db> {

@@ -144,6 +144,8 @@ export interface SearchBackend {
 export interface Change {
   seq: number;
   key: string;
+  /** The site whose published data changed (null: every site). */
+  siteId?: number | null;
 }
 
 /** A document as the transaction that recorded its change wrote it (see `SearchFeed.offer`). */
@@ -161,6 +163,12 @@ export async function noteChange(trx: Kysely<DB>, siteId: number | null, keys: s
   return rows.map((r) => ({ seq: Number(r.seq), key: r.key }));
 }
 
+/** The key of a change to a whole site (its name, columns, agencies, footer): every public page of it may differ. */
+export const SITE_CHANGE = 'site';
+
+/** Records, inside the caller's transaction, that every public page of a site may have changed. */
+export const noteSiteChange = (trx: Kysely<DB>, siteId: number) => noteChange(trx, siteId, SITE_CHANGE);
+
 async function changeBound(db: Db, which: 'min' | 'max'): Promise<number | null> {
   const r = await db
     .selectFrom('search_changes')
@@ -173,7 +181,7 @@ async function changeBound(db: Db, which: 'min' | 'max'): Promise<number | null>
 function changesSince(db: Db, seq: number, gaps: number[], limit: number) {
   return db
     .selectFrom('search_changes')
-    .select(['seq', 'key'])
+    .select(['seq', 'key', 'site_id'])
     .where((eb) => (gaps.length ? eb.or([eb('seq', '>', seq), eb('seq', 'in', gaps)]) : eb('seq', '>', seq)))
     .orderBy('seq')
     .limit(limit)
@@ -242,6 +250,49 @@ const SYNC_BATCH = 5000;
 /** Documents handed over by their writers (`offer`) and kept until a sync takes them. */
 const MAX_OFFERED = 10_000;
 
+/**
+ * A follower's place in the change outbox that misses nothing: a change numbered below one already read may commit
+ * later (transactions finish out of order), so the numbers skipped are watched for a while as gaps. The search feed
+ * and the page files (web/page.files.ts) each follow the outbox with one.
+ */
+export class ChangeCursor {
+  /** Every change up to this number has been read, but for the gaps. */
+  seq = 0;
+  /** Change numbers skipped so far, and since when (ms): they may still commit. */
+  readonly gaps = new Map<number, number>();
+
+  /** Starts again from `seq`, with no gaps. */
+  reset(seq: number) {
+    this.seq = seq;
+    this.gaps.clear();
+  }
+
+  /** Whether change `seq` is still to be read. */
+  ahead(seq: number) {
+    return seq > this.seq || this.gaps.has(seq);
+  }
+
+  /**
+   * The next changes (after the place or among the gaps), in order, and the number to move to once they are handled
+   * (`seq = top`); the numbers they skip become gaps.
+   */
+  async read(db: Db, limit: number): Promise<{ changes: Change[]; top: number }> {
+    const rows = await changesSince(db, this.seq, [...this.gaps.keys()], limit);
+    const now = Date.now();
+    for (const [seq, since] of this.gaps) if (now - since > GAP_MS) this.gaps.delete(seq);
+    let top = this.seq;
+    const changes = rows.map((c) => ({ seq: Number(c.seq), key: c.key, siteId: c.site_id }));
+    for (const { seq } of changes) {
+      this.gaps.delete(seq);
+      if (seq > top) {
+        for (let missing = top + 1; missing < seq && this.gaps.size < MAX_GAPS; missing++) this.gaps.set(missing, now);
+        top = seq;
+      }
+    }
+    return { changes, top };
+  }
+}
+
 export interface FeedOptions {
   /** The office's extra words (the search feature's dictionary). */
   dictionary: (db: Db) => Promise<string[]>;
@@ -257,9 +308,7 @@ export interface FeedOptions {
  * its own instance; a shared one by the instance holding the lease, from the cursor in the database.
  */
 export class SearchFeed {
-  private seq = 0;
-  /** Change numbers skipped so far, and since when (ms): they may still commit. */
-  private readonly gaps = new Map<number, number>();
+  private readonly position = new ChangeCursor();
   readonly sources = new Map<string, SearchSource>();
   private syncing: Promise<void> | null = null;
   private rebuilding: Promise<void> | null = null;
@@ -296,7 +345,7 @@ export class SearchFeed {
     // a local index saved before the changes it missed were pruned cannot catch up
     const missed = !this.backend.shared && saved !== null && oldest !== null && oldest > saved + 1;
     if (saved !== null && !missed) {
-      this.seq = saved;
+      this.position.seq = saved;
       await this.sync(db);
       return;
     }
@@ -326,12 +375,11 @@ export class SearchFeed {
         const dictionary = await this.opts.dictionary(db);
         const start = (await changeBound(db, 'max')) ?? 0;
         await this.backend.rebuild(this.everything(db, progress), dictionary);
-        this.seq = start;
         // what was applied to the old index since the rebuild began is applied again to the new one
-        this.gaps.clear();
+        this.position.reset(start);
         if (this.backend.shared) await advanceCursor(db, this.cursor, this.holder, start);
         await this.sync(db);
-        await this.backend.checkpoint(this.seq);
+        await this.backend.checkpoint(this.position.seq);
       } finally {
         this.rebuilding = null;
       }
@@ -355,51 +403,30 @@ export class SearchFeed {
     return this.syncing;
   }
 
-  /**
-   * Each changed document is read again from its source (or taken as handed over). A change numbered below one
-   * already seen may commit later (transactions finish out of order), so the numbers skipped are watched for a
-   * while as gaps.
-   */
+  /** Each changed document is read again from its source (or taken as handed over), in the outbox's order. */
   private async syncNow(db: Db): Promise<void> {
     if (this.backend.shared) {
       const lease = await takeLease(db, this.cursor, this.holder);
       if (!lease) return;
       if (lease.fresh) {
         // taken over from another instance: start from its cursor, and apply again what may have committed late
-        this.seq = lease.seq;
-        this.gaps.clear();
+        this.position.reset(lease.seq);
         const recent = (await recentChanges(db, GAP_MS)).map((c) => ({ seq: Number(c.seq), key: c.key }));
         if (recent.some((c) => c.key === '*')) return void this.rebuild(db);
         await this.apply(db, recent);
       }
     }
     for (;;) {
-      const gaps = [...this.gaps.keys()];
-      const changes = await changesSince(db, this.seq, gaps, SYNC_BATCH);
-      const now = Date.now();
-      for (const [seq, since] of this.gaps) if (now - since > GAP_MS) this.gaps.delete(seq);
+      const { changes, top } = await this.position.read(db, SYNC_BATCH);
       this.dropOffered();
       if (!changes.length) return;
-      let top = this.seq;
-      for (const c of changes) {
-        const seq = Number(c.seq);
-        this.gaps.delete(seq);
-        if (seq > top) {
-          for (let missing = top + 1; missing < seq && this.gaps.size < MAX_GAPS; missing++)
-            this.gaps.set(missing, now);
-          top = seq;
-        }
-      }
       if (changes.some((c) => c.key === '*')) {
-        this.seq = top;
+        this.position.seq = top;
         void this.rebuild(db);
         return;
       }
-      await this.apply(
-        db,
-        changes.map((c) => ({ seq: Number(c.seq), key: c.key })),
-      );
-      this.seq = top;
+      await this.apply(db, changes);
+      this.position.seq = top;
       if (this.backend.shared && !(await advanceCursor(db, this.cursor, this.holder, top))) return;
     }
   }
@@ -416,12 +443,12 @@ export class SearchFeed {
    */
   offer(entries: Offered[]) {
     for (const e of entries)
-      if ((e.seq > this.seq || this.gaps.has(e.seq)) && this.offered.size < MAX_OFFERED) this.offered.set(e.seq, e);
+      if (this.position.ahead(e.seq) && this.offered.size < MAX_OFFERED) this.offered.set(e.seq, e);
   }
 
   /** Forgets the documents handed over for changes the sync has passed. */
   private dropOffered() {
-    for (const seq of this.offered.keys()) if (seq <= this.seq && !this.gaps.has(seq)) this.offered.delete(seq);
+    for (const seq of this.offered.keys()) if (!this.position.ahead(seq)) this.offered.delete(seq);
   }
 
   /** Indexes these documents as they are now, removing those no longer public: as handed over, or read again. */
@@ -453,7 +480,7 @@ export class SearchFeed {
 
   /** Makes what is applied durable (a local index: written to disk when it changed). */
   save(): Promise<void> {
-    return this.backend.checkpoint(this.seq);
+    return this.backend.checkpoint(this.position.seq);
   }
 
   close(): Promise<void> {

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
-import { prefsOf } from './request.ts';
+import { prefsOf, variantOf } from './request.ts';
 
 /**
  * Public pages as rendered, kept for a few seconds per instance (a "micro-cache", as a proxy keeps one): under load
@@ -33,6 +33,14 @@ const COMPRESS: Record<Encoding, (body: string) => Buffer> = {
 const NOT_PORTAL = /^\/(admin|api|static|prefs)(\/|$)/;
 const KEPT_TYPES = /^(text\/html|application\/atom\+xml|application\/xml|text\/xml)/;
 
+/**
+ * Marks the application's own requests that render a page again (web/page.files.ts): the cache and the file writer
+ * leave them alone. The token is this process's, so nobody outside can send it.
+ */
+export const REWRITE_HEADER = 'x-gongkai-rewrite';
+export const REWRITE_TOKEN = randomBytes(16).toString('hex');
+export const isRewrite = (req: FastifyRequest) => req.headers[REWRITE_HEADER] === REWRITE_TOKEN;
+
 export class PageCache {
   private readonly pages: LRUCache<string, Page>;
 
@@ -47,13 +55,12 @@ export class PageCache {
   /** The key of a request that may be answered from the cache, or null. */
   private keyOf(req: FastifyRequest): string | null {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_PORTAL.test(req.url)) return null;
-    const p = prefsOf(req);
-    return `${req.host}${req.url}|${p.hant ? 't' : 's'}${p.elder ? 'e' : ''}${p.size}`;
+    return `${req.host}${req.url}|${variantOf(prefsOf(req))}`;
   }
 
   /** onRequest: a kept page is sent as it was rendered (the ETag, compression and headers still apply). */
   readonly lookup = async (req: FastifyRequest, reply: FastifyReply) => {
-    const key = this.keyOf(req);
+    const key = isRewrite(req) ? null : this.keyOf(req);
     const page = key === null ? undefined : this.pages.get(key);
     if (!page) return;
     reply.header('content-type', page.type).header('etag', page.etag).header('x-page-cache', 'hit');
@@ -66,17 +73,7 @@ export class PageCache {
 
   /** onSend, before compression: keeps a public page as rendered. */
   readonly store = async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (
-      typeof payload === 'string' &&
-      req.method === 'GET' &&
-      req.site &&
-      reply.statusCode === 200 &&
-      !reply.hasHeader('x-page-cache') &&
-      !reply.hasHeader('cache-control') &&
-      !reply.hasHeader('set-cookie') &&
-      KEPT_TYPES.test(String(reply.getHeader('content-type') ?? '')) &&
-      !payload.includes('name="_csrf"')
-    ) {
+    if (typeof payload === 'string' && isPublicPage(req, reply, payload)) {
       const key = this.keyOf(req);
       if (key !== null) {
         const etag = `W/"${createHash('sha1').update(payload).digest('base64url')}"`;
@@ -86,4 +83,22 @@ export class PageCache {
     }
     return payload;
   };
+}
+
+/**
+ * Whether a response is a public page that anyone asking for the same address and variant gets alike (so it may be
+ * kept or written out): a portal page answered 200 to a GET, fresh (not itself from the cache), without a cookie, a
+ * cache header of its own (forms and personal data say no-store) or a form token.
+ */
+export function isPublicPage(req: FastifyRequest, reply: FastifyReply, payload: string): boolean {
+  return (
+    req.method === 'GET' &&
+    !!req.site &&
+    reply.statusCode === 200 &&
+    !reply.hasHeader('x-page-cache') &&
+    !reply.hasHeader('cache-control') &&
+    !reply.hasHeader('set-cookie') &&
+    KEPT_TYPES.test(String(reply.getHeader('content-type') ?? '')) &&
+    !payload.includes('name="_csrf"')
+  );
 }

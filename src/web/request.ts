@@ -16,6 +16,18 @@ export interface Prefs {
 
 const SIZES = ['large', 'medium', 'small'] as const;
 
+/** The name of a page's variant for these preferences (`s`/`t` script, `e` elder mode, the size): `smedium`, `telarge`. */
+export const variantOf = (p: Prefs) => `${p.hant ? 't' : 's'}${p.elder ? 'e' : ''}${p.size}`;
+
+const VARIANT = /^([st])(e?)(large|medium|small)$/;
+
+/** The cookies that ask for a variant, as a Cookie header; undefined for a name that is not one. */
+export function variantCookies(variant: string): string | undefined {
+  const m = VARIANT.exec(variant);
+  if (!m) return undefined;
+  return `gk_script=${m[1] === 't' ? 'hant' : 'hans'}; gk_elder=${m[2] ? '1' : '0'}; gk_size=${m[3]}`;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     site: Site;

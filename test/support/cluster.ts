@@ -8,6 +8,7 @@ import path from 'node:path';
  * without touching the shared server. Runs the binaries as `postgres` when the tests run as root.
  */
 export interface OwnCluster {
+  port: number;
   url: (db?: string) => string;
   start(): void;
   /** Stops at once, as a crash or a failover would (`-m immediate`). */
@@ -23,7 +24,10 @@ function binDir(): string {
   return `/usr/lib/postgresql/${versions[0]}/bin`;
 }
 
-export function ownCluster(): OwnCluster {
+/**
+ * A new cluster, or with `replicaOf` a streaming replica of one (pg_basebackup of it, following it read-only).
+ */
+export function ownCluster(opts: { replicaOf?: OwnCluster } = {}): OwnCluster {
   const bin = binDir();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gk-cluster-'));
   chmodSync(dir, 0o777);
@@ -36,7 +40,9 @@ export function ownCluster(): OwnCluster {
       : [`${bin}/${cmd}`, args];
     execFileSync(file, all, { stdio: 'pipe' });
   };
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  if (opts.replicaOf)
+    run('pg_basebackup', ['-D', data, '-R', '-h', '127.0.0.1', '-p', String(opts.replicaOf.port), '-U', 'postgres']);
+  else run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const pids = () => {
     const main = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
     const children = spawnSync('pgrep', ['-P', String(main)], { encoding: 'utf8' })
@@ -46,6 +52,7 @@ export function ownCluster(): OwnCluster {
     return [main, ...children];
   };
   const cluster: OwnCluster = {
+    port,
     url: (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`,
     start: () =>
       run('pg_ctl', [

@@ -57,6 +57,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export function testCtx(db: Db, config = testConfig(), now = () => new Date()): Ctx {
   return {
     db,
+    read: db,
     files: new FileStore(config.filesDir),
     search: newSearch(config, false),
     sites: new SiteDirectory(db),

@@ -12,6 +12,7 @@ import {
 import type { Ctx } from '../../core/context.ts';
 import type { Agency, DB, Role } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
+import { noteSiteChange } from '../../core/search.ts';
 import { checkParent, parseInput } from '../../core/validate.ts';
 import { guardOwnAccount, guardPlatformAccount, managesPlatform } from './admin.policy.ts';
 import {
@@ -106,6 +107,7 @@ export async function createAgency(ctx: Ctx, actor: Actor, siteId: number, raw: 
   return ctx.db.transaction().execute(async (trx) => {
     await checkAgency(trx, siteId, null, input);
     const id = await insertAgency(trx, { site_id: siteId, ...agencyValues(input) });
+    await noteSiteChange(trx, siteId);
     await audit(trx, actor, {
       siteId,
       agencyId: id,
@@ -189,6 +191,7 @@ export async function updateSite(ctx: Ctx, actor: Actor, siteId: number, raw: un
       footer: footerOf(input),
     };
     await updateSiteRow(trx, siteId, { name: input.name, hosts: input.hosts, settings: JSON.stringify(settings) });
+    await noteSiteChange(trx, siteId);
     await audit(trx, actor, {
       siteId,
       action: 'site.update',
@@ -208,6 +211,7 @@ export async function updateSiteSettings(ctx: Ctx, actor: Actor, siteId: number,
     const before = await lockSite(trx, siteId);
     if (!before) throw notFound('站点不存在');
     await updateSiteRow(trx, siteId, { settings: JSON.stringify({ ...(before.settings as object), ...patch }) });
+    await noteSiteChange(trx, siteId);
     await audit(trx, actor, {
       siteId,
       action: 'site.settings',
@@ -234,6 +238,7 @@ export async function updateAgency(
     if (!before) throw notFound('机构不存在');
     await checkAgency(trx, siteId, agencyId, input);
     await updateAgencyRow(trx, agencyId, agencyValues(input));
+    await noteSiteChange(trx, siteId);
     await audit(trx, actor, {
       siteId,
       agencyId,

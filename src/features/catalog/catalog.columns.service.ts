@@ -2,6 +2,7 @@ import { type Actor, requireSiteAdmin } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
 import type { Ctx } from '../../core/context.ts';
 import { conflict, notFound } from '../../core/errors.ts';
+import { noteSiteChange } from '../../core/search.ts';
 import { checkParent, parseInput } from '../../core/validate.ts';
 import { columnAncestry, columnOfSite, columnWithSlug, insertColumn, updateColumn } from './catalog.columns.store.ts';
 import { columnInput } from './catalog.schema.ts';
@@ -34,12 +35,14 @@ export async function saveColumn(
     };
     if (columnId === null) {
       const id = await insertColumn(trx, { site_id: siteId, ...values });
+      await noteSiteChange(trx, siteId);
       await audit(trx, actor, { siteId, action: 'column.create', entityType: 'column', entityId: id, after: input });
       return id;
     }
     const before = await columnOfSite(trx, siteId, columnId);
     if (!before) throw notFound('栏目不存在');
     await updateColumn(trx, columnId, values);
+    await noteSiteChange(trx, siteId);
     await audit(trx, actor, {
       siteId,
       action: 'column.update',

@@ -625,3 +625,19 @@ export function policyChoices(db: Db, siteId: number) {
     .limit(1000)
     .execute();
 }
+
+/**
+ * Where publications show on the portal, across all their editions (an edition moved out of a column leaves it): the
+ * columns and agencies of each, and its site.
+ */
+export async function publicationPlaces(db: Db, publicationIds: number[]) {
+  if (!publicationIds.length) return [];
+  const r = await sql<{ id: number; site_id: number; columns: number[]; agencies: number[] }>`
+    select p.id, p.site_id,
+      coalesce((select array_agg(distinct ec.column_id) from editions e join edition_columns ec on ec.edition_id = e.id
+        where e.publication_id = p.id), '{}') as columns,
+      coalesce((select array_agg(distinct ea.agency_id) from editions e join edition_agencies ea on ea.edition_id = e.id
+        where e.publication_id = p.id), '{}') || p.agency_id as agencies
+    from publications p where p.id = any(${publicationIds}::int[])`.execute(db);
+  return r.rows;
+}

@@ -131,12 +131,13 @@ export function planQuery(req: SearchRequest, today: string): { parsed: ParsedQu
 
 /** A page of results with snippets, or suggestions for a broader query when nothing is found. */
 export async function findDocuments(
-  ctx: Pick<Ctx, 'search' | 'db'>,
+  ctx: Pick<Ctx, 'search' | 'read'>,
   req: SearchRequest,
   today: string,
 ): Promise<SearchPage> {
   const feed = ctx.search;
-  const db = ctx.db;
+  // the rows of the hits may lag a moment behind the index (a replica)
+  const db = ctx.read;
   const { parsed, base } = planQuery(req, today);
   const phrases = base.phrases ?? [];
   const empty = {

@@ -1,0 +1,55 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The repository's deploy folder: the nginx template and what it includes. */
+const DEPLOY_DIR = path.resolve(import.meta.dirname, '../../deploy');
+export const STATIC_DIR = path.resolve(import.meta.dirname, 'static');
+
+export interface NginxOptions {
+  /** nginx's own folder: its configuration, pid, logs and temporary files. */
+  prefix: string;
+  /** `8080`, `127.0.0.1:8080`. */
+  listen: string;
+  /** The instances, `127.0.0.1:3001`. */
+  upstreams: string[];
+  /** PAGES_DIR of the instances. */
+  pagesDir: string;
+  /** The largest upload, MB. */
+  maxBodyMb: number;
+  /** The application's security headers, to send with the pages nginx sends itself. */
+  headers: [string, string][];
+  accessLog?: string;
+}
+
+/** nginx's directive for a header (the values are helmet's: no quote, backslash or variable to escape). */
+function addHeader([name, value]: [string, string]): string {
+  if (/["\\$]/.test(value)) throw new Error(`header ${name} cannot be written into nginx.conf as it is`);
+  return `      add_header ${name} "${value}" always;`;
+}
+
+/** Writes nginx.conf (from deploy/nginx.conf.template) and what it includes into `prefix`; returns its path. */
+export function writeNginxConfig(o: NginxOptions): string {
+  for (const d of ['tmp/body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi'])
+    mkdirSync(path.join(o.prefix, d), { recursive: true });
+  const values: Record<string, string> = {
+    PREFIX: o.prefix,
+    LISTEN: o.listen,
+    UPSTREAMS: o.upstreams.map((u) => `    server ${u} max_fails=1 fail_timeout=2s;`).join('\n'),
+    PAGES_DIR: o.pagesDir,
+    STATIC_DIR: STATIC_DIR,
+    MAX_BODY_MB: String(o.maxBodyMb),
+    ACCESS_LOG: o.accessLog ?? 'off',
+    SECURITY_HEADERS: o.headers.map(addHeader).join('\n'),
+  };
+  const config = readFileSync(path.join(DEPLOY_DIR, 'nginx.conf.template'), 'utf8').replace(
+    /\{\{([A-Z_]+)\}\}/g,
+    (_, k: string) => {
+      if (!(k in values)) throw new Error(`nginx.conf.template: unknown {{${k}}}`);
+      return values[k];
+    },
+  );
+  writeFileSync(path.join(o.prefix, 'proxy.conf'), readFileSync(path.join(DEPLOY_DIR, 'proxy.conf')));
+  const file = path.join(o.prefix, 'nginx.conf');
+  writeFileSync(file, config);
+  return file;
+}
