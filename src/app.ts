@@ -19,6 +19,7 @@ import type { Ctx } from './core/context.ts';
 import { readCaughtUp } from './core/db.ts';
 import type { Site } from './core/db.types.ts';
 import { AppError, badInput, databaseAway, isDatabaseAway } from './core/errors.ts';
+import { sharedRateStore } from './core/ratelimit.ts';
 import { adminManageRoutes } from './features/admin/admin.manage.routes.ts';
 import { catalogApiRoutes } from './features/catalog/catalog.api.ts';
 import { pagesTouched, portalNav } from './features/catalog/catalog.portal.service.ts';
@@ -234,7 +235,13 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   }
   await app.register(etag, { weak: true });
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
-  await app.register(rateLimit, { max: ctx.config.requestsPerMinute, timeWindow: '1 minute' });
+  // with PostgreSQL (several instances) the guarded routes count in the database, shared (core/ratelimit.ts); a
+  // database that does not answer does not turn away the request (the route itself then answers 503)
+  await app.register(rateLimit, {
+    max: ctx.config.requestsPerMinute,
+    timeWindow: '1 minute',
+    ...(ctx.config.databaseUrl ? { store: sharedRateStore(ctx.db), skipOnError: true } : {}),
+  });
   if (pages) app.addHook('onRequest', pages.lookup);
   // the back office's editor, bundled from the installed packages on first use (web/editor.bundle.ts)
   app.get('/static/editor.js', async (req, reply) => {

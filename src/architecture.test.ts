@@ -18,6 +18,7 @@ const OWNERS: Record<string, string[]> = {
     'search_cursors',
     'jobs',
     'login_failures',
+    'rate_limits',
   ],
   admin: ['sites', 'agencies', 'users', 'user_roles'],
   catalog: [

@@ -133,6 +133,7 @@ function nginxConfig(config: Config, args: string[]) {
     listen: values.listen,
     upstreams: values.upstream,
     pagesDir: config.pagesDir,
+    perMinute: config.requestsPerMinute,
     maxBodyMb: Math.ceil(Math.max(config.maxUploadBytes, config.importMaxBytes) / 1024 / 1024),
     headers: SECURITY_HEADER_LIST,
   });

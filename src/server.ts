@@ -7,6 +7,7 @@ import { FileStore } from './core/files.ts';
 import { type Job, JobRunner } from './core/jobs.ts';
 import { migrate } from './core/migrate.ts';
 import { deliverOutbox, mailTransport } from './core/outbox.ts';
+import { pruneRateLimits } from './core/ratelimit.ts';
 import { SiteDirectory } from './core/sites.ts';
 import { scanPublished } from './features/catalog/catalog.personal.service.ts';
 import { publishDue } from './features/catalog/catalog.service.ts';
@@ -75,6 +76,7 @@ export function backgroundJobs(ctx: Ctx, log: { info: (s: string) => void; error
     // the office's scans of what is published, for personal data, carried on in batches
     { name: 'personal-scan', everySeconds: every, run: () => scanPublished(ctx) },
     { name: 'prune-search-outbox', everySeconds: 3600, run: () => ctx.search.prune(ctx.db) },
+    { name: 'prune-rate-limits', everySeconds: 300, run: () => pruneRateLimits(ctx.db) },
     // imports interrupted by a stop or a crash (their heartbeat went stale) carry on where they were
     { name: 'resume-imports', everySeconds: 60, run: () => resumeImports(ctx, log.error) },
     // other instances' changes reach this one's index within a second; the index is saved every minute

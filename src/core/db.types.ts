@@ -457,6 +457,12 @@ export interface JobsTable {
   last_error: Generated<string>;
 }
 
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  reset_at: Date;
+}
+
 export interface LoginFailuresTable {
   username: string;
   ip: string;
@@ -492,6 +498,7 @@ export interface DB {
   personal_findings: PersonalFindingsTable;
   login_failures: LoginFailuresTable;
   jobs: JobsTable;
+  rate_limits: RateLimitsTable;
   search_cursors: SearchCursorsTable;
   sites: SitesTable;
   agencies: AgenciesTable;

@@ -12,7 +12,8 @@ export interface Bundle {
   etag: string;
 }
 
-const ENTRY = path.join(import.meta.dirname, 'editor', 'editor.client.ts');
+// beside this module: TypeScript when run from the sources, JavaScript in the build (dist/)
+const ENTRY = path.join(import.meta.dirname, 'editor', `editor.client${path.extname(import.meta.filename)}`);
 let bundle: Promise<Bundle> | undefined;
 
 export function editorBundle(): Promise<Bundle> {

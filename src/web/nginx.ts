@@ -14,6 +14,8 @@ export interface NginxOptions {
   upstreams: string[];
   /** PAGES_DIR of the instances. */
   pagesDir: string;
+  /** Requests a client may make a minute (REQUESTS_PER_MINUTE). */
+  perMinute: number;
   /** The largest upload, MB. */
   maxBodyMb: number;
   /** The application's security headers, to send with the pages nginx sends itself. */
@@ -38,6 +40,9 @@ export function writeNginxConfig(o: NginxOptions): string {
     PAGES_DIR: o.pagesDir,
     STATIC_DIR: STATIC_DIR,
     MAX_BODY_MB: String(o.maxBodyMb),
+    RATE_PER_MINUTE: String(o.perMinute),
+    // a page and its parts at once, as a browser asks for them
+    RATE_BURST: String(Math.max(20, Math.ceil(o.perMinute / 6))),
     ACCESS_LOG: o.accessLog ?? 'off',
     SECURITY_HEADERS: o.headers.map(addHeader).join('\n'),
   };

@@ -35,12 +35,15 @@ export class SegmentBuilder {
   private start(): Worker | null {
     if (this.worker || this.failed) return this.worker;
     try {
-      // the worker's module is TypeScript: the worker registers tsx's loader before importing it
+      // run from the sources the worker's module is TypeScript: the worker registers tsx's loader before importing
+      // it; the build (dist/) has it as JavaScript
+      const compiled = import.meta.url.endsWith('.js');
+      const entry = JSON.stringify(new URL(`./search.worker.${compiled ? 'js' : 'ts'}`, import.meta.url).href);
       const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-      const entry = JSON.stringify(new URL('./search.worker.ts', import.meta.url).href);
-      const w = new Worker(`import(${api}).then(({ register }) => { register(); return import(${entry}); })`, {
-        eval: true,
-      });
+      const code = compiled
+        ? `import(${entry})`
+        : `import(${api}).then(({ register }) => { register(); return import(${entry}); })`;
+      const w = new Worker(code, { eval: true });
       let loaded!: () => void;
       this.ready = new Promise((r) => {
         loaded = r;
