@@ -384,6 +384,9 @@ export class SearchFeed {
         this.rebuilding = null;
       }
     })();
+    // a rebuild started in the background (at start, on a '*' change) fails into the log, never into an unhandled
+    // rejection that would stop the process; whoever awaits it still sees the failure
+    this.rebuilding.catch((e) => console.error('search index rebuild failed:', e));
     return this.rebuilding;
   }
 

@@ -24,3 +24,19 @@ test('the local backend saves at a checkpoint and reopens there; other words mak
   assert.equal(await otherWords.open(['低保', '三公经费']), null, 'cut with other words: rebuilt');
   await otherWords.close();
 });
+
+test('checkpoints asked for at once (the minute save during a rebuild) both succeed and leave one readable index', async () => {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'gk-local-')), 'search');
+  const backend = new LocalBackend(dir);
+  await backend.open([]);
+  await backend.apply(CONTRACT_CORPUS.slice(0, 5), []);
+  const a = backend.checkpoint(1);
+  await backend.apply(CONTRACT_CORPUS.slice(5), []);
+  const b = backend.checkpoint(2);
+  await Promise.all([a, b]);
+  await backend.close();
+  const reopened = new LocalBackend(dir);
+  assert.equal(await reopened.open([]), 2);
+  assert.equal(reopened.size, CONTRACT_CORPUS.length);
+  await reopened.close();
+});

@@ -75,8 +75,20 @@ export class LocalBackend implements SearchBackend {
     return this.engine.search({ ...q, offset: 0, limit: 0 }).total;
   }
 
-  async checkpoint(seq: number): Promise<void> {
-    if (this.dir && this.engine.dirty) await this.engine.save(this.dir, seq, { dictionary: this.dictionary });
+  /** The save under way: saves run one after another (two at once would delete each other's new files). */
+  private saving: Promise<void> = Promise.resolve();
+  /** The change number the saved index is complete up to. */
+  private savedSeq = -1;
+
+  checkpoint(seq: number): Promise<void> {
+    const dir = this.dir;
+    const save = this.saving.then(async () => {
+      if (!dir || (!this.engine.dirty && seq === this.savedSeq)) return;
+      await this.engine.save(dir, seq, { dictionary: this.dictionary });
+      this.savedSeq = seq;
+    });
+    this.saving = save.catch(() => {});
+    return save;
   }
 
   /** Resolves when the segments are merged as far as they are due (merging goes on in the background). */
