@@ -7,7 +7,8 @@
 #   deploy/production.sh down <folder>   stop everything (the data stays in the folder)
 #
 # Ports: GK_PORT (nginx, 8080), GK_PG_PORT (primary; the replica the next one, 54330), GK_APP_PORT (first instance;
-# the second the next one, 3101). GK_INSTANCES sets how many instances (2).
+# the second the next one, 3101). GK_INSTANCES sets how many instances (2), GK_BASE_URL the address residents use
+# (http://localhost:<GK_PORT>).
 set -euo pipefail
 
 cmd="${1:-}"
@@ -56,7 +57,11 @@ up() {
   fi
 
   mkdir -p "$dir/pg"
-  [[ "$(id -u)" == 0 ]] && chown postgres "$dir/pg"
+  if [[ "$(id -u)" == 0 ]]; then
+    # the postgres user owns the clusters and must be able to reach them
+    chmod o+x "$dir"
+    chown postgres "$dir/pg"
+  fi
   local pg_opts="-c listen_addresses=127.0.0.1 -k $dir/pg"
   if [[ ! -d "$dir/pg/primary" ]]; then
     echo "创建 PostgreSQL 主库与只读副本…"
@@ -86,7 +91,7 @@ up() {
         DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/gongkai" \
         DATABASE_REPLICA_URL="postgres://postgres@127.0.0.1:$((pg_port + 1))/gongkai" \
         DATA_DIR="$dir/instance-$i" FILES_DIR="$dir/files" PAGES_DIR="$dir/pages" \
-        BASE_URL="http://localhost:$port" TRUST_PROXY=on \
+        BASE_URL="${GK_BASE_URL:-http://localhost:$port}" TRUST_PROXY=on \
         SECURE_COOKIES="${GK_SECURE_COOKIES:-false}" REQUESTS_PER_MINUTE="${GK_REQUESTS_PER_MINUTE:-6000}"
       cd "$repo"
       setsid nohup node dist/cli.js "$what" >"$dir/instance-$i.log" 2>&1 &

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { SECURITY_HEADER_LIST } from '../src/app.ts';
+
+/**
+ * The production set-up as README gives it (deploy/production.sh): nginx, two compiled instances, a PostgreSQL
+ * primary and its streaming replica, on ports of the test's own. Driven from outside, over HTTP, as a browser would.
+ */
+const ROOT = path.resolve(import.meta.dirname, '..');
+const base = 21_000 + Math.floor(Math.random() * 9_000);
+const env = {
+  ...process.env,
+  GK_PORT: String(base),
+  GK_PG_PORT: String(base + 10),
+  GK_APP_PORT: String(base + 20),
+  GK_REQUESTS_PER_MINUTE: '100000',
+  GK_BASE_URL: `http://127.0.0.1:${base}`,
+};
+const site = `http://127.0.0.1:${base}`;
+const script = path.join(ROOT, 'deploy/production.sh');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A browser's cookies, kept across requests. */
+class Browser {
+  cookies = new Map<string, string>();
+  async fetch(url: string, init: RequestInit = {}) {
+    const res = await fetch(site + url, {
+      ...init,
+      redirect: 'manual',
+      headers: {
+        ...(init.headers as Record<string, string>),
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const at = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    return res;
+  }
+  async post(url: string, form: Record<string, string>) {
+    return this.fetch(url, {
+      method: 'POST',
+      body: new URLSearchParams(form).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  }
+  async login(username: string) {
+    const page = await (await this.fetch('/admin/login')).text();
+    const csrf = page.match(/name="_csrf" value="([^"]+)"/)![1];
+    const res = await this.post('/admin/login', { username, password: 'gongkai-demo-2026', _csrf: csrf });
+    assert.equal(res.status, 303, `${username} signs in`);
+    return (await (await this.fetch('/admin')).text()).match(/name="_csrf" value="([^"]+)"/)![1];
+  }
+}
+
+describe('the production set-up: nginx, two instances, primary and replica', { timeout: 600_000 }, () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gk-production-'));
+  let primary: pg.Client;
+  before(async () => {
+    execFileSync(script, ['up', dir], { env, stdio: 'pipe', timeout: 480_000 });
+    primary = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${base + 10}/gongkai` });
+    await primary.connect();
+  });
+  after(async () => {
+    await primary?.end();
+    execFileSync(script, ['down', dir], { env, stdio: 'pipe' });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a public page comes from its file after the first visit, with the headers the application sends', async () => {
+    const first = await fetch(`${site}/s/demo/`);
+    assert.equal(first.status, 200);
+    const body = await first.text();
+    const second = await fetch(`${site}/s/demo/`);
+    assert.equal(second.headers.get('x-page-file'), '1', 'sent by nginx from the written file');
+    assert.equal(await second.text(), body);
+    for (const [name, value] of SECURITY_HEADER_LIST) assert.equal(second.headers.get(name), value, name);
+    assert.equal(second.headers.get('cache-control'), 'public, max-age=60');
+    // each variant its own file; a query string, a form and the back office always reach an instance
+    const hant = await fetch(`${site}/s/demo/`, { headers: { cookie: 'gk_script=hant' } });
+    assert.match(await hant.text(), /靑山縣|青山縣/);
+    assert.equal((await fetch(`${site}/s/demo/c/tzgg?page=2`)).headers.get('x-page-file'), null);
+    await fetch(`${site}/s/demo/apply`);
+    assert.equal((await fetch(`${site}/s/demo/apply`)).headers.get('x-page-file'), null);
+    assert.equal((await fetch(`${site}/s/demo/apply`)).headers.get('cache-control'), 'no-store');
+    const files = readFileSync(path.join(dir, 'pages/127.0.0.1/s/demo/index.smedium.html'), 'utf8');
+    assert.equal(files, body);
+  });
+
+  test('a publication approved through either instance is on its pages, served by nginx, within seconds', async () => {
+    const { rows } = await primary.query(
+      "select e.id, e.publication_id, e.title from editions e where e.state = 'submitted' order by e.id limit 1",
+    );
+    const { id, publication_id: publicationId, title } = rows[0];
+    // the column page is written before the approval, as a resident read it
+    await fetch(`${site}/s/demo/c/tzgg`);
+    assert.equal((await fetch(`${site}/s/demo/c/tzgg`)).headers.get('x-page-file'), '1');
+    assert.doesNotMatch(await (await fetch(`${site}/s/demo/c/tzgg`)).text(), new RegExp(title));
+
+    // the reviewer and the secrecy reviewer sign in through nginx: their requests reach both instances in turn, and
+    // the session and form token made by one are taken by the other
+    const reviewer = new Browser();
+    const csrf = await reviewer.login('reviewer');
+    assert.equal((await reviewer.post(`/admin/editions/${id}/approve_review`, { _csrf: csrf })).status, 303);
+    const secrecy = new Browser();
+    const csrf2 = await secrecy.login('secrecy');
+    const approved = Date.now();
+    assert.equal((await secrecy.post(`/admin/editions/${id}/approve_confidentiality`, { _csrf: csrf2 })).status, 303);
+    let shown = 0;
+    for (let i = 0; i < 100 && !shown; i++) {
+      const res = await fetch(`${site}/s/demo/c/tzgg`);
+      if (res.headers.get('x-page-file') === '1' && (await res.text()).includes(title)) shown = Date.now() - approved;
+      else await sleep(100);
+    }
+    assert.ok(shown > 0, 'the column page file was rewritten');
+    assert.ok(shown < 10_000, `shown after ${shown} ms`);
+    const page = await fetch(`${site}/s/demo/p/${publicationId}`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), new RegExp(title));
+  });
+
+  test('rate limits of a guarded route count across the instances', async () => {
+    const b = new Browser();
+    const csrf = (await (await b.fetch('/s/demo/apply/status')).text()).match(/name="_csrf" value="([^"]+)"/)![1];
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++)
+      statuses.push((await b.post('/s/demo/apply/status', { trackingNo: 'X', queryCode: 'Y', _csrf: csrf })).status);
+    assert.ok(!statuses.slice(0, 20).includes(429), statuses.join(','));
+    assert.equal(statuses[21], 429, 'the limit of 20 a minute holds with two instances behind nginx');
+  });
+
+  test('an instance killed: nginx sends its requests to the other, nothing fails', async () => {
+    const pid = Number(readFileSync(path.join(dir, 'instance-2.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 20; i++) {
+      const r = await fetch(`${site}/s/demo/c/tzgg?page=${(i % 3) + 1}`);
+      assert.equal(r.status, 200);
+      await r.arrayBuffer();
+    }
+    const b = new Browser();
+    await b.login('office');
+    assert.equal((await b.fetch('/admin')).status, 200);
+  });
+});
