@@ -10,6 +10,8 @@ const statusOf = {
   unsupported: 415,
   too_many: 429,
   unavailable: 503,
+  /** The file store's disk is full. */
+  no_space: 507,
 } as const;
 
 export type ErrorCode = keyof typeof statusOf;

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Kysely } from 'kysely';
 import mammoth from 'mammoth';
 import type { DB } from './db.types.ts';
-import { badInput, notFound } from './errors.ts';
+import { AppError, badInput, notFound } from './errors.ts';
 import { htmlToText } from './html.ts';
 import { cleanText } from './text.ts';
 
@@ -30,6 +30,26 @@ export interface StoredFile {
   size: number;
 }
 
+/** A full disk (or quota): the file is not kept, and the user is told so. */
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
+
+/**
+ * Writes a file whole or not at all: into `tmp`, then renamed to `file`. A write that fails (a full disk) leaves no
+ * part behind and says so in Chinese (507).
+ */
+async function written(tmp: string, file: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await write(tmp);
+    await rename(tmp, file);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    if (NO_SPACE.has((e as NodeJS.ErrnoException).code ?? ''))
+      throw new AppError('no_space', '服务器存储空间已满，文件未能保存，请联系系统管理员');
+    throw e;
+  }
+}
+
 /** Content-addressed store on disk: a file lives at files/ab/cd/<sha256>. */
 export class FileStore {
   constructor(readonly dir: string) {}
@@ -41,10 +61,7 @@ export class FileStore {
   async put(data: Buffer): Promise<string> {
     const hash = createHash('sha256').update(data).digest('hex');
     const file = this.pathOf(hash);
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, data, { flush: true });
-    await rename(tmp, file);
+    await written(`${file}.${process.pid}.${Date.now()}.tmp`, file, (tmp) => writeFile(tmp, data, { flush: true }));
     return hash;
   }
 
@@ -58,13 +75,12 @@ export class FileStore {
     }
     const hash = digest.digest('hex');
     const file = this.pathOf(hash);
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await copyFile(source, tmp);
-    const handle = await open(tmp, 'r+');
-    await handle.sync();
-    await handle.close();
-    await rename(tmp, file);
+    await written(`${file}.${process.pid}.${Date.now()}.tmp`, file, async (tmp) => {
+      await copyFile(source, tmp);
+      const handle = await open(tmp, 'r+');
+      await handle.sync();
+      await handle.close();
+    });
     return { hash, size };
   }
 
