@@ -61,6 +61,10 @@ up() {
     # the postgres user owns the clusters and must be able to reach them
     chmod o+x "$dir"
     chown postgres "$dir/pg"
+    if ! runuser -u postgres -- test -x "$dir/pg"; then
+      echo "用户 postgres 无法进入 $dir：请选择它能访问的目录（各上级目录需有 o+x 权限）" >&2
+      exit 1
+    fi
   fi
   local pg_opts="-c listen_addresses=127.0.0.1 -k $dir/pg"
   if [[ ! -d "$dir/pg/primary" ]]; then

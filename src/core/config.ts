@@ -87,7 +87,7 @@ const envSchema = z.object({
   /** Login attempts per IP per minute, whatever the account. */
   LOGIN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   /** Requests per IP per minute on all routes. */
-  REQUESTS_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(600),
+  REQUESTS_PER_MINUTE: z.coerce.number().int().min(10).max(100_000_000).default(600),
   /** How long an instance keeps a rendered public page (0: not at all); a change shows within this time. */
   PAGE_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(2),
   /**
