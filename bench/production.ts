@@ -9,11 +9,11 @@
  * page being sent updated by nginx (p50/p95 of 20); and each instance's memory.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { draftTarget, startSetUp } from './setup.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,22 +24,9 @@ const { values: args } = parseArgs({
 });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
-const ROOT = path.join(import.meta.dirname, '..');
-const work = await mkdtemp(path.join(os.tmpdir(), 'gk-prodbench-'));
-// PostgreSQL's programs run as the postgres user, who must reach the set-up's folder
-await chmod(work, 0o711);
-const port = 24_000 + Math.floor(Math.random() * 4_000);
-const refPort = port + 50;
-const env = {
-  ...process.env,
-  GK_PORT: String(port),
-  GK_PG_PORT: String(port + 10),
-  GK_APP_PORT: String(port + 20),
-  GK_REQUESTS_PER_MINUTE: '100000000',
-  GK_BASE_URL: `http://127.0.0.1:${port}`,
-};
-const site = `http://127.0.0.1:${port}`;
-const script = path.join(ROOT, 'deploy/production.sh');
+const s = await startSetUp();
+const { site, work } = s;
+const refPort = s.port + 50;
 const hasWrk = spawnSync('wrk', ['--version']).status !== null;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -75,16 +62,9 @@ async function load(url: string, connections = CONNECTIONS): Promise<Figures> {
   };
 }
 
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
-}
-
 const fmt = (f: Figures) =>
   `${f.rps.toFixed(0).padStart(9)} ${f.p50.toFixed(2).padStart(7)} ${f.p95.toFixed(2).padStart(7)} ${String(f.errors).padStart(5)}`;
 
-console.log('启动生产部署（nginx + 2 个实例 + PostgreSQL 主库与只读副本）…');
-execFileSync(script, ['up', path.join(work, 'set-up')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 try {
   const column = '/s/demo/c/tzgg';
   const columnHtml = await (await fetch(site + column)).text();
@@ -132,18 +112,7 @@ http { include /etc/nginx/mime.types; access_log off; sendfile on; tcp_nopush on
   }
 
   // from the last approval to the updated pages, as nginx sends them
-  const token = (user: string) =>
-    execFileSync('node', ['dist/cli.js', 'token', user, '性能测试'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        DATABASE_URL: `postgres://postgres@127.0.0.1:${port + 10}/gongkai`,
-        DATA_DIR: path.join(work, 'set-up/instance-1'),
-        LOG_LEVEL: 'silent',
-      },
-    }).trim();
-  const tokens = { editor: token('editor'), reviewer: token('reviewer'), secrecy: token('secrecy') };
+  const tokens = { editor: s.token('editor'), reviewer: s.token('reviewer'), secrecy: s.token('secrecy') };
   const api = async (who: keyof typeof tokens, url: string, body: unknown) => {
     const res = await fetch(site + url, {
       method: 'POST',
@@ -153,25 +122,7 @@ http { include /etc/nginx/mime.types; access_log off; sendfile on; tcp_nopush on
     if (res.status >= 300) throw new Error(`${url}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<Record<string, number>>;
   };
-  // the editor's agency and the column of the notices, for the drafts
-  const draftTarget = JSON.parse(
-    execFileSync(
-      'psql',
-      [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(port + 10),
-        '-U',
-        'postgres',
-        '-d',
-        'gongkai',
-        '-Atc',
-        "select json_build_object('agency', (select a.id from agencies a join user_roles r on r.agency_id = a.id join users u on u.id = r.user_id where u.username = 'editor' limit 1), 'column', (select id from columns where slug = 'tzgg'))",
-      ],
-      { encoding: 'utf8' },
-    ),
-  ) as { agency: number; column: number };
+  const target = draftTarget(s);
   const times: { column: number; page: number }[] = [];
   for (let i = 0; i < Number(args.approvals); i++) {
     const title = `关于性能测试第${i + 1}号的通知`;
@@ -182,9 +133,9 @@ http { include /etc/nginx/mime.types; access_log off; sendfile on; tcp_nopush on
       genre: '其他文件',
       themeCategory: '综合政务',
       bodyHtml: `<p>${title}。</p>`,
-      agencyId: draftTarget.agency,
-      agencyIds: [draftTarget.agency],
-      columnIds: [draftTarget.column],
+      agencyId: target.agency,
+      agencyIds: [target.agency],
+      columnIds: [target.column],
     });
     await api('editor', `/api/v1/editions/${d.editionId}/actions/submit`, {});
     await api('reviewer', `/api/v1/editions/${d.editionId}/actions/approve_review`, {});
@@ -214,11 +165,7 @@ http { include /etc/nginx/mime.types; access_log off; sendfile on; tcp_nopush on
   console.log(
     `\n从终审通过到 nginx 发送更新后的页面（${times.length} 次）：栏目页 p50 ${pct(columnTimes, 50).toFixed(0)} ms、p95 ${pct(columnTimes, 95).toFixed(0)} ms；信息页 p50 ${pct(pageTimes, 50).toFixed(0)} ms、p95 ${pct(pageTimes, 95).toFixed(0)} ms`,
   );
-  for (const i of [1, 2]) {
-    const pid = Number(await readFile(path.join(work, `set-up/instance-${i}.pid`), 'utf8'));
-    console.log(`实例 ${i} 内存（RSS）：${await rssMb(pid)} MB`);
-  }
+  for (const i of [1, 2]) console.log(`实例 ${i} 内存（RSS）：${await s.rss(i)} MB`);
 } finally {
-  execFileSync(script, ['down', path.join(work, 'set-up')], { env, stdio: 'ignore' });
-  await rm(work, { recursive: true, force: true });
+  await s.stop();
 }
