@@ -72,7 +72,7 @@ up() {
     as_pg "$pg_bin/initdb" -D "$dir/pg/primary" -U postgres --auth=trust -E UTF8 >/dev/null
     pg_ctl_of primary -o "-p $pg_port $pg_opts" start >/dev/null
     as_pg "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc 'create database gongkai'
-    as_pg "$pg_bin/pg_basebackup" -D "$dir/pg/replica" -R -h 127.0.0.1 -p "$pg_port" -U postgres
+    as_pg "$pg_bin/pg_basebackup" -D "$dir/pg/replica" -R -c fast -h 127.0.0.1 -p "$pg_port" -U postgres
   else
     pg_ctl_of primary -o "-p $pg_port $pg_opts" start >/dev/null
   fi

@@ -41,7 +41,19 @@ export function ownCluster(opts: { replicaOf?: OwnCluster } = {}): OwnCluster {
     execFileSync(file, all, { stdio: 'pipe' });
   };
   if (opts.replicaOf)
-    run('pg_basebackup', ['-D', data, '-R', '-h', '127.0.0.1', '-p', String(opts.replicaOf.port), '-U', 'postgres']);
+    run('pg_basebackup', [
+      '-D',
+      data,
+      '-R',
+      '-c',
+      'fast',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(opts.replicaOf.port),
+      '-U',
+      'postgres',
+    ]);
   else run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const pids = () => {
     const main = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
