@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SECURITY_HEADER_LIST } from './app.ts';
@@ -34,11 +35,15 @@ async function main(args: string[]) {
     process.exit(2);
   }
   if (command === 'nginx-config') return nginxConfig(config, rest);
-  if (!['demo', 'serve', 'migrate', 'token', 'search-rebuild', 'import', 'backup', 'restore'].includes(command ?? '')) {
+  if (
+    !['demo', 'demo-load', 'serve', 'migrate', 'token', 'search-rebuild', 'import', 'backup', 'restore'].includes(
+      command ?? '',
+    )
+  ) {
     console.log(usage);
     process.exit(command ? 2 : 0);
   }
-  const ctx = await openCtx(config);
+  let ctx = await openCtx(config);
   if (command === 'migrate') {
     await ctx.db.destroy();
     console.log('数据库已是最新结构');
@@ -101,11 +106,18 @@ async function main(args: string[]) {
     console.log(token);
     return;
   }
-  if (command === 'demo') {
-    const exists = await ctx.sites.byCode('demo');
-    if (!exists) console.log('正在创建演示站点（约需一分钟，只在第一次）…');
-    const created = await loadDemo(ctx, { log: console.log });
-    console.log(created ? '演示站点已创建' : '使用已有的演示站点');
+  if (command === 'demo-load') {
+    await loadDemo(ctx, { log: console.log });
+    await ctx.db.destroy();
+    return;
+  }
+  if (command === 'demo' && !(await ctx.sites.byCode('demo'))) {
+    // loaded by a process of its own, which then ends: the server does not keep the memory the loading took
+    console.log('正在创建演示站点（约需一分钟，只在第一次）…');
+    await ctx.db.destroy();
+    await loadInChild();
+    ctx = await openCtx(config);
+    console.log('演示站点已创建');
   }
   const address = await serve(ctx);
   const site = address.replace('127.0.0.1', 'localhost');
@@ -116,6 +128,15 @@ async function main(args: string[]) {
     console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）：`);
     for (const a of DEMO_ACCOUNTS) console.log(`  ${a.label.padEnd(10, '　')} ${a.username}`);
   }
+}
+
+/** Runs `demo-load` in a child process (this program, as it was started) and waits for it. */
+function loadInChild(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'demo-load'], { stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`载入演示站点失败（退出码 ${code}）`))));
+  });
 }
 
 /** Writes nginx's configuration for the instances (deploy/nginx.conf.template). */

@@ -4,7 +4,6 @@ import { copyFile, mkdir, open, readFile, rename, unlink, writeFile } from 'node
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Kysely } from 'kysely';
-import mammoth from 'mammoth';
 import type { DB } from './db.types.ts';
 import { AppError, badInput, notFound } from './errors.ts';
 import { htmlToText } from './html.ts';
@@ -29,6 +28,9 @@ export interface StoredFile {
   mime: string;
   size: number;
 }
+
+/** mammoth (Word documents), loaded on the first document: most servers seldom read one. */
+const mammoth = async () => (await import('mammoth')).default;
 
 /** A full disk (or quota): the file is not kept, and the user is told so. */
 const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
@@ -166,7 +168,8 @@ const isZipOffice = (mime: string) => mime.includes('openxmlformats');
 export async function extractText(mime: string, data: Buffer): Promise<string> {
   if (isZipOffice(mime) && zipExpandedSize(data) > MAX_EXPANDED_BYTES) return '';
   try {
-    if (mime.includes('wordprocessingml')) return (await mammoth.extractRawText({ buffer: data })).value.trim();
+    if (mime.includes('wordprocessingml'))
+      return (await (await mammoth()).extractRawText({ buffer: data })).value.trim();
     if (mime.includes('spreadsheetml')) return (await spreadsheetText(data)).trim();
     if (mime === 'application/pdf') {
       const { extractText: pdfText, getDocumentProxy } = await import('unpdf');
@@ -183,7 +186,7 @@ export async function extractText(mime: string, data: Buffer): Promise<string> {
 /** A Word document as sanitised HTML, for importing into a draft. */
 export async function docxToHtml(data: Buffer): Promise<{ html: string; text: string }> {
   if (zipExpandedSize(data) > MAX_EXPANDED_BYTES) throw badInput('Word 文件解压后过大，无法导入');
-  const { value } = await mammoth.convertToHtml({ buffer: data });
+  const { value } = await (await mammoth()).convertToHtml({ buffer: data });
   return { html: value, text: htmlToText(value) };
 }
 

@@ -1,7 +1,21 @@
-import * as OpenCC from 'opencc-js';
+import { createRequire } from 'node:module';
+import type * as OpenCC from 'opencc-js';
 
-const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+/**
+ * OpenCC's two directions are loaded apart, each on its first use: simplified → traditional (the 繁体 pages) holds
+ * 80 MB of phrase tables, traditional → simplified (search) 13 MB; a server nobody asks for 繁体 never loads the first.
+ */
+const require = createRequire(import.meta.url);
+
+/** A value made on its first use and kept. */
+function lazy<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => {
+    if (!made) made = { value: make() };
+    return made.value;
+  };
+}
+const t2cn = () => require('opencc-js/t2cn') as typeof OpenCC;
 
 /**
  * Government phrases OpenCC gets wrong, taken first (longest match) so that OpenCC never sees them: its phrase table
@@ -18,11 +32,15 @@ const GOVERNMENT_PHRASES: [string, string][] = [
   ['复议', '復議'],
   ['产制度', '產制度'],
 ];
-const governmentPhrases = OpenCC.CustomConverter(GOVERNMENT_PHRASES);
+const toTraditional = lazy(() => (require('opencc-js/cn2t') as typeof OpenCC).Converter({ from: 'cn', to: 'tw' }));
+const toSimplified = lazy(() => t2cn().Converter({ from: 'tw', to: 'cn' }));
+const governmentPhrases = lazy(() => t2cn().CustomConverter(GOVERNMENT_PHRASES));
 
 /** Simplified → traditional (Taiwan standard), as the portal's 繁体 switch shows it. */
-export const hant = (s: string): string => toTraditional(governmentPhrases(s));
-export const hans = (s: string): string => toSimplified(s);
+export const hant = (s: string): string => toTraditional()(governmentPhrases()(s));
+
+/** Traditional → simplified (what search indexes and looks for). */
+export const hans = (s: string): string => toSimplified()(s);
 
 /** Folds full-width ASCII forms and the ideographic space to half-width. */
 export function foldWidth(s: string): string {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import readline from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 export type ImportFormat = 'jsonl' | 'csv' | 'xlsx';
 
@@ -153,7 +153,9 @@ async function* csvRows(path: string): AsyncGenerator<ReadRow> {
 }
 
 async function* xlsxRows(path: string): AsyncGenerator<ReadRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+  // loaded when a workbook is read, as in core/files.ts: a server that never imports one does not hold it
+  const { default: Excel } = await import('exceljs');
+  const reader = new Excel.stream.xlsx.WorkbookReader(path, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

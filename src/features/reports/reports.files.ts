@@ -11,7 +11,7 @@ import {
   VerticalAlign,
   WidthType,
 } from 'docx';
-import ExcelJS from 'exceljs';
+
 import { type Grid, placeCells, tableFourGrid, tableThreeGrid, tableTwoGrid } from './reports.grid.ts';
 import { SECTION_TITLES, sectionParagraphs } from './reports.rules.ts';
 import type { ReportView } from './reports.service.ts';
@@ -99,6 +99,7 @@ export async function reportDocx(view: ReportView): Promise<Buffer> {
 /** The tables in Excel, one sheet each, merged as in the official layout; figures are numbers. */
 export async function reportXlsx(view: ReportView): Promise<Buffer> {
   const grids = gridsOf(view);
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'Gongkai';
   book.title = view.title;

@@ -10,6 +10,9 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
  * Builds segments from many documents, and merges segments, on a worker thread; falls back to this thread when no
  * worker can be started. The worker knows the same dictionary words (`terms`), so both cut text alike.
  */
+/** A worker idle this long is ended (a new one starts with the next build or merge). */
+const WORKER_IDLE_MS = 30_000;
+
 export class SegmentBuilder {
   private worker: Worker | null = null;
   private failed = false;
@@ -68,6 +71,17 @@ export class SegmentBuilder {
     return this.worker;
   }
 
+  /** Ends the worker once it has had nothing to do for a while: its segmenter and heap go with it. */
+  private idleTimer: NodeJS.Timeout | null = null;
+  private idleLater(w: Worker) {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.worker === w && this.waiting.size === 0) void this.close();
+    }, WORKER_IDLE_MS);
+    this.idleTimer.unref();
+  }
+
   private stop(e: Error) {
     this.worker = null;
     for (const p of this.waiting.values()) p.reject(e);
@@ -102,11 +116,15 @@ export class SegmentBuilder {
     const id = this.next++;
     try {
       w.ref();
+      if (this.idleTimer) clearTimeout(this.idleTimer);
       const seg = await new Promise<Segment>((resolve, reject) => {
         this.waiting.set(id, { resolve, reject });
         this.send({ ...request, id } as WorkerRequest, transfer);
       }).finally(() => {
-        if (this.waiting.size === 0) w.unref();
+        if (this.waiting.size === 0) {
+          w.unref();
+          this.idleLater(w);
+        }
       });
       this.lastOnWorker = true;
       return seg;

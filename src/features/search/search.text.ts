@@ -92,14 +92,29 @@ export const SYNONYMS: string[][] = [
   ['两违', '违法建设'],
 ];
 
-const jieba = Jieba.withDict(dict);
 let extra = new Set<string>();
 
-function load(words: Iterable<string>) {
-  const lines = [...words].map((w) => `${w} 200000 n`).join('\n');
-  if (lines) jieba.loadDict(Buffer.from(lines));
+/**
+ * The segmenter with its dictionary (36 MB), made on the first text to cut: a server that has not searched or indexed
+ * yet does not hold it. The government terms and the site's own words go in with it.
+ */
+let segmenter: Jieba | undefined;
+function jieba(): Jieba {
+  if (!segmenter) {
+    segmenter = Jieba.withDict(dict);
+    addWords(segmenter, [...GOVERNMENT_TERMS, ...extra]);
+  }
+  return segmenter;
 }
-load(GOVERNMENT_TERMS);
+
+function addWords(j: Jieba, words: Iterable<string>) {
+  const lines = [...words].map((w) => `${w} 200000 n`).join('\n');
+  if (lines) j.loadDict(Buffer.from(lines));
+}
+
+function load(words: Iterable<string>) {
+  if (segmenter) addWords(segmenter, words);
+}
 
 /**
  * Adds a site's own terms to the dictionary (jieba cannot forget words, so a removed word stays until
@@ -173,7 +188,9 @@ const STOP = new Set(['的', '了', '和', '与', '及', '或', '在', '是', '�
  */
 export function indexTokens(text: string, normalized = false): string[] {
   if (!text) return [];
-  return jieba.cutForSearch(normalized ? text : normalize(text), false).filter(isWord);
+  return jieba()
+    .cutForSearch(normalized ? text : normalize(text), false)
+    .filter(isWord);
 }
 
 /** Text as phrases are compared: normalised, without white space (a phrase may be broken across lines). */
@@ -181,7 +198,7 @@ export const foldPhrase = (text: string, normalized = false) =>
   (normalized ? text : normalize(text)).replace(/\s+/g, '');
 
 /** The words of a text in the normal cut, in order. */
-const cutWords = (text: string) => jieba.cut(normalize(text), false).filter(isWord);
+const cutWords = (text: string) => jieba().cut(normalize(text), false).filter(isWord);
 
 /** Query tokens: the normal cut (each is in the index of a document that has the words), without function words. */
 export function queryTokens(text: string): string[] {
@@ -250,7 +267,9 @@ export const alternatives = (term: string) => term.split('|');
  */
 export function partsOf(term: string): string[] {
   if (term.includes('|')) return [term];
-  const parts = jieba.cutForSearch(term, false).filter((t) => t !== term && t.length >= 2 && isWord(t));
+  const parts = jieba()
+    .cutForSearch(term, false)
+    .filter((t) => t !== term && t.length >= 2 && isWord(t));
   return parts.length >= 2 ? [...new Set(parts)] : [term];
 }
 
