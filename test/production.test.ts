@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { SECURITY_HEADER_LIST } from '../src/app.ts';
+import { failuresOf, mixedLoad } from './support/load.ts';
 
 /**
  * The production set-up as README gives it (deploy/production.sh): nginx, two compiled instances, a PostgreSQL
@@ -134,6 +135,41 @@ describe('the production set-up: nginx, two instances, primary and replica', { t
       statuses.push((await b.post('/s/demo/apply/status', { trackingNo: 'X', queryCode: 'Y', _csrf: csrf })).status);
     assert.ok(!statuses.slice(0, 20).includes(429), statuses.join(','));
     assert.equal(statuses[21], 429, 'the limit of 20 a minute holds with two instances behind nginx');
+  });
+
+  test('a mixed load for a minute through both instances: no 5xx, no failed connection, memory reported', async (t) => {
+    const token = execFileSync(process.execPath, ['dist/cli.js', 'token', 'editor', '混合负载'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${base + 10}/gongkai`,
+        DATA_DIR: path.join(dir, 'instance-1'),
+        LOG_LEVEL: 'silent',
+      },
+    }).trim();
+    const { rows } = await primary.query(
+      "select (select r.agency_id from user_roles r join users u on u.id = r.user_id where u.username = 'editor' and r.agency_id is not null order by r.agency_id limit 1) as agency, (select id from columns where slug = 'tzgg') as column",
+    );
+    const rss = (i: number) => {
+      const pid = readFileSync(path.join(dir, `instance-${i}.pid`), 'utf8').trim();
+      return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
+    };
+    const before = [rss(1), rss(2)];
+    const statuses = await mixedLoad({
+      site,
+      rate: 40,
+      seconds: 60,
+      editor: { token, agency: rows[0].agency, column: rows[0].column },
+    });
+    const total = [...statuses.values()].reduce((a, b) => a + b, 0);
+    t.diagnostic(
+      `${total} requests ${JSON.stringify(Object.fromEntries(statuses))}; RSS ${before.join(' / ')} → ${rss(1)} / ${rss(2)} MB`,
+    );
+    assert.ok(total > 2000, 'the load ran');
+    assert.deepEqual(failuresOf(statuses), []);
+    for (const kind of ['浏览 200', '搜索 200', '申请 303', '编辑 201', '编辑 200'])
+      assert.ok((statuses.get(kind) ?? 0) > 0, `${kind} answered`);
   });
 
   test('an instance killed: nginx sends its requests to the other, nothing fails', async () => {
