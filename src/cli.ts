@@ -10,6 +10,7 @@ import { type Config, dataKey, loadConfig } from './core/config.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemo } from './demo/demo.ts';
 import { importFile } from './features/imports/imports.cli.ts';
 import { openCtx, serve } from './server.ts';
+import { ErrorPage } from './web/layout.tsx';
 import { writeNginxConfig } from './web/nginx.ts';
 
 const usage = `用法：
@@ -157,6 +158,7 @@ function nginxConfig(config: Config, args: string[]) {
     perMinute: config.requestsPerMinute,
     maxBodyMb: Math.ceil(Math.max(config.maxUploadBytes, config.importMaxBytes) / 1024 / 1024),
     headers: SECURITY_HEADER_LIST,
+    busyPage: ErrorPage({ ctx: null, status: 429, message: '请求过于频繁，请稍后再试' }) as string,
   });
   console.log(`nginx 配置已写出：${file}\n启动：nginx -c ${file}`);
 }

@@ -21,6 +21,8 @@ export interface NginxOptions {
   /** The application's security headers, to send with the pages nginx sends itself. */
   headers: [string, string][];
   accessLog?: string;
+  /** The page a client over the limit gets (the application's own error page). */
+  busyPage: string;
 }
 
 /** nginx's directive for a header (the values are helmet's: no quote, backslash or variable to escape). */
@@ -54,6 +56,7 @@ export function writeNginxConfig(o: NginxOptions): string {
     },
   );
   writeFileSync(path.join(o.prefix, 'proxy.conf'), readFileSync(path.join(DEPLOY_DIR, 'proxy.conf')));
+  writeFileSync(path.join(o.prefix, 'busy.html'), o.busyPage);
   const file = path.join(o.prefix, 'nginx.conf');
   writeFileSync(file, config);
   return file;
