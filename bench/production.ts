@@ -13,7 +13,7 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { draftTarget, startSetUp } from './setup.ts';
+import { draftTarget, startSetUp } from '../test/support/production.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
 });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
+console.log('启动生产部署（nginx + 2 个实例 + PostgreSQL 主库与只读副本）…');
 const s = await startSetUp();
 const { site, work } = s;
 const refPort = s.port + 50;

@@ -9,11 +9,12 @@
  */
 import { parseArgs } from 'node:util';
 import { failuresOf, mixedLoad } from '../test/support/load.ts';
-import { draftTarget, startSetUp } from './setup.ts';
+import { draftTarget, startSetUp } from '../test/support/production.ts';
 
 const { values: args } = parseArgs({
   options: { minutes: { type: 'string', default: '10' }, rate: { type: 'string', default: '100' } },
 });
+console.log('启动生产部署（nginx + 2 个实例 + PostgreSQL 主库与只读副本）…');
 const s = await startSetUp();
 try {
   const target = draftTarget(s);

@@ -1,29 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { SECURITY_HEADER_LIST } from '../src/app.ts';
 import { failuresOf, mixedLoad } from './support/load.ts';
+import { draftTarget, pidOf, type SetUp, startSetUp } from './support/production.ts';
 
 /**
  * The production set-up as README gives it (deploy/production.sh): nginx, two compiled instances, a PostgreSQL
  * primary and its streaming replica, on ports of the test's own. Driven from outside, over HTTP, as a browser would.
  */
-const ROOT = path.resolve(import.meta.dirname, '..');
-const base = 21_000 + Math.floor(Math.random() * 9_000);
-const env = {
-  ...process.env,
-  GK_PORT: String(base),
-  GK_PG_PORT: String(base + 10),
-  GK_APP_PORT: String(base + 20),
-  GK_REQUESTS_PER_MINUTE: '100000',
-  GK_BASE_URL: `http://127.0.0.1:${base}`,
-};
-const site = `http://127.0.0.1:${base}`;
-const script = path.join(ROOT, 'deploy/production.sh');
+let site = '';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A browser's cookies, kept across requests. */
@@ -62,17 +50,19 @@ class Browser {
 }
 
 describe('the production set-up: nginx, two instances, primary and replica', { timeout: 600_000 }, () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gk-production-'));
+  let s: SetUp;
+  let dir = '';
   let primary: pg.Client;
   before(async () => {
-    execFileSync(script, ['up', dir], { env, stdio: 'pipe', timeout: 480_000 });
-    primary = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${base + 10}/gongkai` });
+    s = await startSetUp();
+    site = s.site;
+    dir = s.dir;
+    primary = new pg.Client({ connectionString: s.primaryUrl });
     await primary.connect();
   });
   after(async () => {
     await primary?.end();
-    execFileSync(script, ['down', dir], { env, stdio: 'pipe' });
-    rmSync(dir, { recursive: true, force: true });
+    await s?.stop();
   });
 
   test('a public page comes from its file after the first visit, with the headers the application sends', async () => {
@@ -138,33 +128,16 @@ describe('the production set-up: nginx, two instances, primary and replica', { t
   });
 
   test('a mixed load for a minute through both instances: no 5xx, no failed connection, memory reported', async (t) => {
-    const token = execFileSync(process.execPath, ['dist/cli.js', 'token', 'editor', '混合负载'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        DATABASE_URL: `postgres://postgres@127.0.0.1:${base + 10}/gongkai`,
-        DATA_DIR: path.join(dir, 'instance-1'),
-        LOG_LEVEL: 'silent',
-      },
-    }).trim();
-    const { rows } = await primary.query(
-      "select (select r.agency_id from user_roles r join users u on u.id = r.user_id where u.username = 'editor' and r.agency_id is not null order by r.agency_id limit 1) as agency, (select id from columns where slug = 'tzgg') as column",
-    );
-    const rss = (i: number) => {
-      const pid = readFileSync(path.join(dir, `instance-${i}.pid`), 'utf8').trim();
-      return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
-    };
-    const before = [rss(1), rss(2)];
+    const before = [await s.rss(1), await s.rss(2)];
     const statuses = await mixedLoad({
       site,
       rate: 40,
       seconds: 60,
-      editor: { token, agency: rows[0].agency, column: rows[0].column },
+      editor: { token: s.token('editor'), ...draftTarget(s) },
     });
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
     t.diagnostic(
-      `${total} requests ${JSON.stringify(Object.fromEntries(statuses))}; RSS ${before.join(' / ')} → ${rss(1)} / ${rss(2)} MB`,
+      `${total} requests ${JSON.stringify(Object.fromEntries(statuses))}; RSS ${before.join(' / ')} → ${await s.rss(1)} / ${await s.rss(2)} MB`,
     );
     assert.ok(total > 2000, 'the load ran');
     assert.deepEqual(failuresOf(statuses), []);
@@ -173,8 +146,7 @@ describe('the production set-up: nginx, two instances, primary and replica', { t
   });
 
   test('an instance killed: nginx sends its requests to the other, nothing fails', async () => {
-    const pid = Number(readFileSync(path.join(dir, 'instance-2.pid'), 'utf8'));
-    process.kill(pid, 'SIGKILL');
+    process.kill(await pidOf(dir, 2), 'SIGKILL');
     for (let i = 0; i < 20; i++) {
       const r = await fetch(`${site}/s/demo/c/tzgg?page=${(i % 3) + 1}`);
       assert.equal(r.status, 200);

@@ -1,24 +1,35 @@
-/** The production set-up (deploy/production.sh) in a fresh folder on ports of its own, for the benchmarks. */
+/**
+ * The production set-up (deploy/production.sh) in a fresh folder on ports of its own, for its test and benchmarks:
+ * nginx, two compiled instances, a PostgreSQL primary and its replica, the demo site.
+ */
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-const ROOT = path.join(import.meta.dirname, '..');
+const ROOT = path.join(import.meta.dirname, '../..');
 const script = path.join(ROOT, 'deploy/production.sh');
 
 export interface SetUp {
   /** nginx's address. */
   site: string;
   port: number;
+  /** The primary's address. */
+  primaryUrl: string;
   /** Where it keeps everything (`set-up/`), and room for the bench's own files. */
   work: string;
+  /** The set-up's folder (instances' data, pid files and logs; `pages/`). */
+  dir: string;
   /** An API token of a demo staff member. */
   token: (user: string) => string;
   /** An instance's resident memory, MB. */
   rss: (instance: number) => Promise<number>;
   stop: () => Promise<void>;
 }
+
+/** An instance's process id. */
+export const pidOf = async (dir: string, instance: number) =>
+  Number(await readFile(path.join(dir, `instance-${instance}.pid`), 'utf8'));
 
 export async function startSetUp(): Promise<SetUp> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'gk-prodbench-'));
@@ -35,26 +46,27 @@ export async function startSetUp(): Promise<SetUp> {
     GK_BASE_URL: `http://127.0.0.1:${port}`,
   };
   const dir = path.join(work, 'set-up');
-  console.log('启动生产部署（nginx + 2 个实例 + PostgreSQL 主库与只读副本）…');
-  execFileSync(script, ['up', dir], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(script, ['up', dir], { env, stdio: ['ignore', 'ignore', 'inherit'], timeout: 480_000 });
+  const primaryUrl = `postgres://postgres@127.0.0.1:${port + 10}/gongkai`;
   return {
     site: `http://127.0.0.1:${port}`,
     port,
+    primaryUrl,
     work,
+    dir,
     token: (user) =>
       execFileSync('node', ['dist/cli.js', 'token', user, '性能测试'], {
         cwd: ROOT,
         encoding: 'utf8',
         env: {
           ...process.env,
-          DATABASE_URL: `postgres://postgres@127.0.0.1:${port + 10}/gongkai`,
+          DATABASE_URL: primaryUrl,
           DATA_DIR: path.join(dir, 'instance-1'),
           LOG_LEVEL: 'silent',
         },
       }).trim(),
     rss: async (instance) => {
-      const pid = Number(await readFile(path.join(dir, `instance-${instance}.pid`), 'utf8'));
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      const status = await readFile(`/proc/${await pidOf(dir, instance)}/status`, 'utf8');
       return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
     },
     stop: async () => {
