@@ -13,7 +13,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openPGlite } from '../src/core/db.ts';
+import { sql } from 'kysely';
+import { openPGlite, pgliteDb } from '../src/core/db.ts';
 import { failuresOf, mixedLoad } from '../test/support/load.ts';
 import { draftTarget, startSetUp } from '../test/support/production.ts';
 
@@ -66,13 +67,15 @@ async function embedded(): Promise<Target> {
     execFileSync('node', ['dist/cli.js', ...argv], { cwd: ROOT, env, encoding: 'utf8' });
   cli('demo-load');
   const token = cli('token', 'editor', '混合负载').trim();
-  const client = await openPGlite(path.join(dir, 'pg'), true);
+  const db = pgliteDb(await openPGlite(path.join(dir, 'pg'), true));
   const editor = (
-    await client.query<{ agency: number; column: number }>(
-      "select (select r.agency_id from user_roles r join users u on u.id = r.user_id where u.username = 'editor' and r.agency_id is not null order by r.agency_id limit 1) as agency, (select id from columns where slug = 'tzgg') as column",
-    )
+    await sql<{ agency: number; column: number }>`select
+      (select r.agency_id from user_roles r join users u on u.id = r.user_id
+        where u.username = 'editor' and r.agency_id is not null order by r.agency_id limit 1) as agency,
+      (select id from columns where slug = 'tzgg') as column`.execute(db)
   ).rows[0];
-  await client.close();
+  // closing gives up this process's claim on the files, for the server
+  await db.destroy();
   const server: ChildProcess = spawn('node', ['dist/cli.js', 'serve'], { cwd: ROOT, env, stdio: 'inherit' });
   for (let i = 0; i < 240; i++) {
     if (

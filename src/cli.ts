@@ -109,6 +109,9 @@ async function main(args: string[]) {
   }
   if (command === 'demo-load') {
     await loadDemo(ctx, { log: console.log });
+    // the search index too, so that the server starts from it instead of building it
+    await ctx.search.rebuild(ctx.db);
+    await ctx.search.save();
     await ctx.db.destroy();
     return;
   }
