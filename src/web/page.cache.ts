@@ -47,7 +47,7 @@ export class PageCache {
   /**
    * `maxBytes` bounds what is kept: pages past their few seconds are not swept (no timer per page) but stay until
    * pushed out, so the cache is always this full. 16 MB holds some 400 pages, more than a few seconds of traffic asks
-   * for; 64 MB kept the embedded server about 50 MB larger under load for nothing.
+   * for; with 64 MB the embedded server ran some 50 MB larger under the same load (bench/soak.ts --embedded).
    */
   constructor(seconds: number, maxBytes = 16 * 1024 * 1024) {
     this.pages = new LRUCache<string, Page>({
