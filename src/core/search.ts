@@ -177,6 +177,9 @@ async function changeBound(db: Db, which: 'min' | 'max'): Promise<number | null>
   return r?.seq == null ? null : Number(r.seq);
 }
 
+/** The number of the latest change recorded (0 when there is none). */
+export const latestChange = async (db: Db) => (await changeBound(db, 'max')) ?? 0;
+
 /** Changes numbered after `seq` or among the gaps, in order. */
 function changesSince(db: Db, seq: number, gaps: number[], limit: number) {
   return db
@@ -373,7 +376,7 @@ export class SearchFeed {
     this.rebuilding ??= (async () => {
       try {
         const dictionary = await this.opts.dictionary(db);
-        const start = (await changeBound(db, 'max')) ?? 0;
+        const start = await latestChange(db);
         await this.backend.rebuild(this.everything(db, progress), dictionary);
         // what was applied to the old index since the rebuild began is applied again to the new one
         this.position.reset(start);

@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../core/db.ts';
-import { type Change, ChangeCursor } from '../core/search.ts';
+import { type Change, ChangeCursor, latestChange } from '../core/search.ts';
 import type { SiteDirectory } from '../core/sites.ts';
 import { isPublicPage, isRewrite, REWRITE_HEADER, REWRITE_TOKEN } from './page.cache.ts';
 import { prefsOf, variantCookies, variantOf } from './request.ts';
@@ -55,11 +55,7 @@ export class PageFiles {
    */
   async open(app: FastifyInstance, db: Db): Promise<void> {
     this.app = app;
-    const last = await db
-      .selectFrom('search_changes')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .executeTakeFirst();
-    this.position.reset(Number(last?.seq ?? 0));
+    this.position.reset(await latestChange(db));
     await mkdir(this.dir, { recursive: true });
     for (const entry of await readdir(this.dir)) await rm(path.join(this.dir, entry), { recursive: true, force: true });
   }
