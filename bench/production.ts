@@ -77,7 +77,7 @@ try {
   for (const p of Object.values(paths)) {
     await (await fetch(site + p)).arrayBuffer();
     await sleep(50);
-    const written = path.join(work, 'set-up/pages/127.0.0.1', p, 'index.smedium.html');
+    const written = path.join(s.dir, 'pages/127.0.0.1', p, 'index.smedium.html');
     await mkdir(path.join(ref, p), { recursive: true });
     await copyFile(written, path.join(ref, p, 'index.html'));
   }

@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -36,13 +34,12 @@ import { searchApiRoutes, searchRoutes } from './features/search/search.routes.t
 import { apiShell } from './web/api.ts';
 import { editorBundle } from './web/editor.bundle.ts';
 import { ErrorPage } from './web/layout.tsx';
+import { STATIC_DIR } from './web/nginx.ts';
 import { PageCache } from './web/page.cache.ts';
 import { PageFiles } from './web/page.files.ts';
 import { pageCtx, portalShell } from './web/portal.ts';
 import { safeBack, sendHtml } from './web/request.ts';
 import { staffShell } from './web/staff.ts';
-
-const staticDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web/static');
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -250,7 +247,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     if (req.headers['if-none-match'] === etag) return reply.status(304).send();
     return reply.type('text/javascript; charset=utf-8').send(code);
   });
-  await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1d' });
+  await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: '1d' });
 
   // text with a NUL byte can never be stored (PostgreSQL refuses it): a form or an address holding one is refused
   // at the boundary, for every route; a query string (a search, a filter) only loses it

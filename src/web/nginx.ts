@@ -3,6 +3,7 @@ import path from 'node:path';
 
 /** The repository's deploy folder: the nginx template and what it includes. */
 const DEPLOY_DIR = path.resolve(import.meta.dirname, '../../deploy');
+/** The application's own static files (served at /static/ by the application, or by nginx from disk). */
 export const STATIC_DIR = path.resolve(import.meta.dirname, 'static');
 
 export interface NginxOptions {
