@@ -1,8 +1,8 @@
 /**
  * Public pages benchmark: `npm run bench:pages [-- --docs 100000] [--seconds 10] [--connections 50]`.
  *
- * Starts the embedded default as a user would (`src/cli.ts demo` in a fresh data directory, optionally with `--docs`
- * generated publications imported first), then loads the home page, a column page and a publication page with
+ * Starts the embedded default as a user would (the compiled `dist/cli.js serve` on the demo in a fresh data directory,
+ * optionally with `--docs` generated publications imported first), then loads the home page, a column page and a publication page with
  * autocannon, and the same bytes from a bare Fastify route in another process (`bench/pages.bare.ts`), in the same
  * run. Prints req/s, p50 and p99 latency, the ratio to the bare route, one request's cost at a time, and the
  * server's memory (RSS) after start and after the load.
@@ -36,13 +36,13 @@ const env = {
   LOG_LEVEL: 'warn',
   SESSION_SECRET: 'p'.repeat(40),
   HOST: '127.0.0.1',
-  REQUESTS_PER_MINUTE: '1000000',
+  REQUESTS_PER_MINUTE: '100000000',
 };
 
-/** Starts a child process and resolves with the first address it prints. */
+/** Starts a child process (node with `argv`) and resolves with the first address it prints. */
 function start(argv: string[], extraEnv: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...argv], {
+    const child = spawn(process.execPath, argv, {
       cwd: ROOT,
       env: { ...process.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -94,11 +94,11 @@ interface Figures {
   errors: number;
 }
 
-async function load(url: string): Promise<Figures> {
+async function load(url: string, seconds = SECONDS): Promise<Figures> {
   const r = await autocannon({
     url,
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration: seconds,
     headers: { 'accept-encoding': 'identity' },
   });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
@@ -116,7 +116,8 @@ async function single(url: string): Promise<number> {
 }
 
 await prepare(DOCS);
-const app = await start(['src/cli.ts', 'serve'], { ...env, PORT: '0' });
+// the compiled server, as `npm start` and `npm run demo` run it (`npm run bench:pages` builds it first)
+const app = await start(['dist/cli.js', 'serve'], { ...env, PORT: '0' });
 await new Promise((r) => setTimeout(r, 2000));
 const rssStart = await rssMb(app.child.pid!);
 const base = `${app.url}/s/demo`;
@@ -135,7 +136,7 @@ const pages: Record<string, { type: string; body: string }> = {};
 for (const p of Object.values(paths))
   pages[`/s/demo${p}`] = { type: 'text/html; charset=utf-8', body: await text(`${base}${p}`) };
 await writeFile(path.join(work, 'pages.json'), JSON.stringify(pages));
-const bare = await start(['bench/pages.bare.ts', path.join(work, 'pages.json')], {});
+const bare = await start(['--import', 'tsx', 'bench/pages.bare.ts', path.join(work, 'pages.json')], {});
 
 console.log(
   `\n公开页面（嵌入式默认配置，PGlite；演示站点 + ${DOCS} 条生成的信息；${CONNECTIONS} 并发，每项 ${SECONDS} 秒）`,
@@ -143,6 +144,9 @@ console.log(
 console.log('页面      单次(ms)   应用 req/s   p50   p99   错误 │ 裸 Fastify req/s   p50   p99 │ 比值');
 for (const [name, p] of Object.entries(paths)) {
   const one = await single(`${base}${p}`);
+  // both servers warmed up (the JIT, the kept page) before they are measured
+  await load(`${base}${p}`, 2);
+  await load(`${bare.url}/s/demo${p}`, 2);
   const a = await load(`${base}${p}`);
   const b = await load(`${bare.url}/s/demo${p}`);
   console.log(

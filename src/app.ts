@@ -194,6 +194,31 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   });
   app.decorate('routeTable', routeTable);
   await app.register(cookie, { secret: sessionSecret(ctx.config) });
+  // with PostgreSQL (several instances) the guarded routes count in the database, shared (core/ratelimit.ts); a
+  // database that does not answer does not turn away the request (the route itself then answers 503). Each route
+  // counts in a hook of its own, after those of the app.
+  await app.register(rateLimit, {
+    max: ctx.config.requestsPerMinute,
+    timeWindow: '1 minute',
+    ...(ctx.config.databaseUrl ? { store: sharedRateStore(ctx.db), skipOnError: true } : {}),
+  });
+  // public pages are kept as rendered for a few seconds (web/page.cache.ts): looked up before anything else is done
+  // for a request (a client over its limit is not answered from it: the rate limit's hook then refuses it), stored
+  // before the ETag and compression see them
+  let pages: PageCache | null = null;
+  if (ctx.config.pageCacheSeconds > 0) {
+    const clientLimit = app.createRateLimit();
+    pages = new PageCache(
+      ctx.config.pageCacheSeconds,
+      async (req) => {
+        const limit = await clientLimit(req);
+        return limit.isAllowed || !limit.isExceeded;
+      },
+      Object.fromEntries(SECURITY_HEADER_LIST),
+    );
+    app.addHook('onRequest', pages.lookup);
+    app.addHook('onSend', pages.store);
+  }
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: ctx.config.cookieNames.csrf,
@@ -209,12 +234,6 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     limits: { fileSize: ctx.config.maxUploadBytes, files: 1, fields: 60, fieldSize: 3 * 1024 * 1024, parts: 70 },
   });
   await app.register(fastifyHelmet, SECURITY_HEADERS);
-  // a weak ETag of each page as rendered (a reload that changed nothing is a 304), then compression: in that order,
-  // so the tag is of the page and not of one encoding of it
-  // public pages are kept as rendered for a few seconds (web/page.cache.ts): stored before the ETag and compression
-  // see them, looked up after the rate limit has counted the request
-  const pages = ctx.config.pageCacheSeconds > 0 ? new PageCache(ctx.config.pageCacheSeconds) : null;
-  if (pages) app.addHook('onSend', pages.store);
   // in production the same pages are written as files for nginx (web/page.files.ts)
   const files = ctx.config.pagesDir
     ? new PageFiles(
@@ -230,16 +249,10 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     app.addHook('onRequest', files.begin);
     app.addHook('onSend', files.store);
   }
+  // a weak ETag of each page as rendered (a reload that changed nothing is a 304), then compression: in that order,
+  // so the tag is of the page and not of one encoding of it
   await app.register(etag, { weak: true });
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
-  // with PostgreSQL (several instances) the guarded routes count in the database, shared (core/ratelimit.ts); a
-  // database that does not answer does not turn away the request (the route itself then answers 503)
-  await app.register(rateLimit, {
-    max: ctx.config.requestsPerMinute,
-    timeWindow: '1 minute',
-    ...(ctx.config.databaseUrl ? { store: sharedRateStore(ctx.db), skipOnError: true } : {}),
-  });
-  if (pages) app.addHook('onRequest', pages.lookup);
   // the back office's editor, bundled from the installed packages on first use (web/editor.bundle.ts)
   app.get('/static/editor.js', async (req, reply) => {
     const { code, etag } = await editorBundle();

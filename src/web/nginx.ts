@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PUBLIC_CACHE_HEADERS } from './page.cache.ts';
 
 /** The repository's deploy folder: the nginx template and what it includes. */
 const DEPLOY_DIR = path.resolve(import.meta.dirname, '../../deploy');
@@ -47,6 +48,7 @@ export function writeNginxConfig(o: NginxOptions): string {
     // a page and its parts at once, as a browser asks for them
     RATE_BURST: String(Math.max(20, Math.ceil(o.perMinute / 6))),
     ACCESS_LOG: o.accessLog ?? 'off',
+    PAGE_HEADERS: Object.entries(PUBLIC_CACHE_HEADERS).map(addHeader).join('\n'),
     SECURITY_HEADERS: o.headers.map(addHeader).join('\n'),
   };
   const config = readFileSync(path.join(DEPLOY_DIR, 'nginx.conf.template'), 'utf8').replace(

@@ -18,7 +18,16 @@ describe('public pages kept as rendered for a moment', () => {
     assert.equal(second.body, first.body);
     assert.equal(second.headers.etag, first.headers.etag);
     assert.equal(second.headers['cache-control'], 'public, max-age=60');
+    // sent as it was, with the security headers and HEAD without a body
+    assert.equal(second.headers['content-security-policy'], first.headers['content-security-policy']);
+    assert.equal(second.headers['x-content-type-options'], 'nosniff');
+    assert.equal(Number(second.headers['content-length']), Buffer.byteLength(first.body));
+    const head = await s.app.inject({ method: 'HEAD', url: '/s/demo/' });
+    assert.equal(head.headers['x-page-cache'], 'hit');
+    assert.equal(head.body, '');
     assert.equal((await page('/s/demo/', { 'if-none-match': String(first.headers.etag) })).statusCode, 304);
+    assert.equal((await page('/s/demo/', { 'if-none-match': `W/"x", ${first.headers.etag}` })).statusCode, 304);
+    assert.equal((await page('/s/demo/', { 'if-none-match': 'W/"x"' })).statusCode, 200);
     // compressed once per encoding, and the same page once decompressed
     for (const [encoding, unzip] of [
       ['gzip', gunzipSync],
@@ -60,5 +69,24 @@ describe('public pages kept as rendered for a moment', () => {
     const set = await get(s.app, jar, '/prefs/script/hant?back=/s/demo/');
     assert.equal(set.statusCode, 303);
     assert.notEqual((await get(s.app, jar, '/prefs/script/hant?back=/s/demo/')).headers['x-page-cache'], 'hit');
+  });
+});
+
+describe('a kept page and the rate limit', () => {
+  const s = webSuite('pglite', { PAGE_CACHE_SECONDS: '60', REQUESTS_PER_MINUTE: '10' });
+
+  test('answers from the cache count against the client, and a client over its limit is refused', async () => {
+    const statuses: number[] = [];
+    const hits: (string | undefined)[] = [];
+    for (let i = 0; i < 12; i++) {
+      const r = await s.app.inject({ method: 'GET', url: '/s/demo/' });
+      statuses.push(r.statusCode);
+      hits.push(r.headers['x-page-cache'] as string | undefined);
+    }
+    assert.deepEqual(statuses, [...Array(10).fill(200), 429, 429]);
+    assert.deepEqual(hits.slice(1, 10), Array(9).fill('hit'));
+    // another client is not affected
+    const other = await s.app.inject({ method: 'GET', url: '/s/demo/', remoteAddress: '10.1.2.3' });
+    assert.equal(other.headers['x-page-cache'], 'hit');
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../core/context.ts';
 import { AppError } from '../core/errors.ts';
 import type { NavItem, PageCtx } from './layout.tsx';
+import { PUBLIC_CACHE_HEADERS } from './page.cache.ts';
 import { prefsOf } from './request.ts';
 
 declare module 'fastify' {
@@ -10,9 +11,6 @@ declare module 'fastify' {
     nav: () => Promise<NavItem[]>;
   }
 }
-
-/** Seconds a public page may be kept by a browser or a proxy. */
-const PUBLIC_MAX_AGE = 60;
 
 /** A feature's public routes, mounted once per way a site is reached. */
 export type PortalRoutes = (app: FastifyInstance, ctx: Ctx) => Promise<void>;
@@ -37,15 +35,14 @@ export async function portalShell(
 ) {
   app.decorateRequest('nav', null as unknown as () => Promise<NavItem[]>);
   const mount = async (scope: FastifyInstance) => {
-    // a public page depends only on what is published: browsers and proxies may keep it a minute (each variant —
-    // 繁體, elder mode — by its cookie); pages with personal data or forms say no-store themselves
+    // a public page depends only on what is published: browsers and proxies may keep it (web/page.cache.ts)
     scope.addHook('onSend', async (req, reply, payload) => {
       if (
         (req.method === 'GET' || req.method === 'HEAD') &&
         reply.statusCode === 200 &&
         !reply.hasHeader('cache-control')
       )
-        reply.header('cache-control', `public, max-age=${PUBLIC_MAX_AGE}`).header('vary', 'Cookie, Accept-Encoding');
+        reply.headers(PUBLIC_CACHE_HEADERS);
       return payload;
     });
     for (const routes of features) await routes(scope, ctx);
