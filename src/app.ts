@@ -24,6 +24,8 @@ import { pagesTouched, portalNav } from './features/catalog/catalog.portal.servi
 import { portalRoutes } from './features/catalog/catalog.routes.ts';
 import { catalogStaffRoutes } from './features/catalog/catalog.staff.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
+import { letterAdminRoutes } from './features/interaction/interaction.letters.admin.routes.ts';
+import { interactionPortalRoutes } from './features/interaction/interaction.letters.routes.ts';
 import { reportApiRoutes } from './features/reports/reports.api.ts';
 import { reportRoutes } from './features/reports/reports.routes.ts';
 import { requestAdminRoutes } from './features/requests/requests.admin.routes.ts';
@@ -319,7 +321,12 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     return reply.redirect(safeBack((req.query as { back?: unknown }).back), 303);
   });
 
-  await portalShell(app, ctx, (siteId) => portalNav(ctx, siteId), [portalRoutes, searchRoutes, requestPortalRoutes]);
+  await portalShell(app, ctx, (siteId) => portalNav(ctx, siteId), [
+    portalRoutes,
+    searchRoutes,
+    requestPortalRoutes,
+    interactionPortalRoutes,
+  ]);
   await app.register(
     async (scope) =>
       staffShell(scope, ctx, [
@@ -329,6 +336,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
         importRoutes,
         requestAdminRoutes,
         reportRoutes,
+        letterAdminRoutes,
       ]),
     { prefix: '/admin' },
   );

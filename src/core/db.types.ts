@@ -493,6 +493,88 @@ export interface PersonalFindingsTable {
   found_at: Generated<Date>;
 }
 
+export interface MailboxesTable {
+  id: Generated<number>;
+  site_id: number;
+  name: string;
+  slug: string;
+  agency_id: number | null;
+  intro: Generated<string>;
+  position: Generated<number>;
+  active: Generated<boolean>;
+}
+
+export type LetterKind = 'consult' | 'suggest' | 'complain' | 'help' | 'other';
+export type LetterState = 'triage' | 'handling' | 'review' | 'replied' | 'closed';
+export type LetterRating = 'satisfied' | 'basic' | 'unsatisfied';
+
+export interface LettersTable {
+  id: Generated<number>;
+  site_id: number;
+  mailbox_id: number;
+  tracking_no: string;
+  query_code_hash: string;
+  kind: LetterKind;
+  title: string;
+  content: string;
+  writer_name: string;
+  phone: Generated<string>;
+  email: Generated<string>;
+  consent: Generated<boolean>;
+  agency_id: number | null;
+  state: LetterState;
+  submitted_at: Generated<Date>;
+  started_on: DateString | null;
+  due_on: DateString | null;
+  due_certain: Generated<boolean>;
+  extension_days: Generated<number>;
+  draft: Generated<string>;
+  reply: Generated<string>;
+  replied_on: DateString | null;
+  reply_agency_id: number | null;
+  rating: LetterRating | null;
+  rating_comment: Generated<string>;
+  reopened: Generated<boolean>;
+  closed_kind: 'duplicate' | 'abusive' | 'invalid' | null;
+  closed_reason: Generated<string>;
+  merged_into: number | null;
+  public_title: Generated<string>;
+  public_content: Generated<string>;
+  published_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface LetterEventsTable {
+  id: Generated<number>;
+  letter_id: number;
+  kind: string;
+  on_date: DateString;
+  note: Generated<string>;
+  data: Json;
+  actor_id: number | null;
+  actor_name: Generated<string>;
+  at: Generated<Date>;
+}
+
+export interface LetterAttachmentsTable {
+  id: Generated<number>;
+  letter_id: number;
+  file_hash: string;
+  filename: string;
+  mime: string;
+  size: ColumnType<number, number, number>;
+}
+
+export interface CannedRepliesTable {
+  id: Generated<number>;
+  site_id: number;
+  agency_id: number;
+  title: string;
+  body: string;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   personal_scans: PersonalScansTable;
   personal_findings: PersonalFindingsTable;
@@ -531,9 +613,16 @@ export interface DB {
   notifications: NotificationsTable;
   captcha_uses: CaptchaUsesTable;
   annual_reports: AnnualReportsTable;
+  mailboxes: MailboxesTable;
+  letters: LettersTable;
+  letter_events: LetterEventsTable;
+  letter_attachments: LetterAttachmentsTable;
+  canned_replies: CannedRepliesTable;
 }
 
 export type Site = Selectable<SitesTable>;
+export type LetterRow = Selectable<LettersTable>;
+export type Mailbox = Selectable<MailboxesTable>;
 export type Agency = Selectable<AgenciesTable>;
 export type User = Selectable<UsersTable>;
 export type Column = Selectable<ColumnsTable>;

@@ -23,6 +23,9 @@ export const ATTACHMENT_TYPES: Record<string, string[]> = {
   'image/webp': ['webp'],
 };
 
+/** What a resident may attach to a form (proof of identity, a letter's pictures): PDF and images only. */
+export const PDF_OR_IMAGE = new Set(['application/pdf', 'image/png', 'image/jpeg']);
+
 export interface StoredFile {
   hash: string;
   mime: string;

@@ -12,6 +12,12 @@ const settingsSchema = z.object({
    */
   sameReviewerAllowed: z.boolean().catch(false),
   /**
+   * 政民互动 (RULES.md §7): the working days a letter of each kind may take to be answered, where the site sets its own
+   * (the interaction feature holds the defaults), and whether a letter's reply is reviewed before it is sent.
+   */
+  letterDays: z.record(z.string(), z.number().int().min(1).max(60)).catch({}),
+  letterReplyReview: z.boolean().catch(false),
+  /**
    * What the site's footer states, as the national website norms ask (政府网站发展指引, 国办发〔2017〕47号): who runs
    * it, its 网站标识码, its ICP and public-security filings, the 党政机关 mark and how to reach the office.
    */

@@ -108,6 +108,9 @@ export function Layout(
                 <li>
                   <a href={`${ctx.base}/apply`}>依申请公开</a>
                 </li>
+                <li>
+                  <a href={`${ctx.base}/mail`}>互动交流</a>
+                </li>
               </ul>
             </nav>
           </header>

@@ -31,6 +31,10 @@ export function SiteMapPage(props: { ctx: PageCtx; columns: Column[] }): JSX.Ele
             <a href={`${ctx.base}/apply`}>依申请公开</a>（<a href={`${ctx.base}/apply/status`}>查询办理进度</a>）
           </li>
           <li>
+            <a href={`${ctx.base}/mail`}>互动交流</a>（<a href={`${ctx.base}/mail/letters`}>来信选登</a>、
+            <a href={`${ctx.base}/mail/stats`}>来信办理情况统计</a>）
+          </li>
+          <li>
             <a href={`${ctx.base}/search`}>站内搜索</a>
           </li>
         </ul>

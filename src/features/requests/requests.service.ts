@@ -2,7 +2,6 @@
  * 依申请公开 use cases: each runs in one transaction, checks who may act, writes the case's event and the
  * audit record together, and keeps the cached clock (due date, stage) in step with the events.
  */
-import { randomInt } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import { type Actor, type Principal, requireSiteAdmin } from '../../core/access.ts';
 import { audit } from '../../core/audit.ts';
@@ -12,10 +11,11 @@ import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { DB, RequestRow, RequestsTable, Site } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
-import { checkUpload, recordFile, safeFilename } from '../../core/files.ts';
+import { checkUpload, PDF_OR_IMAGE, recordFile, safeFilename } from '../../core/files.ts';
 import { maskIdNumber } from '../../core/identity.ts';
 import { enqueueMail } from '../../core/outbox.ts';
-import { keyedHash, randomCode, sameHash, seal, unseal } from '../../core/secrets.ts';
+import { keyedHash, seal, unseal } from '../../core/secrets.ts';
+import { newQueryCode, newTrackingNo, queryCodeHash, queryCodeMatches } from '../../core/tracking.ts';
 import { parseInput } from '../../core/validate.ts';
 import { recipients, siteAgencies, updateSiteSettings } from '../admin/admin.service.ts';
 import { chineseDate, draftNotice, NOTICE_TITLES, type NoticeKind } from './requests.letters.ts';
@@ -67,7 +67,6 @@ type Trx = Kysely<DB>;
 
 /** An attachment of the public form (proof of identity): PDF or image only, and small. */
 export const APPLICATION_FILE_MAX = 5 * 1024 * 1024;
-const APPLICATION_FILE_TYPES = new Set(['application/pdf', 'image/png', 'image/jpeg']);
 
 export const today = (ctx: Ctx) => shanghaiDate(ctx.now());
 
@@ -79,7 +78,7 @@ export const need = (actor: Actor): Principal => {
 const applicantKey = (ctx: Ctx, a: { idNumber: string; orgCode: string }) =>
   keyedHash(dataKey(ctx.config), 'applicant', a.orgCode || a.idNumber);
 const codeHash = (ctx: Ctx, trackingNo: string, code: string) =>
-  keyedHash(dataKey(ctx.config), 'query-code', `${trackingNo}:${code.trim().toUpperCase()}`);
+  queryCodeHash(dataKey(ctx.config), 'query-code', trackingNo, code);
 
 function applicantValues(ctx: Ctx, a: ApplicationInput) {
   return {
@@ -116,9 +115,9 @@ async function insertCase(
   trx: Trx,
   values: Omit<Insertable<RequestsTable>, 'tracking_no' | 'query_code_hash'>,
 ) {
-  const code = randomCode(8);
+  const code = newQueryCode();
   for (let attempt = 0; attempt < 20; attempt++) {
-    const trackingNo = `${today(ctx).replaceAll('-', '')}${String(randomInt(1_000_000)).padStart(6, '0')}`;
+    const trackingNo = newTrackingNo(today(ctx));
     const id = await storeCase(trx, {
       ...values,
       tracking_no: trackingNo,
@@ -163,7 +162,7 @@ export async function submitApplication(
 ): Promise<Submitted> {
   const input = parseInput(applicationInput(today(ctx)), raw);
   const mime = file ? await checkUpload(file.name, file.data, APPLICATION_FILE_MAX) : null;
-  if (mime && !APPLICATION_FILE_TYPES.has(mime)) throw badInput('身份证明材料只接受 PDF、JPG 或 PNG 文件');
+  if (mime && !PDF_OR_IMAGE.has(mime)) throw badInput('身份证明材料只接受 PDF、JPG 或 PNG 文件');
   await checkChallenge(ctx.db, dataKey(ctx.config), captcha.token, captcha.answer, ctx.now());
   // the file is kept only once the form and the answer are right
   const stored = file && mime ? { hash: await ctx.files.put(file.data), mime } : null;
@@ -412,7 +411,7 @@ export async function resetQueryCode(ctx: Ctx, actor: Actor, requestId: number):
     const r = await lockCase(trx, requestId);
     if (!r || !canSee(p, r)) throw notFound('申请不存在');
     requireHandler(p, r);
-    const code = randomCode(8);
+    const code = newQueryCode();
     await updateCase(trx, r.id, { query_code_hash: codeHash(ctx, r.tracking_no, code) });
     await audit(trx, actor, {
       siteId: r.site_id,
@@ -430,7 +429,7 @@ export async function resetQueryCode(ctx: Ctx, actor: Actor, requestId: number):
 export async function applicantCase(ctx: Ctx, siteId: number, raw: unknown) {
   const input = parseInput(lookupInput, raw);
   const r = await caseByTrackingNo(ctx.db, siteId, input.trackingNo.trim());
-  if (!r || !sameHash(r.query_code_hash, codeHash(ctx, r.tracking_no, input.queryCode)))
+  if (!r || !queryCodeMatches(dataKey(ctx.config), 'query-code', r.tracking_no, input.queryCode, r.query_code_hash))
     throw notFound('申请编号或查询码不正确');
   return r;
 }

@@ -1,0 +1,120 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { shanghaiDate } from '../../core/calendar.ts';
+import type { Ctx } from '../../core/context.ts';
+import { notFound } from '../../core/errors.ts';
+import { id, pageParam } from '../../core/validate.ts';
+import {
+  actorOf,
+  chosenSite,
+  csrfToken,
+  idParam,
+  openedFile,
+  type RefusedForm,
+  sendHtml,
+  staff,
+  submitForm,
+} from '../../web/request.ts';
+import { workingSite } from '../../web/staff.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
+import { LetterPage, LettersPage } from './interaction.letters.admin.views.tsx';
+import { LETTER_PAGE, type LetterAction } from './interaction.letters.rules.ts';
+import { actionInputs } from './interaction.letters.schema.ts';
+import { actOnLetter, letterFile, letterReminders, lettersFor, openLetter } from './interaction.letters.service.ts';
+
+const STATES = ['open', 'overdue', 'triage', 'handling', 'review', 'replied', 'closed', ''] as const;
+const filterQuery = z.object({
+  state: z.enum(STATES).catch('open').default('open'),
+  agency: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+  no: z.string().trim().max(40).optional().catch(undefined),
+  page: pageParam,
+});
+
+const ACTION_DONE: Partial<Record<LetterAction, string>> = {
+  assign: '已分办',
+  transfer: '已转办',
+  extend: '已延期',
+  draft: '答复草稿已保存',
+  reply: '答复已提交',
+  approve: '答复已发送',
+  return: '答复已退回修改',
+  close: '已办结',
+  publish: '来信已公开',
+  unpublish: '已撤销公开',
+};
+
+/** The back office of the mailbox. */
+export async function letterAdminRoutes(app: FastifyInstance, ctx: Ctx) {
+  app.get('/letters', async (req, reply) => {
+    const p = staff(req);
+    const site = await workingSite(ctx, p, chosenSite(req));
+    const q = filterQuery.parse(req.query ?? {});
+    const filter = { state: q.state || undefined, agencyId: q.agency, trackingNo: q.no || undefined };
+    const [{ rows, total }, counts] = await Promise.all([
+      lettersFor(ctx, p, site.id, filter, q.page),
+      letterReminders(ctx, p, site.id),
+    ]);
+    const query = (page: number) =>
+      `/admin/letters?${new URLSearchParams({ state: q.state, ...(q.agency ? { agency: String(q.agency) } : {}), ...(q.no ? { no: q.no } : {}), page: String(page) })}`;
+    return sendHtml(
+      req,
+      reply,
+      LettersPage({
+        principal: p,
+        csrf: csrfToken(reply),
+        rows,
+        total,
+        page: q.page,
+        pages: Math.max(1, Math.ceil(total / LETTER_PAGE)),
+        today: shanghaiDate(ctx.now()),
+        filter: { state: q.state, agency: q.agency, no: q.no },
+        agencies: await siteAgencies(ctx, site.id),
+        query,
+        counts,
+      }),
+    );
+  });
+
+  const letterPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    refused?: RefusedForm & { action: LetterAction },
+  ) => {
+    const p = staff(req);
+    const o = await openLetter(ctx, actorOf(req), idParam(req, '来信'));
+    const done = (req.query as { done?: string }).done as LetterAction | undefined;
+    return LetterPage({
+      principal: p,
+      csrf: csrfToken(reply),
+      o,
+      today: shanghaiDate(ctx.now()),
+      refused: refused && { ...refused, values: refused.values as Record<string, string> },
+      flash: done && ACTION_DONE[done],
+    });
+  };
+
+  app.get('/letters/:id', async (req, reply) => sendHtml(req, reply, letterPage(req, reply)));
+
+  app.get('/letters/:id/files/:file', async (req, reply) => {
+    const fileId = id.safeParse((req.params as { file: string }).file);
+    if (!fileId.success) throw notFound('文件不存在');
+    const f = await letterFile(ctx, actorOf(req), idParam(req, '来信'), fileId.data);
+    return openedFile(reply, f.mime, f.filename).send(f.data);
+  });
+
+  app.post('/letters/:id/:action', async (req, reply) => {
+    staff(req);
+    const letterId = idParam(req, '来信');
+    const action = (req.params as { action: string }).action;
+    if (!Object.hasOwn(actionInputs, action)) throw notFound('没有这项操作');
+    return submitForm(
+      req,
+      reply,
+      async () => {
+        await actOnLetter(ctx, actorOf(req), letterId, action as LetterAction, req.body ?? {});
+        return `/admin/letters/${letterId}?done=${action}`;
+      },
+      (refused) => letterPage(req, reply, { ...refused, action: action as LetterAction }),
+    );
+  });
+}

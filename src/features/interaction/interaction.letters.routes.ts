@@ -1,0 +1,264 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { shanghaiDate } from '../../core/calendar.ts';
+import { newChallenge } from '../../core/captcha.ts';
+import { dataKey } from '../../core/config.ts';
+import type { Ctx } from '../../core/context.ts';
+import { AppError, badInput } from '../../core/errors.ts';
+import { seal, unseal } from '../../core/secrets.ts';
+import { pageParam } from '../../core/validate.ts';
+import { pageCtx } from '../../web/portal.ts';
+import { csrfToken, idParam, type RefusedForm, sendHtml } from '../../web/request.ts';
+import { siteAgencies } from '../admin/admin.service.ts';
+import { LETTER_KINDS } from './interaction.letters.rules.ts';
+import {
+  LETTER_FILE_MAX,
+  letterStatistics,
+  letterStatus,
+  mailboxOf,
+  publishedLetter,
+  publishedLetters,
+  rateLetter,
+  siteMailboxes,
+  submitLetter,
+} from './interaction.letters.service.ts';
+import {
+  LetterLookupPage,
+  LetterReceiptPage,
+  LetterStatusPage,
+  MailHomePage,
+  PublicLetterPage,
+  PublicLettersPage,
+  StatsPage,
+  WritePage,
+} from './interaction.letters.views.tsx';
+
+const MAX_FIELD = 4000;
+const RECEIPT_COOKIE = 'gk_letter_receipt';
+const RECEIPT_MINUTES = 30;
+
+interface Receipt {
+  trackingNo: string;
+  queryCode: string;
+  mailbox: string;
+  mailed: boolean;
+  until: number;
+}
+
+const listQuery = z.object({
+  mailbox: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+  kind: z
+    .enum(Object.keys(LETTER_KINDS) as [keyof typeof LETTER_KINDS])
+    .optional()
+    .catch(undefined),
+  page: pageParam,
+});
+
+/** The public pages of 互动交流 (letters): lists and statistics are public pages; forms and a writer's letter are not. */
+export async function interactionPortalRoutes(portal: FastifyInstance, ctx: Ctx) {
+  portal.get('/mail', async (req, reply) => {
+    const [mailboxes, letters] = await Promise.all([
+      siteMailboxes(ctx, req.site.id),
+      publishedLetters(ctx, req.site.id, {}, 1),
+    ]);
+    return sendHtml(req, reply, MailHomePage({ ctx: await pageCtx(req, '/mail'), mailboxes, letters: letters.rows }));
+  });
+
+  portal.get('/mail/letters', async (req, reply) => {
+    const q = listQuery.parse(req.query ?? {});
+    const { rows, more } = await publishedLetters(ctx, req.site.id, { mailboxId: q.mailbox, kind: q.kind }, q.page);
+    return sendHtml(
+      req,
+      reply,
+      PublicLettersPage({
+        ctx: await pageCtx(req, '/mail/letters'),
+        letters: rows,
+        page: q.page,
+        more,
+        mailboxes: await siteMailboxes(ctx, req.site.id),
+        filter: { mailbox: q.mailbox, kind: q.kind },
+      }),
+    );
+  });
+
+  portal.get('/mail/letters/:id', async (req, reply) => {
+    const l = await publishedLetter(ctx, req.site.id, idParam(req, '来信'));
+    return sendHtml(req, reply, PublicLetterPage({ ctx: await pageCtx(req, '/mail/letters'), l }));
+  });
+
+  portal.get('/mail/stats', async (req, reply) => {
+    const thisYear = Number(shanghaiDate(ctx.now()).slice(0, 4));
+    const years = Array.from({ length: 5 }, (_, i) => thisYear - i);
+    const year = z.coerce
+      .number()
+      .int()
+      .min(thisYear - 4)
+      .max(thisYear)
+      .catch(thisYear)
+      .parse((req.query as { year?: string }).year ?? thisYear);
+    const s = await letterStatistics(ctx, req.site.id, year);
+    return sendHtml(req, reply, StatsPage({ ctx: await pageCtx(req, '/mail/stats'), s, years }));
+  });
+
+  await portal.register(async (app) => letterFormRoutes(app, ctx));
+}
+
+/** The letter form, its receipt and the writer's status page: never kept, POSTs carry the CSRF token. */
+async function letterFormRoutes(app: FastifyInstance, ctx: Ctx) {
+  const readReceipt = (sealed: string | undefined): Receipt | null => {
+    if (!sealed) return null;
+    try {
+      return JSON.parse(unseal(dataKey(ctx.config), sealed)) as Receipt;
+    } catch {
+      return null;
+    }
+  };
+
+  app.addHook('preHandler', async (req, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (req.method === 'POST')
+      await new Promise<void>((resolve, reject) =>
+        app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())),
+      );
+  });
+
+  const writePage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm, fileDropped = false) => {
+    const mailbox = await mailboxOf(ctx, req.site.id, (req.params as { slug: string }).slug);
+    return WritePage({
+      ctx: await pageCtx(req, `/mail/${mailbox.slug}/write`),
+      csrf: csrfToken(reply),
+      mailbox,
+      agencies: await siteAgencies(ctx, req.site.id),
+      challenge: newChallenge(dataKey(ctx.config), ctx.now()),
+      values: refused?.values ?? {},
+      errors: refused?.errors ?? {},
+      message: refused?.message,
+      maxFileMb: LETTER_FILE_MAX / 1048576,
+      fileDropped,
+    });
+  };
+
+  app.get('/mail/:slug/write', async (req, reply) => sendHtml(req, reply, writePage(req, reply)));
+
+  app.post('/mail/:slug/write', { config: { rateLimit: { max: 5, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const slug = (req.params as { slug: string }).slug;
+    const fields: Record<string, string> = {};
+    let file: { name: string; data: Buffer } | null = null;
+    if (req.isMultipart()) {
+      for await (const part of req.parts({ limits: { fileSize: LETTER_FILE_MAX + 1 } })) {
+        if (part.type === 'file') {
+          const data = await part.toBuffer();
+          if (part.file.truncated || data.length > LETTER_FILE_MAX)
+            throw badInput(`附件不能超过 ${LETTER_FILE_MAX / 1048576} MB`);
+          if (data.length) file = { name: part.filename || 'file', data };
+        } else fields[part.fieldname] = String(part.value).slice(0, MAX_FIELD);
+      }
+    } else Object.assign(fields, req.body as Record<string, string>);
+    try {
+      const done = await submitLetter(
+        ctx,
+        req.site,
+        slug,
+        fields,
+        { token: String(fields.captchaToken ?? ''), answer: String(fields.captcha ?? '') },
+        file,
+        req.ip,
+      );
+      const mailbox = await mailboxOf(ctx, req.site.id, slug);
+      const receipt: Receipt = {
+        trackingNo: done.trackingNo,
+        queryCode: done.queryCode,
+        mailbox: mailbox.name,
+        mailed: Boolean(fields.email?.trim()) && Boolean(ctx.config.smtpUrl),
+        until: ctx.now().getTime() + RECEIPT_MINUTES * 60_000,
+      };
+      reply.setCookie(RECEIPT_COOKIE, seal(dataKey(ctx.config), JSON.stringify(receipt)), {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: ctx.config.secureCookies,
+        maxAge: RECEIPT_MINUTES * 60,
+      });
+      return reply.redirect(`${req.base}/mail/receipt`, 303);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
+      const { captcha: _answer, captchaToken: _token, _csrf, ...values } = fields;
+      return sendHtml(
+        req,
+        reply,
+        writePage(req, reply, { values, errors: e.details ?? {}, message: e.message }, file !== null),
+        e.status,
+      );
+    }
+  });
+
+  app.get('/mail/receipt', async (req, reply) => {
+    const receipt = readReceipt(req.cookies[RECEIPT_COOKIE]);
+    reply.clearCookie(RECEIPT_COOKIE, { path: '/' });
+    if (!receipt || receipt.until < ctx.now().getTime()) return reply.redirect(`${req.base}/mail/status`, 303);
+    return sendHtml(req, reply, LetterReceiptPage({ ctx: await pageCtx(req, '/mail'), ...receipt }));
+  });
+
+  const lookupPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm) =>
+    LetterLookupPage({
+      ctx: await pageCtx(req, '/mail/status'),
+      csrf: csrfToken(reply),
+      values: refused?.values ?? {},
+      errors: refused?.errors ?? {},
+      message: refused?.message,
+    });
+
+  app.get('/mail/status', async (req, reply) => sendHtml(req, reply, lookupPage(req, reply)));
+
+  const statusPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    body: Record<string, unknown>,
+    message?: string,
+  ) =>
+    LetterStatusPage({
+      ctx: await pageCtx(req, '/mail/status'),
+      s: await letterStatus(ctx, req.site.id, body),
+      csrf: csrfToken(reply),
+      queryCode: String(body.queryCode),
+      message,
+    });
+
+  const refusedLookup = async (req: FastifyRequest, reply: FastifyReply, body: Record<string, unknown>, e: unknown) => {
+    if (!(e instanceof AppError) || (e.code !== 'bad_input' && e.code !== 'not_found')) throw e;
+    return sendHtml(
+      req,
+      reply,
+      lookupPage(req, reply, { values: { trackingNo: body.trackingNo }, errors: e.details ?? {}, message: e.message }),
+      e.status,
+    );
+  };
+
+  // the query code travels in the body, never in the address
+  app.post('/mail/status', { config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      return await sendHtml(req, reply, statusPage(req, reply, body));
+    } catch (e) {
+      return refusedLookup(req, reply, body, e);
+    }
+  });
+
+  app.post('/mail/status/rate', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const { reopened } = await rateLetter(ctx, req.site, body, req.ip);
+      return await sendHtml(
+        req,
+        reply,
+        statusPage(req, reply, body, reopened ? '感谢您的评价，来信已重新交办理单位办理' : '感谢您的评价'),
+      );
+    } catch (e) {
+      if (e instanceof AppError && (e.code === 'bad_input' || e.code === 'conflict'))
+        return sendHtml(req, reply, statusPage(req, reply, body, e.message), e.status).catch((again) =>
+          refusedLookup(req, reply, body, again),
+        );
+      return refusedLookup(req, reply, body, e);
+    }
+  });
+}

@@ -1,0 +1,327 @@
+/** The mailbox's SQL: mailboxes, letters, their steps and attachments, canned replies, the public list and statistics. */
+import { type Insertable, type Kysely, sql, type Updateable } from 'kysely';
+import type { DateStr } from '../../core/calendar.ts';
+import type {
+  CannedRepliesTable,
+  DB,
+  LetterAttachmentsTable,
+  LetterKind,
+  LetterRow,
+  LetterState,
+  LettersTable,
+  MailboxesTable,
+} from '../../core/db.types.ts';
+import { LETTER_PAGE, type LetterCounts } from './interaction.letters.rules.ts';
+
+type Q = Kysely<DB>;
+
+export function mailboxesOf(q: Q, siteId: number, activeOnly = true) {
+  let query = q
+    .selectFrom('mailboxes')
+    .leftJoin('agencies', 'agencies.id', 'mailboxes.agency_id')
+    .selectAll('mailboxes')
+    .select('agencies.name as agency_name')
+    .where('mailboxes.site_id', '=', siteId);
+  if (activeOnly) query = query.where('mailboxes.active', '=', true);
+  return query.orderBy('mailboxes.position').orderBy('mailboxes.id').execute();
+}
+
+export function mailboxBySlug(q: Q, siteId: number, slug: string) {
+  return q
+    .selectFrom('mailboxes')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('slug', '=', slug)
+    .where('active', '=', true)
+    .executeTakeFirst();
+}
+
+export async function insertMailbox(q: Q, m: Insertable<MailboxesTable>): Promise<number> {
+  return (await q.insertInto('mailboxes').values(m).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/** Inserts a letter; undefined when its tracking number is taken. */
+export async function insertLetter(q: Q, values: Insertable<LettersTable>): Promise<number | undefined> {
+  const row = await q
+    .insertInto('letters')
+    .values(values)
+    .onConflict((oc) => oc.column('tracking_no').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export function letterRow(q: Q, letterId: number): Promise<LetterRow | undefined> {
+  return q.selectFrom('letters').selectAll().where('id', '=', letterId).executeTakeFirst();
+}
+
+/** The letter, locked until the transaction ends. */
+export function lockLetter(q: Q, letterId: number): Promise<LetterRow | undefined> {
+  return q.selectFrom('letters').selectAll().where('id', '=', letterId).forUpdate().executeTakeFirst();
+}
+
+export function letterByTrackingNo(q: Q, siteId: number, trackingNo: string): Promise<LetterRow | undefined> {
+  return q
+    .selectFrom('letters')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('tracking_no', '=', trackingNo)
+    .executeTakeFirst();
+}
+
+export async function updateLetter(q: Q, letterId: number, set: Updateable<LettersTable>): Promise<void> {
+  await q
+    .updateTable('letters')
+    .set({ ...set, updated_at: new Date() })
+    .where('id', '=', letterId)
+    .execute();
+}
+
+export interface LetterEvent {
+  kind: string;
+  on: DateStr;
+  note?: string;
+  data?: unknown;
+}
+
+export async function insertLetterEvent(
+  q: Q,
+  letterId: number,
+  by: { id: number | null; name: string },
+  e: LetterEvent,
+): Promise<void> {
+  await q
+    .insertInto('letter_events')
+    .values({
+      letter_id: letterId,
+      kind: e.kind,
+      on_date: e.on,
+      note: e.note ?? '',
+      data: JSON.stringify(e.data ?? {}),
+      actor_id: by.id,
+      actor_name: by.name,
+    })
+    .execute();
+}
+
+export function letterEvents(q: Q, letterId: number) {
+  return q.selectFrom('letter_events').selectAll().where('letter_id', '=', letterId).orderBy('id').execute();
+}
+
+export async function insertLetterAttachment(q: Q, a: Insertable<LetterAttachmentsTable>): Promise<void> {
+  await q.insertInto('letter_attachments').values(a).execute();
+}
+
+export function letterAttachments(q: Q, letterId: number) {
+  return q.selectFrom('letter_attachments').selectAll().where('letter_id', '=', letterId).orderBy('id').execute();
+}
+
+export function letterAttachment(q: Q, letterId: number, attachmentId: number) {
+  return q
+    .selectFrom('letter_attachments')
+    .selectAll()
+    .where('letter_id', '=', letterId)
+    .where('id', '=', attachmentId)
+    .executeTakeFirst();
+}
+
+export function cannedRepliesOf(q: Q, agencyId: number) {
+  return q.selectFrom('canned_replies').selectAll().where('agency_id', '=', agencyId).orderBy('id').execute();
+}
+
+export async function insertCannedReply(q: Q, c: Insertable<CannedRepliesTable>): Promise<void> {
+  await q.insertInto('canned_replies').values(c).execute();
+}
+
+export interface StaffLetterFilter {
+  state?: LetterState | 'open' | 'overdue';
+  /** Only letters of these agencies (an agency's staff), or, with `triage`, those waiting for the office too. */
+  agencies?: number[];
+  agencyId?: number;
+  trackingNo?: string;
+}
+
+const OPEN: LetterState[] = ['triage', 'handling', 'review'];
+
+/** Letters for the back office, nearest deadline first among open ones, newest first otherwise. */
+export async function staffLetters(q: Q, siteId: number, f: StaffLetterFilter, today: DateStr, page: number) {
+  let query = q
+    .selectFrom('letters')
+    .innerJoin('mailboxes', 'mailboxes.id', 'letters.mailbox_id')
+    .leftJoin('agencies', 'agencies.id', 'letters.agency_id')
+    .where('letters.site_id', '=', siteId);
+  if (f.agencies) {
+    const mine = f.agencies;
+    query = mine.length ? query.where('letters.agency_id', 'in', mine) : query.where((eb) => eb.val(false));
+  }
+  if (f.agencyId) query = query.where('letters.agency_id', '=', f.agencyId);
+  if (f.trackingNo) query = query.where('letters.tracking_no', '=', f.trackingNo);
+  if (f.state === 'open') query = query.where('letters.state', 'in', OPEN);
+  else if (f.state === 'overdue') query = query.where('letters.state', 'in', OPEN).where('letters.due_on', '<', today);
+  else if (f.state) query = query.where('letters.state', '=', f.state);
+  const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await query
+    .select([
+      'letters.id',
+      'letters.tracking_no',
+      'letters.kind',
+      'letters.title',
+      'letters.state',
+      'letters.submitted_at',
+      'letters.due_on',
+      'letters.due_certain',
+      'letters.rating',
+      'letters.published_at',
+      'mailboxes.name as mailbox',
+      'agencies.name as agency',
+    ])
+    .orderBy(sql`letters.state in ('triage', 'handling', 'review')`, 'desc')
+    .orderBy('letters.due_on', 'asc')
+    .orderBy('letters.id', 'desc')
+    .limit(LETTER_PAGE)
+    .offset((page - 1) * LETTER_PAGE)
+    .execute();
+  return { rows, total: Number(n) };
+}
+
+/** Open letters of the site by how near their deadline is: for the 工作台 and the dashboard. */
+export async function openLetterCounts(q: Q, siteId: number, agencies: number[] | null, today: DateStr, soon: DateStr) {
+  let query = q.selectFrom('letters').where('site_id', '=', siteId).where('state', 'in', OPEN);
+  if (agencies) query = agencies.length ? query.where('agency_id', 'in', agencies) : query.where((eb) => eb.val(false));
+  const r = await query
+    .select((eb) => [
+      eb.fn.countAll<number>().as('open'),
+      eb.fn.count<number>('id').filterWhere('state', '=', 'triage').as('triage'),
+      eb.fn.count<number>('id').filterWhere('state', '=', 'review').as('review'),
+      eb.fn.count<number>('id').filterWhere('due_on', '<', today).as('overdue'),
+      eb.fn.count<number>('id').filterWhere('due_on', '>=', today).filterWhere('due_on', '<=', soon).as('soon'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    open: Number(r.open),
+    triage: Number(r.triage),
+    review: Number(r.review),
+    overdue: Number(r.overdue),
+    soon: Number(r.soon),
+  };
+}
+
+export interface PublicLetterFilter {
+  mailboxId?: number;
+  agencyId?: number;
+  kind?: LetterKind;
+}
+
+export const PUBLIC_PAGE = 20;
+
+/** The letters the office published, newest first (the index `letters_public` serves it at any size). */
+export async function publicLetters(q: Q, siteId: number, f: PublicLetterFilter, page: number) {
+  let query = q
+    .selectFrom('letters')
+    .where('letters.site_id', '=', siteId)
+    .where('letters.published_at', 'is not', null);
+  if (f.mailboxId) query = query.where('letters.mailbox_id', '=', f.mailboxId);
+  if (f.agencyId) query = query.where('letters.reply_agency_id', '=', f.agencyId);
+  if (f.kind) query = query.where('letters.kind', '=', f.kind);
+  const rows = await query
+    .leftJoin('agencies', 'agencies.id', 'letters.reply_agency_id')
+    .select([
+      'letters.id',
+      'letters.kind',
+      'letters.public_title as title',
+      'letters.submitted_at',
+      'letters.replied_on',
+      'agencies.name as agency',
+    ])
+    .orderBy('letters.published_at', 'desc')
+    .orderBy('letters.id', 'desc')
+    .limit(PUBLIC_PAGE + 1)
+    .offset((page - 1) * PUBLIC_PAGE)
+    .execute();
+  return { rows: rows.slice(0, PUBLIC_PAGE), more: rows.length > PUBLIC_PAGE };
+}
+
+export function publicLetter(q: Q, siteId: number, letterId: number) {
+  return q
+    .selectFrom('letters')
+    .innerJoin('mailboxes', 'mailboxes.id', 'letters.mailbox_id')
+    .leftJoin('agencies', 'agencies.id', 'letters.reply_agency_id')
+    .select([
+      'letters.id',
+      'letters.kind',
+      'letters.public_title as title',
+      'letters.public_content as content',
+      'letters.writer_name',
+      'letters.submitted_at',
+      'letters.reply',
+      'letters.replied_on',
+      'letters.rating',
+      'mailboxes.name as mailbox',
+      'agencies.name as agency',
+    ])
+    .where('letters.site_id', '=', siteId)
+    .where('letters.id', '=', letterId)
+    .where('letters.published_at', 'is not', null)
+    .executeTakeFirst();
+}
+
+/**
+ * The statistics' counts of a site's letters received in [from, to) (Asia/Shanghai), per month and per agency (or
+ * mailbox): received, answered, on time, days to answer, ratings. Letters closed as duplicates or abuse are not
+ * received letters (they are counted apart).
+ */
+export async function letterCounts(q: Q, siteId: number, from: DateStr, to: DateStr, by: 'agency' | 'mailbox') {
+  const local = sql`(letters.submitted_at at time zone 'Asia/Shanghai')`;
+  const group = by === 'agency' ? sql`letters.agency_id` : sql`letters.mailbox_id`;
+  const rows = await sql<{
+    month: string;
+    ref: number | null;
+    received: string;
+    answered: string;
+    on_time: string;
+    answer_days: string | null;
+    rated: string;
+    satisfied: string;
+    basic: string;
+    closed: string;
+  }>`select to_char(${local}, 'YYYY-MM') as month, ${group} as ref,
+        count(*) filter (where letters.closed_kind is null) as received,
+        count(*) filter (where letters.replied_on is not null) as answered,
+        count(*) filter (where letters.replied_on is not null and letters.replied_on <= letters.due_on) as on_time,
+        sum(letters.replied_on - ${local}::date) filter (where letters.replied_on is not null) as answer_days,
+        count(letters.rating) as rated,
+        count(*) filter (where letters.rating = 'satisfied') as satisfied,
+        count(*) filter (where letters.rating = 'basic') as basic,
+        count(*) filter (where letters.closed_kind is not null) as closed
+      from letters
+      where letters.site_id = ${siteId}
+        and letters.submitted_at >= (${from}::date)::timestamp at time zone 'Asia/Shanghai'
+        and letters.submitted_at < (${to}::date)::timestamp at time zone 'Asia/Shanghai'
+      group by 1, 2`.execute(q);
+  return rows.rows.map((r) => ({
+    month: r.month,
+    ref: r.ref,
+    closed: Number(r.closed),
+    counts: {
+      received: Number(r.received),
+      answered: Number(r.answered),
+      onTime: Number(r.on_time),
+      answerDays: Number(r.answer_days ?? 0),
+      rated: Number(r.rated),
+      satisfied: Number(r.satisfied),
+      basic: Number(r.basic),
+    } satisfies LetterCounts,
+  }));
+}
+
+/** Messages older than `before` still without a reply (the inspection's single veto at three months). */
+export async function unansweredSince(q: Q, siteId: number, before: Date): Promise<number> {
+  const r = await q
+    .selectFrom('letters')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('site_id', '=', siteId)
+    .where('state', 'in', OPEN)
+    .where('submitted_at', '<', before)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -1,0 +1,359 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { csrfFrom, get, Jar, login, post } from '../../../test/support/http.ts';
+import { solve } from '../../../test/support/requests.ts';
+import { webSuite } from '../../../test/support/web.ts';
+
+/** The text of HTML as the page shows it. */
+const decode = (s: string) =>
+  s
+    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(Number.parseInt(n, 16)))
+    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+const question = (html: string) => decode(/验证问题：([^<]+)</.exec(html)![1]);
+const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)![1];
+const cell = (html: string, label: string) =>
+  decode(new RegExp(`<th scope="row">${label}</th><td[^>]*>(?:<strong>)?([^<]+)`).exec(html)?.[1] ?? '');
+
+const LETTER = {
+  kind: 'complain',
+  title: '投诉小区门口占道经营',
+  content: '幸福小区门口每天傍晚有摊贩占道经营，影响通行。我叫赵大海，电话13912345678，身份证11010519491231002X。',
+  name: '赵大海',
+  phone: '13912345678',
+  email: 'zhao@example.com',
+  consent: 'on',
+};
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  describe(`the leader's mailbox (${kind})`, () => {
+    const s = webSuite(kind);
+
+    const write = async (jar: Jar, slug: string, fields: Record<string, string>, answer?: string) => {
+      const page = await get(s.app, jar, `/s/demo/mail/${slug}/write`);
+      assert.equal(page.statusCode, 200);
+      return post(
+        s.app,
+        jar,
+        `/s/demo/mail/${slug}/write`,
+        {
+          ...fields,
+          captchaToken: hidden(page.body, 'captchaToken'),
+          captcha: answer ?? solve(question(page.body)),
+        },
+        csrfFrom(page.body),
+      );
+    };
+
+    test('a resident writes, the office assigns, the agency replies, the resident rates, the office publishes', async () => {
+      const resident = new Jar();
+      const home = await get(s.app, resident, '/s/demo/mail');
+      assert.equal(home.statusCode, 200);
+      assert.match(home.body, /县长信箱/);
+
+      // refusals keep what was typed, in Chinese, and store nothing
+      const noContact = await write(resident, 'xzxx', { ...LETTER, phone: '', email: '' });
+      assert.equal(noContact.statusCode, 400);
+      assert.match(noContact.body, /请至少填写联系电话或电子邮箱/);
+      assert.match(noContact.body, /投诉小区门口占道经营/);
+      assert.equal((await write(resident, 'xzxx', LETTER, '999')).statusCode, 400);
+      assert.equal((await get(s.app, resident, '/s/demo/mail/nosuchbox/write')).statusCode, 404);
+      assert.equal(
+        Number(
+          (
+            await s.ctx.db
+              .selectFrom('letters')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+        0,
+      );
+
+      const sent = await write(resident, 'xzxx', LETTER);
+      assert.equal(sent.statusCode, 303);
+      const receipt = await get(s.app, resident, '/s/demo/mail/receipt');
+      assert.equal(receipt.statusCode, 200);
+      assert.equal(receipt.headers['cache-control'], 'no-store');
+      const trackingNo = cell(receipt.body, '信件编号');
+      const queryCode = cell(receipt.body, '查询码');
+      assert.match(trackingNo, /^\d{14}$/);
+      assert.equal((await get(s.app, resident, '/s/demo/mail/receipt')).statusCode, 303, 'shown once');
+
+      // the office sees it waiting for triage; an agency's editor does not see it yet
+      const office = await login(s.app, 'office');
+      const list = await get(s.app, office.jar, '/admin/letters');
+      assert.match(list.body, /投诉小区门口占道经营/);
+      const letterId = Number(/href="\/admin\/letters\/(\d+)"/.exec(list.body)![1]);
+      const page = await get(s.app, office.jar, `/admin/letters/${letterId}`);
+      assert.match(page.body, /待分办/);
+      const other = await login(s.app, 'edu-editor', 'edu-password-1');
+      assert.equal((await get(s.app, other.jar, `/admin/letters/${letterId}`)).statusCode, 404);
+
+      // assign to the 住建局 (agencies[11]); an editor may not assign
+      const agency = s.f.agencies[11].id;
+      const editor = await login(s.app, 'editor');
+      const refused = await post(
+        s.app,
+        editor.jar,
+        `/admin/letters/${letterId}/assign`,
+        { agencyId: String(agency) },
+        editor.csrf,
+      );
+      assert.equal(refused.statusCode, 404, 'an agency does not see a letter the office has not assigned');
+      const assigned = await post(
+        s.app,
+        office.jar,
+        `/admin/letters/${letterId}/assign`,
+        { agencyId: String(agency) },
+        office.csrf,
+      );
+      assert.equal(assigned.statusCode, 303);
+      const row = await s.ctx.db.selectFrom('letters').selectAll().where('id', '=', letterId).executeTakeFirstOrThrow();
+      assert.equal(row.state, 'handling');
+      assert.ok(row.due_on, 'the clock runs from assignment: 15 working days for a complaint');
+
+      assert.equal(
+        (await post(s.app, other.jar, `/admin/letters/${letterId}/reply`, { reply: '另一机构的答复内容' }, other.csrf))
+          .statusCode,
+        404,
+        'nor one assigned to another agency',
+      );
+      // a reply too short is refused with the form kept; then the agency's editor replies
+      const short = await post(s.app, editor.jar, `/admin/letters/${letterId}/reply`, { reply: '好' }, editor.csrf);
+      assert.equal(short.statusCode, 400);
+      const reply = '经核查，城管部门已对该路段占道经营行为进行整治，并安排专人每日巡查。感谢您的监督。';
+      assert.equal(
+        (await post(s.app, editor.jar, `/admin/letters/${letterId}/reply`, { reply }, editor.csrf)).statusCode,
+        303,
+      );
+      const mail = await s.ctx.db
+        .selectFrom('outbox')
+        .select(['to_address', 'subject'])
+        .where('to_address', '=', 'zhao@example.com')
+        .execute();
+      assert.deepEqual(
+        mail.map((m) => m.subject.slice(0, 8)),
+        ['您的来信已收到（', '您的来信已答复（'],
+      );
+
+      // the resident reads the reply and rates it (a wrong code is a 404 that does not say which was wrong)
+      const lookup = await get(s.app, resident, '/s/demo/mail/status');
+      const wrong = await post(
+        s.app,
+        resident,
+        '/s/demo/mail/status',
+        { trackingNo, queryCode: 'WRONG123' },
+        csrfFrom(lookup.body),
+      );
+      assert.equal(wrong.statusCode, 404);
+      assert.match(wrong.body, /信件编号或查询码不正确/);
+      const status = await post(
+        s.app,
+        resident,
+        '/s/demo/mail/status',
+        { trackingNo, queryCode },
+        csrfFrom(lookup.body),
+      );
+      assert.equal(status.statusCode, 200);
+      assert.match(status.body, /城管部门已对该路段/);
+      const rated = await post(
+        s.app,
+        resident,
+        '/s/demo/mail/status/rate',
+        { trackingNo, queryCode, rating: 'basic', comment: '处理及时' },
+        csrfFrom(status.body),
+      );
+      assert.equal(rated.statusCode, 200);
+      assert.match(rated.body, /您的评价：基本满意（处理及时）/);
+      const again = await post(
+        s.app,
+        resident,
+        '/s/demo/mail/status/rate',
+        { trackingNo, queryCode, rating: 'satisfied' },
+        csrfFrom(status.body),
+      );
+      assert.equal(again.statusCode, 409);
+
+      // the office publishes it: the suggested text has the writer's name, phone and ID number taken out
+      const toPublish = await get(s.app, office.jar, `/admin/letters/${letterId}`);
+      const suggested = decode(/name="content"[^>]*>([^<]*)</.exec(toPublish.body)![1]);
+      assert.doesNotMatch(suggested, /13912345678|11010519491231002X|赵大海/);
+      const leaking = await post(
+        s.app,
+        office.jar,
+        `/admin/letters/${letterId}/publish`,
+        { title: LETTER.title, content: LETTER.content },
+        office.csrf,
+      );
+      assert.equal(leaking.statusCode, 400, 'never published with personal data');
+      assert.equal(
+        (
+          await post(
+            s.app,
+            office.jar,
+            `/admin/letters/${letterId}/publish`,
+            { title: LETTER.title, content: suggested },
+            office.csrf,
+          )
+        ).statusCode,
+        303,
+      );
+
+      const publicList = await get(s.app, new Jar(), '/s/demo/mail/letters');
+      assert.match(publicList.body, /投诉小区门口占道经营/);
+      const publicPage = await get(s.app, new Jar(), `/s/demo/mail/letters/${letterId}`);
+      assert.equal(publicPage.statusCode, 200);
+      assert.match(publicPage.body, /赵\*\*/);
+      assert.doesNotMatch(publicPage.body, /13912345678|11010519491231002X|赵大海|zhao@example/);
+      assert.match(publicPage.body, /城管部门已对该路段/);
+
+      // the statistics count it: received, answered, rated
+      const stats = await get(s.app, new Jar(), '/s/demo/mail/stats');
+      assert.equal(stats.statusCode, 200);
+      assert.match(stats.body, /共收到有效来信 1 件，已办理答复 1 件，办复率 100%/);
+      assert.match(stats.body, /<svg/);
+
+      // every step is audited
+      const actions = await s.ctx.db
+        .selectFrom('audit_events')
+        .select('action')
+        .where('entity_type', '=', 'letter')
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        actions.map((a) => a.action),
+        ['letter.submit', 'letter.assign', 'letter.reply', 'letter.rate', 'letter.publish'],
+      );
+    });
+
+    test("an agency's own mailbox receives directly; an unsatisfied writer reopens once; abuse is closed and kept", async () => {
+      const resident = new Jar();
+      assert.equal(
+        (await write(resident, 'jyj', { ...LETTER, kind: 'consult', title: '咨询转学手续办理', consent: '' }))
+          .statusCode,
+        303,
+      );
+      const receipt = await get(s.app, resident, '/s/demo/mail/receipt');
+      const trackingNo = cell(receipt.body, '信件编号');
+      const queryCode = cell(receipt.body, '查询码');
+      const row = await s.ctx.db
+        .selectFrom('letters')
+        .selectAll()
+        .where('tracking_no', '=', trackingNo)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.state, 'handling');
+      assert.equal(row.agency_id, s.f.agencies[3].id);
+
+      const editor = await login(s.app, 'editor');
+      const page = await get(s.app, editor.jar, `/admin/letters/${row.id}`);
+      assert.match(page.body, /本县义务教育招生工作/, 'the canned reply is offered');
+      // extension once, at most the deadline again (咨询: 5 days)
+      assert.equal(
+        (
+          await post(
+            s.app,
+            editor.jar,
+            `/admin/letters/${row.id}/extend`,
+            { days: '9', reason: '需要核实' },
+            editor.csrf,
+          )
+        ).statusCode,
+        400,
+      );
+      assert.equal(
+        (
+          await post(
+            s.app,
+            editor.jar,
+            `/admin/letters/${row.id}/extend`,
+            { days: '3', reason: '需要核实' },
+            editor.csrf,
+          )
+        ).statusCode,
+        303,
+      );
+      assert.equal(
+        (
+          await post(
+            s.app,
+            editor.jar,
+            `/admin/letters/${row.id}/extend`,
+            { days: '1', reason: '再次延期' },
+            editor.csrf,
+          )
+        ).statusCode,
+        409,
+      );
+      await post(
+        s.app,
+        editor.jar,
+        `/admin/letters/${row.id}/reply`,
+        { reply: '请携带户口簿和原学校学籍证明到教育局办理。' },
+        editor.csrf,
+      );
+
+      const lookup = await get(s.app, resident, '/s/demo/mail/status');
+      const status = await post(
+        s.app,
+        resident,
+        '/s/demo/mail/status',
+        { trackingNo, queryCode },
+        csrfFrom(lookup.body),
+      );
+      const reopened = await post(
+        s.app,
+        resident,
+        '/s/demo/mail/status/rate',
+        { trackingNo, queryCode, rating: 'unsatisfied', comment: '没有说明办理时间', reopen: 'on' },
+        csrfFrom(status.body),
+      );
+      assert.match(reopened.body, /来信已重新交办理单位办理/);
+      const after = await s.ctx.db.selectFrom('letters').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+      assert.equal(after.state, 'handling');
+      assert.equal(after.reopened, true);
+      // without consent it can never be published
+      const office = await login(s.app, 'office');
+      await post(
+        s.app,
+        editor.jar,
+        `/admin/letters/${row.id}/reply`,
+        { reply: '办理时间为工作日上午 8:30 至 12:00。' },
+        editor.csrf,
+      );
+      const refused = await post(
+        s.app,
+        office.jar,
+        `/admin/letters/${row.id}/publish`,
+        { title: '咨询转学手续办理', content: '咨询转学手续如何办理的问题。' },
+        office.csrf,
+      );
+      assert.equal(refused.statusCode, 409);
+
+      // an abusive letter is closed with a reason, kept and counted apart
+      await write(resident, 'xzxx', { ...LETTER, title: '无意义的重复内容', content: '重复重复重复重复重复重复重复' });
+      const abusive = await s.ctx.db
+        .selectFrom('letters')
+        .select('id')
+        .where('title', '=', '无意义的重复内容')
+        .executeTakeFirstOrThrow();
+      assert.equal(
+        (
+          await post(
+            s.app,
+            office.jar,
+            `/admin/letters/${abusive.id}/close`,
+            { closedKind: 'invalid', reason: '无实质内容' },
+            office.csrf,
+          )
+        ).statusCode,
+        303,
+      );
+      const stats = await get(s.app, new Jar(), '/s/demo/mail/stats');
+      assert.match(stats.body, /另有重复、无实质内容等来信 1 件已办结/);
+    });
+  });
+}
