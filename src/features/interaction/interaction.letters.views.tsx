@@ -615,10 +615,10 @@ export function StatsPage(props: { ctx: PageCtx; s: LetterStatistics; years: num
   return (
     <Layout ctx={ctx} title={`${s.year}年来信办理情况统计`} crumbs={crumbs(ctx, '来信办理情况统计')}>
       <h1 safe>{`${s.year}年来信办理情况统计`}</h1>
-      <nav aria-label="年度">
+      <nav aria-label="年度" class="filters">
         {props.years.map((y) =>
           y === s.year ? (
-            <strong safe>{`${y}年`}</strong>
+            <strong aria-current="page" safe>{`${y}年`}</strong>
           ) : (
             <a href={`${ctx.base}/mail/stats?year=${y}`} safe>{`${y}年`}</a>
           ),
