@@ -26,6 +26,7 @@ import { catalogStaffRoutes } from './features/catalog/catalog.staff.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
 import { letterAdminRoutes } from './features/interaction/interaction.letters.admin.routes.ts';
 import { interactionPortalRoutes } from './features/interaction/interaction.letters.routes.ts';
+import { letterPagesTouched } from './features/interaction/interaction.letters.service.ts';
 import { reportApiRoutes } from './features/reports/reports.api.ts';
 import { reportRoutes } from './features/reports/reports.routes.ts';
 import { requestAdminRoutes } from './features/requests/requests.admin.routes.ts';
@@ -241,7 +242,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     ? new PageFiles(
         ctx.config.pagesDir,
         ctx.sites,
-        (changes) => pagesTouched(ctx, changes),
+        [(changes) => pagesTouched(ctx, changes), letterPagesTouched],
         ctx.config.baseUrl ? new URL(ctx.config.baseUrl).hostname : undefined,
         () => readCaughtUp(ctx.db, ctx.read),
       )

@@ -7,6 +7,7 @@ import { publishThroughReview } from '../../test/support/fixture.ts';
 import { webSuite } from '../../test/support/web.ts';
 import { saveColumn } from '../features/catalog/catalog.columns.service.ts';
 import { changeLiveStatus } from '../features/catalog/catalog.service.ts';
+import { actOnLetter, registerLetter } from '../features/interaction/interaction.letters.service.ts';
 
 for (const kind of ['pglite', 'postgres'] as const)
   describe(`public pages written as files for the proxy (${kind})`, () => {
@@ -86,5 +87,38 @@ for (const kind of ['pglite', 'postgres'] as const)
       assert.ok(!existsSync(file('/s/demo/c/aqsc', 'temedium')));
       assert.match((await page('/s/demo/c/aqsc')).body, /安全生产专栏/);
       assert.match(readFileSync(file('/s/demo/c/aqsc'), 'utf8'), /安全生产专栏/);
+    });
+
+    test("a letter's change rewrites the mailbox's pages: the lists, the statistics, the letter's own page", async () => {
+      await page('/s/demo/mail');
+      await page('/s/demo/mail/stats');
+      await page('/s/demo/');
+      const home = readFileSync(file('/s/demo'), 'utf8');
+      const site = (await s.ctx.sites.byCode('demo'))!;
+      const office = await s.f.actor('office');
+      const letter = await registerLetter(s.ctx, office, site, 'xzxx', {
+        kind: 'suggest',
+        title: '建议增设公共自行车站点',
+        content: '建议在县人民医院门口增设公共自行车站点，方便群众就医。',
+        name: '孙文',
+        phone: '13700000000',
+        consent: 'on',
+      });
+      await actOnLetter(s.ctx, office, letter.id, 'assign', { agencyId: String(s.f.agencies[2].id) });
+      await actOnLetter(s.ctx, office, letter.id, 'reply', { reply: '已安排在医院门口增设站点，预计下月投入使用。' });
+      await actOnLetter(s.ctx, office, letter.id, 'publish', {
+        title: '建议增设公共自行车站点',
+        content: '建议在县人民医院门口增设公共自行车站点，方便群众就医。',
+      });
+      await page(`/s/demo/mail/letters/${letter.id}`);
+      await sync();
+      assert.match(readFileSync(file('/s/demo/mail/stats'), 'utf8'), /共收到有效来信 1 件，已办理答复 1 件/);
+      assert.match(readFileSync(file('/s/demo/mail'), 'utf8'), /建议增设公共自行车站点/);
+      assert.equal(readFileSync(file('/s/demo'), 'utf8'), home, 'the home page is not touched');
+
+      await actOnLetter(s.ctx, office, letter.id, 'unpublish', { reason: '来信人要求不公开' });
+      await sync();
+      assert.ok(!existsSync(file(`/s/demo/mail/letters/${letter.id}`)), 'an unpublished letter has no page file');
+      assert.doesNotMatch(readFileSync(file('/s/demo/mail'), 'utf8'), /建议增设公共自行车站点/);
     });
   });

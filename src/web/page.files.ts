@@ -22,7 +22,20 @@ import { prefsOf, variantCookies, variantOf } from './request.ts';
  */
 
 /** Which portal paths of each site a batch of changes touches (`all`: every page of the site). */
-export type Touched = (changes: Change[]) => Promise<Map<number, Set<string> | 'all'>>;
+export type TouchedPages = Map<number, Set<string> | 'all'>;
+/** One feature's answer to which of its pages a batch of changes touches. */
+export type Touched = (changes: Change[]) => TouchedPages | Promise<TouchedPages>;
+
+/** The pages any of the features says a batch of changes touches. */
+async function allTouched(features: Touched[], changes: Change[]): Promise<TouchedPages> {
+  const all: TouchedPages = new Map();
+  for (const touched of features)
+    for (const [siteId, paths] of await touched(changes)) {
+      const had = all.get(siteId);
+      all.set(siteId, had === 'all' || paths === 'all' ? 'all' : new Set([...(had ?? []), ...paths]));
+    }
+  return all;
+}
 
 const FILE = /^index\.([a-z]+)\.html$/;
 /** What a written page's address may be: the portal's paths, nothing that could climb out of the folder. */
@@ -43,7 +56,8 @@ export class PageFiles {
   constructor(
     readonly dir: string,
     private readonly sites: SiteDirectory,
-    private readonly touched: Touched,
+    /** Each feature's pages a change may touch. */
+    private readonly touched: Touched[],
     private readonly baseHost: string | undefined,
     /** Resolves once the database pages are read from (a replica) has what was committed so far. */
     private readonly caughtUp: () => Promise<void> = async () => {},
@@ -120,7 +134,7 @@ export class PageFiles {
       const { changes, top } = await this.position.read(db, BATCH);
       if (!changes.length) return;
       await this.caughtUp();
-      for (const [siteId, paths] of await this.touched(changes)) await this.rewriteSite(siteId, paths);
+      for (const [siteId, paths] of await allTouched(this.touched, changes)) await this.rewriteSite(siteId, paths);
       this.position.seq = top;
     }
   }

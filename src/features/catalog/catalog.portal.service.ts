@@ -3,6 +3,7 @@ import type { Ctx } from '../../core/context.ts';
 import type { Agency, Column } from '../../core/db.types.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { type Change, SITE_CHANGE } from '../../core/search.ts';
+import type { TouchedPages } from '../../web/page.files.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import {
   agencyCatalog,
@@ -178,7 +179,6 @@ export async function sitemapFile(ctx: Ctx, siteId: number, n: number, perFile: 
 }
 
 /** The portal pages a set of changes touches, as paths within each site; `all` when every page of the site may. */
-export type TouchedPages = Map<number, Set<string> | 'all'>;
 
 /**
  * Which public pages these changes of the outbox touch (web/page.files.ts rewrites them): a publication's own page,

@@ -16,9 +16,11 @@ import { checkUpload, PDF_OR_IMAGE, recordFile, safeFilename } from '../../core/
 import { maskEmail, maskPhone } from '../../core/identity.ts';
 import { enqueueMail } from '../../core/outbox.ts';
 import { findPersonalData, maskPersonalData } from '../../core/personal.ts';
+import { type Change, noteChange } from '../../core/search.ts';
 import { settingsOf } from '../../core/sites.ts';
 import { newQueryCode, newTrackingNo, queryCodeHash, queryCodeMatches } from '../../core/tracking.ts';
 import { parseInput } from '../../core/validate.ts';
+import type { TouchedPages } from '../../web/page.files.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import {
   canSeeLetter,
@@ -97,13 +99,30 @@ export async function mailboxOf(ctx: Ctx, siteId: number, slug: string) {
   return m;
 }
 
-function addEvent(trx: Trx, actor: Actor, letterId: number, e: LetterEvent) {
-  return insertLetterEvent(
-    trx,
-    letterId,
-    { id: actor.principal?.userId ?? null, name: actor.principal?.name ?? '' },
-    e,
-  );
+/**
+ * Records a step of the letter, and in the change outbox that the mailbox's public pages (list, statistics, the
+ * letter's own page) may have changed with it: the page files follow the outbox (`letterPagesTouched`).
+ */
+async function addEvent(trx: Trx, actor: Actor, letter: { id: number; site_id: number }, e: LetterEvent) {
+  const by = { id: actor.principal?.userId ?? null, name: actor.principal?.name ?? '' };
+  await insertLetterEvent(trx, letter.id, by, e);
+  await noteChange(trx, letter.site_id, `${LETTER_CHANGE}:${letter.id}`);
+}
+
+/** The outbox's key of a letter's change. */
+const LETTER_CHANGE = 'l';
+
+/** The public pages of the mailbox a batch of changes touches: the lists, the statistics and each letter's page. */
+export function letterPagesTouched(changes: Change[]): TouchedPages {
+  const touched: TouchedPages = new Map();
+  for (const c of changes) {
+    const [kind, id] = c.key.split(':');
+    if (kind !== LETTER_CHANGE || c.siteId == null || !/^\d+$/.test(id ?? '')) continue;
+    const paths = touched.get(c.siteId) ?? new Set(['/mail', '/mail/letters', '/mail/stats']);
+    if (paths !== 'all') paths.add(`/mail/letters/${id}`);
+    touched.set(c.siteId, paths);
+  }
+  return touched;
 }
 
 /** The clock from `start`: the kind's deadline on the site's calendar. */
@@ -197,7 +216,12 @@ async function storeLetter(
     if (!created) throw conflict('信件编号生成失败，请重试');
     const row = (await letterRow(trx, created.id))!;
     if (direct) await updateLetter(trx, created.id, await clockFrom(trx, site, row, today(ctx)));
-    await addEvent(trx, actor, created.id, { kind: 'submitted', on: today(ctx), data: { addressedTo: addressee } });
+    await addEvent(
+      trx,
+      actor,
+      { id: created.id, site_id: site.id },
+      { kind: 'submitted', on: today(ctx), data: { addressedTo: addressee } },
+    );
     if (stored) {
       await recordFile(trx, { hash: stored.hash, size: stored.size, mime: stored.mime });
       await insertLetterAttachment(trx, {
@@ -295,13 +319,13 @@ export async function rateLetter(ctx: Ctx, site: Site, raw: unknown, ip: string)
           }
         : {}),
     });
-    await addEvent(trx, { principal: null, ip }, l.id, {
+    await addEvent(trx, { principal: null, ip }, l, {
       kind: 'rated',
       on: today(ctx),
       note: input.comment,
       data: { rating: input.rating },
     });
-    if (reopen) await addEvent(trx, { principal: null, ip }, l.id, { kind: 'reopened', on: today(ctx) });
+    if (reopen) await addEvent(trx, { principal: null, ip }, l, { kind: 'reopened', on: today(ctx) });
     await audit(
       trx,
       { principal: null, ip },
@@ -519,7 +543,7 @@ export async function actOnLetter(ctx: Ctx, actor: Actor, letterId: number, acti
         note = String(input.reason);
         break;
     }
-    await addEvent(trx, actor, l.id, { kind: action, on, note, data });
+    await addEvent(trx, actor, l, { kind: action, on, note, data });
     await audit(trx, actor, {
       siteId: l.site_id,
       agencyId: l.agency_id,
