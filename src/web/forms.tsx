@@ -1,4 +1,5 @@
 import { Html } from '@kitajs/html';
+import type { Challenge } from '../core/captcha.ts';
 import { ATTACHMENT_TYPES } from '../core/files.ts';
 /** Form fields for the back office: a label, the control, and the error message next to the field it concerns. */
 
@@ -198,6 +199,116 @@ export function UploadForm(props: { action: string; csrf: string; id: string; la
       <input type="file" id={props.id} name="file" required accept={ACCEPTED} />
       <button class="btn secondary" type="submit">
         上传
+      </button>
+    </form>
+  );
+}
+
+/** The non-visual captcha of a public form: a sum in Chinese numerals, answered in digits. */
+export function CaptchaFields(props: { challenge: Challenge; errors: FieldErrors }): JSX.Element {
+  return (
+    <fieldset>
+      <legend>验证</legend>
+      <input type="hidden" name="captchaToken" value={props.challenge.token} />
+      <TextField
+        name="captcha"
+        label={`验证问题：${props.challenge.question}`}
+        values={{}}
+        errors={props.errors}
+        required
+        max={10}
+        autocomplete="off"
+        inputmode="numeric"
+      />
+    </fieldset>
+  );
+}
+
+/** The one optional file of a public form (PDF or an image); a form sent back asks for it again. */
+export function OptionalFile(props: {
+  name: string;
+  label: string;
+  maxFileMb: number;
+  dropped?: boolean;
+}): JSX.Element {
+  const again = `${props.name}-again`;
+  return (
+    <div class="field">
+      <label for={`f-${props.name}`}>
+        <span safe>{`${props.label}（可选）`}</span>
+        <span class="hint" safe>{` PDF、JPG 或 PNG，不超过 ${props.maxFileMb} MB`}</span>
+      </label>
+      <input
+        type="file"
+        id={`f-${props.name}`}
+        name={props.name}
+        accept=".pdf,.jpg,.jpeg,.png"
+        {...(props.dropped ? { 'aria-describedby': again } : {})}
+      />
+      {props.dropped && (
+        <span class="field-error" id={again} safe>
+          {`为保护您的信息，页面不保留已选的文件：请重新选择${props.label}。`}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** The tracking number and query code of what a resident sent, as its receipt shows them once. */
+export function TrackingNumbers(props: { numberLabel: string; trackingNo: string; queryCode: string }): JSX.Element {
+  return (
+    <table class="meta">
+      <tbody>
+        <tr>
+          <th scope="row" safe>
+            {props.numberLabel}
+          </th>
+          <td>
+            <strong safe>{props.trackingNo}</strong>
+          </td>
+        </tr>
+        <tr>
+          <th scope="row">查询码</th>
+          <td>
+            <strong safe>{props.queryCode}</strong>
+          </td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+/** The form that opens what a resident sent by its number and query code (the code in the body, never the address). */
+export function TrackingLookup(props: {
+  action: string;
+  csrf: string;
+  numberLabel: string;
+  values: FormValues;
+  errors: FieldErrors;
+}): JSX.Element {
+  return (
+    <form method="post" action={props.action}>
+      <Csrf token={props.csrf} />
+      <TextField
+        name="trackingNo"
+        label={props.numberLabel}
+        values={props.values}
+        errors={props.errors}
+        required
+        max={40}
+        autocomplete="off"
+      />
+      <TextField
+        name="queryCode"
+        label="查询码"
+        values={{}}
+        errors={props.errors}
+        required
+        max={20}
+        autocomplete="off"
+      />
+      <button type="submit" class="btn">
+        查询
       </button>
     </form>
   );

@@ -4,10 +4,10 @@ import { shanghaiDate } from '../../core/calendar.ts';
 import { newChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
-import { AppError, badInput } from '../../core/errors.ts';
-import { seal, unseal } from '../../core/secrets.ts';
+import { AppError } from '../../core/errors.ts';
 import { pageParam } from '../../core/validate.ts';
 import { pageCtx } from '../../web/portal.ts';
+import { formWithFile, privateForms, sealedReceipt, typedAgain } from '../../web/public.forms.ts';
 import { csrfToken, idParam, type RefusedForm, sendHtml } from '../../web/request.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import { LETTER_KINDS } from './interaction.letters.rules.ts';
@@ -33,16 +33,12 @@ import {
   WritePage,
 } from './interaction.letters.views.tsx';
 
-const MAX_FIELD = 4000;
-const RECEIPT_COOKIE = 'gk_letter_receipt';
-const RECEIPT_MINUTES = 30;
-
+/** What the receipt page shows, sealed in a cookie between the letter's POST and the page. */
 interface Receipt {
   trackingNo: string;
   queryCode: string;
   mailbox: string;
   mailed: boolean;
-  until: number;
 }
 
 const listQuery = z.object({
@@ -105,22 +101,8 @@ export async function interactionPortalRoutes(portal: FastifyInstance, ctx: Ctx)
 
 /** The letter form, its receipt and the writer's status page: never kept, POSTs carry the CSRF token. */
 async function letterFormRoutes(app: FastifyInstance, ctx: Ctx) {
-  const readReceipt = (sealed: string | undefined): Receipt | null => {
-    if (!sealed) return null;
-    try {
-      return JSON.parse(unseal(dataKey(ctx.config), sealed)) as Receipt;
-    } catch {
-      return null;
-    }
-  };
-
-  app.addHook('preHandler', async (req, reply) => {
-    reply.header('cache-control', 'no-store');
-    if (req.method === 'POST')
-      await new Promise<void>((resolve, reject) =>
-        app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())),
-      );
-  });
+  const receipts = sealedReceipt<Receipt>(ctx.config, 'gk_letter_receipt');
+  privateForms(app);
 
   const writePage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm, fileDropped = false) => {
     const mailbox = await mailboxOf(ctx, req.site.id, (req.params as { slug: string }).slug);
@@ -142,18 +124,7 @@ async function letterFormRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.post('/mail/:slug/write', { config: { rateLimit: { max: 5, timeWindow: '1 minute' } } }, async (req, reply) => {
     const slug = (req.params as { slug: string }).slug;
-    const fields: Record<string, string> = {};
-    let file: { name: string; data: Buffer } | null = null;
-    if (req.isMultipart()) {
-      for await (const part of req.parts({ limits: { fileSize: LETTER_FILE_MAX + 1 } })) {
-        if (part.type === 'file') {
-          const data = await part.toBuffer();
-          if (part.file.truncated || data.length > LETTER_FILE_MAX)
-            throw badInput(`附件不能超过 ${LETTER_FILE_MAX / 1048576} MB`);
-          if (data.length) file = { name: part.filename || 'file', data };
-        } else fields[part.fieldname] = String(part.value).slice(0, MAX_FIELD);
-      }
-    } else Object.assign(fields, req.body as Record<string, string>);
+    const { fields, file } = await formWithFile(req, LETTER_FILE_MAX, '附件');
     try {
       const done = await submitLetter(
         ctx,
@@ -165,37 +136,36 @@ async function letterFormRoutes(app: FastifyInstance, ctx: Ctx) {
         req.ip,
       );
       const mailbox = await mailboxOf(ctx, req.site.id, slug);
-      const receipt: Receipt = {
-        trackingNo: done.trackingNo,
-        queryCode: done.queryCode,
-        mailbox: mailbox.name,
-        mailed: Boolean(fields.email?.trim()) && Boolean(ctx.config.smtpUrl),
-        until: ctx.now().getTime() + RECEIPT_MINUTES * 60_000,
-      };
-      reply.setCookie(RECEIPT_COOKIE, seal(dataKey(ctx.config), JSON.stringify(receipt)), {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: ctx.config.secureCookies,
-        maxAge: RECEIPT_MINUTES * 60,
-      });
+      receipts.give(
+        reply,
+        {
+          trackingNo: done.trackingNo,
+          queryCode: done.queryCode,
+          mailbox: mailbox.name,
+          mailed: Boolean(fields.email?.trim()) && Boolean(ctx.config.smtpUrl),
+        },
+        ctx.now(),
+      );
       return reply.redirect(`${req.base}/mail/receipt`, 303);
     } catch (e) {
       if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
-      const { captcha: _answer, captchaToken: _token, _csrf, ...values } = fields;
       return sendHtml(
         req,
         reply,
-        writePage(req, reply, { values, errors: e.details ?? {}, message: e.message }, file !== null),
+        writePage(
+          req,
+          reply,
+          { values: typedAgain(fields), errors: e.details ?? {}, message: e.message },
+          file !== null,
+        ),
         e.status,
       );
     }
   });
 
   app.get('/mail/receipt', async (req, reply) => {
-    const receipt = readReceipt(req.cookies[RECEIPT_COOKIE]);
-    reply.clearCookie(RECEIPT_COOKIE, { path: '/' });
-    if (!receipt || receipt.until < ctx.now().getTime()) return reply.redirect(`${req.base}/mail/status`, 303);
+    const receipt = receipts.take(req, reply, ctx.now());
+    if (!receipt) return reply.redirect(`${req.base}/mail/status`, 303);
     return sendHtml(req, reply, LetterReceiptPage({ ctx: await pageCtx(req, '/mail'), ...receipt }));
   });
 

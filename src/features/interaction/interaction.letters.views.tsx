@@ -4,16 +4,20 @@ import type { Mailbox } from '../../core/db.types.ts';
 import { paragraphsOf } from '../../core/text.ts';
 import { fmtDate } from '../../web/format.ts';
 import {
+  CaptchaFields,
   Checkbox,
   Csrf,
   type FieldErrors,
   FormMessage,
   type FormValues,
+  OptionalFile,
   optionsOf,
   Select,
   str,
   TextArea,
   TextField,
+  TrackingLookup,
+  TrackingNumbers,
 } from '../../web/forms.tsx';
 import { Layout, type PageCtx } from '../../web/layout.tsx';
 import { LETTER_KINDS, LETTER_STATES, type LetterFigures, RATINGS } from './interaction.letters.rules.ts';
@@ -166,23 +170,7 @@ export function WritePage(props: {
           )}
           <TextField name="title" label="标题" values={v} errors={e} required max={60} />
           <TextArea name="content" label="来信内容 *" values={v} errors={e} rows={8} max={3000} />
-          <div class="field">
-            <label for="f-file">
-              附件（可选）<span class="hint" safe>{` PDF、JPG 或 PNG，不超过 ${props.maxFileMb} MB`}</span>
-            </label>
-            <input
-              type="file"
-              id="f-file"
-              name="file"
-              accept=".pdf,.jpg,.jpeg,.png"
-              {...(props.fileDropped ? { 'aria-describedby': 'file-again' } : {})}
-            />
-            {props.fileDropped && (
-              <span class="field-error" id="file-again">
-                页面不保留已选的文件：请重新选择附件。
-              </span>
-            )}
-          </div>
+          <OptionalFile name="file" label="附件" maxFileMb={props.maxFileMb} dropped={props.fileDropped} />
         </fieldset>
         <fieldset>
           <legend>来信人</legend>
@@ -213,20 +201,7 @@ export function WritePage(props: {
             checked={str(v.consent) === 'on'}
           />
         </fieldset>
-        <fieldset>
-          <legend>验证</legend>
-          <input type="hidden" name="captchaToken" value={props.challenge.token} />
-          <TextField
-            name="captcha"
-            label={`验证问题：${props.challenge.question}`}
-            values={{}}
-            errors={e}
-            required
-            max={10}
-            autocomplete="off"
-            inputmode="numeric"
-          />
-        </fieldset>
+        <CaptchaFields challenge={props.challenge} errors={e} />
         <p>
           <button type="submit" class="btn">
             提交来信
@@ -249,22 +224,7 @@ export function LetterReceiptPage(props: {
     <Layout ctx={ctx} title="来信已提交" crumbs={crumbs(ctx, '来信回执')}>
       <h1>来信已提交</h1>
       <p class="notice-ok" role="status" safe>{`您写给${props.mailbox}的来信已提交。`}</p>
-      <table class="meta">
-        <tbody>
-          <tr>
-            <th scope="row">信件编号</th>
-            <td>
-              <strong safe>{props.trackingNo}</strong>
-            </td>
-          </tr>
-          <tr>
-            <th scope="row">查询码</th>
-            <td>
-              <strong safe>{props.queryCode}</strong>
-            </td>
-          </tr>
-        </tbody>
-      </table>
+      <TrackingNumbers numberLabel="信件编号" trackingNo={props.trackingNo} queryCode={props.queryCode} />
       <p>
         请记下信件编号和查询码（可打印本页），凭二者查询办理进度和答复。离开或刷新本页后，查询码不再显示。
         {props.mailed ? '回执将发送到您填写的电子邮箱。' : ''}
@@ -290,32 +250,13 @@ export function LetterLookupPage(props: {
     <Layout ctx={ctx} title="查询来信办理进度" crumbs={crumbs(ctx, '进度查询')}>
       <h1>查询来信办理进度</h1>
       <FormMessage message={props.message} />
-      <form method="post" action={`${ctx.base}/mail/status`}>
-        <Csrf token={props.csrf} />
-        <TextField
-          name="trackingNo"
-          label="信件编号"
-          values={props.values}
-          errors={props.errors}
-          required
-          max={40}
-          autocomplete="off"
-        />
-        <TextField
-          name="queryCode"
-          label="查询码"
-          values={{}}
-          errors={props.errors}
-          required
-          max={20}
-          autocomplete="off"
-        />
-        <p>
-          <button type="submit" class="btn">
-            查询
-          </button>
-        </p>
-      </form>
+      <TrackingLookup
+        action={`${ctx.base}/mail/status`}
+        csrf={props.csrf}
+        numberLabel="信件编号"
+        values={props.values}
+        errors={props.errors}
+      />
     </Layout>
   );
 }

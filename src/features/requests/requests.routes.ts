@@ -2,18 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { newChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
-import { AppError, badInput, notFound } from '../../core/errors.ts';
-import { seal, unseal } from '../../core/secrets.ts';
+import { AppError, notFound } from '../../core/errors.ts';
 import { id } from '../../core/validate.ts';
 import { pageCtx } from '../../web/portal.ts';
+import { formWithFile, privateForms, sealedReceipt, typedAgain } from '../../web/public.forms.ts';
 import { attachment, csrfToken, type RefusedForm, sendHtml } from '../../web/request.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import { applicantReplyFile } from './requests.files.service.ts';
 import { APPLICATION_FILE_MAX, lookupCase, submitApplication } from './requests.service.ts';
 import { ApplyPage, ReceiptPage, StatusLookupPage, StatusPage } from './requests.views.tsx';
-
-/** Fields of the form and how long each may be (the rest of a multipart body is ignored). */
-const MAX_FIELD = 4000;
 
 /** What the receipt page shows, sealed in a cookie between the application's POST and the page. */
 interface Receipt {
@@ -21,10 +18,7 @@ interface Receipt {
   queryCode: string;
   agencyId: number;
   mailed: boolean;
-  until: number;
 }
-const RECEIPT_COOKIE = 'gk_receipt';
-const RECEIPT_MINUTES = 30;
 
 /** The public side: apply, get a receipt, follow the case. Pages with a query code or personal data are never cached. */
 export async function requestPortalRoutes(portal: FastifyInstance, ctx: Ctx) {
@@ -33,23 +27,8 @@ export async function requestPortalRoutes(portal: FastifyInstance, ctx: Ctx) {
 }
 
 async function applyRoutes(app: FastifyInstance, ctx: Ctx) {
-  /** The receipt in its cookie, if it is one this installation sealed. */
-  const readReceipt = (sealed: string | undefined): Receipt | null => {
-    if (!sealed) return null;
-    try {
-      return JSON.parse(unseal(dataKey(ctx.config), sealed)) as Receipt;
-    } catch {
-      return null;
-    }
-  };
-
-  app.addHook('preHandler', async (req, reply) => {
-    reply.header('cache-control', 'no-store');
-    if (req.method === 'POST')
-      await new Promise<void>((resolve, reject) =>
-        app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())),
-      );
-  });
+  const receipts = sealedReceipt<Receipt>(ctx.config, 'gk_receipt');
+  privateForms(app);
 
   const applyPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm, fileDropped = false) =>
     ApplyPage({
@@ -65,9 +44,8 @@ async function applyRoutes(app: FastifyInstance, ctx: Ctx) {
     });
 
   app.get('/apply/receipt', async (req, reply) => {
-    const receipt = readReceipt(req.cookies[RECEIPT_COOKIE]);
-    reply.clearCookie(RECEIPT_COOKIE, { path: '/' });
-    if (!receipt || receipt.until < ctx.now().getTime()) return reply.redirect(`${req.base}/apply/status`, 303);
+    const receipt = receipts.take(req, reply, ctx.now());
+    if (!receipt) return reply.redirect(`${req.base}/apply/status`, 303);
     const agency = (await siteAgencies(ctx, req.site.id)).find((a) => a.id === receipt.agencyId);
     return sendHtml(
       req,
@@ -85,18 +63,7 @@ async function applyRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/apply', async (req, reply) => sendHtml(req, reply, applyPage(req, reply)));
 
   app.post('/apply', { config: { rateLimit: { max: 5, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const fields: Record<string, string> = {};
-    let file: { name: string; data: Buffer } | null = null;
-    if (req.isMultipart()) {
-      for await (const part of req.parts({ limits: { fileSize: APPLICATION_FILE_MAX + 1 } })) {
-        if (part.type === 'file') {
-          const data = await part.toBuffer();
-          if (part.file.truncated || data.length > APPLICATION_FILE_MAX)
-            throw badInput(`身份证明材料不能超过 ${APPLICATION_FILE_MAX / 1048576} MB`);
-          if (data.length) file = { name: part.filename || 'proof', data };
-        } else fields[part.fieldname] = String(part.value).slice(0, MAX_FIELD);
-      }
-    } else Object.assign(fields, req.body as Record<string, string>);
+    const { fields, file } = await formWithFile(req, APPLICATION_FILE_MAX, '身份证明材料');
     try {
       const done = await submitApplication(
         ctx,
@@ -106,30 +73,29 @@ async function applyRoutes(app: FastifyInstance, ctx: Ctx) {
         file,
         req.ip,
       );
-      // the receipt is shown after a redirect, so that a reload never sends the application again; its numbers
-      // travel sealed in a short-lived cookie, never in the address, and are shown once
-      const receipt: Receipt = {
-        trackingNo: done.trackingNo,
-        queryCode: done.queryCode,
-        agencyId: Number(fields.agencyId),
-        mailed: Boolean(fields.email?.trim()) && Boolean(ctx.config.smtpUrl),
-        until: ctx.now().getTime() + RECEIPT_MINUTES * 60_000,
-      };
-      reply.setCookie(RECEIPT_COOKIE, seal(dataKey(ctx.config), JSON.stringify(receipt)), {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: ctx.config.secureCookies,
-        maxAge: RECEIPT_MINUTES * 60,
-      });
+      // the receipt is shown after a redirect, so that a reload never sends the application again
+      receipts.give(
+        reply,
+        {
+          trackingNo: done.trackingNo,
+          queryCode: done.queryCode,
+          agencyId: Number(fields.agencyId),
+          mailed: Boolean(fields.email?.trim()) && Boolean(ctx.config.smtpUrl),
+        },
+        ctx.now(),
+      );
       return reply.redirect(`${req.base}/apply/receipt`, 303);
     } catch (e) {
       if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
-      const { captcha: _answer, captchaToken: _token, _csrf, ...values } = fields;
       return sendHtml(
         req,
         reply,
-        applyPage(req, reply, { values, errors: e.details ?? {}, message: e.message }, file !== null),
+        applyPage(
+          req,
+          reply,
+          { values: typedAgain(fields), errors: e.details ?? {}, message: e.message },
+          file !== null,
+        ),
         e.status,
       );
     }

@@ -3,16 +3,20 @@ import type { Challenge } from '../../core/captcha.ts';
 import { paragraphsOf } from '../../core/text.ts';
 import { fmtSize } from '../../web/format.ts';
 import {
+  CaptchaFields,
   Checkbox,
   Csrf,
   type FieldErrors,
   FormMessage,
   type FormValues,
+  OptionalFile,
   optionsOf as options,
   Select,
   str,
   TextArea,
   TextField,
+  TrackingLookup,
+  TrackingNumbers,
 } from '../../web/forms.tsx';
 import { Layout, type PageCtx } from '../../web/layout.tsx';
 import { APPLICANT_TYPES, DELIVERIES, FORMS_WANTED, ID_TYPES } from './requests.schema.ts';
@@ -150,38 +154,9 @@ export function ApplyPage(props: {
           />
           <Checkbox name="feeWaiver" label="申请减免信息处理费" checked={str(v.feeWaiver) === 'on'} />
           <TextField name="feeWaiverReason" label="减免理由" values={v} errors={e} max={500} />
-          <div class="field">
-            <label for="f-proof">
-              身份证明材料（可选）<span class="hint" safe>{` PDF、JPG 或 PNG，不超过 ${props.maxFileMb} MB`}</span>
-            </label>
-            <input
-              type="file"
-              id="f-proof"
-              name="proof"
-              accept=".pdf,.jpg,.jpeg,.png"
-              {...(props.fileDropped ? { 'aria-describedby': 'proof-again' } : {})}
-            />
-            {props.fileDropped && (
-              <span class="field-error" id="proof-again">
-                为保护您的信息，页面不保留已选的文件：请重新选择身份证明材料。
-              </span>
-            )}
-          </div>
+          <OptionalFile name="proof" label="身份证明材料" maxFileMb={props.maxFileMb} dropped={props.fileDropped} />
         </fieldset>
-        <fieldset>
-          <legend>验证</legend>
-          <input type="hidden" name="captchaToken" value={props.challenge.token} />
-          <TextField
-            name="captcha"
-            label={`验证问题：${props.challenge.question}`}
-            values={{}}
-            errors={e}
-            required
-            max={10}
-            autocomplete="off"
-            inputmode="numeric"
-          />
-        </fieldset>
+        <CaptchaFields challenge={props.challenge} errors={e} />
         <p>
           <button type="submit" class="btn">
             提交申请
@@ -206,22 +181,7 @@ export function ReceiptPage(props: {
     <Layout ctx={ctx} title="申请已提交" crumbs={crumbs(ctx, '申请回执')}>
       <h1>申请已提交</h1>
       <p class="notice-ok" role="status" safe>{`您向${props.agency}提出的政府信息公开申请已提交。`}</p>
-      <table class="meta">
-        <tbody>
-          <tr>
-            <th scope="row">申请编号</th>
-            <td>
-              <strong safe>{props.trackingNo}</strong>
-            </td>
-          </tr>
-          <tr>
-            <th scope="row">查询码</th>
-            <td>
-              <strong safe>{props.queryCode}</strong>
-            </td>
-          </tr>
-        </tbody>
-      </table>
+      <TrackingNumbers numberLabel="申请编号" trackingNo={props.trackingNo} queryCode={props.queryCode} />
       <p>
         请记下申请编号和查询码（可打印本页），凭二者查询办理进度和答复。离开或刷新本页后，查询码不再显示。
         {props.mailed ? '回执将发送到您填写的电子邮箱。' : ''}
@@ -248,30 +208,13 @@ export function StatusLookupPage(props: {
     <Layout ctx={ctx} title="查询申请办理进度" crumbs={crumbs(ctx, '进度查询')}>
       <h1>查询申请办理进度</h1>
       <FormMessage message={props.message} />
-      <form method="post" action={`${ctx.base}/apply/status`}>
-        <Csrf token={props.csrf} />
-        <TextField
-          name="trackingNo"
-          label="申请编号"
-          values={props.values}
-          errors={props.errors}
-          required
-          max={40}
-          autocomplete="off"
-        />
-        <TextField
-          name="queryCode"
-          label="查询码"
-          values={{}}
-          errors={props.errors}
-          required
-          max={20}
-          autocomplete="off"
-        />
-        <button type="submit" class="btn">
-          查询
-        </button>
-      </form>
+      <TrackingLookup
+        action={`${ctx.base}/apply/status`}
+        csrf={props.csrf}
+        numberLabel="申请编号"
+        values={props.values}
+        errors={props.errors}
+      />
       <p>
         <a href={`${ctx.base}/apply`}>提交新的申请</a>
       </p>
