@@ -398,6 +398,62 @@ describe('the portal and back office in Chromium', () => {
     assert.ok(!page.url().includes(code), 'the query code never goes into the address');
   });
 
+  test('a resident writes to the mailbox, the office assigns and replies, the resident reads and rates the reply; a second browser sees it published', async () => {
+    const page = await newPage(false);
+    await page.goto(`${base}/`);
+    await page.getByRole('link', { name: '互动交流' }).first().click();
+    await page.getByRole('link', { name: '我要写信' }).first().click();
+    await page.getByLabel('来信类型').selectOption({ label: '建议' });
+    await page.getByLabel('标题').fill('建议延长图书馆周末开放时间');
+    await page
+      .getByLabel('来信内容')
+      .fill('县图书馆周末下午五点闭馆，建议延长到晚上八点，方便上班族借阅。我的电话13900002222。');
+    await page.getByRole('textbox', { name: /^姓名/ }).fill('周敏');
+    await page.getByLabel('联系电话').fill('13900002222');
+    await page.getByLabel(/同意公开本信/).check();
+    const question = (await page.locator('label[for="f-captcha"]').textContent()) ?? '';
+    const digits = '零一二三四五六七八九十';
+    const m = /(.)加(.)等于/.exec(question)!;
+    await page.getByLabel(/验证问题/).fill(String(digits.indexOf(m[1]) + digits.indexOf(m[2])));
+    await page.getByRole('button', { name: '提交来信' }).click();
+    await page.getByRole('heading', { name: '来信已提交' }).waitFor();
+    const [trackingNo, code] = await page.locator('table.meta td strong').allTextContents();
+    assert.match(trackingNo, /^\d{14}$/);
+
+    // the office assigns it and replies, and publishes it without the writer's phone
+    const staff = await newPage(false);
+    await signIn(staff, 'office');
+    await staff.goto(`${base}/admin/letters`);
+    await staff.getByRole('link', { name: '建议延长图书馆周末开放时间' }).click();
+    await staff.getByLabel('承办单位').selectOption({ label: '青山县财政局' });
+    await staff.getByRole('button', { name: '分办' }).click();
+    await staff.getByText('已分办').waitFor();
+    await staff.getByLabel(/答复内容/).fill('经研究，自下月起县图书馆周末开放时间延长至晚上八点。感谢您的建议。');
+    await staff.getByRole('button', { name: '答复', exact: true }).click();
+    await staff.getByText('答复已提交').waitFor();
+
+    await page.getByRole('link', { name: '查询办理进度' }).click();
+    await page.getByLabel('信件编号').fill(trackingNo);
+    await page.getByLabel('查询码').fill(code);
+    await page.getByRole('button', { name: '查询' }).click();
+    assert.match((await page.locator('main').textContent()) ?? '', /延长至晚上八点/);
+    await page.getByLabel('满意', { exact: true }).check();
+    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.getByText('您的评价：满意').waitFor();
+    assert.ok(!page.url().includes(code), 'the query code never goes into the address');
+
+    await staff.reload();
+    await staff.getByRole('button', { name: '公开来信' }).click();
+    await staff.getByText('来信已公开').waitFor();
+    const reader = await newPage(false);
+    await reader.goto(`${base}/mail/letters`);
+    await reader.getByRole('link', { name: '建议延长图书馆周末开放时间' }).click();
+    const shown = (await reader.locator('main').textContent()) ?? '';
+    assert.match(shown, /延长至晚上八点/);
+    assert.match(shown, /周\*/);
+    assert.doesNotMatch(shown, /13900002222|周敏/);
+  });
+
   test('on a phone the header takes at most a quarter of the screen, in the elder mode too, with one search box', async () => {
     for (const elder of [false, true]) {
       const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
@@ -447,10 +503,21 @@ describe('the portal and back office in Chromium', () => {
       '/p/999999',
       '/apply',
       '/apply/status',
+      '/mail',
+      '/mail/xzxx/write',
+      '/mail/status',
+      '/mail/letters',
+      '/mail/stats',
       '/admin/login',
       '/map',
       '/accessibility',
     ];
+    const letter = await ctx.db
+      .selectFrom('letters')
+      .select('id')
+      .where('published_at', 'is not', null)
+      .executeTakeFirst();
+    if (letter) pages.push(`/mail/letters/${letter.id}`);
     const gazette = await ctx.db.selectFrom('gazette_issues').select('id').executeTakeFirst();
     if (gazette) pages.push(`/gazette/${gazette.id}`);
     // an annual report with its wide tables (10 and 15 columns)
