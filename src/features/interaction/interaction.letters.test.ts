@@ -3,6 +3,9 @@ import { describe, test } from 'node:test';
 import { csrfFrom, get, Jar, login, post } from '../../../test/support/http.ts';
 import { solve } from '../../../test/support/requests.ts';
 import { webSuite } from '../../../test/support/web.ts';
+import { addWorkdays, loadCalendar } from '../../core/calendar.ts';
+import { updateSiteSettings } from '../admin/admin.service.ts';
+import { actOnLetter, registerLetter } from './interaction.letters.service.ts';
 
 /** The text of HTML as the page shows it. */
 const decode = (s: string) =>
@@ -357,3 +360,80 @@ for (const kind of ['pglite', 'postgres'] as const) {
     });
   });
 }
+
+describe('letters: review before sending, transfer, the site’s own deadlines, refusals (pglite)', () => {
+  const s = webSuite('pglite');
+
+  test('with review on, a reply waits for the agency’s 审核人; a transfer restarts the clock at the new agency', async () => {
+    const site = (await s.ctx.sites.byCode('demo'))!;
+    const office = await s.f.actor('office');
+    await updateSiteSettings(s.ctx, office, site.id, { letterReplyReview: true, letterDays: { suggest: 3 } });
+    const fresh = (await s.ctx.sites.byCode('demo'))!;
+    const letter = await registerLetter(s.ctx, office, fresh, 'xzxx', {
+      kind: 'suggest',
+      title: '建议增加夜间公交班次',
+      content: '城区到工业园区的公交晚上七点后就没有班次了，建议增加夜间班次。',
+      name: '吴强',
+      phone: '13600000000',
+    });
+    const edu = s.f.agencies[3].id;
+    await actOnLetter(s.ctx, office, letter.id, 'assign', { agencyId: String(s.f.agencies[2].id) });
+    const row = async () =>
+      s.ctx.db.selectFrom('letters').selectAll().where('id', '=', letter.id).executeTakeFirstOrThrow();
+    const assigned = await row();
+    // the site's own deadline for 建议: 3 working days from assignment
+    const cal = await loadCalendar(s.ctx.db, site.id);
+    assert.equal(assigned.due_on, addWorkdays(cal, assigned.started_on!, 3).date);
+
+    // the 教育局's editor may not act on another agency's letter; after a transfer they may
+    const eduEditor = await s.f.actor('edu-editor');
+    await assert.rejects(
+      actOnLetter(s.ctx, eduEditor, letter.id, 'reply', { reply: '答复内容示例文字' }),
+      /来信不存在/,
+    );
+    await assert.rejects(
+      actOnLetter(s.ctx, office, letter.id, 'transfer', { agencyId: String(s.f.agencies[2].id), reason: '转办' }),
+      /来信已由该机构办理/,
+    );
+    await actOnLetter(s.ctx, office, letter.id, 'transfer', { agencyId: String(edu), reason: '属教育局职责' });
+    assert.equal((await row()).agency_id, edu);
+
+    await actOnLetter(s.ctx, eduEditor, letter.id, 'reply', { reply: '已与公交公司协调，下月起增开夜间班次。' });
+    assert.equal((await row()).state, 'review', 'held for review, not sent');
+    assert.equal(
+      (await s.ctx.db.selectFrom('outbox').select('id').where('subject', 'like', '您的来信已答复%').execute()).length,
+      0,
+    );
+    await assert.rejects(actOnLetter(s.ctx, eduEditor, letter.id, 'approve', {}), /审核人或政务公开办审核/);
+    const eduReviewer = await s.f.actor('edu-reviewer');
+    await actOnLetter(s.ctx, eduReviewer, letter.id, 'return', { reason: '请写明开通日期' });
+    assert.equal((await row()).state, 'handling');
+    await actOnLetter(s.ctx, eduEditor, letter.id, 'reply', { reply: '已与公交公司协调，自6月1日起增开夜间班次。' });
+    await actOnLetter(s.ctx, eduReviewer, letter.id, 'approve', {});
+    const sent = await row();
+    assert.equal(sent.state, 'replied');
+    assert.match(sent.reply, /6月1日/);
+    assert.equal(sent.reply_agency_id, edu);
+  });
+
+  test('hostile input to the staff actions is a 4xx, never a 500', async () => {
+    const office = await login(s.app, 'office');
+    const letter = await s.ctx.db.selectFrom('letters').select('id').executeTakeFirstOrThrow();
+    for (const [url, form, status] of [
+      [`/admin/letters/${letter.id}/constructor`, {}, 404],
+      [`/admin/letters/${letter.id}/__proto__`, {}, 404],
+      ['/admin/letters/abc/assign', { agencyId: '1' }, 404],
+      ['/admin/letters/99999999/assign', { agencyId: '1' }, 404],
+      [`/admin/letters/${letter.id}/extend`, { days: 'x'.repeat(10), reason: '理由' }, 400],
+      [`/admin/letters/${letter.id}/close`, { closedKind: 'nonsense', reason: '理由' }, 400],
+      [`/admin/letters/${letter.id}/publish`, { title: '标题'.repeat(100), content: 'x' }, 400],
+    ] as const) {
+      const res = await post(s.app, office.jar, url, form, office.csrf);
+      assert.equal(res.statusCode, status, `${url} ${JSON.stringify(form)}`);
+    }
+    for (const url of ['/s/demo/mail/letters/abc', '/s/demo/mail/letters/99999999', '/s/demo/mail/stats?year=abc']) {
+      const res = await s.app.inject({ method: 'GET', url });
+      assert.ok(res.statusCode < 500, `${url}: ${res.statusCode}`);
+    }
+  });
+});
