@@ -1,8 +1,11 @@
-/** What needs attention on the 工作台: requests past or near their deadline, annual reports not published. */
+/**
+ * What needs attention on the 工作台: requests and letters past or near their deadline, annual reports not published.
+ */
 import { administersSite, type Principal } from '../../core/access.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Site } from '../../core/db.types.ts';
+import { letterAlert } from '../interaction/interaction.letters.service.ts';
 import { reportStatus } from '../reports/reports.service.ts';
 import { agencyLoads } from '../requests/requests.service.ts';
 
@@ -27,6 +30,8 @@ export async function dashboardAlerts(ctx: Ctx, p: Principal, site: Site): Promi
       href: sum('overdue') ? '/admin/requests?stage=overdue' : '/admin/requests',
       urgent: sum('overdue') > 0,
     });
+  const letters = await letterAlert(ctx, p, site.id);
+  if (letters) alerts.push(letters);
   const year = Number(shanghaiDate(now).slice(0, 4)) - 1;
   // the dashboard needs the states only, not each report's check
   const reports = (await reportStatus(ctx, { principal: p, ip: '' }, site.id, year, { checks: false })).filter(

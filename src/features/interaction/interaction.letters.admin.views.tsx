@@ -70,14 +70,14 @@ export function LettersPage(props: {
   filter: { state: string; agency?: number; no?: string };
   agencies: { id: number; name: string }[];
   query: (page: number) => string;
-  counts: { open: number; triage: number; review: number; overdue: number; soon: number };
+  counts: { open: number; triage: number; review: number; overdue: number; soon: number; stale: number };
 }): JSX.Element {
   const c = props.counts;
   return (
     <AdminLayout title="来信办理" principal={props.principal} csrf={props.csrf}>
       <h1>来信办理</h1>
       <p safe>
-        {`未办结 ${c.open} 件：待分办 ${c.triage} 件，答复待审核 ${c.review} 件，两个工作日内到期 ${c.soon} 件，已超期 ${c.overdue} 件。`}
+        {`未办结 ${c.open} 件：待分办 ${c.triage} 件，答复待审核 ${c.review} 件，两个工作日内到期 ${c.soon} 件，已超期 ${c.overdue} 件${c.stale ? `，超过三个月未答复 ${c.stale} 件（网站检查单项否决）` : ''}。`}
       </p>
       <form method="get" action="/admin/letters" class="filters">
         <Select name="state" label="状态" options={STATE_FILTERS} value={props.filter.state} errors={{}} />

@@ -355,9 +355,22 @@ export async function letterReminders(ctx: Ctx, p: Principal, siteId: number) {
   const mine = administersSite(p, siteId)
     ? null
     : [...new Set(p.roles.map((r) => r.agencyId).filter((a): a is number => a !== null))];
-  // near: due within two working days
+  // near: due within two working days; stale: written more than three months ago
   const soon = addWorkdays(await loadCalendar(ctx.db, siteId), today(ctx), 2).date;
-  return openLetterCounts(ctx.db, siteId, mine, today(ctx), soon);
+  const stale = new Date(ctx.now());
+  stale.setUTCMonth(stale.getUTCMonth() - 3);
+  return openLetterCounts(ctx.db, siteId, mine, today(ctx), soon, stale);
+}
+
+/** The 工作台's line on letters, if any are open: urgent when one is overdue or three months old. */
+export async function letterAlert(ctx: Ctx, p: Principal, siteId: number) {
+  const c = await letterReminders(ctx, p, siteId);
+  if (!c.open) return null;
+  return {
+    text: `来信办理：未办结 ${c.open} 件，其中待分办 ${c.triage} 件、答复待审核 ${c.review} 件、即将到期 ${c.soon} 件、已超期 ${c.overdue} 件${c.stale ? `；${c.stale} 件来信超过三个月未答复（网站检查单项否决）` : ''}`,
+    href: c.overdue ? '/admin/letters?state=overdue' : '/admin/letters',
+    urgent: c.overdue > 0 || c.stale > 0,
+  };
 }
 
 /** A letter for the back office: everything, with what this member may do and the choices those actions need. */

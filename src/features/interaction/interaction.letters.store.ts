@@ -184,8 +184,18 @@ export async function staffLetters(q: Q, siteId: number, f: StaffLetterFilter, t
   return { rows, total: Number(n) };
 }
 
-/** Open letters of the site by how near their deadline is: for the 工作台 and the dashboard. */
-export async function openLetterCounts(q: Q, siteId: number, agencies: number[] | null, today: DateStr, soon: DateStr) {
+/**
+ * Open letters of the site by how near their deadline is, and those older than `staleBefore` (a message unanswered
+ * for three months fails the site's inspection, RULES.md §4): for the 工作台 and the letters page.
+ */
+export async function openLetterCounts(
+  q: Q,
+  siteId: number,
+  agencies: number[] | null,
+  today: DateStr,
+  soon: DateStr,
+  staleBefore: Date,
+) {
   let query = q.selectFrom('letters').where('site_id', '=', siteId).where('state', 'in', OPEN);
   if (agencies) query = agencies.length ? query.where('agency_id', 'in', agencies) : query.where((eb) => eb.val(false));
   const r = await query
@@ -195,6 +205,7 @@ export async function openLetterCounts(q: Q, siteId: number, agencies: number[] 
       eb.fn.count<number>('id').filterWhere('state', '=', 'review').as('review'),
       eb.fn.count<number>('id').filterWhere('due_on', '<', today).as('overdue'),
       eb.fn.count<number>('id').filterWhere('due_on', '>=', today).filterWhere('due_on', '<=', soon).as('soon'),
+      eb.fn.count<number>('id').filterWhere('submitted_at', '<', staleBefore).as('stale'),
     ])
     .executeTakeFirstOrThrow();
   return {
@@ -203,6 +214,7 @@ export async function openLetterCounts(q: Q, siteId: number, agencies: number[] 
     review: Number(r.review),
     overdue: Number(r.overdue),
     soon: Number(r.soon),
+    stale: Number(r.stale),
   };
 }
 
@@ -312,16 +324,4 @@ export async function letterCounts(q: Q, siteId: number, from: DateStr, to: Date
       basic: Number(r.basic),
     } satisfies LetterCounts,
   }));
-}
-
-/** Messages older than `before` still without a reply (the inspection's single veto at three months). */
-export async function unansweredSince(q: Q, siteId: number, before: Date): Promise<number> {
-  const r = await q
-    .selectFrom('letters')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('site_id', '=', siteId)
-    .where('state', 'in', OPEN)
-    .where('submitted_at', '<', before)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
 }

@@ -5,7 +5,7 @@ import { solve } from '../../../test/support/requests.ts';
 import { webSuite } from '../../../test/support/web.ts';
 import { addWorkdays, loadCalendar } from '../../core/calendar.ts';
 import { updateSiteSettings } from '../admin/admin.service.ts';
-import { actOnLetter, registerLetter } from './interaction.letters.service.ts';
+import { actOnLetter, letterAlert, registerLetter } from './interaction.letters.service.ts';
 
 /** The text of HTML as the page shows it. */
 const decode = (s: string) =>
@@ -93,6 +93,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const letterId = Number(/href="\/admin\/letters\/(\d+)"/.exec(list.body)![1]);
       const page = await get(s.app, office.jar, `/admin/letters/${letterId}`);
       assert.match(page.body, /待分办/);
+      assert.match((await get(s.app, office.jar, '/admin')).body, /来信办理：未办结 1 件，其中待分办 1 件/);
       const other = await login(s.app, 'edu-editor', 'edu-password-1');
       assert.equal((await get(s.app, other.jar, `/admin/letters/${letterId}`)).statusCode, 404);
 
@@ -414,6 +415,24 @@ describe('letters: review before sending, transfer, the site’s own deadlines, 
     assert.equal(sent.state, 'replied');
     assert.match(sent.reply, /6月1日/);
     assert.equal(sent.reply_agency_id, edu);
+  });
+
+  test('a letter unanswered for three months is urgent on the 工作台 (the inspection fails a site for it)', async () => {
+    const site = (await s.ctx.sites.byCode('demo'))!;
+    const office = await s.f.actor('office');
+    const old = { ...s.ctx, now: () => new Date(s.ctx.now().getTime() - 100 * 86_400_000) };
+    await registerLetter(old, office, site, 'xzxx', {
+      kind: 'help',
+      title: '求助：老旧小区加装电梯',
+      content: '我们小区是九十年代的老楼，住着很多老人，希望政府支持加装电梯。',
+      name: '郑华',
+      phone: '13500000000',
+    });
+    const alert = await letterAlert(s.ctx, office.principal!, site.id);
+    assert.equal(alert?.urgent, true);
+    assert.match(alert?.text ?? '', /1 件来信超过三个月未答复/);
+    const page = await get(s.app, (await login(s.app, 'office')).jar, '/admin');
+    assert.match(page.body, /超过三个月未答复/);
   });
 
   test('hostile input to the staff actions is a 4xx, never a 500', async () => {
