@@ -97,8 +97,8 @@ export async function loadDemoLetters(
       const id = letter.id;
       const agency = agencyIds[2 + ((month + k) % 8)];
       const newest = month === 0;
-      // the newest letters are still open: one waiting for the office, one being handled
-      if (newest && k === 0 && !toEducation) continue;
+      // the newest letters are still open: one waiting for the office, one being handled by the 教育局
+      if (newest && !toEducation) continue;
       if (!toEducation) await actOnLetter(at(1), office, id, 'assign', { agencyId: String(agency) });
       if (newest) continue;
       if (month === 3 && k === 1) {

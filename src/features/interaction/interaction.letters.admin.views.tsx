@@ -94,11 +94,11 @@ export function LettersPage(props: {
         </button>
       </form>
       <p safe>{`共 ${props.total} 件`}</p>
-      <table class="list">
+      <table class="stack">
         <thead>
           <tr>
-            <th scope="col">信件编号</th>
             <th scope="col">标题</th>
+            <th scope="col">信件编号</th>
             <th scope="col">类型</th>
             <th scope="col">信箱</th>
             <th scope="col">承办单位</th>
@@ -109,13 +109,13 @@ export function LettersPage(props: {
         <tbody>
           {props.rows.map((r) => (
             <tr>
-              <td data-label="信件编号" safe>
-                {r.tracking_no}
-              </td>
               <td data-label="标题">
                 <a href={`/admin/letters/${r.id}`} safe>
                   {r.title}
                 </a>
+              </td>
+              <td data-label="信件编号" safe>
+                {r.tracking_no}
               </td>
               <td data-label="类型" safe>
                 {LETTER_KINDS[r.kind]}
@@ -149,17 +149,20 @@ const Paragraphs = (props: { text: string }) => (
   </>
 );
 
-/** One action's form: posted to /admin/letters/:id/:action. */
+/** One action's form, posted to /admin/letters/:id/:action: its fields under the action's name, then its button. */
 function ActionForm(
   props: PropsWithChildren<{ id: number; action: LetterAction; csrf: string; secondary?: boolean }>,
 ): JSX.Element {
   return (
     <form method="post" action={`/admin/letters/${props.id}/${props.action}`} class="action-form">
       <Csrf token={props.csrf} />
-      {props.children}
-      <button type="submit" class={props.secondary ? 'btn secondary' : 'btn'} safe>
-        {ACTION_LABELS[props.action]}
-      </button>
+      <fieldset>
+        <legend safe>{ACTION_LABELS[props.action]}</legend>
+        {props.children}
+        <button type="submit" class={props.secondary ? 'btn secondary' : 'btn'} safe>
+          {ACTION_LABELS[props.action]}
+        </button>
+      </fieldset>
     </form>
   );
 }
@@ -273,34 +276,44 @@ export function LetterPage(props: {
         </ActionForm>
       )}
       {(has('reply') || has('draft')) && (
-        <form method="post" action={`/admin/letters/${l.id}/reply`} class="action-form form-wide">
-          <Csrf token={csrf} />
+        <>
           {o.canned.length > 0 && (
             <details>
-              <summary>常用答复</summary>
+              <summary>常用答复（选用后可在下面修改）</summary>
               {o.canned.map((c) => (
-                <div>
+                <form method="post" action={`/admin/letters/${l.id}/draft`} class="canned">
+                  <Csrf token={csrf} />
                   <h3 safe>{c.title}</h3>
                   <Paragraphs text={c.body} />
-                </div>
+                  <input type="hidden" name="reply" value={c.body} />
+                  <button type="submit" class="btn secondary">
+                    选用此答复
+                  </button>
+                </form>
               ))}
             </details>
           )}
-          <TextArea
-            name="reply"
-            label={o.reviewed ? '答复内容（提交后由审核人审核再发送）' : '答复内容（提交后即发送给来信人）'}
-            values={{ reply: v('reply').reply ?? v('draft').reply ?? (l.draft || o.canned[0]?.body || '') }}
-            errors={{ ...e('reply'), ...e('draft') }}
-            rows={8}
-            max={5000}
-          />
-          <button type="submit" class="btn" safe>
-            {o.reviewed ? '提交审核' : ACTION_LABELS.reply}
-          </button>{' '}
-          <button type="submit" class="btn secondary" formaction={`/admin/letters/${l.id}/draft`} safe>
-            {ACTION_LABELS.draft}
-          </button>
-        </form>
+          <form method="post" action={`/admin/letters/${l.id}/reply`} class="action-form form-wide">
+            <Csrf token={csrf} />
+            <fieldset>
+              <legend>答复</legend>
+              <TextArea
+                name="reply"
+                label={o.reviewed ? '答复内容（提交后由审核人审核再发送）' : '答复内容（提交后即发送给来信人）'}
+                values={{ reply: v('reply').reply ?? v('draft').reply ?? l.draft }}
+                errors={{ ...e('reply'), ...e('draft') }}
+                rows={8}
+                max={5000}
+              />
+              <button type="submit" class="btn" safe>
+                {o.reviewed ? '提交审核' : ACTION_LABELS.reply}
+              </button>{' '}
+              <button type="submit" class="btn secondary" formaction={`/admin/letters/${l.id}/draft`} safe>
+                {ACTION_LABELS.draft}
+              </button>
+            </fieldset>
+          </form>
+        </>
       )}
       {has('approve') && <ActionForm id={l.id} action="approve" csrf={csrf} />}
       {has('return') && (
@@ -382,7 +395,7 @@ export function LetterPage(props: {
       <ol class="steps">
         {o.events.map((ev) => (
           <li safe>
-            {`${fmtDateTime(ev.at)} ${ev.actor_name || '来信人'} ${ev.kind in ACTION_LABELS ? ACTION_LABELS[ev.kind as LetterAction] : (STEP_LABELS[ev.kind] ?? ev.kind)}${ev.note ? `：${ev.note}` : ''}`}
+            {`${ev.on_date} ${ev.actor_name || '来信人'} ${ev.kind in ACTION_LABELS ? ACTION_LABELS[ev.kind as LetterAction] : (STEP_LABELS[ev.kind] ?? ev.kind)}${ev.note ? `：${ev.note}` : ''}`}
           </li>
         ))}
       </ol>

@@ -176,7 +176,7 @@ export async function staffLetters(q: Q, siteId: number, f: StaffLetterFilter, t
       'agencies.name as agency',
     ])
     .orderBy(sql`letters.state in ('triage', 'handling', 'review')`, 'desc')
-    .orderBy('letters.due_on', 'asc')
+    .orderBy(sql`case when letters.state in ('triage', 'handling', 'review') then letters.due_on end`, 'asc')
     .orderBy('letters.id', 'desc')
     .limit(LETTER_PAGE)
     .offset((page - 1) * LETTER_PAGE)

@@ -82,7 +82,7 @@ export function MailHomePage(props: { ctx: PageCtx; mailboxes: MailboxItem[]; le
 function LetterList(props: { ctx: PageCtx; letters: ListedLetter[] }): JSX.Element {
   if (!props.letters.length) return <p>暂无公开的来信。</p>;
   return (
-    <table class="list">
+    <table class="stack">
       <thead>
         <tr>
           <th scope="col">标题</th>
@@ -489,7 +489,7 @@ function FiguresRow(props: { label: string; f: LetterFigures; head?: boolean }):
 
 function FiguresTable(props: { caption: string; rows: { label: string; f: LetterFigures }[]; first: string }) {
   return (
-    <table class="list figures">
+    <table class="figures">
       <caption safe>{props.caption}</caption>
       <thead>
         <tr>
