@@ -24,6 +24,9 @@ import { pagesTouched, portalNav } from './features/catalog/catalog.portal.servi
 import { portalRoutes } from './features/catalog/catalog.routes.ts';
 import { catalogStaffRoutes } from './features/catalog/catalog.staff.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
+import { faqAdminRoutes } from './features/interaction/interaction.faq.admin.routes.ts';
+import { faqPortalRoutes } from './features/interaction/interaction.faq.routes.ts';
+import { faqPagesTouched } from './features/interaction/interaction.faq.service.ts';
 import { letterAdminRoutes } from './features/interaction/interaction.letters.admin.routes.ts';
 import { interactionPortalRoutes } from './features/interaction/interaction.letters.routes.ts';
 import { letterPagesTouched } from './features/interaction/interaction.letters.service.ts';
@@ -242,7 +245,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     ? new PageFiles(
         ctx.config.pagesDir,
         ctx.sites,
-        [(changes) => pagesTouched(ctx, changes), letterPagesTouched],
+        [(changes) => pagesTouched(ctx, changes), letterPagesTouched, faqPagesTouched],
         ctx.config.baseUrl ? new URL(ctx.config.baseUrl).hostname : undefined,
         () => readCaughtUp(ctx.db, ctx.read),
       )
@@ -327,6 +330,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     searchRoutes,
     requestPortalRoutes,
     interactionPortalRoutes,
+    faqPortalRoutes,
   ]);
   await app.register(
     async (scope) =>
@@ -338,6 +342,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
         requestAdminRoutes,
         reportRoutes,
         letterAdminRoutes,
+        faqAdminRoutes,
       ]),
     { prefix: '/admin' },
   );

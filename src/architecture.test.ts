@@ -39,7 +39,7 @@ const OWNERS: Record<string, string[]> = {
   imports: ['imports', 'import_errors'],
   requests: ['requests', 'request_events', 'request_attachments', 'request_appeals', 'notifications'],
   reports: ['annual_reports'],
-  interaction: ['mailboxes', 'letters', 'letter_events', 'letter_attachments', 'canned_replies'],
+  interaction: ['mailboxes', 'letters', 'letter_events', 'letter_attachments', 'canned_replies', 'faqs'],
 };
 
 test('every table has an owner', () => {

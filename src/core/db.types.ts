@@ -540,6 +540,7 @@ export interface LettersTable {
   merged_into: number | null;
   public_title: Generated<string>;
   public_content: Generated<string>;
+  public_reply: Generated<string>;
   published_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -573,6 +574,20 @@ export interface CannedRepliesTable {
   title: string;
   body: string;
   created_at: Generated<Date>;
+}
+
+export interface FaqsTable {
+  id: Generated<number>;
+  site_id: number;
+  agency_id: number | null;
+  topic: Generated<string>;
+  question: string;
+  answer: string;
+  letter_id: number | null;
+  published_at: Date | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 export interface DB {
@@ -618,11 +633,13 @@ export interface DB {
   letter_events: LetterEventsTable;
   letter_attachments: LetterAttachmentsTable;
   canned_replies: CannedRepliesTable;
+  faqs: FaqsTable;
 }
 
 export type Site = Selectable<SitesTable>;
 export type LetterRow = Selectable<LettersTable>;
 export type Mailbox = Selectable<MailboxesTable>;
+export type FaqRow = Selectable<FaqsTable>;
 export type Agency = Selectable<AgenciesTable>;
 export type User = Selectable<UsersTable>;
 export type Column = Selectable<ColumnsTable>;

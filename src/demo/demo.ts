@@ -12,7 +12,7 @@ import { actOnEdition, addAttachment, changeLiveStatus, createDraft } from '../f
 import { ReportBody } from '../features/reports/reports.document.views.tsx';
 import { saveReport, submitReport } from '../features/reports/reports.service.ts';
 import { loadDemoCases } from './cases.ts';
-import { loadDemoLetters } from './letters.ts';
+import { loadDemoFaqs, loadDemoLetters } from './letters.ts';
 
 /** The demo staff password, printed at start-up. */
 export const DEMO_PASSWORD = 'gongkai-demo-2026';
@@ -521,6 +521,8 @@ export async function loadDemo(
     opts.cases ?? true,
   );
   if (letters.letters) log(`  互动交流演示来信 ${letters.letters} 件，其中公开 ${letters.published} 件`);
+  const faqs = await loadDemoFaqs(ctx, (await ctx.sites.byCode('demo'))!, office, agencyIds, letters.firstPublished);
+  log(`  常见问题 ${faqs} 条`);
   if (opts.cases ?? true) {
     const cases = await loadDemoCases(ctx, office, siteId, agencyIds);
     log(`  依申请公开演示案件 ${cases.created} 件，其中未办结 ${cases.open} 件`);

@@ -1,11 +1,13 @@
 /**
  * The demo's 互动交流: the 县长信箱 (triaged by the office) and the 教育局's own mailbox, a canned reply, and a year of
  * letters in every kind and state — assigned, transferred, extended, replied, rated, reopened, closed as duplicates,
- * published with the writer's consent.
+ * published with the writer's consent — and a knowledge base of common questions per agency and topic, one of them
+ * made from a letter's reply.
  */
 import type { Actor } from '../core/access.ts';
 import type { Ctx } from '../core/context.ts';
 import type { Site } from '../core/db.types.ts';
+import { faqFromLetter, publishFaq, saveFaq } from '../features/interaction/interaction.faq.service.ts';
 import {
   actOnLetter,
   addCannedReply,
@@ -57,7 +59,7 @@ export async function loadDemoLetters(
   staff: { office: Actor; editor: Actor; reviewer: Actor },
   agencyIds: number[],
   withLetters: boolean,
-): Promise<{ letters: number; published: number }> {
+): Promise<{ letters: number; published: number; firstPublished: number | null }> {
   const { office, editor } = staff;
   await createMailbox(ctx, office, site.id, {
     name: '县长信箱',
@@ -74,7 +76,8 @@ export async function loadDemoLetters(
     title: '招生入学咨询',
     body: '您好！您反映的问题已收悉。本县义务教育招生工作按照《青山县义务教育招生入学工作实施方案》执行，具体时间和材料以教育局发布的招生公告为准。感谢您的来信。',
   });
-  if (!withLetters) return { letters: 0, published: 0 };
+  if (!withLetters) return { letters: 0, published: 0, firstPublished: null };
+  let firstPublished: number | null = null;
   const now = ctx.now().getTime();
   let n = 0;
   for (let month = 11; month >= 0; month--) {
@@ -120,11 +123,113 @@ export async function loadDemoLetters(
       );
       if (n % 3 !== 0) {
         const o = await openLetter(ctx, office, id);
-        if (o.actions.includes('publish'))
-          await actOnLetter(at(7), office, id, 'publish', { title: o.suggested.title, content: o.suggested.content });
+        if (o.actions.includes('publish')) {
+          await actOnLetter(at(7), office, id, 'publish', o.suggested);
+          firstPublished ??= id;
+        }
       }
     }
   }
   const published = (await publishedLetters(ctx, site.id, {}, 1)).rows.length;
-  return { letters: n, published };
+  return { letters: n, published, firstPublished };
+}
+
+/** The knowledge base: [agency index in AGENCIES, topic, question, answer]. */
+const FAQS: [number, string, string, string][] = [
+  [
+    3,
+    '教育',
+    '小学一年级新生入学需要准备哪些材料？',
+    '适龄儿童入学一般需准备：户口簿、房屋产权证明或租赁备案证明、儿童预防接种证。具体材料和报名时间以县教育局每年发布的义务教育招生公告为准，公告一般于每年5月在本网站“通知公告”栏目发布。',
+  ],
+  [
+    3,
+    '教育',
+    '义务教育阶段学生如何办理转学？',
+    '转入学校所在地的学生家长携带户口簿、居住证明和原就读学校出具的学籍信息表，向拟转入学校提出申请，经学校同意后通过全国中小学生学籍信息管理系统办理转学手续。转学一般在每学期开学前两周内办理。',
+  ],
+  [
+    5,
+    '社会救助',
+    '申请最低生活保障需要什么条件？',
+    '共同生活的家庭成员人均收入低于本县最低生活保障标准，且家庭财产状况符合规定的，可以向户籍所在地的乡镇人民政府（街道办事处）申请。申请时需提交家庭成员身份证件、收入和财产情况说明等材料，乡镇（街道）受理后将进行入户调查和公示。',
+  ],
+  [
+    5,
+    '社会救助',
+    '低保申请多久能审批下来？',
+    '乡镇（街道）自受理申请之日起一般在30个工作日内完成审核，县民政局在收到审核意见后一般在10个工作日内作出审批决定。特殊情况可以延长，申请人可向乡镇（街道）社会救助窗口查询办理进度。',
+  ],
+  [
+    4,
+    '户籍',
+    '身份证丢失了怎么补办？',
+    '居民身份证丢失后，可携带户口簿到户籍所在地或居住地的公安机关户籍窗口申请补领，也可通过“互联网+政务服务”平台预约办理。补领居民身份证需缴纳工本费20元，一般在20日内领取；急需使用的可同时申领临时居民身份证。',
+  ],
+  [
+    4,
+    '户籍',
+    '新生儿如何办理户口登记？',
+    '婴儿出生后一个月内，由监护人携带出生医学证明、父母双方的户口簿和居民身份证、结婚证，到户籍所在地派出所申报出生登记。符合条件的也可以通过网上办理。',
+  ],
+  [
+    8,
+    '社会保障',
+    '灵活就业人员如何参加养老保险？',
+    '本县户籍及在本县居住的灵活就业人员，可携带居民身份证到县社会保险服务中心办理参保登记，按月或按年缴纳基本养老保险费，缴费基数可在规定范围内自主选择。办理参保登记后，可通过银行代扣或手机缴费。',
+  ],
+  [
+    8,
+    '就业',
+    '失业后如何申领失业保险金？',
+    '参加失业保险且缴费满一年、非因本人意愿中断就业并已办理失业登记的人员，可向县社会保险服务中心申领失业保险金。申领时携带居民身份证和社会保障卡，也可通过线上服务平台申请。',
+  ],
+  [
+    17,
+    '医疗保障',
+    '异地就医如何备案？',
+    '参保人员可通过国家医保服务平台、当地医保服务大厅或电话办理异地就医备案。备案后在备案地定点医疗机构就医可直接结算。临时外出就医人员备案有效期一般为6个月。',
+  ],
+  [
+    11,
+    '住房',
+    '公共租赁住房的申请条件是什么？',
+    '在本县城区无自有住房或人均住房面积低于规定标准、家庭收入符合规定标准的城镇中等偏下收入家庭、新就业无房职工和在本县稳定就业的外来务工人员，可以申请公共租赁住房。申请材料及受理时间以县住房和城乡建设局发布的公告为准。',
+  ],
+  [
+    16,
+    '消费维权',
+    '买到的商品有质量问题如何投诉？',
+    '消费者可先与经营者协商解决；协商不成的，可通过全国12315平台、拨打12315热线或到县市场监督管理局消费者投诉窗口投诉。投诉时请提供购物凭证、商品照片等证明材料以及经营者的名称和地址。',
+  ],
+  [
+    14,
+    '医疗卫生',
+    '如何预约家庭医生签约服务？',
+    '居民可到户籍所在地或居住地的乡镇卫生院、社区卫生服务中心签约家庭医生，也可通过卫生院的预约电话登记。签约后可享受健康评估、慢性病随访、预约转诊等服务。',
+  ],
+];
+
+/**
+ * The demo's knowledge base: the entries above, published by the office, and a draft made from a letter's reply
+ * (waiting to be checked and published, as staff find it after 转为常见问题).
+ */
+export async function loadDemoFaqs(
+  ctx: Ctx,
+  site: Site,
+  office: Actor,
+  agencyIds: number[],
+  fromLetter: number | null,
+): Promise<number> {
+  for (const [agency, topic, question, answer] of FAQS) {
+    const id = await saveFaq(ctx, office, site.id, null, {
+      agencyId: String(agencyIds[agency]),
+      topic,
+      question,
+      answer,
+    });
+    await publishFaq(ctx, office, id, true);
+  }
+  if (fromLetter !== null) await faqFromLetter(ctx, office, fromLetter);
+  return FAQS.length;
 }

@@ -61,7 +61,10 @@ export function TextField(props: {
   /** The keyboard a phone shows (numeric for digits). */
   inputmode?: 'numeric' | 'email' | 'tel';
   list?: string;
+  /** `data-*` attributes, for the page's script (e.g. `suggest`: where to ask for answers as the field is typed). */
+  data?: Record<string, string>;
 }): JSX.Element {
+  const data = Object.fromEntries(Object.entries(props.data ?? {}).map(([k, v]) => [`data-${k}`, v]));
   return (
     <div class="field">
       <Label {...props} />
@@ -76,6 +79,7 @@ export function TextField(props: {
         inputmode={props.inputmode}
         list={props.list}
         {...described(props.errors, props.name)}
+        {...data}
         size="60"
       />
       <Err errors={props.errors} name={props.name} />

@@ -2,6 +2,7 @@ import type { PropsWithChildren } from '@kitajs/html';
 import { Html } from '@kitajs/html';
 import type { Site } from '../core/db.types.ts';
 import { settingsOf } from '../core/sites.ts';
+import { paragraphsOf } from '../core/text.ts';
 import type { Prefs } from './request.ts';
 
 /** A main-menu entry: its path under the site's base, and its name. */
@@ -223,6 +224,39 @@ export function Pager(props: { page: number; pages: number; href: (page: number)
         </a>
       )}
       <span class="muted" safe>{`共 ${pages} 页`}</span>
+    </nav>
+  );
+}
+
+/** Plain text as paragraphs (a letter, a reply, an answer). */
+export const Paragraphs = (props: { text: string }) => (
+  <>
+    {paragraphsOf(props.text).map((p) => (
+      <p safe>{p}</p>
+    ))}
+  </>
+);
+
+/** Page links for a list that knows only whether there is a next page (no count of all its rows). */
+export function NextPager(props: { page: number; more: boolean; href: (page: number) => string }): JSX.Element {
+  if (props.page === 1 && !props.more) return '';
+  return (
+    <nav class="pager" aria-label="分页">
+      {props.page > 1 ? (
+        <a href={props.href(props.page - 1)} rel="prev">
+          上一页
+        </a>
+      ) : (
+        ''
+      )}
+      <span safe>{`第 ${props.page} 页`}</span>
+      {props.more ? (
+        <a href={props.href(props.page + 1)} rel="next">
+          下一页
+        </a>
+      ) : (
+        ''
+      )}
     </nav>
   );
 }

@@ -7,6 +7,7 @@ import { publishThroughReview } from '../../test/support/fixture.ts';
 import { webSuite } from '../../test/support/web.ts';
 import { saveColumn } from '../features/catalog/catalog.columns.service.ts';
 import { changeLiveStatus } from '../features/catalog/catalog.service.ts';
+import { publishFaq, saveFaq } from '../features/interaction/interaction.faq.service.ts';
 import { actOnLetter, registerLetter } from '../features/interaction/interaction.letters.service.ts';
 
 for (const kind of ['pglite', 'postgres'] as const)
@@ -109,6 +110,7 @@ for (const kind of ['pglite', 'postgres'] as const)
       await actOnLetter(s.ctx, office, letter.id, 'publish', {
         title: '建议增设公共自行车站点',
         content: '建议在县人民医院门口增设公共自行车站点，方便群众就医。',
+        reply: '已安排在医院门口增设站点，预计下月投入使用。',
       });
       await page(`/s/demo/mail/letters/${letter.id}`);
       await sync();
@@ -120,5 +122,26 @@ for (const kind of ['pglite', 'postgres'] as const)
       await sync();
       assert.ok(!existsSync(file(`/s/demo/mail/letters/${letter.id}`)), 'an unpublished letter has no page file');
       assert.doesNotMatch(readFileSync(file('/s/demo/mail'), 'utf8'), /建议增设公共自行车站点/);
+    });
+
+    test("a knowledge-base entry's change rewrites its list, the mailbox's home and its own page", async () => {
+      await page('/s/demo/mail/faq');
+      const office = await s.f.actor('office');
+      const faqId = await saveFaq(s.ctx, office, s.f.siteId, null, {
+        topic: '交通',
+        question: '公共自行车怎么办卡？',
+        answer: '携带居民身份证到城关镇公共自行车服务点办理，押金200元。',
+      });
+      await sync();
+      assert.doesNotMatch(readFileSync(file('/s/demo/mail/faq'), 'utf8'), /公共自行车怎么办卡/, 'a draft');
+      await publishFaq(s.ctx, office, faqId, true);
+      await page(`/s/demo/mail/faq/${faqId}`);
+      await sync();
+      assert.match(readFileSync(file('/s/demo/mail/faq'), 'utf8'), /公共自行车怎么办卡/);
+      assert.match(readFileSync(file('/s/demo/mail'), 'utf8'), /公共自行车怎么办卡/);
+      await publishFaq(s.ctx, office, faqId, false);
+      await sync();
+      assert.ok(!existsSync(file(`/s/demo/mail/faq/${faqId}`)), 'an entry taken back has no page file');
+      assert.doesNotMatch(readFileSync(file('/s/demo/mail/faq'), 'utf8'), /公共自行车怎么办卡/);
     });
   });

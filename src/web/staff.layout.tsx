@@ -17,6 +17,7 @@ function navFor(p: Principal): [string, string][] {
     ['/admin/interpretations', '待解读政策'],
     ['/admin/requests', '依申请公开'],
     ['/admin/letters', '来信办理'],
+    ['/admin/faq', '常见问题'],
     ['/admin/reports', '年度报告'],
     ...(office
       ? ([

@@ -454,6 +454,40 @@ describe('the portal and back office in Chromium', () => {
     assert.doesNotMatch(shown, /13900002222|周敏/);
   });
 
+  test('the letter form offers the knowledge base’s answers: as the title is typed, and without JavaScript before sending', async () => {
+    const live = await newPage(true);
+    await live.goto(`${base}/mail/jyj/write`);
+    await live.getByLabel('标题').pressSequentially('孩子转学需要办理什么手续');
+    const offered = live.locator('#faq-suggest');
+    await offered.getByRole('heading', { name: '您的问题可能已有答复' }).waitFor();
+    await offered.getByRole('link', { name: /义务教育阶段学生如何办理转学/ }).waitFor();
+    assert.equal(await live.locator('input[name=faqSeen]').inputValue(), '1', 'the form need not ask again');
+
+    const plain = await newPage(false);
+    await plain.goto(`${base}/mail/jyj/write`);
+    await plain.getByLabel('标题').fill('孩子转学需要办理什么手续');
+    await plain.getByLabel('来信内容').fill('我家孩子明年要从外县转到本县读小学三年级，想了解需要办理什么手续。');
+    await plain.getByRole('textbox', { name: /^姓名/ }).fill('钱多多');
+    await plain.getByLabel('联系电话').fill('13700001111');
+    const answer = async () => {
+      const question = (await plain.locator('label[for="f-captcha"]').textContent()) ?? '';
+      const digits = '零一二三四五六七八九十';
+      const m = /(.)加(.)等于/.exec(question)!;
+      await plain.getByLabel(/验证问题/).fill(String(digits.indexOf(m[1]) + digits.indexOf(m[2])));
+    };
+    await answer();
+    await plain.getByRole('button', { name: '提交来信' }).click();
+    await plain.getByRole('heading', { name: '您的问题可能已有答复' }).waitFor();
+    await plain.getByText('未发送任何内容').waitFor();
+    assert.equal(
+      await plain.getByLabel('来信内容').inputValue(),
+      '我家孩子明年要从外县转到本县读小学三年级，想了解需要办理什么手续。',
+    );
+    await answer();
+    await plain.getByRole('button', { name: '提交来信' }).click();
+    await plain.getByRole('heading', { name: '来信已提交' }).waitFor();
+  });
+
   test('on a phone the header takes at most a quarter of the screen, in the elder mode too, with one search box', async () => {
     for (const elder of [false, true]) {
       const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
@@ -508,6 +542,9 @@ describe('the portal and back office in Chromium', () => {
       '/mail/status',
       '/mail/letters',
       '/mail/stats',
+      '/mail/faq',
+      `/mail/faq/${(await ctx.db.selectFrom('faqs').select('id').where('published_at', 'is not', null).executeTakeFirstOrThrow()).id}`,
+      `/mail/jyj/write?title=${encodeURIComponent('孩子转学需要办理什么手续')}`,
       '/admin/login',
       '/map',
       '/accessibility',

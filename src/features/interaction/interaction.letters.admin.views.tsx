@@ -2,7 +2,6 @@ import type { PropsWithChildren } from '@kitajs/html';
 /** The back office of the mailbox: the letters to handle, and one letter with what the member may do with it. */
 import type { Principal } from '../../core/access.ts';
 import type { LetterKind, LetterRating, LetterState } from '../../core/db.types.ts';
-import { paragraphsOf } from '../../core/text.ts';
 import { fmtDateTime } from '../../web/format.ts';
 import {
   Csrf,
@@ -14,7 +13,7 @@ import {
   TextArea,
   TextField,
 } from '../../web/forms.tsx';
-import { Pager } from '../../web/layout.tsx';
+import { Pager, Paragraphs } from '../../web/layout.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
 import {
   ACTION_LABELS,
@@ -141,14 +140,6 @@ export function LettersPage(props: {
   );
 }
 
-const Paragraphs = (props: { text: string }) => (
-  <>
-    {paragraphsOf(props.text).map((p) => (
-      <p safe>{p}</p>
-    ))}
-  </>
-);
-
 /** One action's form, posted to /admin/letters/:id/:action: its fields under the action's name, then its button. */
 function ActionForm(
   props: PropsWithChildren<{ id: number; action: LetterAction; csrf: string; secondary?: boolean }>,
@@ -251,6 +242,21 @@ export function LetterPage(props: {
         <section aria-labelledby="sent">
           <h2 id="sent" safe>{`已发送的答复（${l.replied_on ?? ''}）`}</h2>
           <Paragraphs text={l.reply} />
+          {o.faqId ? (
+            <p>
+              <a href={`/admin/faq/${o.faqId}`}>已转为常见问题</a>
+            </p>
+          ) : o.mayMakeFaq ? (
+            <form method="post" action={`/admin/letters/${l.id}/faq`}>
+              <Csrf token={csrf} />
+              <button type="submit" class="btn secondary">
+                转为常见问题
+              </button>{' '}
+              <span class="hint">以公开标题和这份答复生成问答草稿（去除个人信息），核对后发布。</span>
+            </form>
+          ) : (
+            ''
+          )}
         </section>
       ) : (
         ''
@@ -367,7 +373,7 @@ export function LetterPage(props: {
       )}
       {has('publish') && (
         <ActionForm id={l.id} action="publish" csrf={csrf}>
-          <p class="hint">公开的标题和内容已去除身份证号、手机号码、来信人姓名和联系方式，请核对后公开。</p>
+          <p class="hint">公开的标题、内容和答复已去除身份证号、手机号码、来信人姓名和联系方式，请核对后公开。</p>
           <TextField
             name="title"
             label="公开标题"
@@ -383,6 +389,14 @@ export function LetterPage(props: {
             rows={8}
             max={3000}
           />
+          <TextArea
+            name="reply"
+            label="公开的答复"
+            values={{ reply: v('publish').reply ?? o.suggested.reply }}
+            errors={e('publish')}
+            rows={6}
+            max={5000}
+          />
         </ActionForm>
       )}
       {has('unpublish') && (
@@ -395,7 +409,7 @@ export function LetterPage(props: {
       <ol class="steps">
         {o.events.map((ev) => (
           <li safe>
-            {`${ev.on_date} ${ev.actor_name || '来信人'} ${ev.kind in ACTION_LABELS ? ACTION_LABELS[ev.kind as LetterAction] : (STEP_LABELS[ev.kind] ?? ev.kind)}${ev.note ? `：${ev.note}` : ''}`}
+            {`${ev.on_date} ${ev.actor_name || (ev.kind === 'replied' ? '系统' : '来信人')} ${ev.kind in ACTION_LABELS ? ACTION_LABELS[ev.kind as LetterAction] : (STEP_LABELS[ev.kind] ?? ev.kind)}${ev.note ? `：${ev.note}` : ''}`}
           </li>
         ))}
       </ol>

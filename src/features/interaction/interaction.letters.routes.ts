@@ -10,6 +10,8 @@ import { pageCtx } from '../../web/portal.ts';
 import { formWithFile, privateForms, sealedReceipt, typedAgain } from '../../web/public.forms.ts';
 import { csrfToken, idParam, type RefusedForm, sendHtml } from '../../web/request.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
+import { faqSuggestions, publishedFaqs } from './interaction.faq.service.ts';
+import type { SuggestedAnswer } from './interaction.faq.views.tsx';
 import { LETTER_KINDS } from './interaction.letters.rules.ts';
 import {
   LETTER_FILE_MAX,
@@ -41,6 +43,15 @@ interface Receipt {
   mailed: boolean;
 }
 
+const titleQuery = z.object({
+  title: z
+    .string()
+    .max(10_000)
+    .catch('')
+    .default('')
+    .transform((t) => t.trim().slice(0, 60)),
+});
+
 const listQuery = z.object({
   mailbox: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
   kind: z
@@ -50,14 +61,27 @@ const listQuery = z.object({
   page: pageParam,
 });
 
+/** How many of the newest common questions the mailbox's home page lists. */
+const HOME_FAQS = 6;
+
 /** The public pages of 互动交流 (letters): lists and statistics are public pages; forms and a writer's letter are not. */
 export async function interactionPortalRoutes(portal: FastifyInstance, ctx: Ctx) {
   portal.get('/mail', async (req, reply) => {
-    const [mailboxes, letters] = await Promise.all([
+    const [mailboxes, letters, faqs] = await Promise.all([
       siteMailboxes(ctx, req.site.id),
       publishedLetters(ctx, req.site.id, {}, 1),
+      publishedFaqs(ctx, req.site.id, {}, 1),
     ]);
-    return sendHtml(req, reply, MailHomePage({ ctx: await pageCtx(req, '/mail'), mailboxes, letters: letters.rows }));
+    return sendHtml(
+      req,
+      reply,
+      MailHomePage({
+        ctx: await pageCtx(req, '/mail'),
+        mailboxes,
+        letters: letters.rows,
+        faqs: faqs.rows.slice(0, HOME_FAQS),
+      }),
+    );
   });
 
   portal.get('/mail/letters', async (req, reply) => {
@@ -99,12 +123,20 @@ export async function interactionPortalRoutes(portal: FastifyInstance, ctx: Ctx)
   await portal.register(async (app) => letterFormRoutes(app, ctx));
 }
 
+const BEFORE_SENDING = '您的问题可能已有答复：请先看看标题下方列出的答复。如仍需写信，请再次提交（未发送任何内容）。';
+
 /** The letter form, its receipt and the writer's status page: never kept, POSTs carry the CSRF token. */
 async function letterFormRoutes(app: FastifyInstance, ctx: Ctx) {
   const receipts = sealedReceipt<Receipt>(ctx.config, 'gk_letter_receipt');
   privateForms(app);
 
-  const writePage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm, fileDropped = false) => {
+  const writePage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    refused?: RefusedForm,
+    fileDropped = false,
+    answers: SuggestedAnswer[] = [],
+  ) => {
     const mailbox = await mailboxOf(ctx, req.site.id, (req.params as { slug: string }).slug);
     return WritePage({
       ctx: await pageCtx(req, `/mail/${mailbox.slug}/write`),
@@ -117,14 +149,38 @@ async function letterFormRoutes(app: FastifyInstance, ctx: Ctx) {
       message: refused?.message,
       maxFileMb: LETTER_FILE_MAX / 1048576,
       fileDropped,
+      answers,
     });
   };
 
-  app.get('/mail/:slug/write', async (req, reply) => sendHtml(req, reply, writePage(req, reply)));
+  // a title may come along (from a list of answers that did not answer it): the form starts with it, and its answers
+  app.get('/mail/:slug/write', async (req, reply) => {
+    const title = titleQuery.parse(req.query ?? {}).title;
+    if (!title) return sendHtml(req, reply, writePage(req, reply));
+    const answers = await faqSuggestions(ctx, req.site.id, title);
+    return sendHtml(req, reply, writePage(req, reply, { values: { title }, errors: {}, message: '' }, false, answers));
+  });
 
   app.post('/mail/:slug/write', { config: { rateLimit: { max: 5, timeWindow: '1 minute' } } }, async (req, reply) => {
     const slug = (req.params as { slug: string }).slug;
     const { fields, file } = await formWithFile(req, LETTER_FILE_MAX, '附件');
+    // before the letter is sent, once: the answers that may already hold its reply (the page's script shows them as
+    // the title is typed, and says so in `faqSeen`)
+    if (fields.faqSeen !== '1') {
+      const answers = await faqSuggestions(ctx, req.site.id, fields.title ?? '');
+      if (answers.length)
+        return sendHtml(
+          req,
+          reply,
+          writePage(
+            req,
+            reply,
+            { values: { ...typedAgain(fields), faqSeen: '1' }, errors: {}, message: BEFORE_SENDING },
+            file !== null,
+            answers,
+          ),
+        );
+    }
     try {
       const done = await submitLetter(
         ctx,

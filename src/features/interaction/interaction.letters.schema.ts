@@ -4,8 +4,11 @@ import { CLOSE_KINDS, LETTER_KINDS, RATINGS } from './interaction.letters.rules.
 
 const keysOf = <T extends object>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 const choice = <T extends object>(o: T, label: string) => z.enum(keysOf(o), { error: `请选择${label}` });
-const optional = (label: string, max: number) => text(label, max).default('');
-const optionalId = z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : v), id.optional());
+export const optional = (label: string, max: number) => text(label, max).default('');
+export const optionalId = z.preprocess(
+  (v) => (v === '' || v === undefined || v === null ? undefined : v),
+  id.optional(),
+);
 
 /** A resident's letter, as the public form gives it. */
 export const letterInput = z
@@ -55,7 +58,11 @@ export const actionInputs = {
     reason: text('说明', 500, 2),
     mergedInto: optional('重复的信件编号', 40),
   }),
-  publish: z.object({ title: text('公开标题', 60, 4), content: text('公开内容', 3000, 10) }),
+  publish: z.object({
+    title: text('公开标题', 60, 4),
+    content: text('公开内容', 3000, 10),
+    reply: text('公开的答复', 5000, 5),
+  }),
   unpublish: z.object({ reason: text('撤销理由', 500, 2) }),
 } as const;
 

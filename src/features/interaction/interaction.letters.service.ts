@@ -22,6 +22,8 @@ import { newQueryCode, newTrackingNo, queryCodeHash, queryCodeMatches } from '..
 import { parseInput } from '../../core/validate.ts';
 import type { TouchedPages } from '../../web/page.files.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
+import { mayEditFaq } from './interaction.faq.policy.ts';
+import { faqOfLetter } from './interaction.faq.store.ts';
 import {
   canSeeLetter,
   letterActionsFor,
@@ -78,6 +80,7 @@ import {
   staffLetters,
   updateLetter,
 } from './interaction.letters.store.ts';
+import { letterSource } from './interaction.search.service.ts';
 
 type Trx = Kysely<DB>;
 
@@ -109,8 +112,8 @@ async function addEvent(trx: Trx, actor: Actor, letter: { id: number; site_id: n
   await noteChange(trx, letter.site_id, `${LETTER_CHANGE}:${letter.id}`);
 }
 
-/** The outbox's key of a letter's change. */
-const LETTER_CHANGE = 'l';
+/** The outbox's key of a letter's change (`l:<id>`), which search follows too (a published letter is found). */
+const LETTER_CHANGE = letterSource.kind;
 
 /** The public pages of the mailbox a batch of changes touches: the lists, the statistics and each letter's page. */
 export function letterPagesTouched(changes: Change[]): TouchedPages {
@@ -404,6 +407,9 @@ export async function openLetter(ctx: Ctx, actor: Actor, letterId: number) {
     canned: l.agency_id ? await cannedRepliesOf(ctx.db, l.agency_id) : [],
     reviewed: settings.letterReplyReview,
     suggested,
+    /** The knowledge-base entry made from its reply, or whether the member may make one. */
+    faqId: (await faqOfLetter(ctx.db, l.id))?.id ?? null,
+    mayMakeFaq: Boolean(l.reply) && mayEditFaq(p, { site_id: l.site_id, agency_id: l.reply_agency_id ?? l.agency_id }),
   };
 }
 export type OpenedLetter = Awaited<ReturnType<typeof openLetter>>;
@@ -422,7 +428,7 @@ export async function letterFile(ctx: Ctx, actor: Actor, letterId: number, attac
  * What a letter may show in public: the writer's personal data taken out of its text — ID, mobile and card numbers
  * wherever they are typed, and the writer's own name, phone and e-mail.
  */
-function publicText(l: Pick<LetterRow, 'title' | 'content' | 'writer_name' | 'phone' | 'email'>) {
+export function publicText(l: Pick<LetterRow, 'title' | 'content' | 'reply' | 'writer_name' | 'phone' | 'email'>) {
   const strip = (s: string) => {
     let out = maskPersonalData(s);
     for (const [value, mask] of [
@@ -433,7 +439,7 @@ function publicText(l: Pick<LetterRow, 'title' | 'content' | 'writer_name' | 'ph
       if (value.trim().length >= 2) out = out.replaceAll(value.trim(), mask);
     return out;
   };
-  return { title: strip(l.title), content: strip(l.content) };
+  return { title: strip(l.title), content: strip(l.content), reply: strip(l.reply) };
 }
 
 /** Why a text cannot be published as it is: personal data still in it. */
@@ -457,7 +463,7 @@ export async function actOnLetter(ctx: Ctx, actor: Actor, letterId: number, acti
   const site = (await ctx.sites.all()).find((s) => s.id === first.site_id)!;
   const settings = settingsOf(site);
   const agencies = await siteAgencies(ctx, site.id);
-  return ctx.db.transaction().execute(async (trx) => {
+  const done = await ctx.db.transaction().execute(async (trx) => {
     const l = await lockLetter(trx, letterId);
     if (!l || !canSeeLetter(p, l)) throw notFound('来信不存在');
     const available = letterActions({
@@ -542,11 +548,15 @@ export async function actOnLetter(ctx: Ctx, actor: Actor, letterId: number, acti
         break;
       }
       case 'publish': {
-        const problem = personalProblem(l, String(input.title)) ?? personalProblem(l, String(input.content));
+        const problem =
+          personalProblem(l, String(input.title)) ??
+          personalProblem(l, String(input.content)) ??
+          personalProblem(l, String(input.reply));
         if (problem) throw badInput(problem);
         await updateLetter(trx, l.id, {
           public_title: String(input.title),
           public_content: String(input.content),
+          public_reply: String(input.reply),
           published_at: ctx.now(),
         });
         break;
@@ -567,6 +577,9 @@ export async function actOnLetter(ctx: Ctx, actor: Actor, letterId: number, acti
     });
     return { trackingNo: l.tracking_no };
   });
+  // a letter published or taken back is found, or no longer, by search at once on this instance
+  if (action === 'publish' || action === 'unpublish') await ctx.search.refresh(ctx.db);
+  return done;
 }
 
 /** The reply goes out: on the status page at once, and by e-mail where the writer gave an address. */

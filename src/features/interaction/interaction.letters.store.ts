@@ -265,7 +265,7 @@ export function publicLetter(q: Q, siteId: number, letterId: number) {
       'letters.public_content as content',
       'letters.writer_name',
       'letters.submitted_at',
-      'letters.reply',
+      'letters.public_reply as reply',
       'letters.replied_on',
       'letters.rating',
       'mailboxes.name as mailbox',
@@ -324,4 +324,28 @@ export async function letterCounts(q: Q, siteId: number, from: DateStr, to: Date
       basic: Number(r.basic),
     } satisfies LetterCounts,
   }));
+}
+
+/** Published letters as search indexes them, by id or a page in id order. */
+export function searchableLetters(q: Q, which: { ids: number[] } | { after: number; limit: number }) {
+  let query = q
+    .selectFrom('letters')
+    .innerJoin('mailboxes', 'mailboxes.id', 'letters.mailbox_id')
+    .leftJoin('agencies', 'agencies.id', 'letters.reply_agency_id')
+    .select([
+      'letters.id',
+      'letters.site_id',
+      'letters.kind',
+      'letters.reply_agency_id as agency_id',
+      'letters.public_title as title',
+      'letters.public_content as content',
+      'letters.public_reply as reply',
+      'letters.published_at',
+      'mailboxes.name as mailbox',
+      'agencies.name as agency',
+    ])
+    .where('letters.published_at', 'is not', null);
+  if ('ids' in which) query = query.where('letters.id', 'in', which.ids);
+  else query = query.where('letters.id', '>', which.after).orderBy('letters.id').limit(which.limit);
+  return query.execute();
 }

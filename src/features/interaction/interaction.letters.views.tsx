@@ -1,7 +1,6 @@
 /** The public side of the mailbox: the mailboxes, the letter form, the receipt, the status page, the published letters. */
 import type { Challenge } from '../../core/captcha.ts';
 import type { Mailbox } from '../../core/db.types.ts';
-import { paragraphsOf } from '../../core/text.ts';
 import { fmtDate } from '../../web/format.ts';
 import {
   CaptchaFields,
@@ -19,7 +18,8 @@ import {
   TrackingLookup,
   TrackingNumbers,
 } from '../../web/forms.tsx';
-import { Layout, type PageCtx } from '../../web/layout.tsx';
+import { Layout, NextPager, type PageCtx, Paragraphs } from '../../web/layout.tsx';
+import { FaqSuggestions, type SuggestedAnswer } from './interaction.faq.views.tsx';
 import { LETTER_KINDS, LETTER_STATES, type LetterFigures, RATINGS } from './interaction.letters.rules.ts';
 import type { LetterStatistics, LetterStatus } from './interaction.letters.service.ts';
 
@@ -27,14 +27,6 @@ const crumbs = (ctx: PageCtx, label?: string) => [
   { href: `${ctx.base}/mail`, label: '互动交流' },
   ...(label ? [{ label }] : []),
 ];
-
-const Paragraphs = (props: { text: string }) => (
-  <>
-    {paragraphsOf(props.text).map((p) => (
-      <p safe>{p}</p>
-    ))}
-  </>
-);
 
 type MailboxItem = Mailbox & { agency_name: string | null };
 interface ListedLetter {
@@ -47,7 +39,12 @@ interface ListedLetter {
 }
 
 /** 互动交流: the mailboxes with 我要写信, the newest published letters, and the ways to follow a letter. */
-export function MailHomePage(props: { ctx: PageCtx; mailboxes: MailboxItem[]; letters: ListedLetter[] }): JSX.Element {
+export function MailHomePage(props: {
+  ctx: PageCtx;
+  mailboxes: MailboxItem[];
+  letters: ListedLetter[];
+  faqs: { id: number; question: string; agency: string | null }[];
+}): JSX.Element {
   const { ctx } = props;
   return (
     <Layout ctx={ctx} title="互动交流" crumbs={crumbs(ctx)}>
@@ -68,9 +65,30 @@ export function MailHomePage(props: { ctx: PageCtx; mailboxes: MailboxItem[]; le
         </ul>
         <p>
           <a href={`${ctx.base}/mail/status`}>查询来信办理进度</a> · <a href={`${ctx.base}/mail/letters`}>来信选登</a> ·{' '}
-          <a href={`${ctx.base}/mail/stats`}>来信办理情况统计</a>
+          <a href={`${ctx.base}/mail/stats`}>来信办理情况统计</a> · <a href={`${ctx.base}/mail/faq`}>常见问题</a>
         </p>
       </section>
+      {props.faqs.length ? (
+        <section aria-labelledby="faqs">
+          <h2 id="faqs">常见问题</h2>
+          <p class="hint">写信之前，不妨先看看您的问题是否已有答复。</p>
+          <ul class="faq-list">
+            {props.faqs.map((f) => (
+              <li>
+                <a href={`${ctx.base}/mail/faq/${f.id}`} safe>
+                  {f.question}
+                </a>
+                {f.agency ? <span class="muted" safe>{` ${f.agency}`}</span> : ''}
+              </li>
+            ))}
+          </ul>
+          <p>
+            <a href={`${ctx.base}/mail/faq`}>更多常见问题</a>
+          </p>
+        </section>
+      ) : (
+        ''
+      )}
       <section aria-labelledby="recent">
         <h2 id="recent">来信选登</h2>
         <LetterList ctx={ctx} letters={props.letters} />
@@ -130,6 +148,8 @@ export function WritePage(props: {
   message?: string;
   maxFileMb: number;
   fileDropped?: boolean;
+  /** Published answers like the letter's title, offered before it is sent. */
+  answers: SuggestedAnswer[];
 }): JSX.Element {
   const { ctx, values: v, errors: e, mailbox } = props;
   return (
@@ -147,6 +167,7 @@ export function WritePage(props: {
         class="form-wide"
       >
         <Csrf token={props.csrf} />
+        <input type="hidden" name="faqSeen" value={str(v.faqSeen)} />
         <fieldset>
           <legend>来信内容</legend>
           <Select
@@ -168,7 +189,18 @@ export function WritePage(props: {
               errors={e}
             />
           )}
-          <TextField name="title" label="标题" values={v} errors={e} required max={60} />
+          <TextField
+            name="title"
+            label="标题"
+            values={v}
+            errors={e}
+            required
+            max={60}
+            data={{ suggest: `${ctx.base}/mail/faq/suggest`, 'suggest-into': 'faq-suggest' }}
+          />
+          <div id="faq-suggest" aria-live="polite">
+            <FaqSuggestions base={ctx.base} answers={props.answers} />
+          </div>
           <TextArea name="content" label="来信内容 *" values={v} errors={e} rows={8} max={3000} />
           <OptionalFile name="file" label="附件" maxFileMb={props.maxFileMb} dropped={props.fileDropped} />
         </fieldset>
@@ -394,11 +426,7 @@ export function PublicLettersPage(props: {
         </button>
       </form>
       <LetterList ctx={ctx} letters={props.letters} />
-      <nav class="pager" aria-label="分页">
-        {props.page > 1 && <a href={href(props.page - 1)}>上一页</a>}
-        <span safe>{`第 ${props.page} 页`}</span>
-        {props.more && <a href={href(props.page + 1)}>下一页</a>}
-      </nav>
+      <NextPager page={props.page} more={props.more} href={href} />
     </Layout>
   );
 }

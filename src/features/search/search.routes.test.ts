@@ -217,10 +217,10 @@ for (const kind of DATABASES) {
     });
 
     test('nothing found: broader queries are suggested, and they find something', async () => {
-      const r = await api(`q=${encodeURIComponent('低保 无此词汇甲乙丙')}`);
+      const r = await api(`q=${encodeURIComponent('低保 甲乙丙丁')}`);
       assert.equal(r.total, 0);
       assert.ok(r.suggestions.some((s) => s.q === '低保' && s.count > 0));
-      const page = await get(app, new Jar(), `/search?q=${encodeURIComponent('低保 无此词汇甲乙丙')}`);
+      const page = await get(app, new Jar(), `/search?q=${encodeURIComponent('低保 甲乙丙丁')}`);
       assert.match(page.body, /没有找到相关结果/);
       assert.match(page.body, /去掉/);
     });

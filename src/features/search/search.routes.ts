@@ -6,7 +6,7 @@ import { sendHtml } from '../../web/request.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import { portalColumns } from '../catalog/catalog.portal.service.ts';
 import { searchQuery } from './search.schema.ts';
-import { searchSite } from './search.service.ts';
+import { searchKinds, searchSite } from './search.service.ts';
 import { SearchPageView } from './search.views.tsx';
 
 /** The portal's search page (a plain GET form: it works without JavaScript). */
@@ -19,7 +19,7 @@ export async function searchRoutes(app: FastifyInstance, ctx: Ctx) {
       portalColumns(ctx, req.site.id),
     ]);
     const pc = await pageCtx(req, pathOf(req));
-    return sendHtml(req, reply, SearchPageView({ ctx: pc, query, result, agencies, columns }));
+    return sendHtml(req, reply, SearchPageView({ ctx: pc, query, result, agencies, columns, kinds: searchKinds(ctx) }));
   });
 }
 

@@ -21,7 +21,12 @@ export const searchQuery = z.object({
   theme: z.enum(THEMES).optional().catch(undefined),
   genre: z.enum(GENRES).optional().catch(undefined),
   validity: z.enum(['valid', 'expired', 'repealed', 'amended']).optional().catch(undefined),
-  kind: z.enum(['p', 'g']).optional().catch(undefined),
+  /** A kind of document (`p` 政府信息, `g` 政府公报, `l` 来信选登, `f` 常见问题 …: the search sources). */
+  kind: z
+    .string()
+    .regex(/^[a-z]{1,2}$/)
+    .optional()
+    .catch(undefined),
   from: year,
   to: year,
   sort: z.enum(['relevance', 'date']).catch('relevance').default('relevance'),

@@ -13,7 +13,16 @@ import { toDay } from './search.document.ts';
 import { requireSearchManager } from './search.policy.ts';
 import { SEARCH_PAGE_SIZE, type SearchQuery } from './search.schema.ts';
 import { dictionary, insertTerms, latestTerms } from './search.store.ts';
-import { alternatives, foldPhrase, normalize, type ParsedQuery, parseQuery, partsOf } from './search.text.ts';
+import {
+  alternatives,
+  foldPhrase,
+  normalize,
+  type ParsedQuery,
+  parseQuery,
+  partsOf,
+  questionWords,
+  withSynonyms,
+} from './search.text.ts';
 
 /** Whether the text has every phrase (folded by `foldPhrase`): checked here, not in SQL, folded as the index folds. */
 function hasAll(phrases: string[], text: string): boolean {
@@ -417,4 +426,62 @@ export async function searchSite(ctx: Ctx, site: Site, query: SearchQuery): Prom
     },
     shanghaiDate(ctx.now()),
   );
+}
+
+/** The kinds of document search covers, as the form offers them (政府信息, 政府公报, 来信选登 …). */
+export const searchKinds = (ctx: Pick<Ctx, 'search'>): [string, string][] =>
+  [...ctx.search.sources.values()].map((s) => [s.kind, s.label]);
+
+/** How many of a text's words a similar document must have (all of them when the text has fewer). */
+const SIMILAR_WORDS = 2;
+
+/**
+ * Published documents of one kind most like a text (the knowledge base's answers to a letter's title): ranked by
+ * the text's words they have — any of them, not all, since a resident's question is worded freely —, of those that
+ * have at least two of its words (or all, when it has fewer), one of them in their own title.
+ */
+export async function similarDocuments(
+  ctx: Pick<Ctx, 'search' | 'read'>,
+  siteId: number,
+  kind: string,
+  text: string,
+  limit: number,
+): Promise<SearchHit[]> {
+  const words = questionWords(text.slice(0, 200)).slice(0, 12);
+  if (!words.length) return [];
+  const result = await ctx.search.backend.search({
+    terms: [],
+    optional: words.map(withSynonyms),
+    excluded: [],
+    filters: [`s:${siteId}`, `k:${kind}`],
+    anyOf: [],
+    exact: [],
+    sort: 'relevance',
+    offset: 0,
+    limit: limit * 4,
+  });
+  const shown = await show(ctx.search, ctx.read, siteId, result.hits);
+  const needed = Math.min(SIMILAR_WORDS, words.length);
+  const label = ctx.search.sources.get(kind)?.label ?? '';
+  return shown
+    .flatMap((s, i) => {
+      if (!s) return [];
+      const has = (text: string) => words.filter((w) => alternatives(withSynonyms(w)).some((a) => text.includes(a)));
+      const found = has(`${s.title}\n${s.text}`);
+      // a word of the question itself, not only of its answer's text
+      return found.length >= needed && has(s.title).length ? [{ s, found, order: i }] : [];
+    })
+    .sort((a, b) => b.found.length - a.found.length || a.order - b.order)
+    .slice(0, limit)
+    .map(({ s, found }) => ({
+      kind,
+      label,
+      id: s.id,
+      path: s.path,
+      title: highlight(s.title, found),
+      date: s.date,
+      facts: s.facts,
+      snippet: highlight(snippetOf(s.text, found), found),
+      exact: false,
+    }));
 }

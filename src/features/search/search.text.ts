@@ -207,6 +207,18 @@ export function queryTokens(text: string): string[] {
   return kept.length ? kept : words;
 }
 
+/** Words any question is worded with, which say nothing of what it is about. */
+const QUESTION_WORDS = new Set(
+  '请问 咨询 问题 关于 如何 怎么 怎样 怎么办 什么 哪些 哪里 哪个 多久 多少 需要 能否 能不能 可以 是否 一下 了解 反映 相关 有关 情况 办理 申请 建议 投诉 求助 我们 你们 您好'.split(
+    ' ',
+  ),
+);
+
+/** The words of a free-worded question that say what it is about (for answers like it), in order, without repeats. */
+export const questionWords = (text: string) => [
+  ...new Set(queryTokens(text).filter((w) => w.length >= 2 && !QUESTION_WORDS.has(w))),
+];
+
 /**
  * The words of a phrase, as a search takes them. A phrase may begin or end inside a word (资金发 of 资金发放), which
  * the text's cut keeps whole, and a one-character word may be part of a longer one there: only the phrase's inner

@@ -52,6 +52,8 @@ export function SearchPageView(props: {
   result: SearchPage;
   agencies: Agency[];
   columns: Column[];
+  /** The kinds of document searched, as [kind, label]. */
+  kinds: [string, string][];
 }): JSX.Element {
   const { ctx, query: q, result: r } = props;
   const base = ctx.base;
@@ -101,16 +103,7 @@ export function SearchPageView(props: {
               value={q.validity}
               options={Object.entries(VALIDITY_LABELS)}
             />
-            <Choice
-              id="s-kind"
-              name="kind"
-              label="类型"
-              value={q.kind}
-              options={[
-                ['p', '政府信息'],
-                ['g', '政府公报'],
-              ]}
-            />
+            <Choice id="s-kind" name="kind" label="类型" value={q.kind} options={props.kinds} />
             <div>
               <label for="s-from">起始年份</label>
               <input type="number" id="s-from" name="from" min="1949" max="2200" value={q.from ? String(q.from) : ''} />

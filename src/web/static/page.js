@@ -4,3 +4,32 @@ for (const button of document.querySelectorAll('button[data-print]')) {
   button.hidden = false;
   button.addEventListener('click', () => window.print());
 }
+// 您的问题可能已有答复: answers offered as a title is typed (data-suggest: where to ask; data-suggest-into: where to
+// show them). Without this script the form shows them once, when it is first submitted; with it, the form says so.
+for (const input of document.querySelectorAll('input[data-suggest]')) {
+  const box = document.getElementById(input.dataset.suggestInto);
+  const seen = input.form?.elements.namedItem('faqSeen');
+  let timer;
+  let asked = '';
+  const ask = async () => {
+    const q = input.value.trim();
+    if (q === asked) return;
+    asked = q;
+    if (q.length < 4) {
+      box.replaceChildren();
+      return;
+    }
+    try {
+      const res = await fetch(`${input.dataset.suggest}?${new URLSearchParams({ q })}`);
+      if (!res.ok || q !== asked) return;
+      box.innerHTML = await res.text();
+      if (seen) seen.value = '1';
+    } catch {
+      // offline: the form asks on submitting instead
+    }
+  };
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 400);
+  });
+}
