@@ -5,31 +5,10 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { DATABASES, freshDb, testConfig, testCtx } from '../test/support/db.ts';
 import { demoFixture, draftFields, type Fixture, onePagePdf } from '../test/support/fixture.ts';
+import { hostile } from '../test/support/hostile.ts';
 import { csrfFrom, get, Jar, login, post, upload as uploadFile } from '../test/support/http.ts';
 import { buildApp } from './app.ts';
 import type { Ctx } from './core/context.ts';
-
-/** Hostile strings: very long, invalid Unicode, markup, SQL-like, control characters. */
-const hostile = fc.oneof(
-  fc.string({ maxLength: 50 }),
-  fc.string({ unit: 'binary', maxLength: 60 }),
-  fc.constantFrom(
-    "' or 1=1 --",
-    '<script>alert(1)</script>',
-    '"><img src=x onerror=alert(1)>',
-    '\uD800\uDFFF\uDC00',
-    '\u0000\u0001\u001f',
-    '../../etc/passwd',
-    '%00%ff%fe',
-    '-1',
-    '9999999999999999999999',
-    'NaN',
-    '2026-13-45',
-    '１２３',
-    '青政办〔2026〕',
-  ),
-  fc.string({ minLength: 3000, maxLength: 6000 }),
-);
 
 for (const kind of DATABASES) {
   describe(`web on ${kind}`, () => {

@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { hostile } from '../../../test/support/hostile.ts';
+import { csrfFrom, get, Jar } from '../../../test/support/http.ts';
+import { solve } from '../../../test/support/requests.ts';
+import { webSuite } from '../../../test/support/web.ts';
+import { newChallenge } from '../../core/captcha.ts';
+import { dataKey } from '../../core/config.ts';
+
+/** How many generated submissions each public form of the mailbox takes. */
+const FLOOD = 1000;
+
+/** A field as a resident, a careless one or an attacker sends it. */
+const either = (valid: fc.Arbitrary<string>) =>
+  fc.oneof({ weight: 3, arbitrary: valid }, { weight: 2, arbitrary: hostile });
+
+/** A letter as a resident writes it. */
+const validLetter = {
+  kind: fc.constantFrom('consult', 'suggest', 'complain', 'help', 'other'),
+  agencyId: fc.constantFrom('', '4', '12'),
+  title: fc.nat().map((n) => `关于城区第${n}号路灯不亮的问题`),
+  content: fc.constant('城区这一段路灯已经连续一周不亮，夜间行人和车辆通行很不安全，请尽快维修。'),
+  name: fc.constantFrom('张三', '李四'),
+  phone: fc.constantFrom('13800001111', ''),
+  email: fc.constantFrom('', 'a@example.com'),
+  consent: fc.constantFrom('on', ''),
+  faqSeen: fc.constantFrom('1', '1', ''),
+};
+
+/** Letters as residents, careless ones and attackers send them: a third whole, the rest with any field hostile. */
+const letterFields = fc.oneof(
+  fc.record(validLetter),
+  fc.record(Object.fromEntries(Object.entries(validLetter).map(([k, v]) => [k, either(v)])) as typeof validLetter, {
+    requiredKeys: [],
+  }),
+  fc.record(Object.fromEntries(Object.entries(validLetter).map(([k, v]) => [k, either(v)])) as typeof validLetter, {
+    requiredKeys: [],
+  }),
+);
+
+const multipart = (fields: Record<string, string>, file: Buffer | null) => {
+  const boundary = '----gkflood';
+  const parts: Buffer[] = Object.entries(fields).map(([k, v]) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+  );
+  if (file)
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
+      file,
+      Buffer.from('\r\n'),
+    );
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+};
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  describe(`a flood of generated hostile submissions to the mailbox (${kind})`, () => {
+    const s = webSuite(kind);
+    let address = 0;
+    /** Each submission from an address of its own, as a crowd sends it (one address's limit is tested apart). */
+    const nextAddress = () => {
+      address++;
+      return `10.${(address >> 16) & 255}.${(address >> 8) & 255}.${address & 255}`;
+    };
+    const count = async (table: 'letters' | 'letter_events' | 'letter_attachments') =>
+      Number(
+        (
+          await s.ctx.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+    test(`${FLOOD} letters: each refused with 4xx, offered answers or accepted, never a 5xx; every accepted letter is kept whole`, async () => {
+      const jar = new Jar();
+      const csrf = csrfFrom((await get(s.app, jar, '/s/demo/mail/xzxx/write')).body);
+      const key = dataKey(s.ctx.config);
+      const before = await count('letters');
+      const statuses = new Map<number, number>();
+      let accepted = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          letterFields,
+          fc.constantFrom('good', 'good', 'wrong', 'forged'),
+          fc.oneof({ weight: 8, arbitrary: fc.constantFrom('xzxx', 'jyj') }, { weight: 1, arbitrary: hostile }),
+          fc.option(
+            fc.oneof(
+              fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)),
+              fc.constant(PNG),
+            ),
+          ),
+          async (form, captcha, slug, file) => {
+            const challenge = newChallenge(key, s.ctx.now());
+            const fields: Record<string, string> = {
+              ...form,
+              _csrf: csrf,
+              captchaToken: captcha === 'forged' ? `${challenge.token.slice(0, -4)}AAAA` : challenge.token,
+              captcha: captcha === 'wrong' ? '99' : solve(challenge.question),
+            };
+            const body =
+              file === null
+                ? {
+                    payload: new URLSearchParams(
+                      Object.entries(fields).map(([k, v]) => [k, v.toWellFormed()]),
+                    ).toString(),
+                    type: 'application/x-www-form-urlencoded',
+                  }
+                : multipart(
+                    Object.fromEntries(
+                      Object.entries(fields).map(([k, v]) => [k, v.toWellFormed().replace(/[\r\n]/g, ' ')]),
+                    ),
+                    file,
+                  );
+            const res = await s.app.inject({
+              method: 'POST',
+              url: `/s/demo/mail/${encodeURIComponent(slug.toWellFormed())}/write?_csrf=${encodeURIComponent(csrf)}`,
+              payload: body.payload,
+              headers: { cookie: jar.header, 'content-type': body.type },
+              remoteAddress: nextAddress(),
+            });
+            statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+            if (res.statusCode === 303) accepted++;
+            assert.ok(res.statusCode < 500, `${res.statusCode} ${res.body.slice(0, 200)}`);
+            assert.ok([200, 303].includes(res.statusCode) || res.statusCode >= 400, String(res.statusCode));
+            if (res.statusCode >= 400) assert.match(res.body, /[\u4e00-\u9fff]/, 'a Chinese message');
+          },
+        ),
+        { numRuns: FLOOD },
+      );
+      // what was refused wrote nothing; what was accepted is all there, each with its first step
+      assert.equal(await count('letters'), before + accepted, JSON.stringify([...statuses]));
+      const stepless = await s.ctx.db
+        .selectFrom('letters')
+        .leftJoin('letter_events', (j) =>
+          j.onRef('letter_events.letter_id', '=', 'letters.id').on('letter_events.kind', '=', 'submitted'),
+        )
+        .select('letters.id')
+        .where('letter_events.id', 'is', null)
+        .execute();
+      assert.deepEqual(stepless, []);
+      assert.ok(accepted > 50, `some were accepted: ${JSON.stringify([...statuses])}`);
+      assert.ok((statuses.get(400) ?? 0) > 100, `many were refused: ${JSON.stringify([...statuses])}`);
+    });
+
+    test(`${FLOOD} lookups and ratings: 4xx for what is wrong, never a 5xx, and one address is held to its limit`, async () => {
+      const jar = new Jar();
+      const csrf = csrfFrom((await get(s.app, jar, '/s/demo/mail/status')).body);
+      const real = await s.ctx.db.selectFrom('letters').select('tracking_no').executeTakeFirstOrThrow();
+      const statuses = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('/s/demo/mail/status', '/s/demo/mail/status/rate'),
+          fc.record(
+            {
+              trackingNo: either(fc.constant(real.tracking_no)),
+              queryCode: either(fc.constant('ABCDEFGH')),
+              rating: either(fc.constantFrom('satisfied', 'basic', 'unsatisfied')),
+              comment: hostile,
+              reopen: either(fc.constantFrom('on', '')),
+            },
+            { requiredKeys: [] },
+          ),
+          async (url, form) => {
+            const res = await s.app.inject({
+              method: 'POST',
+              url,
+              payload: new URLSearchParams(
+                Object.entries({ ...form, _csrf: csrf }).map(([k, v]) => [k, v.toWellFormed()]),
+              ).toString(),
+              headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+              remoteAddress: nextAddress(),
+            });
+            statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+            assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode} ${res.body.slice(0, 200)}`);
+          },
+        ),
+        { numRuns: FLOOD },
+      );
+      // one address sending fast is stopped after its share, with a Chinese message
+      const codes: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const res = await s.app.inject({
+          method: 'POST',
+          url: '/s/demo/mail/status',
+          payload: `trackingNo=1&queryCode=2&_csrf=${encodeURIComponent(csrf)}`,
+          headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+          remoteAddress: '192.0.2.77',
+        });
+        codes.push(res.statusCode);
+        if (res.statusCode === 429) assert.match(res.body, /[\u4e00-\u9fff]/);
+      }
+      assert.equal(codes.filter((c) => c === 429).length, 10, codes.join(','));
+    });
+  });
+}
+
+/** The smallest PNG: a letter's picture that passes the content check. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
