@@ -39,7 +39,15 @@ const OWNERS: Record<string, string[]> = {
   imports: ['imports', 'import_errors'],
   requests: ['requests', 'request_events', 'request_attachments', 'request_appeals', 'notifications'],
   reports: ['annual_reports'],
-  interaction: ['mailboxes', 'letters', 'letter_events', 'letter_attachments', 'canned_replies', 'faqs'],
+  interaction: [
+    'mailboxes',
+    'letters',
+    'letter_events',
+    'letter_attachments',
+    'canned_replies',
+    'faqs',
+    'letter_month_counts',
+  ],
 };
 
 test('every table has an owner', () => {

@@ -590,6 +590,21 @@ export interface FaqsTable {
   updated_at: Generated<Date>;
 }
 
+export interface LetterMonthCountsTable {
+  site_id: number;
+  month: string;
+  by_agency: boolean;
+  ref: number | null;
+  received: number;
+  answered: number;
+  on_time: number;
+  answer_days: number;
+  rated: number;
+  satisfied: number;
+  basic: number;
+  closed: number;
+}
+
 export interface DB {
   personal_scans: PersonalScansTable;
   personal_findings: PersonalFindingsTable;
@@ -634,6 +649,7 @@ export interface DB {
   letter_attachments: LetterAttachmentsTable;
   canned_replies: CannedRepliesTable;
   faqs: FaqsTable;
+  letter_month_counts: LetterMonthCountsTable;
 }
 
 export type Site = Selectable<SitesTable>;

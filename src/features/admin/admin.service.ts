@@ -31,6 +31,7 @@ import {
   agenciesOnSite,
   agencyAncestry,
   agencyClash,
+  agencyNamesOf,
   insertAgency,
   insertSite,
   insertUser,
@@ -352,6 +353,11 @@ export async function changeOwnPassword(ctx: Ctx, actor: Actor, raw: unknown, ke
 /** A site's agencies in their order: for every feature that lists, picks or names them. */
 export function siteAgencies(ctx: Ctx, siteId: number): Promise<Agency[]> {
   return agenciesOf(ctx.db, siteId);
+}
+
+/** The site's agencies by id and name, in their order: what a choice or a table of a public page needs. */
+export function siteAgencyNames(ctx: Ctx, siteId: number): Promise<{ id: number; name: string }[]> {
+  return agencyNamesOf(ctx.read, siteId);
 }
 
 /**

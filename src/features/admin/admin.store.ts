@@ -7,6 +7,17 @@ export function agenciesOf(db: Db, siteId: number) {
   return db.selectFrom('agencies').selectAll().where('site_id', '=', siteId).orderBy('sort').orderBy('id').execute();
 }
 
+/** The site's agencies' ids and names only, in their order (for choices and tables on public pages). */
+export function agencyNamesOf(db: Db, siteId: number) {
+  return db
+    .selectFrom('agencies')
+    .select(['id', 'name'])
+    .where('site_id', '=', siteId)
+    .orderBy('sort')
+    .orderBy('id')
+    .execute();
+}
+
 export function listSites(db: Db) {
   return db.selectFrom('sites').selectAll().orderBy('id').execute();
 }

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { hostile } from '../../../test/support/hostile.ts';
 import { csrfFrom, get, Jar } from '../../../test/support/http.ts';
+import { freshLetterCounts, keptLetterCounts } from '../../../test/support/letters.ts';
 import { solve } from '../../../test/support/requests.ts';
 import { webSuite } from '../../../test/support/web.ts';
 import { newChallenge } from '../../core/captcha.ts';
@@ -142,6 +143,11 @@ for (const kind of ['pglite', 'postgres'] as const) {
         .where('letter_events.id', 'is', null)
         .execute();
       assert.deepEqual(stepless, []);
+      assert.deepEqual(
+        await keptLetterCounts(s.ctx.db),
+        await freshLetterCounts(s.ctx.db),
+        'the statistics count them',
+      );
       assert.ok(accepted > 50, `some were accepted: ${JSON.stringify([...statuses])}`);
       assert.ok((statuses.get(400) ?? 0) > 100, `many were refused: ${JSON.stringify([...statuses])}`);
     });

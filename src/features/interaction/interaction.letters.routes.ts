@@ -9,7 +9,7 @@ import { pageParam } from '../../core/validate.ts';
 import { pageCtx } from '../../web/portal.ts';
 import { formWithFile, privateForms, sealedReceipt, typedAgain } from '../../web/public.forms.ts';
 import { csrfToken, idParam, type RefusedForm, sendHtml } from '../../web/request.ts';
-import { siteAgencies } from '../admin/admin.service.ts';
+import { siteAgencyNames } from '../admin/admin.service.ts';
 import { faqSuggestions, publishedFaqs } from './interaction.faq.service.ts';
 import type { SuggestedAnswer } from './interaction.faq.views.tsx';
 import { LETTER_KINDS } from './interaction.letters.rules.ts';
@@ -142,7 +142,7 @@ async function letterFormRoutes(app: FastifyInstance, ctx: Ctx) {
       ctx: await pageCtx(req, `/mail/${mailbox.slug}/write`),
       csrf: csrfToken(reply),
       mailbox,
-      agencies: await siteAgencies(ctx, req.site.id),
+      agencies: await siteAgencyNames(ctx, req.site.id),
       challenge: newChallenge(dataKey(ctx.config), ctx.now()),
       values: refused?.values ?? {},
       errors: refused?.errors ?? {},

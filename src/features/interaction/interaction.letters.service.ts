@@ -21,7 +21,7 @@ import { settingsOf } from '../../core/sites.ts';
 import { newQueryCode, newTrackingNo, queryCodeHash, queryCodeMatches } from '../../core/tracking.ts';
 import { parseInput } from '../../core/validate.ts';
 import type { TouchedPages } from '../../web/page.files.ts';
-import { siteAgencies } from '../admin/admin.service.ts';
+import { siteAgencies, siteAgencyNames } from '../admin/admin.service.ts';
 import { mayEditFaq } from './interaction.faq.policy.ts';
 import { faqOfLetter } from './interaction.faq.store.ts';
 import {
@@ -66,9 +66,9 @@ import {
   letterAttachment,
   letterAttachments,
   letterByTrackingNo,
-  letterCounts,
   letterEvents,
   letterRow,
+  letterYearCounts,
   lockLetter,
   mailboxBySlug,
   mailboxesOf,
@@ -76,6 +76,7 @@ import {
   type PublicLetterFilter,
   publicLetter,
   publicLetters,
+  recountLetterMonth,
   type StaffLetterFilter,
   staffLetters,
   updateLetter,
@@ -106,9 +107,15 @@ export async function mailboxOf(ctx: Ctx, siteId: number, slug: string) {
  * Records a step of the letter, and in the change outbox that the mailbox's public pages (list, statistics, the
  * letter's own page) may have changed with it: the page files follow the outbox (`letterPagesTouched`).
  */
-async function addEvent(trx: Trx, actor: Actor, letter: { id: number; site_id: number }, e: LetterEvent) {
+async function addEvent(
+  trx: Trx,
+  actor: Actor,
+  letter: Pick<LetterRow, 'id' | 'site_id' | 'submitted_at'>,
+  e: LetterEvent,
+) {
   const by = { id: actor.principal?.userId ?? null, name: actor.principal?.name ?? '' };
   await insertLetterEvent(trx, letter.id, by, e);
+  await recountLetterMonth(trx, letter.site_id, shanghaiDate(letter.submitted_at).slice(0, 7));
   await noteChange(trx, letter.site_id, `${LETTER_CHANGE}:${letter.id}`);
 }
 
@@ -219,12 +226,7 @@ async function storeLetter(
     if (!created) throw conflict('信件编号生成失败，请重试');
     const row = (await letterRow(trx, created.id))!;
     if (direct) await updateLetter(trx, created.id, await clockFrom(trx, site, row, today(ctx)));
-    await addEvent(
-      trx,
-      actor,
-      { id: created.id, site_id: site.id },
-      { kind: 'submitted', on: today(ctx), data: { addressedTo: addressee } },
-    );
+    await addEvent(trx, actor, row, { kind: 'submitted', on: today(ctx), data: { addressedTo: addressee } });
     if (stored) {
       await recordFile(trx, { hash: stored.hash, size: stored.size, mime: stored.mime });
       await insertLetterAttachment(trx, {
@@ -612,37 +614,30 @@ export async function publishedLetter(ctx: Ctx, siteId: number, letterId: number
  * totals (received, answered, on time, average days, satisfaction).
  */
 export async function letterStatistics(ctx: Ctx, siteId: number, year: number) {
-  const from = `${year}-01-01`;
-  const to = `${year + 1}-01-01`;
-  const [byAgency, byMailbox] = await Promise.all([
-    letterCounts(ctx.read, siteId, from, to, 'agency'),
-    letterCounts(ctx.read, siteId, from, to, 'mailbox'),
+  const [kept, agencies, mailboxes] = await Promise.all([
+    letterYearCounts(ctx.read, siteId, year),
+    siteAgencyNames(ctx, siteId),
+    mailboxesOf(ctx.read, siteId, false),
   ]);
-  const agencies = await siteAgencies(ctx, siteId);
-  const mailboxes = await mailboxesOf(ctx.read, siteId, false);
-  const months = Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
-  const grouped = <T>(rows: typeof byAgency, key: (r: (typeof byAgency)[number]) => T) => {
-    const m = new Map<T, (typeof byAgency)[number]['counts'][]>();
-    for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r.counts]);
-    return m;
-  };
-  const perMonth = grouped(byAgency, (r) => r.month);
-  const perAgency = grouped(byAgency, (r) => r.ref);
-  const perMailbox = grouped(byMailbox, (r) => r.ref);
+  const byRef = (rows: typeof kept.agencies) => new Map(rows.map((r) => [r.ref, letterFigures(r.counts)]));
+  const perMonth = new Map(kept.months.map((r) => [r.month, r.counts]));
+  const perAgency = byRef(kept.agencies);
+  const perMailbox = byRef(kept.mailboxes);
   return {
     year,
-    total: letterFigures(sumCounts(byAgency.map((r) => r.counts))),
-    closed: byAgency.reduce((n, r) => n + r.closed, 0),
-    months: months.map((m) => ({ month: m, figures: letterFigures(sumCounts(perMonth.get(m) ?? [])) })),
+    total: letterFigures(sumCounts(kept.months.map((r) => r.counts))),
+    closed: kept.months.reduce((n, r) => n + r.closed, 0),
+    months: Array.from({ length: 12 }, (_, i) => {
+      const month = `${year}-${String(i + 1).padStart(2, '0')}`;
+      return { month, figures: letterFigures(perMonth.get(month) ?? sumCounts([])) };
+    }),
     agencies: [
-      ...agencies
-        .filter((a) => perAgency.has(a.id))
-        .map((a) => ({ name: a.name, figures: letterFigures(sumCounts(perAgency.get(a.id)!)) })),
-      ...(perAgency.has(null) ? [{ name: '待分办', figures: letterFigures(sumCounts(perAgency.get(null)!)) }] : []),
+      ...agencies.filter((a) => perAgency.has(a.id)).map((a) => ({ name: a.name, figures: perAgency.get(a.id)! })),
+      ...(perAgency.has(null) ? [{ name: '待分办', figures: perAgency.get(null)! }] : []),
     ],
     mailboxes: mailboxes
       .filter((m) => perMailbox.has(m.id))
-      .map((m) => ({ name: m.name, figures: letterFigures(sumCounts(perMailbox.get(m.id)!)) })),
+      .map((m) => ({ name: m.name, figures: perMailbox.get(m.id)! })),
   };
 }
 export type LetterStatistics = Awaited<ReturnType<typeof letterStatistics>>;

@@ -278,52 +278,79 @@ export function publicLetter(q: Q, siteId: number, letterId: number) {
 }
 
 /**
- * The statistics' counts of a site's letters received in [from, to) (Asia/Shanghai), per month and per agency (or
- * mailbox): received, answered, on time, days to answer, ratings. Letters closed as duplicates or abuse are not
- * received letters (they are counted apart).
+ * Counts again the letters a site received in one month (YYYY-MM, Asia/Shanghai), per handling agency and per
+ * mailbox, from the letters themselves: received, answered, on time, days to answer, ratings; letters closed as
+ * duplicates or abuse are not received letters (they are counted apart). Called by each step of a letter, in its
+ * transaction; one month is recounted by one transaction at a time.
  */
-export async function letterCounts(q: Q, siteId: number, from: DateStr, to: DateStr, by: 'agency' | 'mailbox') {
-  const local = sql`(letters.submitted_at at time zone 'Asia/Shanghai')`;
-  const group = by === 'agency' ? sql`letters.agency_id` : sql`letters.mailbox_id`;
-  const rows = await sql<{
-    month: string;
+export async function recountLetterMonth(q: Q, siteId: number, month: string): Promise<void> {
+  const [y, m] = month.split('-').map(Number);
+  const from = `${month}-01`;
+  const to = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`letter_month_counts:${siteId}:${month}`}, 0))`.execute(q);
+  await q.deleteFrom('letter_month_counts').where('site_id', '=', siteId).where('month', '=', month).execute();
+  await sql`insert into letter_month_counts
+    select ${siteId}, ${month}, by_agency, ref,
+      count(*) filter (where closed_kind is null),
+      count(*) filter (where replied_on is not null),
+      count(*) filter (where replied_on is not null and replied_on <= due_on),
+      coalesce(sum(replied_on - (submitted_at at time zone 'Asia/Shanghai')::date) filter (where replied_on is not null), 0),
+      count(rating),
+      count(*) filter (where rating = 'satisfied'),
+      count(*) filter (where rating = 'basic'),
+      count(*) filter (where closed_kind is not null)
+    from (select letters.*, b.by_agency, case when b.by_agency then agency_id else mailbox_id end as ref
+          from letters cross join (values (true), (false)) as b(by_agency)
+          where site_id = ${siteId}
+            and submitted_at >= (${from}::date)::timestamp at time zone 'Asia/Shanghai'
+            and submitted_at < (${to}::date)::timestamp at time zone 'Asia/Shanghai') l
+    group by by_agency, ref`.execute(q);
+}
+
+/**
+ * A year's kept counts of a site's letters, summed in the database: per month, per handling agency (null: not yet
+ * assigned) and per mailbox — a few hundred rows whatever the number of letters.
+ */
+export async function letterYearCounts(q: Q, siteId: number, year: number) {
+  const r = await sql<{
+    month: string | null;
+    by_agency: boolean;
     ref: number | null;
-    received: string;
-    answered: string;
-    on_time: string;
-    answer_days: string | null;
-    rated: string;
-    satisfied: string;
-    basic: string;
-    closed: string;
-  }>`select to_char(${local}, 'YYYY-MM') as month, ${group} as ref,
-        count(*) filter (where letters.closed_kind is null) as received,
-        count(*) filter (where letters.replied_on is not null) as answered,
-        count(*) filter (where letters.replied_on is not null and letters.replied_on <= letters.due_on) as on_time,
-        sum(letters.replied_on - ${local}::date) filter (where letters.replied_on is not null) as answer_days,
-        count(letters.rating) as rated,
-        count(*) filter (where letters.rating = 'satisfied') as satisfied,
-        count(*) filter (where letters.rating = 'basic') as basic,
-        count(*) filter (where letters.closed_kind is not null) as closed
-      from letters
-      where letters.site_id = ${siteId}
-        and letters.submitted_at >= (${from}::date)::timestamp at time zone 'Asia/Shanghai'
-        and letters.submitted_at < (${to}::date)::timestamp at time zone 'Asia/Shanghai'
-      group by 1, 2`.execute(q);
-  return rows.rows.map((r) => ({
-    month: r.month,
-    ref: r.ref,
-    closed: Number(r.closed),
+    received: number;
+    answered: number;
+    on_time: number;
+    answer_days: number;
+    rated: number;
+    satisfied: number;
+    basic: number;
+    closed: number;
+  }>`select month, by_agency, ref,
+      sum(received)::int as received, sum(answered)::int as answered, sum(on_time)::int as on_time,
+      sum(answer_days)::int as answer_days, sum(rated)::int as rated, sum(satisfied)::int as satisfied,
+      sum(basic)::int as basic, sum(closed)::int as closed
+    from letter_month_counts
+    where site_id = ${siteId} and month >= ${`${year}-01`} and month <= ${`${year}-12`}
+    group by grouping sets ((by_agency, month), (by_agency, ref))`.execute(q);
+  const out = (row: (typeof r.rows)[number]) => ({
+    ref: row.ref,
+    month: row.month ?? '',
+    closed: row.closed,
     counts: {
-      received: Number(r.received),
-      answered: Number(r.answered),
-      onTime: Number(r.on_time),
-      answerDays: Number(r.answer_days ?? 0),
-      rated: Number(r.rated),
-      satisfied: Number(r.satisfied),
-      basic: Number(r.basic),
+      received: row.received,
+      answered: row.answered,
+      onTime: row.on_time,
+      answerDays: row.answer_days,
+      rated: row.rated,
+      satisfied: row.satisfied,
+      basic: row.basic,
     } satisfies LetterCounts,
-  }));
+  });
+  // each letter is kept twice, under its agency and under its mailbox: the months are read from one side
+  return {
+    months: r.rows.filter((x) => x.month !== null && x.by_agency).map(out),
+    agencies: r.rows.filter((x) => x.month === null && x.by_agency).map(out),
+    mailboxes: r.rows.filter((x) => x.month === null && !x.by_agency).map(out),
+  };
 }
 
 /** Published letters as search indexes them, by id or a page in id order. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { csrfFrom, get, Jar, login, post } from '../../../test/support/http.ts';
+import { freshLetterCounts, keptLetterCounts } from '../../../test/support/letters.ts';
 import { solve } from '../../../test/support/requests.ts';
 import { webSuite } from '../../../test/support/web.ts';
 import { addWorkdays, loadCalendar } from '../../core/calendar.ts';
@@ -367,6 +368,9 @@ for (const kind of ['pglite', 'postgres'] as const) {
       );
       const stats = await get(s.app, new Jar(), '/s/demo/mail/stats');
       assert.match(stats.body, /另有重复、无实质内容等来信 1 件已办结/);
+      // the statistics read the kept monthly counts: after every kind of step they are what the letters say
+      assert.ok((await keptLetterCounts(s.ctx.db)).length > 0);
+      assert.deepEqual(await keptLetterCounts(s.ctx.db), await freshLetterCounts(s.ctx.db));
     });
   });
 }
