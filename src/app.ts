@@ -24,6 +24,9 @@ import { pagesTouched, portalNav } from './features/catalog/catalog.portal.servi
 import { portalRoutes } from './features/catalog/catalog.routes.ts';
 import { catalogStaffRoutes } from './features/catalog/catalog.staff.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
+import { consultationAdminRoutes } from './features/interaction/interaction.consultations.admin.routes.ts';
+import { consultationPortalRoutes } from './features/interaction/interaction.consultations.routes.ts';
+import { consultationPagesTouched } from './features/interaction/interaction.consultations.service.ts';
 import { faqAdminRoutes } from './features/interaction/interaction.faq.admin.routes.ts';
 import { faqPortalRoutes } from './features/interaction/interaction.faq.routes.ts';
 import { faqPagesTouched } from './features/interaction/interaction.faq.service.ts';
@@ -245,7 +248,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     ? new PageFiles(
         ctx.config.pagesDir,
         ctx.sites,
-        [(changes) => pagesTouched(ctx, changes), letterPagesTouched, faqPagesTouched],
+        [(changes) => pagesTouched(ctx, changes), letterPagesTouched, faqPagesTouched, consultationPagesTouched],
         ctx.config.baseUrl ? new URL(ctx.config.baseUrl).hostname : undefined,
         () => readCaughtUp(ctx.db, ctx.read),
       )
@@ -331,6 +334,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     requestPortalRoutes,
     interactionPortalRoutes,
     faqPortalRoutes,
+    consultationPortalRoutes,
   ]);
   await app.register(
     async (scope) =>
@@ -343,6 +347,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
         reportRoutes,
         letterAdminRoutes,
         faqAdminRoutes,
+        consultationAdminRoutes,
       ]),
     { prefix: '/admin' },
   );

@@ -47,6 +47,9 @@ const OWNERS: Record<string, string[]> = {
     'canned_replies',
     'faqs',
     'letter_month_counts',
+    'consultations',
+    'consultation_articles',
+    'consultation_comments',
   ],
 };
 

@@ -605,6 +605,55 @@ export interface LetterMonthCountsTable {
   closed: number;
 }
 
+export interface ConsultationsTable {
+  id: Generated<number>;
+  site_id: number;
+  agency_id: number;
+  title: string;
+  draft: string;
+  explanation: Generated<string>;
+  opens_on: DateString;
+  closes_on: DateString;
+  short_reason: Generated<string>;
+  contact_required: Generated<boolean>;
+  published_at: Date | null;
+  result_due_on: DateString | null;
+  result: Generated<string>;
+  result_published_at: Date | null;
+  policy_id: number | null;
+  withdrawn_reason: Generated<string>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ConsultationArticlesTable {
+  id: Generated<number>;
+  consultation_id: number;
+  position: number;
+  chapter: Generated<string>;
+  heading: string;
+  body: string;
+}
+
+export type CommentState = 'pending' | 'shown' | 'hidden';
+
+export interface ConsultationCommentsTable {
+  id: Generated<number>;
+  consultation_id: number;
+  article_id: number | null;
+  content: string;
+  name: Generated<string>;
+  contact: Generated<string>;
+  state: Generated<CommentState>;
+  hidden_reason: Generated<string>;
+  adoption: 'adopted' | 'partly' | 'not_adopted' | null;
+  adoption_reason: Generated<string>;
+  submitted_at: Generated<Date>;
+  moderated_by: number | null;
+  moderated_at: Date | null;
+}
+
 export interface DB {
   personal_scans: PersonalScansTable;
   personal_findings: PersonalFindingsTable;
@@ -650,12 +699,16 @@ export interface DB {
   canned_replies: CannedRepliesTable;
   faqs: FaqsTable;
   letter_month_counts: LetterMonthCountsTable;
+  consultations: ConsultationsTable;
+  consultation_articles: ConsultationArticlesTable;
+  consultation_comments: ConsultationCommentsTable;
 }
 
 export type Site = Selectable<SitesTable>;
 export type LetterRow = Selectable<LettersTable>;
 export type Mailbox = Selectable<MailboxesTable>;
 export type FaqRow = Selectable<FaqsTable>;
+export type ConsultationRow = Selectable<ConsultationsTable>;
 export type Agency = Selectable<AgenciesTable>;
 export type User = Selectable<UsersTable>;
 export type Column = Selectable<ColumnsTable>;

@@ -17,6 +17,8 @@ const settingsSchema = z.object({
    */
   letterDays: z.record(z.string(), z.number().int().min(1).max(60)).catch({}),
   letterReplyReview: z.boolean().catch(false),
+  /** Working days after a consultation closes by which its result is published, where the site sets its own. */
+  consultationResultDays: z.number().int().min(1).max(60).optional().catch(undefined),
   /**
    * What the site's footer states, as the national website norms ask (政府网站发展指引, 国办发〔2017〕47号): who runs
    * it, its 网站标识码, its ICP and public-security filings, the 党政机关 mark and how to reach the office.

@@ -12,6 +12,7 @@ import { actOnEdition, addAttachment, changeLiveStatus, createDraft } from '../f
 import { ReportBody } from '../features/reports/reports.document.views.tsx';
 import { saveReport, submitReport } from '../features/reports/reports.service.ts';
 import { loadDemoCases } from './cases.ts';
+import { loadDemoConsultations } from './consultations.ts';
 import { loadDemoFaqs, loadDemoLetters } from './letters.ts';
 
 /** The demo staff password, printed at start-up. */
@@ -523,6 +524,23 @@ export async function loadDemo(
   if (letters.letters) log(`  互动交流演示来信 ${letters.letters} 件，其中公开 ${letters.published} 件`);
   const faqs = await loadDemoFaqs(ctx, (await ctx.sites.byCode('demo'))!, office, agencyIds, letters.firstPublished);
   log(`  常见问题 ${faqs} 条`);
+  // the policy a consultation led to, published through review a month ago
+  const policyAt = { ...ctx, now: () => new Date(ctx.now().getTime() - 31 * 86400_000) };
+  const policy = await createDraft(policyAt, editor, agencyIds[12], {
+    title: '青山县城区道路停车收费管理规定',
+    docNo: `青交〔${shanghaiDate(policyAt.now()).slice(0, 4)}〕8号`,
+    writtenOn: shanghaiDate(policyAt.now()),
+    genre: '行政规范性文件',
+    themeCategory: '工业、交通',
+    agencyIds: [agencyIds[12]],
+    columnIds: [columnIds.get('gfxwj')!],
+    bodyHtml: para('第一条 为了规范城区道路停车秩序，提高停车泊位周转率，制定本规定。'),
+  });
+  await actOnEdition(policyAt, editor, policy.editionId, 'submit');
+  await actOnEdition(policyAt, reviewer, policy.editionId, 'approve_review');
+  await actOnEdition(policyAt, secrecy, policy.editionId, 'approve_confidentiality');
+  await loadDemoConsultations(ctx, siteId, { office, editor }, agencyIds, policy.publicationId);
+  log('  意见征集 2 件（1 件征集中，1 件已公布结果）');
   if (opts.cases ?? true) {
     const cases = await loadDemoCases(ctx, office, siteId, agencyIds);
     log(`  依申请公开演示案件 ${cases.created} 件，其中未办结 ${cases.open} 件`);

@@ -18,6 +18,7 @@ function navFor(p: Principal): [string, string][] {
     ['/admin/requests', '依申请公开'],
     ['/admin/letters', '来信办理'],
     ['/admin/faq', '常见问题'],
+    ['/admin/consultations', '意见征集'],
     ['/admin/reports', '年度报告'],
     ...(office
       ? ([

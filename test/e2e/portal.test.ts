@@ -488,6 +488,38 @@ describe('the portal and back office in Chromium', () => {
     await plain.getByRole('heading', { name: '来信已提交' }).waitFor();
   });
 
+  test('a resident comments on an article of an open draft without JavaScript; once the agency shows it, a second browser reads it', async () => {
+    const page = await newPage(false);
+    await page.goto(`${base}/mail`);
+    await page.getByRole('link', { name: '意见征集' }).first().click();
+    await page.getByRole('link', { name: /养犬管理办法/ }).click();
+    await page.getByRole('link', { name: '对第六条提意见' }).click();
+    assert.equal(await page.locator('#f-articleId option:checked').textContent(), '第六条');
+    await page.getByLabel(/意见内容/).fill('建议明确犬链长度不超过1.5米，并在夜间为犬只佩戴反光标识。');
+    await page.getByLabel(/姓名/).fill('吴思远');
+    const question = (await page.locator('label[for="f-captcha"]').textContent()) ?? '';
+    const digits = '零一二三四五六七八九十';
+    const m = /(.)加(.)等于/.exec(question)!;
+    await page.getByLabel(/验证问题/).fill(String(digits.indexOf(m[1]) + digits.indexOf(m[2])));
+    await page.getByRole('button', { name: '提交意见' }).click();
+    await page.getByText('意见已提交').waitFor();
+
+    const staff = await newPage(false);
+    await signIn(staff, 'office');
+    await staff.goto(`${base}/admin/consultations`);
+    await staff.getByRole('link', { name: /养犬管理办法/ }).click();
+    const item = staff.locator('ol.comments li', { hasText: '犬链长度' });
+    await item.getByRole('button', { name: '公开' }).click();
+    await staff.getByText('意见已审核').waitFor();
+
+    const reader = await newPage(false);
+    await reader.goto(`${base}/consult/2`);
+    const shown = (await reader.locator('main').textContent()) ?? '';
+    assert.match(shown, /犬链长度不超过1\.5米/);
+    assert.match(shown, /吴\*\* · .* · 针对第六条/);
+    assert.doesNotMatch(shown, /吴思远/);
+  });
+
   test('on a phone the header takes at most a quarter of the screen, in the elder mode too, with one search box', async () => {
     for (const elder of [false, true]) {
       const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
@@ -543,6 +575,10 @@ describe('the portal and back office in Chromium', () => {
       '/mail/letters',
       '/mail/stats',
       '/mail/faq',
+      '/consult',
+      '/consult/1',
+      '/consult/2',
+      '/consult/2/comment',
       `/mail/faq/${(await ctx.db.selectFrom('faqs').select('id').where('published_at', 'is not', null).executeTakeFirstOrThrow()).id}`,
       `/mail/jyj/write?title=${encodeURIComponent('孩子转学需要办理什么手续')}`,
       '/admin/login',

@@ -1,10 +1,12 @@
 /**
- * What needs attention on the 工作台: requests and letters past or near their deadline, annual reports not published.
+ * What needs attention on the 工作台: requests and letters past or near their deadline, comments to moderate and
+ * consultations' results due, annual reports not published.
  */
 import { administersSite, type Principal } from '../../core/access.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Site } from '../../core/db.types.ts';
+import { consultationAlert } from '../interaction/interaction.consultations.service.ts';
 import { letterAlert } from '../interaction/interaction.letters.service.ts';
 import { reportStatus } from '../reports/reports.service.ts';
 import { agencyLoads } from '../requests/requests.service.ts';
@@ -32,6 +34,8 @@ export async function dashboardAlerts(ctx: Ctx, p: Principal, site: Site): Promi
     });
   const letters = await letterAlert(ctx, p, site.id);
   if (letters) alerts.push(letters);
+  const consultations = await consultationAlert(ctx, p, site.id);
+  if (consultations) alerts.push(consultations);
   const year = Number(shanghaiDate(now).slice(0, 4)) - 1;
   // the dashboard needs the states only, not each report's check
   const reports = (await reportStatus(ctx, { principal: p, ip: '' }, site.id, year, { checks: false })).filter(

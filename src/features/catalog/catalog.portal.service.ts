@@ -24,6 +24,7 @@ import {
   sitemapPage,
   visibleColumns,
 } from './catalog.read.store.ts';
+import { shownPublications } from './catalog.search.store.ts';
 
 /** What the public portal reads of the catalogue: one function a page, each over published data only. */
 
@@ -120,6 +121,11 @@ export async function publicationPage(ctx: Ctx, siteId: number, publicationId: n
   if (!data) throw notFound('信息不存在或尚未发布');
   if ('gone' in data) throw new AppError('gone', `该信息已撤销发布。原因：${data.gone}`);
   return { data, agencyName: data.publication.agency_name };
+}
+
+/** The title of a publication public on the site, or null (for other features' links to the catalogue). */
+export async function publicationTitle(ctx: Ctx, siteId: number, publicationId: number): Promise<string | null> {
+  return (await shownPublications(ctx.read, siteId, [publicationId], 0))[0]?.title ?? null;
 }
 
 /** A public edition's attachment and its bytes. */

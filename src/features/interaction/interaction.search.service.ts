@@ -1,6 +1,10 @@
-/** What search covers of 互动交流: the letters the office published, and the knowledge base's published entries. */
+/**
+ * What search covers of 互动交流: the letters the office published, the knowledge base's published entries and the
+ * consultations (their drafts and results).
+ */
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { SearchDoc, SearchSource, ShownItem } from '../../core/search.ts';
+import { searchableConsultations } from './interaction.consultations.store.ts';
 import { searchableFaqs, shownFaqs } from './interaction.faq.store.ts';
 import { LETTER_KINDS } from './interaction.letters.rules.ts';
 import { searchableLetters } from './interaction.letters.store.ts';
@@ -84,5 +88,50 @@ export const faqSource: SearchSource = {
   async texts(db, ids) {
     if (!ids.length) return [];
     return (await searchableFaqs(db, { ids })).map((r) => ({ id: r.id, text: `${r.question}${r.answer}` }));
+  },
+};
+
+type ConsultationDocRow = Awaited<ReturnType<typeof searchableConsultations>>[number];
+
+const consultationDoc = (r: ConsultationDocRow): SearchDoc => ({
+  id: r.id,
+  siteId: r.site_id,
+  title: r.title,
+  meta: `意见征集\n${r.agency}`,
+  body: `${r.draft}\n${r.explanation}\n${r.result}`,
+  filters: [`a:${r.agency_id}`],
+  date: r.opens_on,
+  valid: true,
+});
+
+/** Drafts published for comment (意见征集), with their explanation and result. */
+export const consultationSource: SearchSource = {
+  kind: 'cs',
+  label: '意见征集',
+  async load(db, which) {
+    if ('ids' in which && !which.ids.length) return [];
+    return (await searchableConsultations(db, which)).map(consultationDoc);
+  },
+  async show(db, siteId, ids) {
+    if (!ids.length) return [];
+    return (await searchableConsultations(db, { ids }))
+      .filter((r) => r.site_id === siteId)
+      .map(
+        (r): ShownItem => ({
+          id: r.id,
+          title: r.title,
+          path: `/consult/${r.id}`,
+          date: r.opens_on,
+          facts: [r.agency, `征求意见 ${r.opens_on} 至 ${r.closes_on}`],
+          text: `${r.explanation} ${r.draft}`,
+        }),
+      );
+  },
+  async texts(db, ids) {
+    if (!ids.length) return [];
+    return (await searchableConsultations(db, { ids })).map((r) => ({
+      id: r.id,
+      text: `${r.title}${r.draft}${r.explanation}${r.result}`,
+    }));
   },
 };

@@ -1,0 +1,175 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../../core/access.ts';
+import { shanghaiDate } from '../../core/calendar.ts';
+import type { Ctx } from '../../core/context.ts';
+import { notFound } from '../../core/errors.ts';
+import { id, pageParam } from '../../core/validate.ts';
+import {
+  actorOf,
+  chosenSite,
+  csrfToken,
+  idParam,
+  type RefusedForm,
+  sendHtml,
+  staff,
+  submitForm,
+} from '../../web/request.ts';
+import { workingSite } from '../../web/staff.ts';
+import { siteAgencyNames } from '../admin/admin.service.ts';
+import { ConsultationFormPage, ConsultationPage, ConsultationsPage } from './interaction.consultations.admin.views.tsx';
+import { consultationAgenciesOf } from './interaction.consultations.policy.ts';
+import { CONSULTATION_PAGE, defaultPeriod } from './interaction.consultations.rules.ts';
+import {
+  consultationsFor,
+  decideComment,
+  linkPolicy,
+  moderateComment,
+  openConsultation,
+  publishConsultation,
+  publishResult,
+  registerComment,
+  saveConsultation,
+  withdrawConsultation,
+} from './interaction.consultations.service.ts';
+
+const DONE: Record<string, string> = {
+  saved: '已保存',
+  publish: '已发布，征求意见开始',
+  withdraw: '已撤回',
+  result: '意见采纳情况已公布',
+  link: '已关联正式文件',
+  moderate: '意见已审核',
+  register: '意见已登记，审核后公开',
+  decide: '采纳情况已保存',
+};
+const flashOf = (req: FastifyRequest) => DONE[(req.query as { done?: string }).done ?? ''];
+
+/** The back office of 意见征集. */
+export async function consultationAdminRoutes(app: FastifyInstance, ctx: Ctx) {
+  const agencyChoices = async (p: Principal, siteId: number): Promise<[string, string][]> => {
+    const mine = consultationAgenciesOf(p, siteId);
+    return (await siteAgencyNames(ctx, siteId))
+      .filter((a) => !mine || mine.includes(a.id))
+      .map((a): [string, string] => [String(a.id), a.name]);
+  };
+
+  app.get('/consultations', async (req, reply) => {
+    const p = staff(req);
+    const site = await workingSite(ctx, p, chosenSite(req));
+    const page = pageParam.parse((req.query as { page?: string }).page);
+    const { rows, total } = await consultationsFor(ctx, p, site.id, page);
+    return sendHtml(
+      req,
+      reply,
+      ConsultationsPage({
+        principal: p,
+        csrf: csrfToken(reply),
+        rows,
+        total,
+        page,
+        pages: Math.max(1, Math.ceil(total / CONSULTATION_PAGE)),
+        flash: flashOf(req),
+      }),
+    );
+  });
+
+  const newPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm) => {
+    const p = staff(req);
+    const site = await workingSite(ctx, p, chosenSite(req));
+    const period = defaultPeriod(shanghaiDate(ctx.now()));
+    return ConsultationFormPage({
+      principal: p,
+      csrf: csrfToken(reply),
+      agencies: await agencyChoices(p, site.id),
+      values: (refused?.values as Record<string, string>) ?? { opensOn: period.opensOn, closesOn: period.closesOn },
+      errors: refused?.errors ?? {},
+      message: refused?.message,
+    });
+  };
+
+  app.get('/consultations/new', async (req, reply) => sendHtml(req, reply, newPage(req, reply)));
+
+  app.post('/consultations', async (req, reply) => {
+    const p = staff(req);
+    const site = await workingSite(ctx, p, chosenSite(req));
+    return submitForm(
+      req,
+      reply,
+      async () =>
+        `/admin/consultations/${await saveConsultation(ctx, actorOf(req), site.id, null, req.body ?? {})}?done=saved`,
+      (refused) => newPage(req, reply, refused),
+    );
+  });
+
+  const page = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm & { form: string }) => {
+    const p = staff(req);
+    const o = await openConsultation(ctx, actorOf(req), idParam(req, '意见征集'));
+    const site = (await ctx.sites.all()).find((s) => s.id === o.c.site_id)!;
+    return ConsultationPage({
+      principal: p,
+      csrf: csrfToken(reply),
+      o,
+      agencies: await agencyChoices(p, o.c.site_id),
+      publicPath: `/s/${site.code}/consult/${o.c.id}`,
+      refused: refused && { ...refused, values: refused.values as Record<string, string> },
+      flash: flashOf(req),
+    });
+  };
+
+  app.get('/consultations/:id', async (req, reply) => sendHtml(req, reply, page(req, reply)));
+
+  app.post('/consultations/:id', async (req, reply) => {
+    const cid = idParam(req, '意见征集');
+    const { c } = await openConsultation(ctx, actorOf(req), cid);
+    return submitForm(
+      req,
+      reply,
+      async () => {
+        await saveConsultation(ctx, actorOf(req), c.site_id, cid, req.body ?? {});
+        return `/admin/consultations/${cid}?done=saved`;
+      },
+      (refused) => page(req, reply, { ...refused, form: 'save' }),
+    );
+  });
+
+  const actions: Record<string, (cid: number, body: unknown, req: FastifyRequest) => Promise<unknown>> = {
+    publish: (cid, _body, req) => publishConsultation(ctx, actorOf(req), cid),
+    withdraw: (cid, body, req) => withdrawConsultation(ctx, actorOf(req), cid, body),
+    result: (cid, body, req) => publishResult(ctx, actorOf(req), cid, body),
+    link: (cid, body, req) => linkPolicy(ctx, actorOf(req), cid, body),
+    register: (cid, body, req) => registerComment(ctx, actorOf(req), cid, body),
+  };
+  app.post('/consultations/:id/:action', async (req, reply) => {
+    staff(req);
+    const cid = idParam(req, '意见征集');
+    const action = (req.params as { action: string }).action;
+    if (!Object.hasOwn(actions, action)) throw notFound('没有这项操作');
+    return submitForm(
+      req,
+      reply,
+      async () => {
+        await actions[action](cid, req.body ?? {}, req);
+        return `/admin/consultations/${cid}?done=${action}`;
+      },
+      (refused) => page(req, reply, { ...refused, form: action }),
+    );
+  });
+
+  app.post('/consultations/:id/comments/:comment/:action', async (req, reply) => {
+    staff(req);
+    const cid = idParam(req, '意见征集');
+    const { comment, action } = req.params as { comment: string; action: string };
+    const commentId = id.safeParse(comment);
+    if (!commentId.success || (action !== 'moderate' && action !== 'decide')) throw notFound('意见不存在');
+    const run = action === 'moderate' ? moderateComment : decideComment;
+    return submitForm(
+      req,
+      reply,
+      async () => {
+        await run(ctx, actorOf(req), cid, commentId.data, req.body ?? {});
+        return `/admin/consultations/${cid}?done=${action}#comments`;
+      },
+      (refused) => page(req, reply, { ...refused, form: `${action}-${commentId.data}` }),
+    );
+  });
+}

@@ -1,0 +1,384 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { csrfFrom, get, Jar, login, post } from '../../../test/support/http.ts';
+import { solve } from '../../../test/support/requests.ts';
+import { webSuite } from '../../../test/support/web.ts';
+import { addDays, shanghaiDate } from '../../core/calendar.ts';
+import { consultationPagesTouched } from './interaction.consultations.service.ts';
+
+const decode = (s: string) =>
+  s
+    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(Number.parseInt(n, 16)))
+    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+const textOf = (html: string) => decode(html.replace(/<[^>]+>/g, ''));
+const question = (html: string) => decode(/验证问题：([^<]+)</.exec(html)![1]);
+const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+
+const DRAFT = `青山县城区户外广告设置管理办法（征求意见稿）
+第一章 总则
+第一条 为了规范户外广告设置，制定本办法。
+第二条 本办法适用于本县城区户外广告的设置和管理。
+第二章 设置规范
+第三条 户外广告设置应当安全牢固，与周边环境相协调。`;
+
+test('a consultation’s change touches the list, the mailbox home and its own page', () => {
+  const touched = consultationPagesTouched([
+    { seq: 1, key: 'cs:4', siteId: 1 },
+    { seq: 2, key: 'f:4', siteId: 1 },
+  ]);
+  assert.deepEqual([...(touched.get(1) as Set<string>)].sort(), ['/consult', '/consult/4', '/mail']);
+});
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  describe(`意见征集 (${kind})`, () => {
+    const s = webSuite(kind);
+    const today = () => shanghaiDate(s.ctx.now());
+
+    test('an agency drafts and publishes a consultation; residents comment on an article; moderated comments show; after closing the result is published with what became of each', async () => {
+      const editor = await login(s.app, 'edu-editor', 'edu-password-1');
+      const reviewer = await login(s.app, 'edu-reviewer', 'edu-password-1');
+      const office = await login(s.app, 'office');
+      const edu = String(s.f.agencies[3].id);
+      const fields = {
+        agencyId: edu,
+        title: '关于《青山县城区户外广告设置管理办法（征求意见稿）》公开征求意见的公告',
+        draft: DRAFT,
+        explanation: '为规范城区户外广告设置，起草了本办法。',
+        opensOn: today(),
+        closesOn: addDays(today(), 29),
+      };
+      // refusals: a period short of 30 days without a reason, another agency, a draft too short, a bad date
+      const short = await post(
+        s.app,
+        editor.jar,
+        '/admin/consultations',
+        { ...fields, closesOn: addDays(today(), 10) },
+        editor.csrf,
+      );
+      assert.equal(short.statusCode, 400);
+      assert.match(short.body, /不少于 30 日/);
+      assert.match(short.body, /户外广告设置管理办法/, 'the form is kept');
+      const other = await post(
+        s.app,
+        editor.jar,
+        '/admin/consultations',
+        { ...fields, agencyId: String(s.f.agencies[5].id) },
+        editor.csrf,
+      );
+      assert.equal(other.statusCode, 403);
+      for (const bad of [{ draft: '短' }, { opensOn: '2026-02-30' }, { closesOn: '' }, { agencyId: 'x' }])
+        assert.equal(
+          (await post(s.app, editor.jar, '/admin/consultations', { ...fields, ...bad }, editor.csrf)).statusCode,
+          400,
+          JSON.stringify(bad),
+        );
+
+      const made = await post(s.app, editor.jar, '/admin/consultations', fields, editor.csrf);
+      assert.equal(made.statusCode, 303);
+      const id = Number(/consultations\/(\d+)/.exec(made.headers.location as string)![1]);
+      assert.equal((await get(s.app, new Jar(), `/s/demo/consult/${id}`)).statusCode, 404, 'a draft is not public');
+      assert.equal(
+        (await post(s.app, editor.jar, `/admin/consultations/${id}/publish`, {}, editor.csrf)).statusCode,
+        403,
+        'the editor does not publish',
+      );
+      assert.equal(
+        (await post(s.app, reviewer.jar, `/admin/consultations/${id}/publish`, {}, reviewer.csrf)).statusCode,
+        303,
+      );
+      assert.equal(
+        (await post(s.app, editor.jar, `/admin/consultations/${id}`, fields, editor.csrf)).statusCode,
+        409,
+        'a published draft is not changed',
+      );
+
+      // the public page: the draft by article, each with its own comment link
+      const resident = new Jar();
+      const page = await get(s.app, resident, `/s/demo/consult/${id}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(textOf(page.body), /第二章 设置规范/);
+      assert.match(textOf(page.body), /征集中/);
+      const articleId = /consult\/\d+\/comment\?article=(\d+)/.exec(page.body.split('第三条')[1])![1];
+      assert.match((await get(s.app, resident, '/s/demo/consult')).body, /户外广告设置管理办法/);
+
+      const comment = async (jar: Jar, values: Record<string, string>, answer?: string) => {
+        const form = await get(s.app, jar, `/s/demo/consult/${id}/comment?article=${articleId}`);
+        assert.equal(form.statusCode, 200);
+        return post(
+          s.app,
+          jar,
+          `/s/demo/consult/${id}/comment`,
+          { captchaToken: hidden(form.body, 'captchaToken'), captcha: answer ?? solve(question(form.body)), ...values },
+          csrfFrom(form.body),
+        );
+      };
+      assert.equal((await comment(resident, { content: '好' })).statusCode, 400);
+      assert.equal((await comment(resident, { content: '建议限制广告牌尺寸。' }, '999')).statusCode, 400);
+      assert.equal(
+        (await comment(resident, { content: '建议限制广告牌尺寸。', articleId: '99999999' })).statusCode,
+        400,
+      );
+      const sent = await comment(resident, {
+        articleId,
+        content: '建议明确广告牌的最大尺寸，并定期检查牢固程度。我的电话13912345678。',
+        name: '周建华',
+        contact: '13912345678',
+      });
+      assert.equal(sent.statusCode, 303);
+      assert.match((await get(s.app, resident, sent.headers.location as string)).body, /意见已提交/);
+      assert.equal((await comment(resident, { content: '支持出台本办法，城区广告太乱了。' })).statusCode, 303);
+      assert.doesNotMatch(
+        textOf((await get(s.app, resident, `/s/demo/consult/${id}`)).body),
+        /最大尺寸/,
+        'not before moderation',
+      );
+
+      // moderation: one shown, one hidden with a reason (kept, not counted); the public sees no name or phone
+      const staffPage = await get(s.app, editor.jar, `/admin/consultations/${id}`);
+      const ids = [...staffPage.body.matchAll(/comments\/(\d+)\/moderate/g)].map((m) => m[1]);
+      assert.equal(ids.length, 2);
+      const noReason = await post(
+        s.app,
+        editor.jar,
+        `/admin/consultations/${id}/comments/${ids[1]}/moderate`,
+        { show: '0' },
+        editor.csrf,
+      );
+      assert.equal(noReason.statusCode, 400);
+      await post(
+        s.app,
+        editor.jar,
+        `/admin/consultations/${id}/comments/${ids[0]}/moderate`,
+        { show: '1' },
+        editor.csrf,
+      );
+      await post(
+        s.app,
+        editor.jar,
+        `/admin/consultations/${id}/comments/${ids[1]}/moderate`,
+        { show: '0', reason: '与征求意见稿无关' },
+        editor.csrf,
+      );
+      const shown = textOf((await get(s.app, new Jar(), `/s/demo/consult/${id}`)).body);
+      assert.match(shown, /最大尺寸/);
+      assert.match(shown, /周\*\* · .* · 针对第三条/);
+      assert.doesNotMatch(shown, /周建华|13912345678|城区广告太乱了/);
+
+      // the result: not while open; after closing, not before each comment is decided
+      const early = await post(
+        s.app,
+        reviewer.jar,
+        `/admin/consultations/${id}/result`,
+        { result: '共收到意见1条，已采纳。' },
+        reviewer.csrf,
+      );
+      assert.equal(early.statusCode, 409);
+      const realNow = s.ctx.now;
+      s.ctx.now = () => new Date(realNow().getTime() + 31 * 86_400_000);
+      try {
+        assert.equal(
+          (await comment(resident, { content: '截止以后的意见。' }).catch(() => ({ statusCode: 409 }))).statusCode,
+          409,
+        );
+        const undecided = await post(
+          s.app,
+          reviewer.jar,
+          `/admin/consultations/${id}/result`,
+          { result: '共收到意见1条，已采纳。' },
+          reviewer.csrf,
+        );
+        assert.equal(undecided.statusCode, 409);
+        assert.match(undecided.body, /1 条意见未标明是否采纳/);
+        assert.match(
+          (await get(s.app, office.jar, '/admin')).body,
+          /意见征集：待审核意见 \d+ 条；已截止待公布结果 [1-9]\d* 件/,
+        );
+        const noWhy = await post(
+          s.app,
+          editor.jar,
+          `/admin/consultations/${id}/comments/${ids[0]}/decide`,
+          { adoption: 'not_adopted' },
+          editor.csrf,
+        );
+        assert.equal(noWhy.statusCode, 400);
+        await post(
+          s.app,
+          editor.jar,
+          `/admin/consultations/${id}/comments/${ids[0]}/decide`,
+          { adoption: 'partly', reason: '尺寸标准另行制定。' },
+          editor.csrf,
+        );
+        assert.equal(
+          (
+            await post(
+              s.app,
+              editor.jar,
+              `/admin/consultations/${id}/result`,
+              { result: '共收到意见1条，部分采纳。' },
+              editor.csrf,
+            )
+          ).statusCode,
+          403,
+          'the result is the reviewer’s',
+        );
+        assert.equal(
+          (
+            await post(
+              s.app,
+              reviewer.jar,
+              `/admin/consultations/${id}/result`,
+              { result: '共收到意见1条，部分采纳。' },
+              reviewer.csrf,
+            )
+          ).statusCode,
+          303,
+        );
+        const story = textOf((await get(s.app, new Jar(), `/s/demo/consult/${id}`)).body);
+        assert.match(story, /共收到意见 1 条，其中采纳 0 条、部分采纳 1 条、未采纳 0 条/);
+        assert.match(story, /处理情况：部分采纳。尺寸标准另行制定。/);
+        assert.match(story, /已公布结果/);
+      } finally {
+        s.ctx.now = realNow;
+      }
+
+      // the final policy, once public in the catalogue, is linked from the page
+      const policy = await s.ctx.db
+        .selectFrom('publications')
+        .select('id')
+        .where('status', '=', 'published')
+        .executeTakeFirstOrThrow();
+      assert.equal(
+        (await post(s.app, editor.jar, `/admin/consultations/${id}/link`, { policyId: '99999999' }, editor.csrf))
+          .statusCode,
+        400,
+      );
+      assert.equal(
+        (await post(s.app, editor.jar, `/admin/consultations/${id}/link`, { policyId: String(policy.id) }, editor.csrf))
+          .statusCode,
+        303,
+      );
+      assert.match(
+        (await get(s.app, new Jar(), `/s/demo/consult/${id}`)).body,
+        new RegExp(`href="/s/demo/p/${policy.id}"`),
+      );
+      const actions = await s.ctx.db
+        .selectFrom('audit_events')
+        .select('action')
+        .where('entity_type', '=', 'consultation')
+        .where('entity_id', '=', String(id))
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        actions.map((a) => a.action),
+        [
+          'consultation.create',
+          'consultation.publish',
+          'consultation.comment',
+          'consultation.comment',
+          'consultation.moderate',
+          'consultation.moderate',
+          'consultation.decide',
+          'consultation.result',
+          'consultation.link',
+        ],
+      );
+    });
+
+    test('others are refused: another agency sees nothing, only the office withdraws, a comment needs contact data when asked', async () => {
+      const office = await login(s.app, 'office');
+      const eduEditor = await login(s.app, 'edu-editor', 'edu-password-1');
+      const made = await post(
+        s.app,
+        office.jar,
+        '/admin/consultations',
+        {
+          agencyId: String(s.f.agencies[4].id),
+          title: '关于城区禁止燃放烟花爆竹区域调整的征求意见',
+          draft: '拟将城区禁止燃放烟花爆竹区域扩大至城东新区全部范围。',
+          opensOn: today(),
+          closesOn: addDays(today(), 14),
+          shortReason: '春节临近，需在节前公布实施',
+          contactRequired: 'on',
+        },
+        office.csrf,
+      );
+      assert.equal(made.statusCode, 303);
+      const id = Number(/consultations\/(\d+)/.exec(made.headers.location as string)![1]);
+      assert.equal((await get(s.app, eduEditor.jar, `/admin/consultations/${id}`)).statusCode, 404);
+      assert.doesNotMatch((await get(s.app, eduEditor.jar, '/admin/consultations')).body, /烟花爆竹/);
+      assert.equal(
+        (await post(s.app, office.jar, `/admin/consultations/${id}/publish`, {}, office.csrf)).statusCode,
+        303,
+      );
+      const page = textOf((await get(s.app, new Jar(), `/s/demo/consult/${id}`)).body);
+      assert.match(page, /期限少于30日的理由：春节临近/);
+      assert.doesNotMatch(page, /对第.条提意见/, 'a draft without articles is commented on as a whole');
+
+      const resident = new Jar();
+      const form = await get(s.app, resident, `/s/demo/consult/${id}/comment`);
+      // from an address of its own (the first test's resident has used this address's five comments a minute)
+      const anonymous = await s.app.inject({
+        method: 'POST',
+        url: `/s/demo/consult/${id}/comment`,
+        payload: new URLSearchParams({
+          content: '支持扩大禁放区域。',
+          captchaToken: hidden(form.body, 'captchaToken'),
+          captcha: solve(question(form.body)),
+          _csrf: csrfFrom(form.body),
+        }).toString(),
+        headers: { cookie: resident.header, 'content-type': 'application/x-www-form-urlencoded' },
+        remoteAddress: '10.9.9.9',
+      });
+      assert.equal(anonymous.statusCode, 400);
+      assert.match(anonymous.body, /需要填写姓名和联系方式/);
+
+      assert.equal(
+        (await post(s.app, eduEditor.jar, `/admin/consultations/${id}/withdraw`, { reason: '撤回' }, eduEditor.csrf))
+          .statusCode,
+        404,
+      );
+      const reviewer = await login(s.app, 'reviewer');
+      assert.equal(
+        (
+          await post(
+            s.app,
+            reviewer.jar,
+            `/admin/consultations/${id}/withdraw`,
+            { reason: '上位规定调整' },
+            reviewer.csrf,
+          )
+        ).statusCode,
+        403,
+        'only the office withdraws',
+      );
+      assert.equal(
+        (await post(s.app, office.jar, `/admin/consultations/${id}/withdraw`, { reason: '上位规定调整' }, office.csrf))
+          .statusCode,
+        303,
+      );
+      assert.equal((await get(s.app, new Jar(), `/s/demo/consult/${id}`)).statusCode, 404);
+      for (const url of ['/s/demo/consult/abc', '/s/demo/consult/99999999', '/s/demo/consult/abc/comment'])
+        assert.equal((await get(s.app, new Jar(), url)).statusCode, 404, url);
+      assert.equal((await get(s.app, new Jar(), '/s/demo/consult?page=-1')).statusCode, 200);
+      for (const [url, status] of [
+        [`/admin/consultations/${id}/nonsense`, 404],
+        [`/admin/consultations/${id}/comments/abc/moderate`, 404],
+        [`/admin/consultations/${id}/comments/99999999/decide`, 404],
+        ['/admin/consultations/99999999/publish', 404],
+      ] as const)
+        assert.equal(
+          (await post(s.app, office.jar, url, { adoption: 'adopted' }, office.csrf)).statusCode,
+          status,
+          url,
+        );
+    });
+
+    test('the demo has one consultation open and one with its result and its policy', async () => {
+      const list = textOf((await get(s.app, new Jar(), '/s/demo/consult')).body);
+      assert.match(list, /养犬管理办法.*征集中/s);
+      assert.match(list, /停车收费管理规定.*已公布结果/s);
+    });
+  });
+}
