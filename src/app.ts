@@ -33,6 +33,7 @@ import { faqPagesTouched } from './features/interaction/interaction.faq.service.
 import { letterAdminRoutes } from './features/interaction/interaction.letters.admin.routes.ts';
 import { interactionPortalRoutes } from './features/interaction/interaction.letters.routes.ts';
 import { letterPagesTouched } from './features/interaction/interaction.letters.service.ts';
+import { mailboxAdminRoutes } from './features/interaction/interaction.mailboxes.admin.routes.ts';
 import { reportApiRoutes } from './features/reports/reports.api.ts';
 import { reportRoutes } from './features/reports/reports.routes.ts';
 import { requestAdminRoutes } from './features/requests/requests.admin.routes.ts';
@@ -348,6 +349,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
         letterAdminRoutes,
         faqAdminRoutes,
         consultationAdminRoutes,
+        mailboxAdminRoutes,
       ]),
     { prefix: '/admin' },
   );

@@ -10,13 +10,12 @@ import type { Site } from '../core/db.types.ts';
 import { faqFromLetter, publishFaq, saveFaq } from '../features/interaction/interaction.faq.service.ts';
 import {
   actOnLetter,
-  addCannedReply,
-  createMailbox,
   openLetter,
   publishedLetters,
   rateLetter,
   registerLetter,
 } from '../features/interaction/interaction.letters.service.ts';
+import { addCannedReply, createMailbox } from '../features/interaction/interaction.mailboxes.service.ts';
 
 const LETTERS: { kind: string; title: string; content: string }[] = [
   {

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { requireSiteAdmin } from '../../core/access.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { notFound } from '../../core/errors.ts';
 import { id, pageParam } from '../../core/validate.ts';
+import { sealedReceipt } from '../../web/public.forms.ts';
 import {
   actorOf,
   chosenSite,
@@ -16,11 +18,20 @@ import {
   submitForm,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
-import { siteAgencies } from '../admin/admin.service.ts';
+import { siteAgencies, siteAgencyNames } from '../admin/admin.service.ts';
 import { LetterPage, LettersPage } from './interaction.letters.admin.views.tsx';
 import { LETTER_PAGE, type LetterAction } from './interaction.letters.rules.ts';
 import { actionInputs } from './interaction.letters.schema.ts';
-import { actOnLetter, letterFile, letterReminders, lettersFor, openLetter } from './interaction.letters.service.ts';
+import {
+  actOnLetter,
+  letterFile,
+  letterReminders,
+  lettersFor,
+  openLetter,
+  registerLetter,
+  siteMailboxes,
+} from './interaction.letters.service.ts';
+import { RegisterLetterPage } from './interaction.mailboxes.admin.views.tsx';
 
 const STATES = ['open', 'overdue', 'triage', 'handling', 'review', 'replied', 'closed', ''] as const;
 const filterQuery = z.object({
@@ -71,6 +82,7 @@ export async function letterAdminRoutes(app: FastifyInstance, ctx: Ctx) {
         agencies: await siteAgencies(ctx, site.id),
         query,
         counts,
+        siteId: site.id,
       }),
     );
   });
@@ -82,18 +94,51 @@ export async function letterAdminRoutes(app: FastifyInstance, ctx: Ctx) {
   ) => {
     const p = staff(req);
     const o = await openLetter(ctx, actorOf(req), idParam(req, '来信'));
-    const done = (req.query as { done?: string }).done as LetterAction | undefined;
+    const done = (req.query as { done?: string }).done as LetterAction | 'registered' | undefined;
     return LetterPage({
+      registered: done === 'registered' ? (registered.take(req, reply, ctx.now()) ?? undefined) : undefined,
       principal: p,
       csrf: csrfToken(reply),
       o,
       today: shanghaiDate(ctx.now()),
       refused: refused && { ...refused, values: refused.values as Record<string, string> },
-      flash: done && ACTION_DONE[done],
+      flash: done && (done === 'registered' ? '来信已登记' : ACTION_DONE[done]),
     });
   };
 
   app.get('/letters/:id', async (req, reply) => sendHtml(req, reply, letterPage(req, reply)));
+
+  // a letter that came by post, telephone or 12345, registered by the office: its numbers are shown once
+  const registered = sealedReceipt<{ trackingNo: string; queryCode: string }>(ctx.config, 'gk_registered_letter');
+  const registerPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm) => {
+    const p = staff(req);
+    const site = await workingSite(ctx, p, chosenSite(req));
+    requireSiteAdmin(actorOf(req), site.id);
+    return RegisterLetterPage({
+      principal: p,
+      csrf: csrfToken(reply),
+      mailboxes: await siteMailboxes(ctx, site.id),
+      agencies: await siteAgencyNames(ctx, site.id),
+      values: (refused?.values as Record<string, string>) ?? {},
+      errors: refused?.errors ?? {},
+      message: refused?.message,
+    });
+  };
+  app.get('/letters/new', async (req, reply) => sendHtml(req, reply, registerPage(req, reply)));
+  app.post('/letters/new', async (req, reply) => {
+    const site = await workingSite(ctx, staff(req), chosenSite(req));
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    return submitForm(
+      req,
+      reply,
+      async () => {
+        const done = await registerLetter(ctx, actorOf(req), site, String(body.mailbox ?? ''), body);
+        registered.give(reply, { trackingNo: done.trackingNo, queryCode: done.queryCode }, ctx.now());
+        return `/admin/letters/${done.id}?done=registered`;
+      },
+      (refused) => registerPage(req, reply, refused),
+    );
+  });
 
   app.get('/letters/:id/files/:file', async (req, reply) => {
     const fileId = id.safeParse((req.params as { file: string }).file);

@@ -1,6 +1,6 @@
 import type { PropsWithChildren } from '@kitajs/html';
 /** The back office of the mailbox: the letters to handle, and one letter with what the member may do with it. */
-import type { Principal } from '../../core/access.ts';
+import { administersSite, type Principal } from '../../core/access.ts';
 import type { LetterKind, LetterRating, LetterState } from '../../core/db.types.ts';
 import { fmtDateTime } from '../../web/format.ts';
 import {
@@ -12,6 +12,7 @@ import {
   Select,
   TextArea,
   TextField,
+  TrackingNumbers,
 } from '../../web/forms.tsx';
 import { Pager, Paragraphs } from '../../web/layout.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
@@ -70,11 +71,22 @@ export function LettersPage(props: {
   agencies: { id: number; name: string }[];
   query: (page: number) => string;
   counts: { open: number; triage: number; review: number; overdue: number; soon: number; stale: number };
+  siteId: number;
 }): JSX.Element {
   const c = props.counts;
   return (
     <AdminLayout title="来信办理" principal={props.principal} csrf={props.csrf}>
       <h1>来信办理</h1>
+      <p>
+        {administersSite(props.principal, props.siteId) ? (
+          <>
+            <a href="/admin/letters/new">登记来信</a> · <a href="/admin/letters/settings">信箱和期限设置</a> ·{' '}
+          </>
+        ) : (
+          ''
+        )}
+        <a href="/admin/letters/canned">常用答复</a>
+      </p>
       <p safe>
         {`未办结 ${c.open} 件：待分办 ${c.triage} 件，答复待审核 ${c.review} 件，两个工作日内到期 ${c.soon} 件，已超期 ${c.overdue} 件${c.stale ? `，超过三个月未答复 ${c.stale} 件（网站检查单项否决）` : ''}。`}
       </p>
@@ -166,6 +178,8 @@ export function LetterPage(props: {
   /** What a refused action's form showed, and its message. */
   refused?: { action: LetterAction; values: FormValues; errors: FieldErrors; message: string };
   flash?: string;
+  /** A letter just registered by staff: its numbers, shown this once, to tell the writer. */
+  registered?: { trackingNo: string; queryCode: string };
 }): JSX.Element {
   const { o, csrf } = props;
   const l = o.letter;
@@ -180,6 +194,19 @@ export function LetterPage(props: {
       </p>
       <h1 safe>{l.title}</h1>
       <FormMessage message={props.refused?.message} />
+      {props.registered ? (
+        <section aria-labelledby="numbers" class="notice-ok">
+          <h2 id="numbers">请告知来信人</h2>
+          <TrackingNumbers
+            numberLabel="信件编号"
+            trackingNo={props.registered.trackingNo}
+            queryCode={props.registered.queryCode}
+          />
+          <p>查询码只显示这一次；来信人凭信件编号和查询码在网站“互动交流”查询办理进度和答复。</p>
+        </section>
+      ) : (
+        ''
+      )}
       <table class="meta">
         <tbody>
           <tr>

@@ -74,3 +74,21 @@ export const mailboxInput = z.object({
   agencyId: optionalId,
   intro: optional('说明', 1000),
 });
+
+const days = (label: string) =>
+  z.coerce
+    .number({ error: `${label}应为数字` })
+    .int(`${label}应为整数`)
+    .min(1, `${label}至少 1 个工作日`)
+    .max(60, `${label}不能超过 60 个工作日`);
+
+/** The office's settings of the mailbox and of consultations. */
+export const letterSettingsInput = z.object({
+  days_consult: days(`${LETTER_KINDS.consult}类来信的答复期限`),
+  days_suggest: days(`${LETTER_KINDS.suggest}类来信的答复期限`),
+  days_complain: days(`${LETTER_KINDS.complain}类来信的答复期限`),
+  days_help: days(`${LETTER_KINDS.help}类来信的答复期限`),
+  days_other: days(`${LETTER_KINDS.other}类来信的答复期限`),
+  review: checkbox.default(false),
+  resultDays: days('公布征求意见结果的期限'),
+});

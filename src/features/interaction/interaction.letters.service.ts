@@ -11,7 +11,7 @@ import { checkChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { DB, LetterRow, Mailbox, Site } from '../../core/db.types.ts';
-import { AppError, badInput, conflict, forbidden, notFound } from '../../core/errors.ts';
+import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
 import { checkUpload, PDF_OR_IMAGE, recordFile, safeFilename } from '../../core/files.ts';
 import { maskEmail, maskPhone } from '../../core/identity.ts';
 import { enqueueMail } from '../../core/outbox.ts';
@@ -24,12 +24,7 @@ import type { TouchedPages } from '../../web/page.files.ts';
 import { siteAgencies, siteAgencyNames } from '../admin/admin.service.ts';
 import { mayEditFaq } from './interaction.faq.policy.ts';
 import { faqOfLetter } from './interaction.faq.store.ts';
-import {
-  canSeeLetter,
-  letterActionsFor,
-  mayKeepCannedReplies,
-  requireLetterAction,
-} from './interaction.letters.policy.ts';
+import { canSeeLetter, letterActionsFor, requireLetterAction } from './interaction.letters.policy.ts';
 import {
   ACTION_LABELS,
   CLOSE_KINDS,
@@ -46,22 +41,12 @@ import {
   stateAfterReply,
   sumCounts,
 } from './interaction.letters.rules.ts';
-import {
-  actionInputs,
-  cannedInput,
-  type LetterInput,
-  letterInput,
-  lookupInput,
-  mailboxInput,
-  rateInput,
-} from './interaction.letters.schema.ts';
+import { actionInputs, type LetterInput, letterInput, lookupInput, rateInput } from './interaction.letters.schema.ts';
 import {
   cannedRepliesOf,
-  insertCannedReply,
   insertLetter,
   insertLetterAttachment,
   insertLetterEvent,
-  insertMailbox,
   type LetterEvent,
   letterAttachment,
   letterAttachments,
@@ -641,37 +626,3 @@ export async function letterStatistics(ctx: Ctx, siteId: number, year: number) {
   };
 }
 export type LetterStatistics = Awaited<ReturnType<typeof letterStatistics>>;
-
-/** A new mailbox of the site (the office's): addressed to the office for triage, or to one agency directly. */
-export async function createMailbox(ctx: Ctx, actor: Actor, siteId: number, raw: unknown): Promise<number> {
-  requireSiteAdmin(actor, siteId);
-  const input = parseInput(mailboxInput, raw);
-  if (input.agencyId !== undefined && !(await siteAgencies(ctx, siteId)).some((a) => a.id === input.agencyId))
-    throw badInput('所选机构不存在', { agencyId: '请选择本站点的机构' });
-  return ctx.db.transaction().execute(async (trx) => {
-    if (await mailboxBySlug(trx, siteId, input.slug)) throw badInput('地址代码已被使用', { slug: '请换一个地址代码' });
-    const id = await insertMailbox(trx, {
-      site_id: siteId,
-      name: input.name,
-      slug: input.slug,
-      agency_id: input.agencyId ?? null,
-      intro: input.intro,
-    });
-    await audit(trx, actor, {
-      siteId,
-      action: 'mailbox.create',
-      entityType: 'mailbox',
-      entityId: id,
-      after: { name: input.name },
-    });
-    return id;
-  });
-}
-
-/** A canned reply of an agency, for its staff to draft from. */
-export async function addCannedReply(ctx: Ctx, actor: Actor, siteId: number, agencyId: number, raw: unknown) {
-  const p = need(actor);
-  if (!mayKeepCannedReplies(p, siteId, agencyId)) throw forbidden('只有该机构的信息员或政务公开办可以维护常用答复');
-  const input = parseInput(cannedInput, raw);
-  await insertCannedReply(ctx.db, { site_id: siteId, agency_id: agencyId, title: input.title, body: input.body });
-}

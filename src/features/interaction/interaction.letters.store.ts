@@ -376,3 +376,23 @@ export function searchableLetters(q: Q, which: { ids: number[] } | { after: numb
   else query = query.where('letters.id', '>', which.after).orderBy('letters.id').limit(which.limit);
   return query.execute();
 }
+
+export async function setMailboxActive(q: Q, siteId: number, mailboxId: number, active: boolean): Promise<boolean> {
+  const r = await q
+    .updateTable('mailboxes')
+    .set({ active })
+    .where('site_id', '=', siteId)
+    .where('id', '=', mailboxId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Deletes a canned reply of the agency; whether there was one. */
+export async function deleteCannedReply(q: Q, agencyId: number, cannedId: number): Promise<boolean> {
+  const r = await q
+    .deleteFrom('canned_replies')
+    .where('agency_id', '=', agencyId)
+    .where('id', '=', cannedId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}

@@ -9,7 +9,7 @@ import { webSuite } from '../../../test/support/web.ts';
 import { newChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
 
-/** How many generated submissions each public form of the mailbox takes. */
+/** How many generated submissions each public form of 互动交流 takes. */
 const FLOOD = 1000;
 
 /** A field as a resident, a careless one or an attacker sends it. */
@@ -58,7 +58,7 @@ const multipart = (fields: Record<string, string>, file: Buffer | null) => {
 };
 
 for (const kind of ['pglite', 'postgres'] as const) {
-  describe(`a flood of generated hostile submissions to the mailbox (${kind})`, () => {
+  describe(`a flood of generated hostile submissions to the public forms of 互动交流 (${kind})`, () => {
     const s = webSuite(kind);
     let address = 0;
     /** Each submission from an address of its own, as a crowd sends it (one address's limit is tested apart). */
@@ -66,7 +66,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       address++;
       return `10.${(address >> 16) & 255}.${(address >> 8) & 255}.${address & 255}`;
     };
-    const count = async (table: 'letters' | 'letter_events' | 'letter_attachments') =>
+    const count = async (table: 'letters' | 'consultation_comments') =>
       Number(
         (
           await s.ctx.db
@@ -200,6 +200,84 @@ for (const kind of ['pglite', 'postgres'] as const) {
         if (res.statusCode === 429) assert.match(res.body, /[\u4e00-\u9fff]/);
       }
       assert.equal(codes.filter((c) => c === 429).length, 10, codes.join(','));
+    });
+
+    test(`${FLOOD} comments on a draft: 4xx or accepted, never a 5xx; every accepted comment kept, none shown unmoderated`, async () => {
+      const jar = new Jar();
+      const consultation = await s.ctx.db
+        .selectFrom('consultations')
+        .select('id')
+        .where('title', 'like', '%养犬%')
+        .executeTakeFirstOrThrow();
+      const articles = (
+        await s.ctx.db
+          .selectFrom('consultation_articles')
+          .select('id')
+          .where('consultation_id', '=', consultation.id)
+          .execute()
+      ).map((a) => String(a.id));
+      const url = `/s/demo/consult/${consultation.id}/comment`;
+      const csrf = csrfFrom((await get(s.app, jar, url)).body);
+      const key = dataKey(s.ctx.config);
+      const before = await count('consultation_comments');
+      const shownBefore = (await get(s.app, new Jar(), `/s/demo/consult/${consultation.id}`)).body;
+      const statuses = new Map<number, number>();
+      let accepted = 0;
+      const valid = {
+        articleId: fc.constantFrom('', ...articles),
+        content: fc.nat().map((n) => `建议第${n}项内容再细化，明确责任部门和办理时限。`),
+        name: fc.constantFrom('', '钱某'),
+        contact: fc.constantFrom('', '13800001111'),
+      };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.record(valid),
+            fc.record(Object.fromEntries(Object.entries(valid).map(([k, v]) => [k, either(v)])) as typeof valid, {
+              requiredKeys: [],
+            }),
+          ),
+          fc.constantFrom('good', 'good', 'wrong', 'forged'),
+          async (form, captcha) => {
+            const challenge = newChallenge(key, s.ctx.now());
+            const fields: Record<string, string> = {
+              ...form,
+              _csrf: csrf,
+              captchaToken: captcha === 'forged' ? `${challenge.token.slice(0, -4)}AAAA` : challenge.token,
+              captcha: captcha === 'wrong' ? '99' : solve(challenge.question),
+            };
+            const res = await s.app.inject({
+              method: 'POST',
+              url,
+              payload: new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, v.toWellFormed()])).toString(),
+              headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+              remoteAddress: nextAddress(),
+            });
+            statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+            if (res.statusCode === 303) accepted++;
+            assert.ok(
+              res.statusCode === 303 || (res.statusCode >= 400 && res.statusCode < 500),
+              `${res.statusCode} ${res.body.slice(0, 200)}`,
+            );
+          },
+        ),
+        { numRuns: FLOOD },
+      );
+      assert.equal(await count('consultation_comments'), before + accepted, JSON.stringify([...statuses]));
+      assert.ok(accepted > 50 && (statuses.get(400) ?? 0) > 100, JSON.stringify([...statuses]));
+      const pending = await s.ctx.db
+        .selectFrom('consultation_comments')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('consultation_id', '=', consultation.id)
+        .where('state', '=', 'pending')
+        .executeTakeFirstOrThrow();
+      assert.ok(Number(pending.n) >= accepted, 'every accepted comment waits for moderation');
+      const shownAfter = (await get(s.app, new Jar(), `/s/demo/consult/${consultation.id}`)).body;
+      assert.equal(
+        /公开的意见（(\d+) 条）/.exec(shownAfter)?.[1],
+        /公开的意见（(\d+) 条）/.exec(shownBefore)?.[1],
+        'nothing shows before it is moderated',
+      );
     });
   });
 }
