@@ -32,6 +32,7 @@ const DONE: Record<string, string> = {
   added: '常用答复已保存',
   deleted: '常用答复已删除',
 };
+const agencyQuery = id.optional().catch(undefined);
 const flashOf = (req: FastifyRequest) => DONE[(req.query as { done?: string }).done ?? ''];
 
 /** The office's settings of the mailbox, and the agencies' canned replies. */
@@ -90,7 +91,14 @@ export async function mailboxAdminRoutes(app: FastifyInstance, ctx: Ctx) {
     CannedRepliesPage({
       principal: staff(req),
       csrf: csrfToken(reply),
-      agencies: await cannedRepliesFor(ctx, actorOf(req), (await site(req)).id),
+      ...(await cannedRepliesFor(
+        ctx,
+        actorOf(req),
+        (
+          await site(req)
+        ).id,
+        refused?.agencyId ?? agencyQuery.parse((req.query as { agency?: string }).agency),
+      )),
       refused: refused && { ...refused, values: refused.values as Record<string, string> },
       flash: flashOf(req),
     });
@@ -111,7 +119,7 @@ export async function mailboxAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       reply,
       async () => {
         await addCannedReply(ctx, actorOf(req), siteId, agencyId, req.body ?? {});
-        return '/admin/letters/canned?done=added';
+        return `/admin/letters/canned?agency=${agencyId}&done=added`;
       },
       (refused) => cannedPage(req, reply, { ...refused, agencyId }),
     );
@@ -119,7 +127,8 @@ export async function mailboxAdminRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.post('/letters/canned/:agency/:id/delete', async (req, reply) => {
     const siteId = (await site(req)).id;
-    await removeCannedReply(ctx, actorOf(req), siteId, agencyParam(req), idParam(req, '常用答复'));
-    return reply.redirect('/admin/letters/canned?done=deleted', 303);
+    const agencyId = agencyParam(req);
+    await removeCannedReply(ctx, actorOf(req), siteId, agencyId, idParam(req, '常用答复'));
+    return reply.redirect(`/admin/letters/canned?agency=${agencyId}&done=deleted`, 303);
   });
 }

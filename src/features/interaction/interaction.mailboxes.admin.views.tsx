@@ -151,60 +151,79 @@ export function LetterSettingsPage(props: {
 export function CannedRepliesPage(props: {
   principal: Principal;
   csrf: string;
-  agencies: { id: number; name: string; replies: { id: number; title: string; body: string }[] }[];
+  agencies: { id: number; name: string }[];
+  chosen: { id: number; name: string } | null;
+  replies: { id: number; title: string; body: string }[];
   refused?: { agencyId: number; values: FormValues; errors: FieldErrors; message: string };
   flash?: string;
 }): JSX.Element {
+  const a = props.chosen;
+  const refused = props.refused;
   return (
     <AdminLayout title="常用答复" principal={props.principal} csrf={props.csrf} flash={props.flash}>
       <Back />
       <h1>常用答复</h1>
       <p>答复来信时可选用本机构的常用答复，再按来信内容修改。</p>
-      <FormMessage message={props.refused?.message} />
-      {props.agencies.map((a) => {
-        const refused = props.refused?.agencyId === a.id ? props.refused : undefined;
-        return (
-          <section aria-labelledby={`agency-${a.id}`}>
-            <h2 id={`agency-${a.id}`} safe>{`${a.name}（${a.replies.length}）`}</h2>
-            {a.replies.map((r) => (
-              <div class="canned">
-                <h3 safe>{r.title}</h3>
-                <Paragraphs text={r.body} />
-                <form method="post" action={`/admin/letters/canned/${a.id}/${r.id}/delete`}>
-                  <Csrf token={props.csrf} />
-                  <button type="submit" class="btn secondary">
-                    删除
-                  </button>
-                </form>
-              </div>
-            ))}
-            <details open={Boolean(refused)}>
-              <summary>新增常用答复</summary>
-              <form method="post" action={`/admin/letters/canned/${a.id}`} class="form-wide">
+      <FormMessage message={refused?.message} />
+      {props.agencies.length > 1 ? (
+        <form method="get" action="/admin/letters/canned" class="filters">
+          <Select
+            name="agency"
+            label="机构"
+            options={props.agencies.map((x): [string, string] => [String(x.id), x.name])}
+            value={a ? String(a.id) : ''}
+            errors={{}}
+          />
+          <button type="submit" class="btn secondary">
+            查看
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
+      {a ? (
+        <section aria-labelledby="replies">
+          <h2 id="replies" safe>{`${a.name}（${props.replies.length}）`}</h2>
+          {props.replies.map((r) => (
+            <div class="canned">
+              <h3 safe>{r.title}</h3>
+              <Paragraphs text={r.body} />
+              <form method="post" action={`/admin/letters/canned/${a.id}/${r.id}/delete`}>
                 <Csrf token={props.csrf} />
-                <TextField
-                  name="title"
-                  label="标题"
-                  values={refused?.values ?? {}}
-                  errors={refused?.errors ?? {}}
-                  max={60}
-                />
-                <TextArea
-                  name="body"
-                  label="答复内容"
-                  values={refused?.values ?? {}}
-                  errors={refused?.errors ?? {}}
-                  rows={5}
-                  max={5000}
-                />
-                <button type="submit" class="btn">
-                  保存
+                <button type="submit" class="btn secondary">
+                  删除
                 </button>
               </form>
-            </details>
-          </section>
-        );
-      })}
+            </div>
+          ))}
+          <form method="post" action={`/admin/letters/canned/${a.id}`} class="action-form form-wide">
+            <Csrf token={props.csrf} />
+            <fieldset>
+              <legend>新增常用答复</legend>
+              <TextField
+                name="title"
+                label="标题"
+                values={refused?.values ?? {}}
+                errors={refused?.errors ?? {}}
+                max={60}
+              />
+              <TextArea
+                name="body"
+                label="答复内容"
+                values={refused?.values ?? {}}
+                errors={refused?.errors ?? {}}
+                rows={5}
+                max={5000}
+              />
+              <button type="submit" class="btn">
+                保存
+              </button>
+            </fieldset>
+          </form>
+        </section>
+      ) : (
+        <p>您不是任何机构的信息员。</p>
+      )}
     </AdminLayout>
   );
 }

@@ -99,13 +99,18 @@ export async function switchMailbox(ctx: Ctx, actor: Actor, siteId: number, mail
   });
 }
 
-/** The agencies whose canned replies the member keeps, with their replies. */
-export async function cannedRepliesFor(ctx: Ctx, actor: Actor, siteId: number) {
+/**
+ * The agencies whose canned replies the member keeps, and one agency's replies: the one asked for, else the member's
+ * own agency, else the first.
+ */
+export async function cannedRepliesFor(ctx: Ctx, actor: Actor, siteId: number, agencyId: number | undefined) {
   const p = need(actor);
   const agencies = (await siteAgencyNames(ctx, siteId)).filter(
     (a) => administersSite(p, siteId) || agenciesWith(p, ['editor']).includes(a.id),
   );
-  return Promise.all(agencies.map(async (a) => ({ ...a, replies: await cannedRepliesOf(ctx.db, a.id) })));
+  const chosen =
+    agencies.find((a) => a.id === agencyId) ?? agencies.find((a) => a.id === p.agencyId) ?? agencies[0] ?? null;
+  return { agencies, chosen, replies: chosen ? await cannedRepliesOf(ctx.db, chosen.id) : [] };
 }
 
 async function cannedScope(ctx: Ctx, actor: Actor, siteId: number, agencyId: number) {

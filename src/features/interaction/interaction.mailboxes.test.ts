@@ -147,6 +147,16 @@ describe('the office sets up the mailbox; agencies keep their canned replies; le
     assert.equal(page.statusCode, 200);
     assert.match(textOf(page.body), /青山县教育局（1）/);
     assert.doesNotMatch(textOf(page.body), /青山县公安局/);
+    // another agency asked for in the address: still the member's own
+    assert.match(
+      textOf((await get(s.app, edu.jar, `/admin/letters/canned?agency=${s.f.agencies[4].id}`)).body),
+      /青山县教育局（1）/,
+    );
+    const office = await login(s.app, 'office');
+    assert.match(
+      textOf((await get(s.app, office.jar, `/admin/letters/canned?agency=${s.f.agencies[4].id}`)).body),
+      /青山县公安局（0）/,
+    );
     const eduId = s.f.agencies[3].id;
     const reply = { title: '转学手续', body: '转学请携带户口簿和学籍信息表到拟转入学校申请。' };
     assert.equal(
@@ -163,7 +173,10 @@ describe('the office sets up the mailbox; agencies keep their canned replies; le
       .select('id')
       .where('title', '=', '转学手续')
       .executeTakeFirstOrThrow();
-    assert.match(textOf((await get(s.app, edu.jar, '/admin/letters/canned')).body), /青山县教育局（2）/);
+    assert.match(
+      textOf((await get(s.app, edu.jar, `/admin/letters/canned?agency=${eduId}`)).body),
+      /青山县教育局（2）/,
+    );
     assert.equal(
       (await post(s.app, edu.jar, `/admin/letters/canned/${s.f.agencies[4].id}/${canned.id}/delete`, {}, edu.csrf))
         .statusCode,
