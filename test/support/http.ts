@@ -85,3 +85,24 @@ export async function upload(
   jar.take(res);
   return res;
 }
+
+/** A multipart form as a browser sends it: fields, and a file in `field` when given. */
+export function multipart(
+  fields: Record<string, string>,
+  file: { field: string; name: string; type: string; data: Buffer } | null,
+) {
+  const boundary = '----gkform';
+  const parts: Buffer[] = Object.entries(fields).map(([k, v]) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+  );
+  if (file)
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+      file.data,
+      Buffer.from('\r\n'),
+    );
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+}

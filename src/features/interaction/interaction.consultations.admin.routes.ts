@@ -4,6 +4,7 @@ import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import { notFound } from '../../core/errors.ts';
 import { id, pageParam } from '../../core/validate.ts';
+import { formWithFile } from '../../web/public.forms.ts';
 import {
   actorOf,
   chosenSite,
@@ -92,11 +93,14 @@ export async function consultationAdminRoutes(app: FastifyInstance, ctx: Ctx) {
   app.post('/consultations', async (req, reply) => {
     const p = staff(req);
     const site = await workingSite(ctx, p, chosenSite(req));
+    // the form is multipart (a Word file may come with it); what it sent is shown again if refused
+    const { fields, file } = await formWithFile(req, ctx.config.maxUploadBytes, 'Word 文件');
+    req.body = fields;
     return submitForm(
       req,
       reply,
       async () =>
-        `/admin/consultations/${await saveConsultation(ctx, actorOf(req), site.id, null, req.body ?? {})}?done=saved`,
+        `/admin/consultations/${await saveConsultation(ctx, actorOf(req), site.id, null, fields, file)}?done=saved`,
       (refused) => newPage(req, reply, refused),
     );
   });
@@ -125,7 +129,7 @@ export async function consultationAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       req,
       reply,
       async () => {
-        await saveConsultation(ctx, actorOf(req), c.site_id, cid, req.body ?? {});
+        await saveConsultation(ctx, actorOf(req), c.site_id, cid, (req.body ?? {}) as Record<string, unknown>);
         return `/admin/consultations/${cid}?done=saved`;
       },
       (refused) => page(req, reply, { ...refused, form: 'save' }),

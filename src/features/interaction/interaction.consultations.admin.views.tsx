@@ -91,12 +91,25 @@ export function ConsultationsPage(props: {
 }
 
 /** The consultation's own fields: written while it is a draft. */
-function ConsultationFields(props: { values: FormValues; errors: FieldErrors; agencies: [string, string][] }) {
+function ConsultationFields(props: {
+  values: FormValues;
+  errors: FieldErrors;
+  agencies: [string, string][];
+  /** The form takes a Word file too. */
+  word?: boolean;
+}) {
   const { values: v, errors: e } = props;
   return (
     <>
       <Select name="agencyId" label="起草单位" options={props.agencies} value={v.agencyId} errors={e} />
-      <TextField name="title" label="标题" values={v} errors={e} required max={100} />
+      <TextField
+        name="title"
+        label="标题 *"
+        values={v}
+        errors={e}
+        max={100}
+        hint={props.word ? '从 Word 导入时可留空，取文件的第一行' : undefined}
+      />
       <TextArea
         name="draft"
         label="征求意见稿 *（每条以“第X条”开头的，群众可逐条提意见）"
@@ -143,9 +156,20 @@ export function ConsultationFormPage(props: {
       </p>
       <h1>新建意见征集</h1>
       <FormMessage message={props.message} />
-      <form method="post" action="/admin/consultations" class="form-wide">
+      <form
+        method="post"
+        action={`/admin/consultations?_csrf=${encodeURIComponent(props.csrf)}`}
+        enctype="multipart/form-data"
+        class="form-wide"
+      >
         <Csrf token={props.csrf} />
-        <ConsultationFields values={props.values} errors={props.errors} agencies={props.agencies} />
+        <div class="field">
+          <label for="f-word">
+            从 Word 导入征求意见稿（可选）<span class="hint"> .docx 文件，导入后代替下面填写的征求意见稿</span>
+          </label>
+          <input type="file" id="f-word" name="word" accept=".docx" />
+        </div>
+        <ConsultationFields values={props.values} errors={props.errors} agencies={props.agencies} word />
         <p>
           <button type="submit" class="btn">
             保存草稿

@@ -13,6 +13,7 @@ import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { ConsultationRow, DB, Site } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
+import { checkUpload, docxToHtml } from '../../core/files.ts';
 import { maskPersonalData } from '../../core/personal.ts';
 import { type Change, noteChange } from '../../core/search.ts';
 import { settingsOf } from '../../core/sites.ts';
@@ -85,9 +86,35 @@ export function consultationPagesTouched(changes: Change[]): TouchedPages {
   return touched;
 }
 
-/** Writes a new consultation or changes one not yet published: its draft's 第X条 become its articles. */
-export async function saveConsultation(ctx: Ctx, actor: Actor, siteId: number, id: number | null, raw: unknown) {
+/**
+ * Writes a new consultation or changes one not yet published: its draft's 第X条 become its articles. A Word file,
+ * when given, is the draft (and its first line the title, when none is typed).
+ */
+export async function saveConsultation(
+  ctx: Ctx,
+  actor: Actor,
+  siteId: number,
+  id: number | null,
+  raw: Record<string, unknown>,
+  word?: { name: string; data: Buffer } | null,
+) {
   const p = need(actor);
+  if (word) {
+    const mime = await checkUpload(word.name, word.data, ctx.config.maxUploadBytes);
+    if (!mime.includes('wordprocessingml')) throw badInput('只能导入 Word（.docx）文件', { word: '请选择 .docx 文件' });
+    const { text } = await docxToHtml(word.data);
+    raw = {
+      ...raw,
+      draft: text,
+      title:
+        raw.title ||
+        text
+          .split('\n')
+          .find((l) => l.trim())
+          ?.trim()
+          .slice(0, 100),
+    };
+  }
   const input = parseInput(consultationInput, raw);
   if (!(await siteAgencyNames(ctx, siteId)).some((a) => a.id === input.agencyId))
     throw badInput('所选机构不存在', { agencyId: '请选择本站点的机构' });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { csrfFrom, get, Jar, login, post } from '../../../test/support/http.ts';
+import { Document, Packer, Paragraph } from 'docx';
+import { csrfFrom, get, Jar, login, multipart, post } from '../../../test/support/http.ts';
 import { solve } from '../../../test/support/requests.ts';
 import { webSuite } from '../../../test/support/web.ts';
 import { addDays, shanghaiDate } from '../../core/calendar.ts';
@@ -373,6 +374,63 @@ for (const kind of ['pglite', 'postgres'] as const) {
           status,
           url,
         );
+    });
+
+    test('a draft comes from a Word file: its text, its articles and, when none is typed, its title', async () => {
+      const office = await login(s.app, 'office');
+      const doc = new Document({
+        sections: [
+          {
+            children: [
+              '青山县城区共享单车停放管理办法（征求意见稿）',
+              '第一条 为了规范共享单车停放，制定本办法。',
+              '第二条 共享单车应当在划定的停放区域内停放。',
+            ].map((t) => new Paragraph(t)),
+          },
+        ],
+      });
+      const form = (file: { name: string; type: string; data: Buffer }) =>
+        multipart(
+          {
+            agencyId: String(s.f.agencies[12].id),
+            title: '',
+            draft: '',
+            opensOn: today(),
+            closesOn: addDays(today(), 29),
+          },
+          { field: 'word', ...file },
+        );
+      const send = (body: { payload: Buffer; type: string }) =>
+        s.app.inject({
+          method: 'POST',
+          url: `/admin/consultations?_csrf=${encodeURIComponent(office.csrf)}`,
+          payload: body.payload,
+          headers: { cookie: office.jar.header, 'content-type': body.type },
+        });
+      const notWord = await send(form({ name: 'a.txt', type: 'text/plain', data: Buffer.from('第一条 文本文件') }));
+      assert.equal(notWord.statusCode, 400);
+      assert.match(notWord.body, /类型不被接受|只能导入 Word/);
+      const made = await send(
+        form({
+          name: '共享单车.docx',
+          type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+          data: await Packer.toBuffer(doc),
+        }),
+      );
+      assert.equal(made.statusCode, 303, made.body.slice(0, 300));
+      const id = Number(/consultations\/(\d+)/.exec(made.headers.location as string)![1]);
+      const row = await s.ctx.db.selectFrom('consultations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      assert.equal(row.title, '青山县城区共享单车停放管理办法（征求意见稿）');
+      const articles = await s.ctx.db
+        .selectFrom('consultation_articles')
+        .select(['heading', 'body'])
+        .where('consultation_id', '=', id)
+        .orderBy('position')
+        .execute();
+      assert.deepEqual(
+        articles.map((a) => a.heading),
+        ['第一条', '第二条'],
+      );
     });
 
     test('the demo has one consultation open and one with its result and its policy', async () => {

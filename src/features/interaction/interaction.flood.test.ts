@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { hostile } from '../../../test/support/hostile.ts';
-import { csrfFrom, get, Jar } from '../../../test/support/http.ts';
+import { csrfFrom, get, Jar, multipart } from '../../../test/support/http.ts';
 import { freshLetterCounts, keptLetterCounts } from '../../../test/support/letters.ts';
 import { solve } from '../../../test/support/requests.ts';
 import { webSuite } from '../../../test/support/web.ts';
@@ -39,23 +39,6 @@ const letterFields = fc.oneof(
     requiredKeys: [],
   }),
 );
-
-const multipart = (fields: Record<string, string>, file: Buffer | null) => {
-  const boundary = '----gkflood';
-  const parts: Buffer[] = Object.entries(fields).map(([k, v]) =>
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
-  );
-  if (file)
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
-      ),
-      file,
-      Buffer.from('\r\n'),
-    );
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
-};
 
 for (const kind of ['pglite', 'postgres'] as const) {
   describe(`a flood of generated hostile submissions to the public forms of 互动交流 (${kind})`, () => {
@@ -114,7 +97,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
                     Object.fromEntries(
                       Object.entries(fields).map(([k, v]) => [k, v.toWellFormed().replace(/[\r\n]/g, ' ')]),
                     ),
-                    file,
+                    { field: 'file', name: 'a.png', type: 'image/png', data: file },
                   );
             const res = await s.app.inject({
               method: 'POST',
