@@ -1,4 +1,4 @@
-import { Html } from '@kitajs/html';
+import { Html, type PropsWithChildren } from '@kitajs/html';
 import type { Challenge } from '../core/captcha.ts';
 import { ATTACHMENT_TYPES } from '../core/files.ts';
 /** Form fields for the back office: a label, the control, and the error message next to the field it concerns. */
@@ -314,6 +314,24 @@ export function TrackingLookup(props: {
       <button type="submit" class="btn">
         查询
       </button>
+    </form>
+  );
+}
+
+/** One action of a back-office page as its own form: its fields under the action's name, then its button. */
+export function ActionForm(
+  props: PropsWithChildren<{ action: string; label: string; csrf: string; secondary?: boolean }>,
+): JSX.Element {
+  return (
+    <form method="post" action={props.action} class="action-form">
+      <Csrf token={props.csrf} />
+      <fieldset>
+        <legend safe>{props.label}</legend>
+        {props.children}
+        <button type="submit" class={props.secondary ? 'btn secondary' : 'btn'} safe>
+          {props.label}
+        </button>
+      </fieldset>
     </form>
   );
 }

@@ -1,8 +1,8 @@
 /** The back office of 意见征集: the consultations, one consultation's form, its comments and its result. */
-import type { PropsWithChildren } from '@kitajs/html';
 import type { Principal } from '../../core/access.ts';
 import { fmtDateTime } from '../../web/format.ts';
 import {
+  ActionForm,
   Checkbox,
   Csrf,
   type FieldErrors,
@@ -180,22 +180,6 @@ export function ConsultationFormPage(props: {
   );
 }
 
-/** One action's form on the consultation's page. */
-function Action(props: PropsWithChildren<{ action: string; label: string; csrf: string; secondary?: boolean }>) {
-  return (
-    <form method="post" action={props.action} class="action-form">
-      <Csrf token={props.csrf} />
-      <fieldset>
-        <legend safe>{props.label}</legend>
-        {props.children}
-        <button type="submit" class={props.secondary ? 'btn secondary' : 'btn'} safe>
-          {props.label}
-        </button>
-      </fieldset>
-    </form>
-  );
-}
-
 export function ConsultationPage(props: {
   principal: Principal;
   csrf: string;
@@ -288,9 +272,9 @@ export function ConsultationPage(props: {
         </>
       )}
       {o.stage === 'draft' && o.may.publish ? (
-        <Action action={`${base}/publish`} label="发布征求意见" csrf={csrf}>
+        <ActionForm action={`${base}/publish`} label="发布征求意见" csrf={csrf}>
           <p class="hint">发布后即在网站公开（开始日期已过的，从今天起算），征求意见稿不能再修改。</p>
-        </Action>
+        </ActionForm>
       ) : (
         ''
       )}
@@ -357,7 +341,7 @@ export function ConsultationPage(props: {
       )}
 
       {(o.stage === 'open' || o.stage === 'closed') && o.may.moderate ? (
-        <Action action={`${base}/register`} label="登记其他渠道收到的意见" csrf={csrf} secondary>
+        <ActionForm action={`${base}/register`} label="登记其他渠道收到的意见" csrf={csrf} secondary>
           <Select
             name="articleId"
             label="针对"
@@ -374,12 +358,12 @@ export function ConsultationPage(props: {
             errors={e('register')}
             max={100}
           />
-        </Action>
+        </ActionForm>
       ) : (
         ''
       )}
       {o.stage === 'closed' && o.may.result ? (
-        <Action action={`${base}/result`} label="公布意见采纳情况" csrf={csrf}>
+        <ActionForm action={`${base}/result`} label="公布意见采纳情况" csrf={csrf}>
           <TextArea
             name="result"
             label="征求意见情况说明（收集情况、采纳情况和未采纳的理由）"
@@ -388,7 +372,7 @@ export function ConsultationPage(props: {
             rows={8}
             max={10_000}
           />
-        </Action>
+        </ActionForm>
       ) : (
         ''
       )}
@@ -401,7 +385,7 @@ export function ConsultationPage(props: {
         ''
       )}
       {c.published_at && !c.withdrawn_reason && o.may.link ? (
-        <Action action={`${base}/link`} label="关联正式文件" csrf={csrf} secondary>
+        <ActionForm action={`${base}/link`} label="关联正式文件" csrf={csrf} secondary>
           <p class="hint">
             {o.policy ? (
               <>
@@ -419,14 +403,14 @@ export function ConsultationPage(props: {
             max={12}
             inputmode="numeric"
           />
-        </Action>
+        </ActionForm>
       ) : (
         ''
       )}
       {c.published_at && !c.withdrawn_reason && o.may.withdraw ? (
-        <Action action={`${base}/withdraw`} label="撤回" csrf={csrf} secondary>
+        <ActionForm action={`${base}/withdraw`} label="撤回" csrf={csrf} secondary>
           <TextField name="reason" label="撤回理由" values={v('withdraw')} errors={e('withdraw')} max={500} />
-        </Action>
+        </ActionForm>
       ) : (
         ''
       )}

@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Document, Packer, Paragraph } from 'docx';
+import { hidden, question, textOf } from '../../../test/support/html.ts';
 import { csrfFrom, get, Jar, login, multipart, post } from '../../../test/support/http.ts';
 import { solve } from '../../../test/support/requests.ts';
 import { webSuite } from '../../../test/support/web.ts';
 import { addDays, shanghaiDate } from '../../core/calendar.ts';
 import { consultationPagesTouched } from './interaction.consultations.service.ts';
-
-const decode = (s: string) =>
-  s
-    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(Number.parseInt(n, 16)))
-    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&');
-const textOf = (html: string) => decode(html.replace(/<[^>]+>/g, ''));
-const question = (html: string) => decode(/验证问题：([^<]+)</.exec(html)![1]);
-const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
 
 const DRAFT = `青山县城区户外广告设置管理办法（征求意见稿）
 第一章 总则

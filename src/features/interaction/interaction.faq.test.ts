@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { decode, hidden, question, textOf } from '../../../test/support/html.ts';
 import { csrfFrom, get, Jar, login, post } from '../../../test/support/http.ts';
 import { solve } from '../../../test/support/requests.ts';
 import { webSuite } from '../../../test/support/web.ts';
 import { faqPagesTouched } from './interaction.faq.service.ts';
 import { actOnLetter, registerLetter } from './interaction.letters.service.ts';
 
-const decode = (s: string) =>
-  s
-    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(Number.parseInt(n, 16)))
-    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&');
-/** What a page says, without its tags (a found word is marked inside a title). */
-const textOf = (html: string) => decode(html.replace(/<[^>]+>/g, ''));
-const question = (html: string) => decode(/验证问题：([^<]+)</.exec(html)![1]);
-const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
 const searchFor = (q: string, kind: string) => `/s/demo/search?${new URLSearchParams({ q, kind })}`;
 
 test('a change to an entry touches its page, the list and the mailbox home, of its own site only', () => {

@@ -1,9 +1,9 @@
-import type { PropsWithChildren } from '@kitajs/html';
 /** The back office of the mailbox: the letters to handle, and one letter with what the member may do with it. */
 import { administersSite, type Principal } from '../../core/access.ts';
 import type { LetterKind, LetterRating, LetterState } from '../../core/db.types.ts';
 import { fmtDateTime } from '../../web/format.ts';
 import {
+  ActionForm,
   Csrf,
   type FieldErrors,
   FormMessage,
@@ -152,24 +152,6 @@ export function LettersPage(props: {
   );
 }
 
-/** One action's form, posted to /admin/letters/:id/:action: its fields under the action's name, then its button. */
-function ActionForm(
-  props: PropsWithChildren<{ id: number; action: LetterAction; csrf: string; secondary?: boolean }>,
-): JSX.Element {
-  return (
-    <form method="post" action={`/admin/letters/${props.id}/${props.action}`} class="action-form">
-      <Csrf token={props.csrf} />
-      <fieldset>
-        <legend safe>{ACTION_LABELS[props.action]}</legend>
-        {props.children}
-        <button type="submit" class={props.secondary ? 'btn secondary' : 'btn'} safe>
-          {ACTION_LABELS[props.action]}
-        </button>
-      </fieldset>
-    </form>
-  );
-}
-
 export function LetterPage(props: {
   principal: Principal;
   csrf: string;
@@ -298,7 +280,7 @@ export function LetterPage(props: {
       <h2>办理</h2>
       {!o.actions.length && <p>当前没有您可以执行的操作。</p>}
       {has('assign') && (
-        <ActionForm id={l.id} action="assign" csrf={csrf}>
+        <ActionForm action={`/admin/letters/${l.id}/assign`} label={ACTION_LABELS.assign} csrf={csrf}>
           <Select
             name="agencyId"
             label="承办单位"
@@ -348,14 +330,16 @@ export function LetterPage(props: {
           </form>
         </>
       )}
-      {has('approve') && <ActionForm id={l.id} action="approve" csrf={csrf} />}
+      {has('approve') && (
+        <ActionForm action={`/admin/letters/${l.id}/approve`} label={ACTION_LABELS.approve} csrf={csrf} />
+      )}
       {has('return') && (
-        <ActionForm id={l.id} action="return" csrf={csrf} secondary>
+        <ActionForm action={`/admin/letters/${l.id}/return`} label={ACTION_LABELS.return} csrf={csrf} secondary>
           <TextField name="reason" label="退回理由" values={v('return')} errors={e('return')} max={500} />
         </ActionForm>
       )}
       {has('transfer') && (
-        <ActionForm id={l.id} action="transfer" csrf={csrf} secondary>
+        <ActionForm action={`/admin/letters/${l.id}/transfer`} label={ACTION_LABELS.transfer} csrf={csrf} secondary>
           <Select
             name="agencyId"
             label="转至"
@@ -367,7 +351,7 @@ export function LetterPage(props: {
         </ActionForm>
       )}
       {has('extend') && (
-        <ActionForm id={l.id} action="extend" csrf={csrf} secondary>
+        <ActionForm action={`/admin/letters/${l.id}/extend`} label={ACTION_LABELS.extend} csrf={csrf} secondary>
           <TextField
             name="days"
             label="延长工作日数"
@@ -380,7 +364,7 @@ export function LetterPage(props: {
         </ActionForm>
       )}
       {has('close') && (
-        <ActionForm id={l.id} action="close" csrf={csrf} secondary>
+        <ActionForm action={`/admin/letters/${l.id}/close`} label={ACTION_LABELS.close} csrf={csrf} secondary>
           <Select
             name="closedKind"
             label="办结原因"
@@ -399,7 +383,7 @@ export function LetterPage(props: {
         </ActionForm>
       )}
       {has('publish') && (
-        <ActionForm id={l.id} action="publish" csrf={csrf}>
+        <ActionForm action={`/admin/letters/${l.id}/publish`} label={ACTION_LABELS.publish} csrf={csrf}>
           <p class="hint">公开的标题、内容和答复已去除身份证号、手机号码、来信人姓名和联系方式，请核对后公开。</p>
           <TextField
             name="title"
@@ -427,7 +411,7 @@ export function LetterPage(props: {
         </ActionForm>
       )}
       {has('unpublish') && (
-        <ActionForm id={l.id} action="unpublish" csrf={csrf} secondary>
+        <ActionForm action={`/admin/letters/${l.id}/unpublish`} label={ACTION_LABELS.unpublish} csrf={csrf} secondary>
           <TextField name="reason" label="撤销理由" values={v('unpublish')} errors={e('unpublish')} max={500} />
         </ActionForm>
       )}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { cell, decode, hidden, question } from '../../../test/support/html.ts';
 import { csrfFrom, get, Jar, login, post } from '../../../test/support/http.ts';
 import { freshLetterCounts, keptLetterCounts } from '../../../test/support/letters.ts';
 import { solve } from '../../../test/support/requests.ts';
@@ -7,20 +8,6 @@ import { webSuite } from '../../../test/support/web.ts';
 import { addWorkdays, loadCalendar } from '../../core/calendar.ts';
 import { updateSiteSettings } from '../admin/admin.service.ts';
 import { actOnLetter, letterAlert, registerLetter } from './interaction.letters.service.ts';
-
-/** The text of HTML as the page shows it. */
-const decode = (s: string) =>
-  s
-    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(Number.parseInt(n, 16)))
-    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-const question = (html: string) => decode(/验证问题：([^<]+)</.exec(html)![1]);
-const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)![1];
-const cell = (html: string, label: string) =>
-  decode(new RegExp(`<th scope="row">${label}</th><td[^>]*>(?:<strong>)?([^<]+)`).exec(html)?.[1] ?? '');
 
 const LETTER = {
   kind: 'complain',

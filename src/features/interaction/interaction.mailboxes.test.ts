@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { cell, textOf } from '../../../test/support/html.ts';
 import { get, Jar, login, post } from '../../../test/support/http.ts';
 import { webSuite } from '../../../test/support/web.ts';
-
-const decode = (s: string) =>
-  s
-    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(Number.parseInt(n, 16)))
-    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-    .replace(/&amp;/g, '&');
-const textOf = (html: string) => decode(html.replace(/<[^>]+>/g, ''));
-const cell = (html: string, label: string) =>
-  decode(new RegExp(`<th scope="row">${label}</th><td[^>]*>(?:<strong>)?([^<]+)`).exec(html)?.[1] ?? '');
 
 const SETTINGS = {
   days_consult: '3',

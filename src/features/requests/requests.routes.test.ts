@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import mammoth from 'mammoth';
 import { DATABASES, freshDb, testConfig, testCtx } from '../../../test/support/db.ts';
 import { demoFixture, type Fixture } from '../../../test/support/fixture.ts';
+import { hidden, question } from '../../../test/support/html.ts';
 import { csrfFrom, get, Jar, login, post } from '../../../test/support/http.ts';
 import { PERSON, solve } from '../../../test/support/requests.ts';
 import { buildApp } from '../../app.ts';
@@ -12,10 +13,6 @@ import type { Ctx } from '../../core/context.ts';
 import { actOnRequest } from './requests.actions.service.ts';
 import { remindDeadlines } from './requests.reminders.ts';
 import { lookupCase, registerApplication } from './requests.service.ts';
-
-const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
-const question = (html: string) => decode(/验证问题：([^<]+)</.exec(html)![1]);
-const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)![1];
 
 for (const kind of DATABASES) {
   describe(`依申请公开 pages on ${kind}`, () => {
