@@ -565,7 +565,7 @@ for (const kind of DATABASES) {
           fc.boolean(),
           async (route, param, form, signedIn) => {
             const url = route.url.replace(/:[A-Za-z]+/g, () => enc(param)).replace(/\*$/, enc(param));
-            const query = `?page=${enc(param)}&year=${enc(param)}&_csrf=${enc(office.csrf)}`;
+            const query = `?page=${enc(param)}&year=${enc(param)}&done=${enc(param)}&_csrf=${enc(office.csrf)}`;
             const body = Object.entries(form)
               .flatMap(([k, v]) => [v].flat().map((x) => `${k}=${enc(x)}`))
               .concat(`_csrf=${enc(office.csrf)}`)

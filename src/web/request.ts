@@ -138,6 +138,15 @@ export function openedFile(reply: FastifyReply, type: string, filename: string) 
     );
 }
 
+/**
+ * The message for `?done=<step>` after a form's redirect: a step the page knows, never a key every object has
+ * (`?done=constructor` would otherwise be a function).
+ */
+export function doneMessage(req: FastifyRequest, messages: Record<string, string>): string | undefined {
+  const done = (req.query as { done?: unknown }).done;
+  return typeof done === 'string' && Object.hasOwn(messages, done) ? messages[done] : undefined;
+}
+
 /** The `:id` of the route, or 404 "<what>不存在". */
 export function idParam(req: FastifyRequest, what: string): number {
   const r = id.safeParse((req.params as { id?: unknown }).id);

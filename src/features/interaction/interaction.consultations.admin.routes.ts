@@ -9,6 +9,7 @@ import {
   actorOf,
   chosenSite,
   csrfToken,
+  doneMessage,
   idParam,
   type RefusedForm,
   sendHtml,
@@ -43,7 +44,7 @@ const DONE: Record<string, string> = {
   register: '意见已登记，审核后公开',
   decide: '采纳情况已保存',
 };
-const flashOf = (req: FastifyRequest) => DONE[(req.query as { done?: string }).done ?? ''];
+const flashOf = (req: FastifyRequest) => doneMessage(req, DONE);
 
 /** The back office of 意见征集. */
 export async function consultationAdminRoutes(app: FastifyInstance, ctx: Ctx) {

@@ -5,6 +5,7 @@ import {
   actorOf,
   chosenSite,
   csrfToken,
+  doneMessage,
   idParam,
   type RefusedForm,
   sendHtml,
@@ -24,7 +25,7 @@ const DONE: Record<string, string> = {
   publish: '已发布',
   unpublish: '已撤销发布',
 };
-const flashOf = (req: FastifyRequest) => DONE[(req.query as { done?: string }).done ?? ''];
+const flashOf = (req: FastifyRequest) => doneMessage(req, DONE);
 
 /** The back office of the knowledge base. */
 export async function faqAdminRoutes(app: FastifyInstance, ctx: Ctx) {

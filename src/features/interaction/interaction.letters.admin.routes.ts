@@ -10,6 +10,7 @@ import {
   actorOf,
   chosenSite,
   csrfToken,
+  doneMessage,
   idParam,
   openedFile,
   type RefusedForm,
@@ -41,7 +42,7 @@ const filterQuery = z.object({
   page: pageParam,
 });
 
-const ACTION_DONE: Partial<Record<LetterAction, string>> = {
+const ACTION_DONE: Record<string, string> = {
   assign: '已分办',
   transfer: '已转办',
   extend: '已延期',
@@ -102,7 +103,7 @@ export async function letterAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       o,
       today: shanghaiDate(ctx.now()),
       refused: refused && { ...refused, values: refused.values as Record<string, string> },
-      flash: done && (done === 'registered' ? '来信已登记' : ACTION_DONE[done]),
+      flash: done === 'registered' ? '来信已登记' : doneMessage(req, ACTION_DONE),
     });
   };
 

@@ -6,6 +6,7 @@ import {
   actorOf,
   chosenSite,
   csrfToken,
+  doneMessage,
   idParam,
   type RefusedForm,
   sendHtml,
@@ -33,7 +34,7 @@ const DONE: Record<string, string> = {
   deleted: '常用答复已删除',
 };
 const agencyQuery = id.optional().catch(undefined);
-const flashOf = (req: FastifyRequest) => DONE[(req.query as { done?: string }).done ?? ''];
+const flashOf = (req: FastifyRequest) => doneMessage(req, DONE);
 
 /** The office's settings of the mailbox, and the agencies' canned replies. */
 export async function mailboxAdminRoutes(app: FastifyInstance, ctx: Ctx) {

@@ -133,6 +133,20 @@ describe('the office sets up the mailbox; agencies keep their canned replies; le
     );
   });
 
+  test('the message after a step is only one the page knows: ?done=constructor is no 500', async () => {
+    const office = await login(s.app, 'office');
+    const letter = await s.ctx.db.selectFrom('letters').select('id').executeTakeFirstOrThrow();
+    for (const page of [
+      '/admin/faq',
+      '/admin/consultations',
+      '/admin/letters/settings',
+      '/admin/letters/canned',
+      `/admin/letters/${letter.id}`,
+    ])
+      for (const done of ['constructor', 'toString', '__proto__', 'registered'])
+        assert.equal((await get(s.app, office.jar, `${page}?done=${done}`)).statusCode, 200, `${page}?done=${done}`);
+  });
+
   test('canned replies: an agency’s editor keeps its own, not another’s', async () => {
     const edu = await login(s.app, 'edu-editor', 'edu-password-1');
     const page = await get(s.app, edu.jar, '/admin/letters/canned');
