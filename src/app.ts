@@ -34,6 +34,9 @@ import { letterAdminRoutes } from './features/interaction/interaction.letters.ad
 import { interactionPortalRoutes } from './features/interaction/interaction.letters.routes.ts';
 import { letterPagesTouched } from './features/interaction/interaction.letters.service.ts';
 import { mailboxAdminRoutes } from './features/interaction/interaction.mailboxes.admin.routes.ts';
+import { surveyAdminRoutes } from './features/interaction/interaction.surveys.admin.routes.ts';
+import { surveyPortalRoutes } from './features/interaction/interaction.surveys.routes.ts';
+import { surveyPagesTouched } from './features/interaction/interaction.surveys.service.ts';
 import { reportApiRoutes } from './features/reports/reports.api.ts';
 import { reportRoutes } from './features/reports/reports.routes.ts';
 import { requestAdminRoutes } from './features/requests/requests.admin.routes.ts';
@@ -249,7 +252,13 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     ? new PageFiles(
         ctx.config.pagesDir,
         ctx.sites,
-        [(changes) => pagesTouched(ctx, changes), letterPagesTouched, faqPagesTouched, consultationPagesTouched],
+        [
+          (changes) => pagesTouched(ctx, changes),
+          letterPagesTouched,
+          faqPagesTouched,
+          consultationPagesTouched,
+          surveyPagesTouched,
+        ],
         ctx.config.baseUrl ? new URL(ctx.config.baseUrl).hostname : undefined,
         () => readCaughtUp(ctx.db, ctx.read),
       )
@@ -336,6 +345,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     interactionPortalRoutes,
     faqPortalRoutes,
     consultationPortalRoutes,
+    surveyPortalRoutes,
   ]);
   await app.register(
     async (scope) =>
@@ -349,6 +359,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
         letterAdminRoutes,
         faqAdminRoutes,
         consultationAdminRoutes,
+        surveyAdminRoutes,
         mailboxAdminRoutes,
       ]),
     { prefix: '/admin' },

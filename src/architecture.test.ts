@@ -50,6 +50,13 @@ const OWNERS: Record<string, string[]> = {
     'consultations',
     'consultation_articles',
     'consultation_comments',
+    'surveys',
+    'survey_questions',
+    'survey_responses',
+    'survey_answers',
+    'interviews',
+    'interview_questions',
+    'interview_posts',
   ],
 };
 

@@ -654,6 +654,99 @@ export interface ConsultationCommentsTable {
   moderated_at: Date | null;
 }
 
+export type SurveyQuestionKind = 'single' | 'multiple' | 'text' | 'rating' | 'matrix';
+
+export interface SurveysTable {
+  id: Generated<number>;
+  site_id: number;
+  agency_id: number;
+  title: string;
+  intro: Generated<string>;
+  opens_on: DateString;
+  closes_on: DateString;
+  published_at: Date | null;
+  results_published_at: Date | null;
+  withdrawn_reason: Generated<string>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SurveyQuestionsTable {
+  id: Generated<number>;
+  survey_id: number;
+  position: number;
+  kind: SurveyQuestionKind;
+  prompt: string;
+  required: Generated<boolean>;
+  options: Json;
+  rows: Json;
+}
+
+export interface SurveyResponsesTable {
+  id: Generated<number>;
+  survey_id: number;
+  voter: string;
+  address: string;
+  submitted_at: Generated<Date>;
+}
+
+export interface SurveyAnswersTable {
+  response_id: number;
+  survey_id: number;
+  question_id: number;
+  row_no: number | null;
+  choice: number | null;
+  text: string | null;
+}
+
+export interface InterviewsTable {
+  id: Generated<number>;
+  site_id: number;
+  agency_id: number;
+  title: string;
+  intro: Generated<string>;
+  starts_at: Date;
+  ends_at: Date;
+  guests: Json;
+  video_url: Generated<string>;
+  summary: Generated<string>;
+  published_at: Date | null;
+  live_at: Date | null;
+  ended_at: Date | null;
+  withdrawn_reason: Generated<string>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface InterviewQuestionsTable {
+  id: Generated<number>;
+  interview_id: number;
+  content: string;
+  name: Generated<string>;
+  state: Generated<CommentState>;
+  hidden_reason: Generated<string>;
+  submitted_at: Generated<Date>;
+  moderated_by: number | null;
+  moderated_at: Date | null;
+}
+
+export type InterviewRole = 'host' | 'guest' | 'resident';
+
+export interface InterviewPostsTable {
+  id: Generated<number>;
+  interview_id: number;
+  seq: number;
+  role: InterviewRole;
+  speaker: string;
+  content: string;
+  image: string | null;
+  question_id: number | null;
+  posted_by: number | null;
+  posted_at: Generated<Date>;
+}
+
 export interface DB {
   personal_scans: PersonalScansTable;
   personal_findings: PersonalFindingsTable;
@@ -702,6 +795,13 @@ export interface DB {
   consultations: ConsultationsTable;
   consultation_articles: ConsultationArticlesTable;
   consultation_comments: ConsultationCommentsTable;
+  surveys: SurveysTable;
+  survey_questions: SurveyQuestionsTable;
+  survey_responses: SurveyResponsesTable;
+  survey_answers: SurveyAnswersTable;
+  interviews: InterviewsTable;
+  interview_questions: InterviewQuestionsTable;
+  interview_posts: InterviewPostsTable;
 }
 
 export type Site = Selectable<SitesTable>;
@@ -709,6 +809,8 @@ export type LetterRow = Selectable<LettersTable>;
 export type Mailbox = Selectable<MailboxesTable>;
 export type FaqRow = Selectable<FaqsTable>;
 export type ConsultationRow = Selectable<ConsultationsTable>;
+export type SurveyRow = Selectable<SurveysTable>;
+export type InterviewRow = Selectable<InterviewsTable>;
 export type Agency = Selectable<AgenciesTable>;
 export type User = Selectable<UsersTable>;
 export type Column = Selectable<ColumnsTable>;

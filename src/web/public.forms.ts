@@ -45,7 +45,7 @@ export async function formWithFile(req: FastifyRequest, maxFileBytes: number, wh
 }
 
 /** What a refused public form shows again: what was typed, without the captcha and the token. */
-export function typedAgain(fields: Record<string, string>): Record<string, string> {
+export function typedAgain<T>(fields: Record<string, T>): Record<string, T> {
   const { captcha: _answer, captchaToken: _token, _csrf, ...values } = fields;
   return values;
 }

@@ -19,6 +19,7 @@ function navFor(p: Principal): [string, string][] {
     ['/admin/letters', '来信办理'],
     ['/admin/faq', '常见问题'],
     ['/admin/consultations', '意见征集'],
+    ['/admin/surveys', '网上调查'],
     ['/admin/reports', '年度报告'],
     ...(office
       ? ([

@@ -24,7 +24,7 @@ import { publicationTitle } from '../catalog/catalog.portal.service.ts';
 import {
   type ConsultationAction,
   consultationAgenciesOf,
-  mayActOnConsultation,
+  consultationAllowed,
   maySeeConsultation,
   requireConsultationAction,
 } from './interaction.consultations.policy.ts';
@@ -428,7 +428,6 @@ export async function openConsultation(ctx: Ctx, actor: Actor, id: number) {
     commentsOf(ctx.db, c.id, false),
     c.policy_id ? publicationTitle(ctx, c.site_id, c.policy_id) : null,
   ]);
-  const may = (a: ConsultationAction) => mayActOnConsultation(p, c, a);
   return {
     c,
     stage: stageOf(c, today(ctx)),
@@ -437,15 +436,7 @@ export async function openConsultation(ctx: Ctx, actor: Actor, id: number) {
     counts: adoptionCounts(comments),
     pending: comments.filter((x) => x.state === 'pending').length,
     policy,
-    may: {
-      edit: may('edit'),
-      publish: may('publish'),
-      moderate: may('moderate'),
-      decide: may('decide'),
-      result: may('result'),
-      link: may('link'),
-      withdraw: may('withdraw'),
-    },
+    may: consultationAllowed(p, c),
   };
 }
 export type OpenedConsultation = Awaited<ReturnType<typeof openConsultation>>;
