@@ -30,6 +30,9 @@ import { consultationPagesTouched } from './features/interaction/interaction.con
 import { faqAdminRoutes } from './features/interaction/interaction.faq.admin.routes.ts';
 import { faqPortalRoutes } from './features/interaction/interaction.faq.routes.ts';
 import { faqPagesTouched } from './features/interaction/interaction.faq.service.ts';
+import { interviewAdminRoutes } from './features/interaction/interaction.interviews.admin.routes.ts';
+import { interviewPortalRoutes } from './features/interaction/interaction.interviews.routes.ts';
+import { interviewPagesTouched } from './features/interaction/interaction.interviews.service.ts';
 import { letterAdminRoutes } from './features/interaction/interaction.letters.admin.routes.ts';
 import { interactionPortalRoutes } from './features/interaction/interaction.letters.routes.ts';
 import { letterPagesTouched } from './features/interaction/interaction.letters.service.ts';
@@ -346,6 +349,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     faqPortalRoutes,
     consultationPortalRoutes,
     surveyPortalRoutes,
+    interviewPortalRoutes,
   ]);
   await app.register(
     async (scope) =>
@@ -360,6 +364,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
         faqAdminRoutes,
         consultationAdminRoutes,
         surveyAdminRoutes,
+        interviewAdminRoutes,
         mailboxAdminRoutes,
       ]),
     { prefix: '/admin' },

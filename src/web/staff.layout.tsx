@@ -20,6 +20,7 @@ function navFor(p: Principal): [string, string][] {
     ['/admin/faq', '常见问题'],
     ['/admin/consultations', '意见征集'],
     ['/admin/surveys', '网上调查'],
+    ['/admin/interviews', '在线访谈'],
     ['/admin/reports', '年度报告'],
     ...(office
       ? ([

@@ -7,6 +7,7 @@ import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Site } from '../../core/db.types.ts';
 import { consultationAlert } from '../interaction/interaction.consultations.service.ts';
+import { interviewAlert } from '../interaction/interaction.interviews.service.ts';
 import { letterAlert } from '../interaction/interaction.letters.service.ts';
 import { reportStatus } from '../reports/reports.service.ts';
 import { agencyLoads } from '../requests/requests.service.ts';
@@ -36,6 +37,8 @@ export async function dashboardAlerts(ctx: Ctx, p: Principal, site: Site): Promi
   if (letters) alerts.push(letters);
   const consultations = await consultationAlert(ctx, p, site.id);
   if (consultations) alerts.push(consultations);
+  const interviews = await interviewAlert(ctx, p, site.id);
+  if (interviews) alerts.push(interviews);
   const year = Number(shanghaiDate(now).slice(0, 4)) - 1;
   // the dashboard needs the states only, not each report's check
   const reports = (await reportStatus(ctx, { principal: p, ip: '' }, site.id, year, { checks: false })).filter(

@@ -66,7 +66,8 @@ export function MailHomePage(props: {
         <p>
           <a href={`${ctx.base}/mail/status`}>查询来信办理进度</a> · <a href={`${ctx.base}/mail/letters`}>来信选登</a> ·{' '}
           <a href={`${ctx.base}/mail/stats`}>来信办理情况统计</a> · <a href={`${ctx.base}/mail/faq`}>常见问题</a> ·{' '}
-          <a href={`${ctx.base}/consult`}>意见征集</a> · <a href={`${ctx.base}/survey`}>网上调查</a>
+          <a href={`${ctx.base}/consult`}>意见征集</a> · <a href={`${ctx.base}/survey`}>网上调查</a> ·{' '}
+          <a href={`${ctx.base}/interviews`}>在线访谈</a>
         </p>
       </section>
       {props.faqs.length ? (

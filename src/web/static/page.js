@@ -33,3 +33,24 @@ for (const input of document.querySelectorAll('input[data-suggest]')) {
     timer = setTimeout(ask, 400);
   });
 }
+// 在线访谈: a live stream's posts appear as they are published (data-live: the stream; data-after: the last post on
+// the page). Without this script the page says to refresh it; the browser reconnects by itself when a connection
+// drops, from the last post it has.
+for (const list of document.querySelectorAll('ol[data-live]')) {
+  if (!('EventSource' in window)) break;
+  const status = document.querySelector('[data-live-status]');
+  const source = new EventSource(`${list.dataset.live}?after=${list.dataset.after}`);
+  source.addEventListener('post', (e) => {
+    const { seq, html } = JSON.parse(e.data);
+    if (document.getElementById(`p${seq}`)) return;
+    list.insertAdjacentHTML('beforeend', html);
+    list.dataset.after = String(seq);
+  });
+  source.addEventListener('open', () => {
+    if (status) status.textContent = '正在直播，新内容将自动显示。';
+  });
+  source.addEventListener('end', () => {
+    source.close();
+    if (status) status.textContent = '访谈已结束，以上为文字实录。';
+  });
+}
