@@ -261,6 +261,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
           faqPagesTouched,
           consultationPagesTouched,
           surveyPagesTouched,
+          interviewPagesTouched,
         ],
         ctx.config.baseUrl ? new URL(ctx.config.baseUrl).hostname : undefined,
         () => readCaughtUp(ctx.db, ctx.read),

@@ -193,6 +193,11 @@ export async function docxToHtml(data: Buffer): Promise<{ html: string; text: st
   return { html: value, text: htmlToText(value) };
 }
 
+/** The type of a stored file (as recorded when it was stored), or null when there is no such file. */
+export async function storedType(q: Kysely<DB>, hash: string): Promise<string | null> {
+  return (await q.selectFrom('files').select('mime').where('hash', '=', hash).executeTakeFirst())?.mime ?? null;
+}
+
 /** Records a stored file in the database (once per content), in the transaction that refers to it. */
 export async function recordFile(q: Kysely<DB>, f: { hash: string; size: number; mime: string }): Promise<void> {
   await q

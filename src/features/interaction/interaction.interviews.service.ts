@@ -12,7 +12,7 @@ import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { DB, InterviewRole, InterviewRow, Site } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
-import { checkUpload, recordFile } from '../../core/files.ts';
+import { checkUpload, recordFile, storedType } from '../../core/files.ts';
 import { maskPersonalData } from '../../core/personal.ts';
 import { type Change, noteChange } from '../../core/search.ts';
 import { parseInput } from '../../core/validate.ts';
@@ -376,7 +376,10 @@ export async function streamOf(ctx: Ctx, siteId: number, id: number) {
 /** A picture of an interview (a guest's photo, a post's picture). */
 export async function interviewImage(ctx: Ctx, siteId: number, id: number, hash: string) {
   const i = await publishedRow(ctx, siteId, id);
-  const mime = /^[0-9a-f]{64}$/.test(hash) ? await interviewHasImage(ctx.read, i.id, hash) : null;
+  const mime =
+    /^[0-9a-f]{64}$/.test(hash) && (await interviewHasImage(ctx.read, i.id, hash))
+      ? await storedType(ctx.read, hash)
+      : null;
   if (!mime) throw notFound('图片不存在');
   return { mime, body: await ctx.files.get(hash) };
 }

@@ -115,31 +115,25 @@ export const questionsOf = (q: Q, interviewId: number) =>
     .execute();
 
 /** Whether a picture belongs to an interview (a guest's photo or a post's picture), so that it may be shown. */
-export async function interviewHasImage(q: Q, interviewId: number, hash: string): Promise<string | null> {
+export async function interviewHasImage(q: Q, interviewId: number, hash: string): Promise<boolean> {
   const r = await q
-    .selectFrom('files')
-    .select('mime')
-    .where('hash', '=', hash)
+    .selectFrom('interviews')
+    .select('id')
+    .where('id', '=', interviewId)
     .where((eb) =>
       eb.or([
         eb.exists(
           eb
             .selectFrom('interview_posts')
-            .select('id')
-            .where('interview_id', '=', interviewId)
-            .where('image', '=', hash),
+            .select('interview_posts.id')
+            .where('interview_posts.interview_id', '=', interviewId)
+            .where('interview_posts.image', '=', hash),
         ),
-        eb.exists(
-          eb
-            .selectFrom('interviews')
-            .select('id')
-            .where('id', '=', interviewId)
-            .where(sql<boolean>`exists (select 1 from jsonb_array_elements(guests) g where g->>'photo' = ${hash})`),
-        ),
+        sql<boolean>`exists (select 1 from jsonb_array_elements(interviews.guests) g where g->>'photo' = ${hash})`,
       ]),
     )
     .executeTakeFirst();
-  return r?.mime ?? null;
+  return r !== undefined;
 }
 
 const listed = (q: Q) =>
