@@ -39,6 +39,24 @@ for (const kind of DATABASES) {
       }
     });
 
+    test('互动交流 has a survey with its results, one open, a past interview with its transcript and one announced', async () => {
+      const list = await app.inject({ method: 'GET', url: '/survey' });
+      assert.match(list.body, /城区公共交通服务满意度调查/);
+      assert.match(list.body, /2027年县政府民生实事项目征集调查/);
+      const id = /href="\/survey\/(\d+)"[^>]*>城区公共交通服务满意度调查/.exec(list.body)![1];
+      const survey = await app.inject({ method: 'GET', url: `/survey/${id}` });
+      assert.match(survey.body, /共收到答卷 160 份/);
+      assert.match(survey.body, /<svg[^>]*role="img"/);
+      const interviews = await app.inject({ method: 'GET', url: '/interviews' });
+      assert.match(interviews.body, /预告/);
+      const past = /href="\/interviews\/(\d+)"[^>]*>县教育局局长谈/.exec(interviews.body)![1];
+      const transcript = await app.inject({ method: 'GET', url: `/interviews/${past}` });
+      assert.match(transcript.body, /文字实录/);
+      assert.match(transcript.body, /网友“陈\*\*”问/);
+      assert.match(transcript.body, /访谈摘要/);
+      assert.doesNotMatch(transcript.body, /代办入学/, 'the question turned down is not shown');
+    });
+
     test('the menu names the gazette once; its issues are past and list each section once', async () => {
       const home = await app.inject({ method: 'GET', url: '/' });
       const menu = home.body.match(/<nav class="main-nav"[\s\S]*?<\/nav>/)?.[0] ?? '';

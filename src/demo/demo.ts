@@ -13,7 +13,9 @@ import { ReportBody } from '../features/reports/reports.document.views.tsx';
 import { saveReport, submitReport } from '../features/reports/reports.service.ts';
 import { loadDemoCases } from './cases.ts';
 import { loadDemoConsultations } from './consultations.ts';
+import { loadDemoInterviews } from './interviews.ts';
 import { loadDemoFaqs, loadDemoLetters } from './letters.ts';
+import { loadDemoSurveys } from './surveys.ts';
 
 /** The demo staff password, printed at start-up. */
 export const DEMO_PASSWORD = 'gongkai-demo-2026';
@@ -541,6 +543,10 @@ export async function loadDemo(
   await actOnEdition(policyAt, secrecy, policy.editionId, 'approve_confidentiality');
   await loadDemoConsultations(ctx, siteId, { office, editor }, agencyIds, policy.publicationId);
   log('  意见征集 2 件（1 件征集中，1 件已公布结果）');
+  const surveys = await loadDemoSurveys(ctx, siteId, { office, editor }, agencyIds);
+  log(`  网上调查 2 项（1 项已公布结果），答卷 ${surveys.responses} 份`);
+  await loadDemoInterviews(ctx, siteId, { office, editor }, agencyIds);
+  log('  在线访谈 2 期（1 期已结束并有文字实录，1 期预告）');
   if (opts.cases ?? true) {
     const cases = await loadDemoCases(ctx, office, siteId, agencyIds);
     log(`  依申请公开演示案件 ${cases.created} 件，其中未办结 ${cases.open} 件`);

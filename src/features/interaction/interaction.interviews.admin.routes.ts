@@ -29,6 +29,7 @@ import {
   postToStream,
   publishInterview,
   putQuestion,
+  registerQuestion,
   saveInterview,
   saveSummary,
   setGuestPhoto,
@@ -47,6 +48,7 @@ const DONE: Record<string, string> = {
   withdraw: '已撤回',
   moderate: '提问已审核',
   put: '问题已提出',
+  ask: '提问已登记，请审核',
 };
 
 /** The back office of 在线访谈. */
@@ -156,6 +158,7 @@ export async function interviewAdminRoutes(app: FastifyInstance, ctx: Ctx) {
     start: (iid, req) => startInterview(ctx, actorOf(req), iid),
     end: (iid, req) => endInterview(ctx, actorOf(req), iid),
     summary: (iid, req) => saveSummary(ctx, actorOf(req), iid, req.body ?? {}),
+    ask: (iid, req) => registerQuestion(ctx, actorOf(req), iid, req.body ?? {}),
     withdraw: (iid, req) => withdrawInterview(ctx, actorOf(req), iid, req.body ?? {}),
   };
   app.post('/interviews/:id/:action', async (req, reply) => {

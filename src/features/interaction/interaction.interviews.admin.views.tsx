@@ -288,6 +288,15 @@ export function InterviewAdminPage(props: {
         ) : (
           <p>暂无网友提问。</p>
         )}
+        {(o.stage === 'announced' || o.stage === 'live') && o.may.moderate ? (
+          <ActionForm action={`${base}/ask`} label="登记其他渠道的提问" csrf={csrf} secondary>
+            <p class="hint">通过热线电话、微信等渠道收到的提问在此登记，与网上提问一并审核。</p>
+            <TextArea name="content" label="问题内容 *" values={v('ask')} errors={e('ask')} rows={3} max={1000} />
+            <TextField name="name" label="提问人称呼（可选）" values={v('ask')} errors={e('ask')} max={30} />
+          </ActionForm>
+        ) : (
+          ''
+        )}
       </section>
 
       {o.stage !== 'draft' ? (

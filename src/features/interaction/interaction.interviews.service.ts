@@ -270,6 +270,21 @@ export function putQuestion(ctx: Ctx, actor: Actor, id: number, questionId: numb
   });
 }
 
+/** A question that came another way (by the hotline, by WeChat), entered by staff: moderated like the rest. */
+export function registerQuestion(ctx: Ctx, actor: Actor, id: number, raw: unknown) {
+  const input = parseInput(askInput, raw);
+  return onInterview(ctx, actor, id, 'moderate', async (trx, i) => {
+    if (!takesQuestions(interviewStage(i))) throw conflict('访谈未发布或已结束，不能登记提问');
+    const qid = await insertQuestion(trx, {
+      interview_id: i.id,
+      content: input.content,
+      name: input.name,
+      submitted_at: ctx.now(),
+    });
+    return { after: { question: qid }, result: qid, as: 'register_question' };
+  });
+}
+
 /** Takes up a resident's question for the interview, or turns it down with a reason (kept). */
 export function moderateQuestion(ctx: Ctx, actor: Actor, id: number, questionId: number, raw: unknown) {
   const input = parseInput(moderateQuestionInput, raw);

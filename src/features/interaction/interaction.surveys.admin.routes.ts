@@ -19,13 +19,14 @@ import {
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
 import { siteAgencyNames } from '../admin/admin.service.ts';
-import { SurveyAdminPage, SurveyFormPage, SurveysPage } from './interaction.surveys.admin.views.tsx';
+import { PaperPage, SurveyAdminPage, SurveyFormPage, SurveysPage } from './interaction.surveys.admin.views.tsx';
 import { surveyAgenciesOf } from './interaction.surveys.policy.ts';
 import { formOfQuestions, SURVEY_PAGE } from './interaction.surveys.rules.ts';
 import {
   openSurvey,
   publishSurvey,
   publishSurveyResults,
+  registerResponse,
   saveSurvey,
   surveysFor,
   surveyWorkbook,
@@ -37,6 +38,7 @@ const DONE: Record<string, string> = {
   publish: '已发布，调查开始',
   results: '调查结果已公布',
   withdraw: '已撤回',
+  paper: '已录入一份纸质问卷，可继续录入下一份',
 };
 
 /** The back office of 网上调查. */
@@ -132,6 +134,34 @@ export async function surveyAdminRoutes(app: FastifyInstance, ctx: Ctx) {
         return `/admin/surveys/${sid}?done=saved`;
       },
       (refused) => page(req, reply, { ...refused, form: 'save' }),
+    );
+  });
+
+  const paperPage = async (req: FastifyRequest, reply: FastifyReply, refused?: RefusedForm) => {
+    const o = await openSurvey(ctx, actorOf(req), idParam(req, '网上调查'));
+    return PaperPage({
+      principal: staff(req),
+      csrf: csrfToken(reply),
+      s: o.s,
+      questions: o.questions,
+      responses: o.responses,
+      values: refused?.values ?? {},
+      errors: refused?.errors ?? {},
+      message: refused?.message,
+      flash: doneMessage(req, DONE),
+    });
+  };
+  app.get('/surveys/:id/paper', async (req, reply) => sendHtml(req, reply, paperPage(req, reply)));
+  app.post('/surveys/:id/paper', async (req, reply) => {
+    const sid = idParam(req, '网上调查');
+    return submitForm(
+      req,
+      reply,
+      async () => {
+        await registerResponse(ctx, actorOf(req), sid, (req.body ?? {}) as Record<string, unknown>);
+        return `/admin/surveys/${sid}/paper?done=paper`;
+      },
+      (refused) => paperPage(req, reply, refused),
     );
   });
 

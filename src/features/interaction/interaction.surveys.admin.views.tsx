@@ -16,9 +16,10 @@ import {
 } from '../../web/forms.tsx';
 import { Pager, Paragraphs } from '../../web/layout.tsx';
 import { AdminLayout } from '../../web/staff.layout.tsx';
+import type { StoredQuestion } from './interaction.surveys.rules.ts';
 import { MAX_QUESTIONS, SURVEY_KINDS, SURVEY_STAGES, type SurveyStage, ticked } from './interaction.surveys.rules.ts';
 import type { OpenedSurvey } from './interaction.surveys.service.ts';
-import { ONE_ANSWER, QuestionResults } from './interaction.surveys.views.tsx';
+import { ONE_ANSWER, QuestionField, QuestionResults } from './interaction.surveys.views.tsx';
 
 export function SurveysPage(props: {
   principal: Principal;
@@ -225,6 +226,14 @@ export function SurveyAdminPage(props: {
           ) : (
             ''
           )}
+          {o.may.register && !s.results_published_at ? (
+            <>
+              {' · '}
+              <a href={`${base}/paper`}>录入纸质问卷</a>
+            </>
+          ) : (
+            ''
+          )}
         </p>
       ) : (
         ''
@@ -294,6 +303,49 @@ export function SurveyAdminPage(props: {
       ) : (
         ''
       )}
+    </AdminLayout>
+  );
+}
+
+/** A questionnaire answered on paper, entered by staff one after another. */
+export function PaperPage(props: {
+  principal: Principal;
+  csrf: string;
+  s: { id: number; title: string };
+  questions: StoredQuestion[];
+  responses: number;
+  values: FormValues;
+  errors: FieldErrors;
+  message?: string;
+  flash?: string;
+}): JSX.Element {
+  const base = `/admin/surveys/${props.s.id}`;
+  return (
+    <AdminLayout
+      title={`录入纸质问卷 - ${props.s.title}`}
+      principal={props.principal}
+      csrf={props.csrf}
+      flash={props.flash}
+    >
+      <p>
+        <a href={base}>← 返回调查</a>
+      </p>
+      <h1 safe>{`录入纸质问卷：${props.s.title}`}</h1>
+      <p
+        safe
+      >{`在服务大厅、社区等处收回的纸质问卷在此逐份录入，与网上答卷一并统计。目前共有答卷 ${props.responses} 份。`}</p>
+      <FormMessage message={props.message} />
+      <form method="post" action={`${base}/paper`} class="form-wide">
+        <Csrf token={props.csrf} />
+        {props.questions.map((q) => (
+          <QuestionField q={q} values={props.values} errors={props.errors} />
+        ))}
+        <p>
+          <button type="submit" class="btn">
+            录入本份问卷
+          </button>
+        </p>
+      </form>
     </AdminLayout>
   );
 }

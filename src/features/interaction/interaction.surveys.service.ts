@@ -3,6 +3,7 @@
  * account (a signed cookie, and at most ADDRESS_LIMIT answers from one network address — both said on the page);
  * the results are public as charts once published; the answers are exported to Excel for the agency.
  */
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Actor, Principal } from '../../core/access.ts';
@@ -238,6 +239,24 @@ export async function submitResponse(
     if ((await insertResponse(trx, s.id, r, answers, ctx.now())) === null)
       throw conflict('您已参加过本次调查，谢谢您的参与');
     await noteChange(trx, s.site_id, `${CHANGE}:${s.id}`);
+  });
+}
+
+/**
+ * A questionnaire answered on paper (at a service hall, in a community), entered by the agency's staff: checked like
+ * one answered online and counted with them, while the survey is published and its results not yet; the limits per
+ * browser and address are for the public form.
+ */
+export function registerResponse(ctx: Ctx, actor: Actor, id: number, raw: Record<string, unknown>) {
+  const p = need(actor);
+  return onSurvey(ctx, actor, id, 'register', async (trx, s) => {
+    const stage = surveyStage(s, today(ctx));
+    if (stage !== 'open' && stage !== 'closed') throw conflict('调查未发布或已撤回，不能录入答卷');
+    const { answers, errors } = readAnswers(await questionsOf(trx, s.id), raw);
+    if (Object.keys(errors).length) throw badInput('还有题目未答或答案有误，请按提示修改', errors);
+    const who = respondent(ctx, `paper:${randomUUID()}`, `staff:${p.userId}`);
+    const responseId = await insertResponse(trx, s.id, who, answers, ctx.now());
+    return { response: responseId, paper: true };
   });
 }
 

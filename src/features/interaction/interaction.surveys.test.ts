@@ -220,6 +220,23 @@ for (const kind of ['pglite', 'postgres'] as const) {
         (e: { status: number; message: string }) => e.status === 429 && /上限/.test(e.message),
       );
 
+      // a questionnaire answered on paper, entered by the agency's staff (checked the same, counted with the rest)
+      const paperForm = await get(s.app, editor.jar, `/admin/surveys/${id}/paper`);
+      assert.match(paperForm.body, /录入本份问卷/);
+      assert.equal(
+        (await post(s.app, editor.jar, `/admin/surveys/${id}/paper`, { [`a${q1}`]: '1' }, editor.csrf)).statusCode,
+        400,
+      );
+      const paper = await post(
+        s.app,
+        editor.jar,
+        `/admin/surveys/${id}/paper`,
+        { ...full, [`a${q5}`]: '' },
+        editor.csrf,
+      );
+      assert.equal(paper.statusCode, 303);
+      assert.match((await get(s.app, editor.jar, paper.headers.location as string)).body, /已录入一份纸质问卷/);
+
       // results: published by the reviewer; charts with their tables; written answers never public
       assert.equal((await post(s.app, editor.jar, `/admin/surveys/${id}/results`, {}, editor.csrf)).statusCode, 403);
       assert.equal(
@@ -228,10 +245,10 @@ for (const kind of ['pglite', 'postgres'] as const) {
       );
       const results = await get(s.app, new Jar(), `/s/demo/survey/${id}`);
       const text = textOf(results.body);
-      assert.match(text, new RegExp(`共收到答卷 ${3 + ADDRESS_LIMIT} 份`));
+      assert.match(text, new RegExp(`共收到答卷 ${4 + ADDRESS_LIMIT} 份`));
       assert.match(results.body, /<svg[^>]*role="img"[^>]*aria-label="1\. 您居住在哪个街道？（数据见下表）"/);
-      assert.match(text, /东城街道\s*22\s*95\.7%/, '22 of 23 chose 东城街道');
-      assert.match(text, /平均 3\.96 分/, '(4×21 + 2 + 5) / 23');
+      assert.match(text, /东城街道\s*23\s*95\.8%/, '23 of 24 chose 东城街道');
+      assert.match(text, /平均 3\.96 分/, '(4×22 + 2 + 5) / 24');
       assert.doesNotMatch(text, /夜班车|13912345678/, 'written answers are not published');
       const staffResults = textOf((await get(s.app, editor.jar, `/admin/surveys/${id}`)).body);
       assert.match(staffResults, /希望增加夜班车/, 'staff read the written answers');
@@ -247,7 +264,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
       const sheet = book.worksheets[0];
-      assert.equal(sheet.rowCount, 1 + 3 + ADDRESS_LIMIT);
+      assert.equal(sheet.rowCount, 1 + 4 + ADDRESS_LIMIT);
       assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 4), [
         '序号',
         '提交时间',

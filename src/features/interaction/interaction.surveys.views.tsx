@@ -243,7 +243,7 @@ export function SurveyPage(props: { ctx: PageCtx; d: PublicSurvey }): JSX.Elemen
 }
 
 /** One question on the form: a group of choices, a rating, a matrix (a group per row), or a text box. */
-function QuestionField(props: { q: StoredQuestion; values: FormValues; errors: FieldErrors }): JSX.Element {
+export function QuestionField(props: { q: StoredQuestion; values: FormValues; errors: FieldErrors }): JSX.Element {
   const { q, values, errors } = props;
   const name = `a${q.id}`;
   const picked = (key: string, v: string) => {
