@@ -6,7 +6,7 @@ import type { AuditFilter } from '../../core/audit.ts';
 import type { Agency, Edition } from '../../core/db.types.ts';
 import { fmtDate, fmtDateTime } from '../../web/format.ts';
 import { AdminLayout } from '../../web/staff.layout.tsx';
-import type { Alert } from './catalog.desk.service.ts';
+import type { Alert, InteractionLine } from './catalog.desk.service.ts';
 import { GENRES, STATE_LABELS } from './catalog.rules.ts';
 
 export interface StaffRow {
@@ -76,6 +76,7 @@ export function Dashboard(props: {
   csrf: string;
   sections: { title: string; rows: StaffRow[]; empty: string }[];
   alerts: Alert[];
+  interaction: InteractionLine[];
 }): JSX.Element {
   return (
     <AdminLayout title="工作台" principal={props.principal} csrf={props.csrf}>
@@ -92,6 +93,33 @@ export function Dashboard(props: {
               </li>
             ))}
           </ul>
+        </section>
+      )}
+      {props.interaction.length > 0 && (
+        <section aria-labelledby="interaction-h">
+          <h2 id="interaction-h">政民互动</h2>
+          <table class="stack">
+            <tbody>
+              {props.interaction.map((line) => (
+                <tr>
+                  <th scope="row">
+                    <a href={line.href} safe>
+                      {line.label}
+                    </a>
+                  </th>
+                  {line.figures.map((f) => (
+                    <td data-label={f.label}>
+                      <span safe>{`${f.label} `}</span>
+                      <strong class={f.urgent ? 'urgent' : undefined} safe>
+                        {String(f.n)}
+                      </strong>
+                      {f.urgent ? '（需处理）' : ''}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </section>
       )}
       {props.sections.map((s, i) => (

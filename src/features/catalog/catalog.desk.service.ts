@@ -6,9 +6,10 @@ import { administersSite, type Principal } from '../../core/access.ts';
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { Site } from '../../core/db.types.ts';
-import { consultationAlert } from '../interaction/interaction.consultations.service.ts';
-import { interviewAlert } from '../interaction/interaction.interviews.service.ts';
-import { letterAlert } from '../interaction/interaction.letters.service.ts';
+import { consultationAlert, consultationCounts } from '../interaction/interaction.consultations.service.ts';
+import { interviewAlert, interviewFigures } from '../interaction/interaction.interviews.service.ts';
+import { letterAlert, letterReminders } from '../interaction/interaction.letters.service.ts';
+import { surveyFigures } from '../interaction/interaction.surveys.service.ts';
 import { reportStatus } from '../reports/reports.service.ts';
 import { agencyLoads } from '../requests/requests.service.ts';
 
@@ -63,4 +64,60 @@ export async function dashboardAlerts(ctx: Ctx, p: Principal, site: Site): Promi
       urgent: false,
     });
   return alerts;
+}
+
+/** One line of the 工作台's 政民互动 figures: what it counts, where it is kept, and the figures. */
+export interface InteractionLine {
+  label: string;
+  href: string;
+  figures: { label: string; n: number; urgent?: boolean }[];
+}
+
+/** The 政民互动 figures of the member's agencies (the office: the site's), each line linking to its list. */
+export async function interactionFigures(ctx: Ctx, p: Principal, site: Site): Promise<InteractionLine[]> {
+  if (!administersSite(p, site.id) && !p.roles.some((r) => r.agencyId !== null)) return [];
+  const [letters, consultations, surveys, interviews] = await Promise.all([
+    letterReminders(ctx, p, site.id),
+    consultationCounts(ctx, p, site.id),
+    surveyFigures(ctx, p, site.id),
+    interviewFigures(ctx, p, site.id),
+  ]);
+  return [
+    {
+      label: '来信办理',
+      href: '/admin/letters',
+      figures: [
+        { label: '未办结', n: letters.open },
+        { label: '待分办', n: letters.triage },
+        { label: '已超期', n: letters.overdue, urgent: letters.overdue > 0 },
+      ],
+    },
+    {
+      label: '意见征集',
+      href: '/admin/consultations',
+      figures: [
+        { label: '征集中', n: consultations.open },
+        { label: '待审核意见', n: consultations.pending },
+        { label: '待公布结果', n: consultations.awaiting, urgent: consultations.late > 0 },
+      ],
+    },
+    {
+      label: '网上调查',
+      href: '/admin/surveys',
+      figures: [
+        { label: '进行中', n: surveys.open },
+        { label: '进行中的答卷', n: surveys.answers },
+        { label: '已结束未公布结果', n: surveys.unpublished },
+      ],
+    },
+    {
+      label: '在线访谈',
+      href: '/admin/interviews',
+      figures: [
+        { label: '预告', n: interviews.announced },
+        { label: '直播中', n: interviews.live },
+        { label: '待审核提问', n: interviews.pending },
+      ],
+    },
+  ];
 }

@@ -23,7 +23,7 @@ import {
 import { officeSite, workingSite } from '../../web/staff.ts';
 import { siteAgencies } from '../admin/admin.service.ts';
 import { AuditPage, Dashboard, ImportPage, InterpretationsPage, PublicationsList } from './catalog.admin.views.tsx';
-import { dashboardAlerts } from './catalog.desk.service.ts';
+import { dashboardAlerts, interactionFigures } from './catalog.desk.service.ts';
 import { EditionDetail, type EditionFormProps, NewEditionPage } from './catalog.edition.views.tsx';
 import { saveGazetteIssue } from './catalog.gazette.service.ts';
 import { staffImageSrc, staffImages } from './catalog.images.ts';
@@ -131,7 +131,8 @@ export async function catalogStaffRoutes(app: FastifyInstance, ctx: Ctx) {
     const site = await workingSite(ctx, p, chosenSite(req));
     const sections = await deskSections(ctx, p, site.id);
     const alerts = await dashboardAlerts(ctx, p, site);
-    return sendHtml(req, reply, Dashboard({ principal: p, csrf: csrfToken(reply), sections, alerts }));
+    const interaction = await interactionFigures(ctx, p, site);
+    return sendHtml(req, reply, Dashboard({ principal: p, csrf: csrfToken(reply), sections, alerts, interaction }));
   });
 
   app.get('/publications', async (req, reply) => {

@@ -441,18 +441,23 @@ export async function openConsultation(ctx: Ctx, actor: Actor, id: number) {
 }
 export type OpenedConsultation = Awaited<ReturnType<typeof openConsultation>>;
 
-/** What the 工作台 says: comments to moderate, results due soon or late. */
-export async function consultationAlert(ctx: Ctx, p: Principal, siteId: number) {
+/** The member's consultations in numbers: open now, comments to moderate, results awaited (due soon, late). */
+export async function consultationCounts(ctx: Ctx, p: Principal, siteId: number) {
   const on = today(ctx);
   const cal = await loadCalendar(ctx.db, siteId);
   const soon = addWorkdays(cal, on, 5).date;
-  const r = await consultationReminders(
+  return consultationReminders(
     ctx.db,
     siteId,
     administersSite(p, siteId) ? undefined : consultationAgenciesOf(p, siteId),
     on,
     soon,
   );
+}
+
+/** What the 工作台 says: comments to moderate, results due soon or late. */
+export async function consultationAlert(ctx: Ctx, p: Principal, siteId: number) {
+  const r = await consultationCounts(ctx, p, siteId);
   if (!r.pending && !r.awaiting) return null;
   return {
     text: `意见征集：待审核意见 ${r.pending} 条；已截止待公布结果 ${r.awaiting} 件，其中五个工作日内到期 ${r.soon} 件、已超期 ${r.late} 件`,

@@ -167,6 +167,7 @@ export async function consultationReminders(
   if (agencyIds) query = query.where('agency_id', 'in', agencyIds.length ? agencyIds : [0]);
   const r = await query
     .select([
+      sql<string>`count(*) filter (where opens_on <= ${today} and closes_on >= ${today})`.as('open'),
       sql<string>`count(*) filter (where result_published_at is null and closes_on < ${today})`.as('awaiting'),
       sql<string>`count(*) filter (where result_published_at is null and closes_on < ${today} and result_due_on < ${today})`.as(
         'late',
@@ -181,7 +182,13 @@ export async function consultationReminders(
     .where('consultation_comments.state', '=', 'pending')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
-  return { awaiting: Number(r.awaiting), late: Number(r.late), soon: Number(r.soon), pending: Number(pending.n) };
+  return {
+    open: Number(r.open),
+    awaiting: Number(r.awaiting),
+    late: Number(r.late),
+    soon: Number(r.soon),
+    pending: Number(pending.n),
+  };
 }
 
 /** Published consultations as search indexes them, by id or a page in id order. */

@@ -40,10 +40,10 @@ import {
   appendPost,
   insertInterview,
   insertQuestion,
+  interviewCounts,
   interviewHasImage,
   interviewRow,
   lockInterview,
-  pendingQuestions,
   publicInterviews,
   questionRow,
   questionsOf,
@@ -424,12 +424,12 @@ export async function openInterview(ctx: Ctx, actor: Actor, id: number) {
 }
 export type OpenedInterview = Awaited<ReturnType<typeof openInterview>>;
 
+/** The member's interviews in numbers, for the 工作台. */
+export const interviewFigures = (ctx: Ctx, p: Principal, siteId: number) =>
+  interviewCounts(ctx.db, siteId, administersSite(p, siteId) ? undefined : interviewAgenciesOf(p, siteId));
+
 /** What the 工作台 says: residents' questions waiting for moderation. */
 export async function interviewAlert(ctx: Ctx, p: Principal, siteId: number) {
-  const n = await pendingQuestions(
-    ctx.db,
-    siteId,
-    administersSite(p, siteId) ? undefined : interviewAgenciesOf(p, siteId),
-  );
+  const { pending: n } = await interviewFigures(ctx, p, siteId);
   return n ? { text: `在线访谈：网友提问待审核 ${n} 条`, href: '/admin/interviews', urgent: false } : null;
 }

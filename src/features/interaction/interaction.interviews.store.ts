@@ -195,15 +195,23 @@ export async function staffInterviews(q: Q, siteId: number, agencyIds: number[] 
   return { rows: list, total: Number(total.n) };
 }
 
-/** Questions waiting for moderation in the interviews still taking them (for the 工作台). */
-export async function pendingQuestions(q: Q, siteId: number, agencyIds: number[] | undefined) {
+/** The 工作台's figures: interviews announced and live, and residents' questions waiting in those still taking them. */
+export async function interviewCounts(q: Q, siteId: number, agencyIds: number[] | undefined) {
   let query = q
-    .selectFrom('interview_questions')
-    .innerJoin('interviews', 'interviews.id', 'interview_questions.interview_id')
-    .where('interviews.site_id', '=', siteId)
-    .where('interviews.ended_at', 'is', null)
-    .where('interviews.withdrawn_reason', '=', '')
-    .where('interview_questions.state', '=', 'pending');
-  if (agencyIds) query = query.where('interviews.agency_id', 'in', agencyIds.length ? agencyIds : [0]);
-  return Number((await query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    .selectFrom('interviews')
+    .where('site_id', '=', siteId)
+    .where('published_at', 'is not', null)
+    .where('ended_at', 'is', null)
+    .where('withdrawn_reason', '=', '');
+  if (agencyIds) query = query.where('agency_id', 'in', agencyIds.length ? agencyIds : [0]);
+  const r = await query
+    .select([
+      sql<string>`count(*) filter (where live_at is null)`.as('announced'),
+      sql<string>`count(*) filter (where live_at is not null)`.as('live'),
+      sql<string>`coalesce(sum((select count(*) from interview_questions x where x.interview_id = interviews.id and x.state = 'pending')), 0)`.as(
+        'pending',
+      ),
+    ])
+    .executeTakeFirstOrThrow();
+  return { announced: Number(r.announced), live: Number(r.live), pending: Number(r.pending) };
 }

@@ -168,6 +168,10 @@ for (const kind of ['pglite', 'postgres'] as const) {
         303,
       );
       assert.equal((await ask({ content: '广告：代办入学，包过！！！' }, '10.3.0.2')).statusCode, 303);
+      // the 工作台 reminds of the questions, and counts the interview among the agency's 政民互动
+      const desk = textOf((await get(s.app, editor.jar, '/admin')).body);
+      assert.match(desk, /在线访谈：网友提问待审核 2 条/);
+      assert.match(desk, /政民互动.*在线访谈\s*预告\s*1\s*直播中\s*0\s*待审核提问\s*2/s);
       const questions = [...(await get(s.app, editor.jar, base)).body.matchAll(/questions\/(\d+)\/moderate/g)].map(
         (m) => m[1],
       );
@@ -215,6 +219,10 @@ for (const kind of ['pglite', 'postgres'] as const) {
 
       // live: the host opens, puts the question, a guest answers with a picture
       assert.equal((await post(s.app, editor.jar, `${base}/start`, {}, editor.csrf)).statusCode, 303);
+      assert.match(
+        textOf((await get(s.app, editor.jar, '/admin')).body),
+        /在线访谈\s*预告\s*0\s*直播中\s*1\s*待审核提问\s*0/,
+      );
       assert.equal(
         (
           await sendForm(s.app, editor, `${base}/post`, {

@@ -48,6 +48,7 @@ import {
   replaceQuestions,
   responsesAfter,
   staffSurveys,
+  surveyCounts,
   surveyRow,
   surveyTally,
   textAnswers,
@@ -389,3 +390,7 @@ export async function surveyWorkbook(ctx: Ctx, actor: Actor, id: number): Promis
   );
   return { title: s.title, data: Buffer.from(await book.xlsx.writeBuffer()) };
 }
+
+/** The member's surveys in numbers, for the 工作台. */
+export const surveyFigures = (ctx: Ctx, p: Principal, siteId: number) =>
+  surveyCounts(ctx.db, siteId, surveyAgenciesOf(p, siteId), today(ctx));

@@ -234,3 +234,23 @@ export async function staffSurveys(q: Q, siteId: number, agencyIds: number[] | u
   ]);
   return { rows: list, total: Number(total.n) };
 }
+
+/** The 工作台's figures: surveys open on `today` and their answers, and those closed without their results public. */
+export async function surveyCounts(q: Q, siteId: number, agencyIds: number[] | undefined, today: string) {
+  let query = q
+    .selectFrom('surveys')
+    .where('site_id', '=', siteId)
+    .where('published_at', 'is not', null)
+    .where('withdrawn_reason', '=', '');
+  if (agencyIds) query = query.where('agency_id', 'in', agencyIds.length ? agencyIds : [0]);
+  const r = await query
+    .select([
+      sql<string>`count(*) filter (where opens_on <= ${today} and closes_on >= ${today})`.as('open'),
+      sql<string>`count(*) filter (where closes_on < ${today} and results_published_at is null)`.as('unpublished'),
+      sql<string>`coalesce(sum((select count(*) from survey_responses r where r.survey_id = surveys.id)) filter (where opens_on <= ${today} and closes_on >= ${today}), 0)`.as(
+        'answers',
+      ),
+    ])
+    .executeTakeFirstOrThrow();
+  return { open: Number(r.open), unpublished: Number(r.unpublished), answers: Number(r.answers) };
+}

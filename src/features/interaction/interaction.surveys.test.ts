@@ -237,6 +237,11 @@ for (const kind of ['pglite', 'postgres'] as const) {
       assert.equal(paper.statusCode, 303);
       assert.match((await get(s.app, editor.jar, paper.headers.location as string)).body, /已录入一份纸质问卷/);
 
+      assert.match(
+        textOf((await get(s.app, editor.jar, '/admin')).body),
+        new RegExp(`网上调查\\s*进行中\\s*1\\s*进行中的答卷\\s*${4 + ADDRESS_LIMIT}`),
+        'the 工作台 counts the open survey and its answers',
+      );
       // results: published by the reviewer; charts with their tables; written answers never public
       assert.equal((await post(s.app, editor.jar, `/admin/surveys/${id}/results`, {}, editor.csrf)).statusCode, 403);
       assert.equal(
