@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { hostile } from '../../../test/support/hostile.ts';
+import { textOf } from '../../../test/support/html.ts';
 import { csrfFrom, get, Jar, multipart } from '../../../test/support/http.ts';
 import { freshLetterCounts, keptLetterCounts } from '../../../test/support/letters.ts';
 import { solve } from '../../../test/support/requests.ts';
@@ -49,7 +50,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       address++;
       return `10.${(address >> 16) & 255}.${(address >> 8) & 255}.${address & 255}`;
     };
-    const count = async (table: 'letters' | 'consultation_comments') =>
+    const count = async (table: 'letters' | 'consultation_comments' | 'survey_responses' | 'interview_questions') =>
       Number(
         (
           await s.ctx.db
@@ -259,6 +260,163 @@ for (const kind of ['pglite', 'postgres'] as const) {
       assert.equal(
         /公开的意见（(\d+) 条）/.exec(shownAfter)?.[1],
         /公开的意见（(\d+) 条）/.exec(shownBefore)?.[1],
+        'nothing shows before it is moderated',
+      );
+    });
+
+    test(`${FLOOD} answers to a survey: 4xx or accepted, never a 5xx; every accepted questionnaire kept whole and within its choices`, async () => {
+      const survey = await s.ctx.db
+        .selectFrom('surveys')
+        .select('id')
+        .where('title', 'like', '%民生实事%')
+        .executeTakeFirstOrThrow();
+      const [choice, written] = (
+        await s.ctx.db
+          .selectFrom('survey_questions')
+          .select('id')
+          .where('survey_id', '=', survey.id)
+          .orderBy('position')
+          .execute()
+      ).map((q) => `a${q.id}`);
+      const url = `/s/demo/survey/${survey.id}/answer`;
+      const jar = new Jar();
+      const csrf = csrfFrom((await get(s.app, jar, url)).body);
+      // no browser mark: each submission is a browser of its own (one browser's one answer is tested apart)
+      jar.cookies.delete('gk_voter');
+      const key = dataKey(s.ctx.config);
+      const before = await count('survey_responses');
+      const statuses = new Map<number, number>();
+      let accepted = 0;
+      const picks = fc.uniqueArray(fc.constantFrom('0', '1', '2', '3', '4'), { minLength: 1, maxLength: 5 });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(picks, fc.array(either(fc.constantFrom('0', '4')), { maxLength: 8 }), hostile),
+          either(fc.constantFrom('', '希望多建社区食堂。')),
+          fc.option(fc.tuple(fc.constantFrom(`${choice}_0`, 'a999999', '__proto__', 'constructor'), hostile)),
+          fc.constantFrom('good', 'good', 'wrong', 'forged'),
+          async (chosen, text, extra, captcha) => {
+            const challenge = newChallenge(key, s.ctx.now());
+            const body = new URLSearchParams({
+              _csrf: csrf,
+              captchaToken: captcha === 'forged' ? `${challenge.token.slice(0, -4)}AAAA` : challenge.token,
+              captcha: captcha === 'wrong' ? '99' : solve(challenge.question),
+              [written]: text.toWellFormed(),
+            });
+            for (const c of [chosen].flat()) body.append(choice, c.toWellFormed());
+            if (extra) body.append(extra[0], extra[1].toWellFormed());
+            const res = await s.app.inject({
+              method: 'POST',
+              url,
+              payload: body.toString(),
+              headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+              remoteAddress: nextAddress(),
+            });
+            statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+            if (res.statusCode === 303) accepted++;
+            assert.ok(
+              res.statusCode === 303 || (res.statusCode >= 400 && res.statusCode < 500),
+              `${res.statusCode} ${res.body.slice(0, 200)}`,
+            );
+          },
+        ),
+        { numRuns: FLOOD },
+      );
+      assert.equal(await count('survey_responses'), before + accepted, JSON.stringify([...statuses]));
+      assert.ok(accepted > 50 && (statuses.get(400) ?? 0) > 100, JSON.stringify([...statuses]));
+      // every questionnaire answers the required question, with choices the question has, each once
+      const bad = await s.ctx.db
+        .selectFrom('survey_responses')
+        .select('survey_responses.id')
+        .where('survey_responses.survey_id', '=', survey.id)
+        .where((eb) =>
+          eb.or([
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('survey_answers')
+                  .select('response_id')
+                  .whereRef('survey_answers.response_id', '=', 'survey_responses.id')
+                  .where('survey_answers.question_id', '=', Number(choice.slice(1))),
+              ),
+            ),
+            eb.exists(
+              eb
+                .selectFrom('survey_answers')
+                .select('response_id')
+                .whereRef('survey_answers.response_id', '=', 'survey_responses.id')
+                .where('survey_answers.question_id', '=', Number(choice.slice(1)))
+                .where((x) => x.or([x('choice', '<', 0), x('choice', '>', 4), x('choice', 'is', null)])),
+            ),
+          ]),
+        )
+        .execute();
+      assert.deepEqual(bad, []);
+    });
+
+    test(`${FLOOD} questions to an interview: 4xx or accepted, never a 5xx; every accepted question kept, none shown unmoderated`, async () => {
+      const interview = await s.ctx.db
+        .selectFrom('interviews')
+        .select('id')
+        .where('title', 'like', '%家庭医生%')
+        .executeTakeFirstOrThrow();
+      const url = `/s/demo/interviews/${interview.id}/ask`;
+      const jar = new Jar();
+      const csrf = csrfFrom((await get(s.app, jar, url)).body);
+      const key = dataKey(s.ctx.config);
+      const before = await count('interview_questions');
+      const pageBefore = (await get(s.app, new Jar(), `/s/demo/interviews/${interview.id}`)).body;
+      const statuses = new Map<number, number>();
+      let accepted = 0;
+      const valid = {
+        content: fc.nat().map((n) => `请问第${n}个社区的家庭医生每周什么时候坐诊？`),
+        name: fc.constantFrom('', '钱先生'),
+      };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.record(valid),
+            fc.record(Object.fromEntries(Object.entries(valid).map(([k, v]) => [k, either(v)])) as typeof valid, {
+              requiredKeys: [],
+            }),
+          ),
+          fc.constantFrom('good', 'good', 'wrong', 'forged'),
+          async (form, captcha) => {
+            const challenge = newChallenge(key, s.ctx.now());
+            const fields: Record<string, string> = {
+              ...form,
+              _csrf: csrf,
+              captchaToken: captcha === 'forged' ? `${challenge.token.slice(0, -4)}AAAA` : challenge.token,
+              captcha: captcha === 'wrong' ? '99' : solve(challenge.question),
+            };
+            const res = await s.app.inject({
+              method: 'POST',
+              url,
+              payload: new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, v.toWellFormed()])).toString(),
+              headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+              remoteAddress: nextAddress(),
+            });
+            statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+            if (res.statusCode === 303) accepted++;
+            assert.ok(
+              res.statusCode === 303 || (res.statusCode >= 400 && res.statusCode < 500),
+              `${res.statusCode} ${res.body.slice(0, 200)}`,
+            );
+          },
+        ),
+        { numRuns: FLOOD },
+      );
+      assert.equal(await count('interview_questions'), before + accepted, JSON.stringify([...statuses]));
+      assert.ok(accepted > 50 && (statuses.get(400) ?? 0) > 100, JSON.stringify([...statuses]));
+      const waiting = await s.ctx.db
+        .selectFrom('interview_questions')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('interview_id', '=', interview.id)
+        .where('state', '=', 'pending')
+        .executeTakeFirstOrThrow();
+      assert.ok(Number(waiting.n) >= accepted, 'every accepted question waits for moderation');
+      assert.equal(
+        textOf((await get(s.app, new Jar(), `/s/demo/interviews/${interview.id}`)).body),
+        textOf(pageBefore),
         'nothing shows before it is moderated',
       );
     });
