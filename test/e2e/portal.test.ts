@@ -520,6 +520,81 @@ describe('the portal and back office in Chromium', () => {
     assert.doesNotMatch(shown, /吴思远/);
   });
 
+  test('a resident answers a survey without JavaScript, once; when the results are published a second browser sees their charts', async () => {
+    const digits = '零一二三四五六七八九十';
+    const solveOn = async (page: Page) => {
+      const m = /(.)加(.)等于/.exec((await page.locator('label[for="f-captcha"]').textContent()) ?? '')!;
+      await page.getByLabel(/验证问题/).fill(String(digits.indexOf(m[1]) + digits.indexOf(m[2])));
+    };
+    const page = await newPage(false);
+    await page.goto(`${base}/mail`);
+    await page.getByRole('link', { name: '网上调查' }).first().click();
+    await page.getByRole('link', { name: /民生实事项目征集调查/ }).click();
+    await page.getByRole('link', { name: '参与调查' }).click();
+    await solveOn(page);
+    await page.getByRole('button', { name: '提交答卷' }).click();
+    await page.getByText('此题为必答题').waitFor();
+    await page.getByLabel('老旧小区改造').check();
+    await page.getByLabel('社区养老服务中心').check();
+    await page.getByLabel(/您的其他建议/).fill('希望社区养老服务中心提供助餐服务。');
+    await solveOn(page);
+    await page.getByRole('button', { name: '提交答卷' }).click();
+    await page.getByText('答卷已提交').waitFor();
+    await page.goto(`${base}/survey/2/answer`);
+    await page.getByText('您已参加过本次调查').waitFor();
+
+    const staff = await newPage(false);
+    await signIn(staff, 'office');
+    await staff.goto(`${base}/admin/surveys/2`);
+    await staff.getByRole('button', { name: '公布调查结果' }).click();
+    await staff.getByText('调查结果已公布').waitFor();
+
+    const reader = await newPage(false);
+    await reader.goto(`${base}/survey/2`);
+    await reader.getByRole('heading', { name: '调查结果' }).waitFor();
+    assert.equal(await reader.locator('svg[role="img"]').count(), 1);
+    assert.match((await reader.locator('main').textContent()) ?? '', /共收到答卷 25 份/);
+    assert.doesNotMatch(
+      (await reader.locator('main').textContent()) ?? '',
+      /助餐服务/,
+      'written answers stay with the agency',
+    );
+  });
+
+  test('an interview streams a live answer to a second browser without reloading; without JavaScript a refresh shows it', async () => {
+    const staff = await newPage();
+    await signIn(staff, 'office');
+    await staff.goto(`${base}/admin/interviews/2`);
+    await staff.getByRole('button', { name: '开始直播' }).click();
+    await staff.getByText('直播已开始').waitFor();
+
+    const viewer = await newPage();
+    await viewer.goto(`${base}/interviews/2`);
+    await viewer.getByText('正在直播，新内容将自动显示。').waitFor();
+    const plain = await newPage(false);
+    await plain.goto(`${base}/interviews/2`);
+
+    await staff.getByLabel('发言人').selectOption({ label: '县人民医院全科医学科主任 赵磊' });
+    await staff.getByLabel(/^内容/).fill('行动不便的老人签约后，家庭医生团队可以按约定上门随访。');
+    await staff.getByRole('button', { name: '发布', exact: true }).click();
+    await staff.getByText('已发布').first().waitFor();
+
+    // the viewer's page shows it without reloading
+    await viewer.locator('ol.stream li', { hasText: '按约定上门随访' }).waitFor({ timeout: 10_000 });
+    assert.match((await viewer.locator('ol.stream').textContent()) ?? '', /全科医学科主任 赵磊/);
+    // without JavaScript: the page says to refresh, and a refresh shows it
+    assert.match((await plain.locator('main').textContent()) ?? '', /刷新本页/);
+    await plain.getByRole('link', { name: '刷新查看最新内容' }).click();
+    await plain.reload();
+    await plain.locator('ol.stream li', { hasText: '按约定上门随访' }).waitFor();
+
+    const ask = await newPage();
+    await ask.goto(`${base}/interviews/2/ask`);
+    assert.deepEqual(await seriousViolations(ask), [], 'the question form');
+    await staff.getByRole('button', { name: '结束访谈' }).click();
+    await viewer.getByText('访谈已结束，以上为文字实录。').waitFor({ timeout: 10_000 });
+  });
+
   test('on a phone the header takes at most a quarter of the screen, in the elder mode too, with one search box', async () => {
     for (const elder of [false, true]) {
       const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
@@ -579,6 +654,13 @@ describe('the portal and back office in Chromium', () => {
       '/consult/1',
       '/consult/2',
       '/consult/2/comment',
+      '/survey',
+      '/survey/1',
+      '/survey/2',
+      '/interviews',
+      '/interviews/1',
+      '/interviews/2',
+      '/survey/2/answer',
       `/mail/faq/${(await ctx.db.selectFrom('faqs').select('id').where('published_at', 'is not', null).executeTakeFirstOrThrow()).id}`,
       `/mail/jyj/write?title=${encodeURIComponent('孩子转学需要办理什么手续')}`,
       '/admin/login',
