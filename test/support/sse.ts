@@ -20,27 +20,31 @@ export class SseReader {
   private req!: http.ClientRequest;
   readonly opened: Promise<void>;
 
-  constructor(url: string, headers: Record<string, string> = {}, agent?: http.Agent) {
+  constructor(url: string, headers: Record<string, string> = {}, localAddress?: string) {
     let buffer = '';
     this.opened = new Promise((resolve, reject) => {
-      this.req = http.get(url, { headers: { accept: 'text/event-stream', ...headers }, agent }, (res) => {
-        this.status = res.statusCode ?? 0;
-        this.headers = res.headers;
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buffer += chunk;
-          let at = buffer.indexOf('\n\n');
-          while (at >= 0) {
-            this.take(buffer.slice(0, at));
-            buffer = buffer.slice(at + 2);
-            at = buffer.indexOf('\n\n');
-          }
-        });
-        res.on('end', () => {
-          this.ended = true;
-        });
-        resolve();
-      });
+      this.req = http.get(
+        url,
+        { headers: { accept: 'text/event-stream', ...headers }, localAddress, agent: false },
+        (res) => {
+          this.status = res.statusCode ?? 0;
+          this.headers = res.headers;
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buffer += chunk;
+            let at = buffer.indexOf('\n\n');
+            while (at >= 0) {
+              this.take(buffer.slice(0, at));
+              buffer = buffer.slice(at + 2);
+              at = buffer.indexOf('\n\n');
+            }
+          });
+          res.on('end', () => {
+            this.ended = true;
+          });
+          resolve();
+        },
+      );
       this.req.on('error', (e) => (this.ended ? undefined : reject(e)));
     });
   }
@@ -60,6 +64,7 @@ export class SseReader {
       }
     }
     if (!data) return;
+    if (e.id !== undefined) this.arrived.set(e.id, performance.now());
     this.events.push(e);
     for (const w of [...this.waiters])
       if (w.match(e)) {
@@ -67,6 +72,9 @@ export class SseReader {
         w.resolve(e);
       }
   }
+
+  /** When each event came (ms, performance.now()), by its id. */
+  readonly arrived = new Map<string, number>();
 
   /** The first event (already come or still to come) that matches, or a rejection after `ms`. */
   next(match: (e: SseEvent) => boolean, ms = 10_000): Promise<SseEvent> {
