@@ -6,6 +6,7 @@ import pg from 'pg';
 import { SECURITY_HEADER_LIST } from '../src/app.ts';
 import { failuresOf, mixedLoad } from './support/load.ts';
 import { draftTarget, pidOf, type SetUp, startSetUp } from './support/production.ts';
+import { SseReader } from './support/sse.ts';
 
 /**
  * The production set-up as README gives it (deploy/production.sh): nginx, two compiled instances, a PostgreSQL
@@ -115,6 +116,37 @@ describe('the production set-up: nginx, two instances, primary and replica', { t
     const page = await fetch(`${site}/s/demo/p/${publicationId}`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), new RegExp(title));
+  });
+
+  test('an interview’s live stream passes nginx unbuffered: a post reaches a reader within moments', async () => {
+    const office = new Browser();
+    const csrf = await office.login('office');
+    const { rows } = await primary.query(
+      'select id from interviews where live_at is null and ended_at is null order by id limit 1',
+    );
+    const id = rows[0].id;
+    assert.equal((await office.post(`/admin/interviews/${id}/start`, { _csrf: csrf })).status, 303);
+    const reader = new SseReader(`${site}/s/demo/interviews/${id}/live?after=0`);
+    await reader.opened;
+    assert.equal(reader.status, 200);
+    assert.match(String(reader.headers['content-type']), /text\/event-stream/);
+    const sent = Date.now();
+    assert.equal(
+      (
+        await office.post(`/admin/interviews/${id}/post`, {
+          _csrf: csrf,
+          speaker: 'host',
+          content: '经由 nginx 的直播内容',
+        })
+      ).status,
+      303,
+    );
+    const e = await reader.next((x) => x.event === 'post', 10_000);
+    assert.match(JSON.parse(e.data).html, /经由 nginx 的直播内容/);
+    assert.ok(Date.now() - sent < 5000, `arrived after ${Date.now() - sent} ms`);
+    assert.equal((await office.post(`/admin/interviews/${id}/end`, { _csrf: csrf })).status, 303);
+    await reader.next((x) => x.event === 'end', 10_000);
+    reader.close();
   });
 
   test('rate limits of a guarded route count across the instances', async () => {
