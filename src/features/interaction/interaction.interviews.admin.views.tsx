@@ -299,7 +299,7 @@ export function InterviewAdminPage(props: {
         )}
       </section>
 
-      {o.stage !== 'draft' ? (
+      {o.stage === 'live' || o.stage === 'ended' || o.posts.length ? (
         <section aria-labelledby="stream-h">
           <h2 id="stream-h" safe>{`${o.stage === 'live' ? '直播内容' : '文字实录'}（${o.posts.length} 条）`}</h2>
           <ol class="stream">

@@ -108,7 +108,7 @@ function SurveyFields(props: { values: FormValues; errors: FieldErrors; agencies
       <input type="hidden" name="count" value={String(blocks)} />
       <h2>题目</h2>
       <p class="hint">
-        题目留空的不保存。选择题、矩阵题的选项每行一个；矩阵题另填各行（如要评价的各个方面），每行选一项。
+        题目留空的不保存；每次保存后下面再留出两道空题，可继续添加。选择题、矩阵题的选项每行一个；矩阵题另填各行（如要评价的各个方面），每行选一项。
       </p>
       {Array.from({ length: blocks }, (_, n) => {
         const i = n + 1;

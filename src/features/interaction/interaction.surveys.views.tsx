@@ -71,22 +71,23 @@ export function SurveyListPage(props: {
   );
 }
 
-const W = 640;
-const ROW = 30;
-const LABEL = 200;
+/** The chart's own units: narrow enough that its words stay readable when a phone shrinks it to the screen. */
+const W = 400;
+const ROW = 28;
+const LABEL = 130;
 const short = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** A horizontal bar per option, drawn on the server; the table next to it carries the same figures. */
 function BarChart(props: { label: string; bars: { label: string; n: number; share: number }[] }): JSX.Element {
   const max = Math.max(1, ...props.bars.map((b) => b.share));
   const h = props.bars.length * ROW + 8;
-  const span = W - LABEL - 110;
+  const span = W - LABEL - 95;
   return (
     <svg viewBox={`0 0 ${W} ${h}`} role="img" aria-label={`${props.label}（数据见下表）`} class="hbar">
       {props.bars.map((b, i) => (
         <g>
           <text x={LABEL - 8} y={i * ROW + 20} text-anchor="end" font-size="13" safe>
-            {short(b.label, 14)}
+            {short(b.label, 9)}
           </text>
           <rect
             x={LABEL}
