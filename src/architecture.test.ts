@@ -50,6 +50,7 @@ const OWNERS: Record<string, string[]> = {
     'consultations',
     'consultation_articles',
     'consultation_comments',
+    'consultation_attachments',
     'surveys',
     'survey_questions',
     'survey_responses',

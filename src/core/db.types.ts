@@ -654,6 +654,16 @@ export interface ConsultationCommentsTable {
   moderated_at: Date | null;
 }
 
+export interface ConsultationAttachmentsTable {
+  id: Generated<number>;
+  consultation_id: number;
+  file_hash: string;
+  filename: string;
+  mime: string;
+  size: ColumnType<number, number, number>;
+  created_at: Generated<Date>;
+}
+
 export type SurveyQuestionKind = 'single' | 'multiple' | 'text' | 'rating' | 'matrix';
 
 export interface SurveysTable {
@@ -795,6 +805,7 @@ export interface DB {
   consultations: ConsultationsTable;
   consultation_articles: ConsultationArticlesTable;
   consultation_comments: ConsultationCommentsTable;
+  consultation_attachments: ConsultationAttachmentsTable;
   surveys: SurveysTable;
   survey_questions: SurveyQuestionsTable;
   survey_responses: SurveyResponsesTable;

@@ -7,6 +7,7 @@ import { id, pageParam } from '../../core/validate.ts';
 import { formWithFile } from '../../web/public.forms.ts';
 import {
   actorOf,
+  attachment,
   chosenSite,
   csrfToken,
   doneMessage,
@@ -22,8 +23,11 @@ import { ConsultationFormPage, ConsultationPage, ConsultationsPage } from './int
 import { consultationAgenciesOf } from './interaction.consultations.policy.ts';
 import { CONSULTATION_PAGE, defaultPeriod } from './interaction.consultations.rules.ts';
 import {
+  attachToConsultation,
+  consultationFile,
   consultationsFor,
   decideComment,
+  detachFromConsultation,
   linkPolicy,
   moderateComment,
   openConsultation,
@@ -43,6 +47,8 @@ const DONE: Record<string, string> = {
   moderate: '意见已审核',
   register: '意见已登记，审核后公开',
   decide: '采纳情况已保存',
+  attach: '附件已上传',
+  detach: '附件已删除',
 };
 const flashOf = (req: FastifyRequest) => doneMessage(req, DONE);
 
@@ -158,6 +164,44 @@ export async function consultationAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       },
       (refused) => page(req, reply, { ...refused, form: action }),
     );
+  });
+
+  // a draft's files: added (multipart: the form token in the address), taken off, opened by its staff
+  const fileParam = (req: FastifyRequest) => {
+    const r = id.safeParse((req.params as { file: string }).file);
+    if (!r.success) throw notFound('附件不存在');
+    return r.data;
+  };
+  app.post('/consultations/:id/files', async (req, reply) => {
+    staff(req);
+    const cid = idParam(req, '意见征集');
+    return submitForm(
+      req,
+      reply,
+      async () => {
+        const { file } = await formWithFile(req, ctx.config.maxUploadBytes, '附件');
+        await attachToConsultation(ctx, actorOf(req), cid, file);
+        return `/admin/consultations/${cid}?done=attach#files`;
+      },
+      (refused) => page(req, reply, { ...refused, form: 'files' }),
+    );
+  });
+  app.post('/consultations/:id/files/:file/remove', async (req, reply) => {
+    staff(req);
+    const cid = idParam(req, '意见征集');
+    return submitForm(
+      req,
+      reply,
+      async () => {
+        await detachFromConsultation(ctx, actorOf(req), cid, fileParam(req));
+        return `/admin/consultations/${cid}?done=detach#files`;
+      },
+      (refused) => page(req, reply, { ...refused, form: 'files' }),
+    );
+  });
+  app.get('/consultations/:id/files/:file', async (req, reply) => {
+    const f = await consultationFile(ctx, { actor: actorOf(req) }, idParam(req, '意见征集'), fileParam(req));
+    return attachment(reply, f.mime, f.filename).send(f.body);
   });
 
   app.post('/consultations/:id/comments/:comment/:action', async (req, reply) => {

@@ -3,12 +3,18 @@ import { z } from 'zod';
 import { newChallenge } from '../../core/captcha.ts';
 import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
-import { AppError } from '../../core/errors.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import { id } from '../../core/validate.ts';
 import { pageCtx } from '../../web/portal.ts';
 import { privateForms, typedAgain } from '../../web/public.forms.ts';
-import { csrfToken, idParam, type RefusedForm, sendHtml } from '../../web/request.ts';
+import { attachment, csrfToken, idParam, type RefusedForm, sendHtml } from '../../web/request.ts';
 import { consultationListQuery } from './interaction.consultations.schema.ts';
-import { publicConsultation, publishedConsultations, submitComment } from './interaction.consultations.service.ts';
+import {
+  consultationFile,
+  publicConsultation,
+  publishedConsultations,
+  submitComment,
+} from './interaction.consultations.service.ts';
 import { CommentPage, ConsultListPage, ConsultPage } from './interaction.consultations.views.tsx';
 
 const commentQuery = z.object({
@@ -27,6 +33,13 @@ export async function consultationPortalRoutes(portal: FastifyInstance, ctx: Ctx
   portal.get('/consult/:id', async (req, reply) => {
     const d = await publicConsultation(ctx, req.site.id, idParam(req, '意见征集'));
     return sendHtml(req, reply, ConsultPage({ ctx: await pageCtx(req, '/consult'), d }));
+  });
+
+  portal.get('/consult/:id/files/:file/:name', async (req, reply) => {
+    const file = id.safeParse((req.params as { file: string }).file);
+    if (!file.success) throw notFound('附件不存在');
+    const f = await consultationFile(ctx, { siteId: req.site.id }, idParam(req, '意见征集'), file.data);
+    return attachment(reply, f.mime, f.filename).send(f.body);
   });
 
   await portal.register(async (app) => {

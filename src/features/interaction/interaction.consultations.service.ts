@@ -13,7 +13,7 @@ import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import type { ConsultationRow, DB, Site } from '../../core/db.types.ts';
 import { AppError, badInput, conflict, notFound } from '../../core/errors.ts';
-import { checkUpload, docxToHtml } from '../../core/files.ts';
+import { checkUpload, docxToHtml, recordFile, safeFilename } from '../../core/files.ts';
 import { maskPersonalData } from '../../core/personal.ts';
 import { type Change, noteChange } from '../../core/search.ts';
 import { settingsOf } from '../../core/sites.ts';
@@ -48,10 +48,13 @@ import {
 } from './interaction.consultations.schema.ts';
 import {
   articlesOf,
+  attachmentsOf,
   commentRow,
   commentsOf,
   consultationReminders,
   consultationRow,
+  deleteAttachment,
+  insertAttachment,
   insertComment,
   insertConsultation,
   lockConsultation,
@@ -218,6 +221,64 @@ export async function publishConsultation(ctx: Ctx, actor: Actor, id: number) {
   });
 }
 
+/** How many files a consultation may carry. */
+const MAX_ATTACHMENTS = 10;
+
+/** Attaches a file to a draft consultation (PDF, Word, Excel or a picture, checked by its content). */
+export async function attachToConsultation(
+  ctx: Ctx,
+  actor: Actor,
+  id: number,
+  file: { name: string; data: Buffer } | null,
+) {
+  if (!file) throw badInput('请选择文件', { file: '请选择文件' });
+  const mime = await checkUpload(file.name, file.data, ctx.config.maxUploadBytes);
+  const hash = await ctx.files.put(file.data);
+  return onConsultation(ctx, actor, id, 'edit', async (trx, c) => {
+    if (c.published_at) throw conflict('已发布的征求意见稿不能再添加附件');
+    if ((await attachmentsOf(trx, c.id)).length >= MAX_ATTACHMENTS)
+      throw badInput(`每件意见征集最多 ${MAX_ATTACHMENTS} 个附件`);
+    await recordFile(trx, { hash, size: file.data.length, mime });
+    const filename = safeFilename(file.name);
+    const attachmentId = await insertAttachment(trx, {
+      consultation_id: c.id,
+      file_hash: hash,
+      filename,
+      mime,
+      size: file.data.length,
+    });
+    return { after: { filename, attachment: attachmentId }, result: attachmentId, as: 'attach' };
+  });
+}
+
+/** Takes a file off a draft consultation. */
+export function detachFromConsultation(ctx: Ctx, actor: Actor, id: number, attachmentId: number) {
+  return onConsultation(ctx, actor, id, 'edit', async (trx, c) => {
+    if (c.published_at) throw conflict('已发布的征求意见稿不能删除附件');
+    const file = (await attachmentsOf(trx, c.id)).find((a) => a.id === attachmentId);
+    if (!file || !(await deleteAttachment(trx, c.id, attachmentId))) throw notFound('附件不存在');
+    return { after: { filename: file.filename }, result: undefined, as: 'detach' };
+  });
+}
+
+/** A file of a consultation: of a published one for anyone, of a draft for the staff who may see it. */
+export async function consultationFile(
+  ctx: Ctx,
+  who: { siteId: number } | { actor: Actor },
+  id: number,
+  attachmentId: number,
+) {
+  const c = await consultationRow(ctx.db, id);
+  const visible =
+    c &&
+    ('siteId' in who
+      ? c.site_id === who.siteId && c.published_at !== null && !c.withdrawn_reason
+      : maySeeConsultation(need(who.actor), c));
+  const a = visible ? (await attachmentsOf(ctx.db, id)).find((x) => x.id === attachmentId) : undefined;
+  if (!a) throw notFound('附件不存在');
+  return { filename: a.filename, mime: a.mime, body: await ctx.files.get(a.file_hash) };
+}
+
 /** Takes a consultation back from the public (the office alone, with a reason, kept). */
 export function withdrawConsultation(ctx: Ctx, actor: Actor, id: number, raw: unknown) {
   const input = parseInput(withdrawInput, raw);
@@ -378,11 +439,12 @@ const publicComment = (c: {
 export async function publicConsultation(ctx: Ctx, siteId: number, id: number) {
   const c = await consultationRow(ctx.read, id);
   if (!c || c.site_id !== siteId || !c.published_at || c.withdrawn_reason) throw notFound('意见征集不存在或未发布');
-  const [articles, comments, agencies, policy] = await Promise.all([
+  const [articles, comments, agencies, policy, attachments] = await Promise.all([
     articlesOf(ctx.read, c.id),
     commentsOf(ctx.read, c.id, true),
     siteAgencyNames(ctx, siteId),
     c.policy_id ? publicationTitle(ctx, siteId, c.policy_id) : null,
+    attachmentsOf(ctx.read, c.id),
   ]);
   const stage = stageOf(c, today(ctx));
   return {
@@ -398,6 +460,7 @@ export async function publicConsultation(ctx: Ctx, siteId: number, id: number) {
     })),
     counts: adoptionCounts(comments),
     policy: c.policy_id && policy ? { id: c.policy_id, title: policy } : null,
+    attachments,
   };
 }
 export type PublicConsultation = Awaited<ReturnType<typeof publicConsultation>>;
@@ -423,10 +486,11 @@ export async function openConsultation(ctx: Ctx, actor: Actor, id: number) {
   const p = need(actor);
   const c = await consultationRow(ctx.db, id);
   if (!c || !maySeeConsultation(p, c)) throw notFound('意见征集不存在');
-  const [articles, comments, policy] = await Promise.all([
+  const [articles, comments, policy, attachments] = await Promise.all([
     articlesOf(ctx.db, c.id),
     commentsOf(ctx.db, c.id, false),
     c.policy_id ? publicationTitle(ctx, c.site_id, c.policy_id) : null,
+    attachmentsOf(ctx.db, c.id),
   ]);
   return {
     c,
@@ -436,6 +500,7 @@ export async function openConsultation(ctx: Ctx, actor: Actor, id: number) {
     counts: adoptionCounts(comments),
     pending: comments.filter((x) => x.state === 'pending').length,
     policy,
+    attachments,
     may: consultationAllowed(p, c),
   };
 }

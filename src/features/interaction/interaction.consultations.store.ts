@@ -51,6 +51,31 @@ export const articlesOf = (q: Q, consultationId: number) =>
     .orderBy('position')
     .execute();
 
+export async function insertAttachment(
+  q: Q,
+  values: { consultation_id: number; file_hash: string; filename: string; mime: string; size: number },
+): Promise<number> {
+  return (await q.insertInto('consultation_attachments').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/** A consultation's files in the order they were attached. */
+export const attachmentsOf = (q: Q, consultationId: number) =>
+  q
+    .selectFrom('consultation_attachments')
+    .select(['id', 'file_hash', 'filename', 'mime', 'size'])
+    .where('consultation_id', '=', consultationId)
+    .orderBy('id')
+    .execute();
+
+export async function deleteAttachment(q: Q, consultationId: number, attachmentId: number): Promise<boolean> {
+  const r = await q
+    .deleteFrom('consultation_attachments')
+    .where('consultation_id', '=', consultationId)
+    .where('id', '=', attachmentId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
 export async function insertComment(q: Q, values: Insertable<ConsultationCommentsTable>): Promise<number> {
   return (await q.insertInto('consultation_comments').values(values).returning('id').executeTakeFirstOrThrow()).id;
 }

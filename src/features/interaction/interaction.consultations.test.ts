@@ -429,5 +429,82 @@ for (const kind of ['pglite', 'postgres'] as const) {
       assert.match(list, /养犬管理办法.*征集中/s);
       assert.match(list, /停车收费管理规定.*已公布结果/s);
     });
+
+    test('a draft carries files: added and taken off while it is a draft, downloaded by the public once published', async () => {
+      const office = await login(s.app, 'office');
+      const today = shanghaiDate(s.ctx.now());
+      const made = await post(
+        s.app,
+        office.jar,
+        '/admin/consultations',
+        {
+          agencyId: String(s.f.agencies[4].id),
+          title: '青山县城区禁止燃放烟花爆竹规定（附件测试）',
+          draft: DRAFT,
+          opensOn: today,
+          closesOn: addDays(today, 29),
+        },
+        office.csrf,
+      );
+      const id = Number(/consultations\/(\d+)/.exec(made.headers.location as string)![1]);
+      const send = async (name: string, data: Buffer) => {
+        const form = multipart({}, { field: 'file', name, type: 'application/octet-stream', data });
+        return s.app.inject({
+          method: 'POST',
+          url: `/admin/consultations/${id}/files?_csrf=${encodeURIComponent(office.csrf)}`,
+          payload: form.payload,
+          headers: { 'content-type': form.type, cookie: office.jar.header },
+        });
+      };
+      const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+      const renamed = await send('起草说明.pdf', Buffer.from('MZ\x90\x00 an executable'));
+      assert.equal(renamed.statusCode, 400);
+      assert.match(renamed.body, /类型不被接受/);
+      assert.equal((await send('起草说明.pdf', PDF)).statusCode, 303);
+      assert.equal((await send('多余的.pdf', PDF)).statusCode, 303);
+      const staffPage = (await get(s.app, office.jar, `/admin/consultations/${id}`)).body;
+      const files = [...staffPage.matchAll(/\/admin\/consultations\/\d+\/files\/(\d+)"/g)].map((m) => m[1]);
+      assert.equal(files.length, 2);
+      const staffCopy = await get(s.app, office.jar, `/admin/consultations/${id}/files/${files[0]}`);
+      assert.equal(staffCopy.statusCode, 200);
+      assert.equal(staffCopy.body, PDF.toString());
+      const publicUrl = `/s/demo/consult/${id}/files/${files[0]}/x.pdf`;
+      assert.equal((await get(s.app, new Jar(), publicUrl)).statusCode, 404, 'not before it is published');
+      assert.equal(
+        (await post(s.app, office.jar, `/admin/consultations/${id}/files/${files[1]}/remove`, {}, office.csrf))
+          .statusCode,
+        303,
+      );
+      assert.equal(
+        (await post(s.app, office.jar, `/admin/consultations/${id}/publish`, {}, office.csrf)).statusCode,
+        303,
+      );
+
+      const page = await get(s.app, new Jar(), `/s/demo/consult/${id}`);
+      assert.match(textOf(page.body), /附件\s*起草说明\.pdf/);
+      assert.doesNotMatch(textOf(page.body), /多余的/);
+      const download = await get(s.app, new Jar(), publicUrl);
+      assert.equal(download.statusCode, 200);
+      assert.match(String(download.headers['content-disposition']), /attachment; filename\*=UTF-8''%E8%B5%B7/);
+      assert.equal(download.headers['x-content-type-options'], 'nosniff');
+      assert.equal((await send('晚了.pdf', PDF)).statusCode, 409, 'frozen once published');
+      assert.equal(
+        (await post(s.app, office.jar, `/admin/consultations/${id}/files/${files[0]}/remove`, {}, office.csrf))
+          .statusCode,
+        409,
+      );
+      for (const url of [
+        `/s/demo/consult/${id}/files/${files[1]}/x.pdf`,
+        `/s/demo/consult/${id}/files/abc/x.pdf`,
+        `/s/demo/consult/1/files/${files[0]}/x.pdf`,
+      ])
+        assert.equal((await get(s.app, new Jar(), url)).statusCode, 404, url);
+      const edu = await login(s.app, 'edu-editor', 'edu-password-1');
+      assert.equal(
+        (await get(s.app, edu.jar, `/admin/consultations/${id}/files/${files[0]}`)).statusCode,
+        404,
+        'another agency’s staff',
+      );
+    });
   });
 }

@@ -1,5 +1,6 @@
 /** The public side of 意见征集: the list, a consultation's whole story, and the comment form. */
 import type { Challenge } from '../../core/captcha.ts';
+import { fmtSize } from '../../web/format.ts';
 import {
   CaptchaFields,
   Csrf,
@@ -137,6 +138,23 @@ export function ConsultPage(props: { ctx: PageCtx; d: PublicConsultation }): JSX
           <section aria-labelledby="explanation">
             <h2 id="explanation">起草说明</h2>
             <Paragraphs text={c.explanation} />
+          </section>
+        ) : (
+          ''
+        )}
+        {d.attachments.length ? (
+          <section aria-labelledby="files">
+            <h2 id="files">附件</h2>
+            <ul>
+              {d.attachments.map((a) => (
+                <li>
+                  <a href={`${ctx.base}/consult/${c.id}/files/${a.id}/${encodeURIComponent(a.filename)}`} safe>
+                    {a.filename}
+                  </a>{' '}
+                  <span class="muted" safe>{`（${fmtSize(Number(a.size))}）`}</span>
+                </li>
+              ))}
+            </ul>
           </section>
         ) : (
           ''
