@@ -14,6 +14,17 @@ const entry = (action: string, entity_type: string, after: unknown = null, befor
   after,
 });
 
+test('the steps of 政民互动 read as sentences too', () => {
+  assert.equal(
+    auditSentence(entry('interview.start', 'interview', { title: '县教育局局长谈招生' })),
+    '王审核开始在线访谈“县教育局局长谈招生”的直播',
+  );
+  assert.equal(
+    auditSentence(entry('survey.withdraw', 'survey', { title: '公交调查', reason: '重复' })),
+    '王审核撤回网上调查“公交调查”，理由：重复',
+  );
+});
+
 test('each entry reads as a sentence: who, what, which thing, with its details', () => {
   assert.equal(
     auditSentence(
