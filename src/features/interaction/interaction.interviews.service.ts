@@ -52,14 +52,15 @@ import {
   updateQuestion,
 } from './interaction.interviews.store.ts';
 import { publicWriter } from './interaction.letters.rules.ts';
+import { interviewSource } from './interaction.search.service.ts';
 
 const need = (actor: Actor): Principal => {
   if (!actor.principal) throw new AppError('unauthenticated', '请先登录');
   return actor.principal;
 };
 
-/** The outbox's key of an interview's change (`iv:<id>`): its public pages follow it. */
-const CHANGE = 'iv';
+/** The outbox's key of an interview's change (`iv:<id>`), which search follows too. */
+const CHANGE = interviewSource.kind;
 
 /** The public pages a batch of changes touches: the list, the 互动交流 home and the interview's own page. */
 export function interviewPagesTouched(changes: Change[]): TouchedPages {

@@ -215,3 +215,28 @@ export async function interviewCounts(q: Q, siteId: number, agencyIds: number[] 
     .executeTakeFirstOrThrow();
   return { announced: Number(r.announced), live: Number(r.live), pending: Number(r.pending) };
 }
+
+/** Published interviews as search indexes them (with their transcript so far), by id or a page in id order. */
+export function searchableInterviews(q: Q, which: { ids: number[] } | { after: number; limit: number }) {
+  let query = q
+    .selectFrom('interviews')
+    .innerJoin('agencies', 'agencies.id', 'interviews.agency_id')
+    .select([
+      'interviews.id',
+      'interviews.site_id',
+      'interviews.agency_id',
+      'interviews.title',
+      'interviews.intro',
+      'interviews.summary',
+      'interviews.starts_at',
+      'agencies.name as agency',
+      sql<string>`coalesce((select string_agg(p.content, E'\n' order by p.seq) from interview_posts p where p.interview_id = interviews.id), '')`.as(
+        'transcript',
+      ),
+    ])
+    .where('interviews.published_at', 'is not', null)
+    .where('interviews.withdrawn_reason', '=', '');
+  if ('ids' in which) query = query.where('interviews.id', 'in', which.ids);
+  else query = query.where('interviews.id', '>', which.after).orderBy('interviews.id').limit(which.limit);
+  return query.execute();
+}

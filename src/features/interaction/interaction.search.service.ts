@@ -1,11 +1,12 @@
 /**
- * What search covers of 互动交流: the letters the office published, the knowledge base's published entries and the
- * consultations (their drafts and results).
+ * What search covers of 互动交流: the letters the office published, the knowledge base's published entries, the
+ * consultations (their drafts and results) and the interviews (their announcement, summary and transcript).
  */
 import { shanghaiDate } from '../../core/calendar.ts';
 import type { SearchDoc, SearchSource, ShownItem } from '../../core/search.ts';
 import { searchableConsultations } from './interaction.consultations.store.ts';
 import { searchableFaqs, shownFaqs } from './interaction.faq.store.ts';
+import { searchableInterviews } from './interaction.interviews.store.ts';
 import { LETTER_KINDS } from './interaction.letters.rules.ts';
 import { searchableLetters } from './interaction.letters.store.ts';
 
@@ -132,6 +133,51 @@ export const consultationSource: SearchSource = {
     return (await searchableConsultations(db, { ids })).map((r) => ({
       id: r.id,
       text: `${r.title}${r.draft}${r.explanation}${r.result}`,
+    }));
+  },
+};
+
+type InterviewDocRow = Awaited<ReturnType<typeof searchableInterviews>>[number];
+
+const interviewDoc = (r: InterviewDocRow): SearchDoc => ({
+  id: r.id,
+  siteId: r.site_id,
+  title: r.title,
+  meta: `在线访谈\n${r.agency}`,
+  body: `${r.intro}\n${r.summary}\n${r.transcript}`,
+  filters: [`a:${r.agency_id}`],
+  date: shanghaiDate(r.starts_at),
+  valid: true,
+});
+
+/** Online interviews (在线访谈): the announcement, the summary and what was said. */
+export const interviewSource: SearchSource = {
+  kind: 'iv',
+  label: '在线访谈',
+  async load(db, which) {
+    if ('ids' in which && !which.ids.length) return [];
+    return (await searchableInterviews(db, which)).map(interviewDoc);
+  },
+  async show(db, siteId, ids) {
+    if (!ids.length) return [];
+    return (await searchableInterviews(db, { ids }))
+      .filter((r) => r.site_id === siteId)
+      .map(
+        (r): ShownItem => ({
+          id: r.id,
+          title: r.title,
+          path: `/interviews/${r.id}`,
+          date: shanghaiDate(r.starts_at),
+          facts: [r.agency, '在线访谈'],
+          text: `${r.summary || r.intro} ${r.transcript}`,
+        }),
+      );
+  },
+  async texts(db, ids) {
+    if (!ids.length) return [];
+    return (await searchableInterviews(db, { ids })).map((r) => ({
+      id: r.id,
+      text: `${r.title}${r.intro}${r.summary}${r.transcript}`,
     }));
   },
 };
