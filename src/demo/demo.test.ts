@@ -55,6 +55,9 @@ for (const kind of DATABASES) {
       assert.match(transcript.body, /网友“陈\*\*”问/);
       assert.match(transcript.body, /访谈摘要/);
       assert.doesNotMatch(transcript.body, /代办入学/, 'the question turned down is not shown');
+      // 互动交流's home lists the newest of each
+      const home = (await app.inject({ method: 'GET', url: '/mail' })).body;
+      for (const title of [/家庭医生签约服务/, /民生实事项目征集调查/, /养犬管理办法/]) assert.match(home, title);
     });
 
     test('the menu names the gazette once; its issues are past and list each section once', async () => {

@@ -10,8 +10,10 @@ import { pageCtx } from '../../web/portal.ts';
 import { formWithFile, privateForms, sealedReceipt, typedAgain } from '../../web/public.forms.ts';
 import { csrfToken, idParam, type RefusedForm, sendHtml } from '../../web/request.ts';
 import { siteAgencyNames } from '../admin/admin.service.ts';
+import { publishedConsultations } from './interaction.consultations.service.ts';
 import { faqSuggestions, publishedFaqs } from './interaction.faq.service.ts';
 import type { SuggestedAnswer } from './interaction.faq.views.tsx';
+import { publishedInterviews } from './interaction.interviews.service.ts';
 import { LETTER_KINDS } from './interaction.letters.rules.ts';
 import {
   LETTER_FILE_MAX,
@@ -34,6 +36,7 @@ import {
   StatsPage,
   WritePage,
 } from './interaction.letters.views.tsx';
+import { publishedSurveys } from './interaction.surveys.service.ts';
 
 /** What the receipt page shows, sealed in a cookie between the letter's POST and the page. */
 interface Receipt {
@@ -63,14 +66,19 @@ const listQuery = z.object({
 
 /** How many of the newest common questions the mailbox's home page lists. */
 const HOME_FAQS = 6;
+/** How many of the newest interviews, consultations and surveys it lists. */
+const HOME_ITEMS = 3;
 
 /** The public pages of 互动交流 (letters): lists and statistics are public pages; forms and a writer's letter are not. */
 export async function interactionPortalRoutes(portal: FastifyInstance, ctx: Ctx) {
   portal.get('/mail', async (req, reply) => {
-    const [mailboxes, letters, faqs] = await Promise.all([
+    const [mailboxes, letters, faqs, interviews, consultations, surveys] = await Promise.all([
       siteMailboxes(ctx, req.site.id),
       publishedLetters(ctx, req.site.id, {}, 1),
       publishedFaqs(ctx, req.site.id, {}, 1),
+      publishedInterviews(ctx, req.site.id, 1),
+      publishedConsultations(ctx, req.site.id, 1),
+      publishedSurveys(ctx, req.site.id, 1),
     ]);
     return sendHtml(
       req,
@@ -80,6 +88,9 @@ export async function interactionPortalRoutes(portal: FastifyInstance, ctx: Ctx)
         mailboxes,
         letters: letters.rows,
         faqs: faqs.rows.slice(0, HOME_FAQS),
+        interviews: interviews.rows.slice(0, HOME_ITEMS),
+        consultations: consultations.rows.slice(0, HOME_ITEMS),
+        surveys: surveys.rows.slice(0, HOME_ITEMS),
       }),
     );
   });

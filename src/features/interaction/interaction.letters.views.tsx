@@ -19,9 +19,12 @@ import {
   TrackingNumbers,
 } from '../../web/forms.tsx';
 import { Layout, NextPager, type PageCtx, Paragraphs } from '../../web/layout.tsx';
+import { STAGE_LABELS, type Stage } from './interaction.consultations.rules.ts';
 import { FaqSuggestions, type SuggestedAnswer } from './interaction.faq.views.tsx';
+import { INTERVIEW_STAGES, type InterviewStage } from './interaction.interviews.rules.ts';
 import { LETTER_KINDS, LETTER_STATES, type LetterFigures, RATINGS } from './interaction.letters.rules.ts';
 import type { LetterStatistics, LetterStatus } from './interaction.letters.service.ts';
+import { SURVEY_STAGES, type SurveyStage } from './interaction.surveys.rules.ts';
 
 const crumbs = (ctx: PageCtx, label?: string) => [
   { href: `${ctx.base}/mail`, label: '互动交流' },
@@ -44,8 +47,43 @@ export function MailHomePage(props: {
   mailboxes: MailboxItem[];
   letters: ListedLetter[];
   faqs: { id: number; question: string; agency: string | null }[];
+  interviews: { id: number; title: string; starts_at: Date; stage: InterviewStage }[];
+  consultations: { id: number; title: string; closes_on: string; stage: Stage }[];
+  surveys: { id: number; title: string; closes_on: string; stage: SurveyStage }[];
 }): JSX.Element {
   const { ctx } = props;
+  const latest = (
+    id: string,
+    heading: string,
+    more: string,
+    rows: { href: string; title: string; stage: string; current: boolean; when: string }[],
+  ) => (
+    <section aria-labelledby={id} class="mail-latest">
+      <h2 id={id} safe>
+        {heading}
+      </h2>
+      {rows.length ? (
+        <ul class="faq-list">
+          {rows.map((r) => (
+            <li>
+              <a href={r.href} safe>
+                {r.title}
+              </a>{' '}
+              <span class={r.current ? 'tag ok' : 'tag'} safe>
+                {r.stage}
+              </span>
+              <span class="muted" safe>{` ${r.when}`}</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p safe>{`暂无${heading}。`}</p>
+      )}
+      <p>
+        <a href={more} safe>{`更多${heading}`}</a>
+      </p>
+    </section>
+  );
   return (
     <Layout ctx={ctx} title="互动交流" crumbs={crumbs(ctx)}>
       <h1>互动交流</h1>
@@ -91,6 +129,44 @@ export function MailHomePage(props: {
       ) : (
         ''
       )}
+      <div class="mail-columns">
+        {latest(
+          'interviews-h',
+          '在线访谈',
+          `${ctx.base}/interviews`,
+          props.interviews.map((r) => ({
+            href: `${ctx.base}/interviews/${r.id}`,
+            title: r.title,
+            stage: INTERVIEW_STAGES[r.stage],
+            current: r.stage === 'live',
+            when: fmtDate(r.starts_at),
+          })),
+        )}
+        {latest(
+          'consult-h',
+          '意见征集',
+          `${ctx.base}/consult`,
+          props.consultations.map((r) => ({
+            href: `${ctx.base}/consult/${r.id}`,
+            title: r.title,
+            stage: STAGE_LABELS[r.stage],
+            current: r.stage === 'open',
+            when: `截止 ${r.closes_on}`,
+          })),
+        )}
+        {latest(
+          'survey-h',
+          '网上调查',
+          `${ctx.base}/survey`,
+          props.surveys.map((r) => ({
+            href: `${ctx.base}/survey/${r.id}`,
+            title: r.title,
+            stage: SURVEY_STAGES[r.stage],
+            current: r.stage === 'open',
+            when: `截止 ${r.closes_on}`,
+          })),
+        )}
+      </div>
       <section aria-labelledby="recent">
         <h2 id="recent">来信选登</h2>
         <LetterList ctx={ctx} letters={props.letters} />
