@@ -18,6 +18,7 @@ import { readCaughtUp } from './core/db.ts';
 import type { Site } from './core/db.types.ts';
 import { AppError, badInput, databaseAway, isDatabaseAway } from './core/errors.ts';
 import { sharedRateStore } from './core/ratelimit.ts';
+import { backupRoutes } from './features/admin/admin.backups.routes.ts';
 import { adminManageRoutes } from './features/admin/admin.manage.routes.ts';
 import { catalogApiRoutes } from './features/catalog/catalog.api.ts';
 import { pagesTouched, portalNav } from './features/catalog/catalog.portal.service.ts';
@@ -367,6 +368,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
         surveyAdminRoutes,
         interviewAdminRoutes,
         mailboxAdminRoutes,
+        backupRoutes,
       ]),
     { prefix: '/admin' },
   );

@@ -1,4 +1,5 @@
 import { buildApp } from './app.ts';
+import { SYSTEM } from './core/access.ts';
 import { type Config, dataKey, loadConfig } from './core/config.ts';
 import type { Ctx } from './core/context.ts';
 import { openDb, replicaDb } from './core/db.ts';
@@ -9,6 +10,7 @@ import { migrate } from './core/migrate.ts';
 import { deliverOutbox, mailTransport } from './core/outbox.ts';
 import { pruneRateLimits } from './core/ratelimit.ts';
 import { SiteDirectory } from './core/sites.ts';
+import { takeBackup } from './features/admin/admin.backups.service.ts';
 import { scanPublished } from './features/catalog/catalog.personal.service.ts';
 import { publishDue } from './features/catalog/catalog.service.ts';
 import { resumeImports } from './features/imports/imports.service.ts';
@@ -77,6 +79,16 @@ export function backgroundJobs(ctx: Ctx, log: { info: (s: string) => void; error
     { name: 'personal-scan', everySeconds: every, run: () => scanPublished(ctx) },
     { name: 'prune-search-outbox', everySeconds: 3600, run: () => ctx.search.prune(ctx.db) },
     { name: 'prune-rate-limits', everySeconds: 300, run: () => pruneRateLimits(ctx.db) },
+    // backups by the running platform (the embedded database cannot be read by another process while it runs)
+    ...(ctx.config.backups
+      ? [
+          {
+            name: 'backup',
+            everySeconds: ctx.config.backups.hours * 3600,
+            run: async () => log.info(`已自动备份：${(await takeBackup(ctx, SYSTEM)).name}`),
+          },
+        ]
+      : []),
     // imports interrupted by a stop or a crash (their heartbeat went stale) carry on where they were
     { name: 'resume-imports', everySeconds: 60, run: () => resumeImports(ctx, log.error) },
     // other instances' changes reach this one's index within a second; the index is saved every minute

@@ -123,6 +123,7 @@ const TEMPLATES: Record<string, string> = {
   'interview.end': '结束在线访谈{o}',
   'interview.summary': '填写在线访谈{o}的摘要',
   'interview.withdraw': '撤回在线访谈{o}',
+  'backup.create': '备份数据库和文件{o}',
   login: '登录后台',
   'login.failed': '登录失败：用户{o}的密码不正确',
   'login.locked': '多次登录失败，用户{o}在该地址暂停登录',

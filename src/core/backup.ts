@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -175,4 +175,73 @@ export async function restore(db: Db, filesDir: string, key: Buffer, from: strin
   const files = path.join(from, 'files');
   if ((await stat(files).catch(() => null))?.isDirectory()) await cp(files, filesDir, { recursive: true });
   return manifest;
+}
+
+/** A backup in the backup folder: its folder's name (when it was taken), its manifest, its size on disk. */
+export interface StoredBackup {
+  name: string;
+  manifest: Manifest;
+  bytes: number;
+}
+
+const DATED = /^\d{8}-\d{6}$/;
+
+async function sizeOf(dir: string): Promise<number> {
+  let n = 0;
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) n += (await stat(path.join(e.parentPath, e.name))).size;
+  return n;
+}
+
+/** The finished backups in a folder, the newest first (a folder without its manifest is unfinished: left out). */
+export async function listBackups(root: string): Promise<StoredBackup[]> {
+  const out: StoredBackup[] = [];
+  for (const e of await readdir(root, { withFileTypes: true }).catch(() => []))
+    if (e.isDirectory() && DATED.test(e.name)) {
+      const manifest = await readManifest(path.join(root, e.name)).catch(() => null);
+      if (manifest) out.push({ name: e.name, manifest, bytes: await sizeOf(path.join(root, e.name)) });
+    }
+  return out.sort((a, b) => b.name.localeCompare(a.name));
+}
+
+/** Backups being taken in this process: one at a time (a second asks while one is under way: refused). */
+let taking = false;
+
+/**
+ * Takes a backup into a new folder of `root` named by the time (Beijing), then keeps the newest `keep` finished
+ * ones and removes unfinished ones left by a stop more than a day old. Runs inside the platform, so the embedded
+ * database is backed up while it serves (its one connection is held for the snapshot's read).
+ */
+export async function backupInto(
+  db: Db,
+  filesDir: string,
+  key: Buffer,
+  root: string,
+  keep: number,
+  now: Date,
+): Promise<StoredBackup> {
+  if (taking) throw new Error('正在备份，请稍后再试');
+  taking = true;
+  try {
+    const name = new Date(now.getTime() + 8 * 3600_000)
+      .toISOString()
+      .slice(0, 19)
+      .replace(/[-:]/g, '')
+      .replace('T', '-');
+    const out = path.join(root, name);
+    await mkdir(root, { recursive: true });
+    if (await stat(out).catch(() => null)) throw new Error('同一秒内已有一份备份，请稍后再试');
+    const manifest = await backup(db, filesDir, key, out);
+    const finished = await listBackups(root);
+    for (const old of finished.slice(keep)) await rm(path.join(root, old.name), { recursive: true, force: true });
+    const done = new Set(finished.map((b) => b.name));
+    for (const e of await readdir(root, { withFileTypes: true }))
+      if (e.isDirectory() && DATED.test(e.name) && !done.has(e.name) && e.name !== name) {
+        const age = now.getTime() - (await stat(path.join(root, e.name))).mtimeMs;
+        if (age > 86_400_000) await rm(path.join(root, e.name), { recursive: true, force: true });
+      }
+    return { name, manifest, bytes: await sizeOf(out) };
+  } finally {
+    taking = false;
+  }
 }

@@ -97,6 +97,18 @@ const envSchema = z.object({
   PAGES_DIR: z.string().optional(),
   /** Uploaded files, when not under DATA_DIR (several instances share one folder, or S3 mounted). */
   FILES_DIR: z.string().optional(),
+  /**
+   * Backups taken by the running platform itself (the embedded database cannot be read by another process while it
+   * runs): every BACKUP_HOURS into a dated folder here, the newest BACKUP_KEEP kept; also on demand in the back office.
+   */
+  BACKUP_DIR: z.string().optional(),
+  BACKUP_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -118,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     baseUrl: e.BASE_URL?.replace(/\/$/, ''),
     dataDir,
     filesDir: e.FILES_DIR ? path.resolve(e.FILES_DIR) : path.join(dataDir, 'files'),
+    backups: e.BACKUP_DIR ? { dir: path.resolve(e.BACKUP_DIR), hours: e.BACKUP_HOURS, keep: e.BACKUP_KEEP } : null,
     /** This instance's search index (derived from the database; each instance keeps its own). */
     searchDir: path.join(dataDir, 'search'),
     databaseUrl: e.DATABASE_URL,

@@ -35,7 +35,12 @@ function navFor(p: Principal): [string, string][] {
           ['/admin/audit', '操作日志'],
         ] as [string, string][])
       : []),
-    ...(isPlatformAdmin(p) ? ([['/admin/sites', '站点管理']] as [string, string][]) : []),
+    ...(isPlatformAdmin(p)
+      ? ([
+          ['/admin/sites', '站点管理'],
+          ['/admin/backups', '数据备份'],
+        ] as [string, string][])
+      : []),
     ['/admin/account', '修改密码'],
     ['/', '访问网站'],
   ];
