@@ -41,8 +41,13 @@ export async function mixedLoad(o: LoadOptions): Promise<Map<string, number>> {
       `${pick(columns)}?page=${1 + Math.floor(Math.random() * 5)}`,
       `/s/demo/p/${1 + Math.floor(Math.random() * 330)}`,
       `/s/demo/agencies/${pick(agencies)}`,
+      pick(['/s/demo/mail', '/s/demo/mail/letters', '/s/demo/survey/1', '/s/demo/interviews/1', '/s/demo/consult/1']),
     ]);
-    const r = await fetch(o.site + url);
+    // as residents read: one in ten in 繁體, one in twenty in the elder mode, the 互动交流 pages among the rest
+    const variant = Math.random();
+    const r = await fetch(o.site + url, {
+      headers: variant < 0.1 ? { cookie: 'gk_script=hant' } : variant < 0.15 ? { cookie: 'gk_elder=1' } : {},
+    });
     await r.arrayBuffer();
     count('浏览', r.status);
   };

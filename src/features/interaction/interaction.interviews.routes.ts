@@ -74,6 +74,9 @@ export async function interviewPortalRoutes(portal: FastifyInstance, ctx: Ctx) {
     const { id } = await streamOf(ctx, req.site.id, idParam(req, '在线访谈'));
     const lastEvent = Number(req.headers['last-event-id']);
     const after = Number.isInteger(lastEvent) && lastEvent >= 0 ? lastEvent : liveQuery.parse(req.query ?? {}).after;
+    // a HEAD asks whether there is a stream, not for it
+    if (req.method === 'HEAD')
+      return reply.type('text/event-stream; charset=utf-8').header('cache-control', 'no-store').send();
     if (!live.admits(req.ip)) throw new AppError('too_many', '直播连接过多，请稍后刷新页面');
     const hant = prefsOf(req).hant;
     const html = (p: PostRow) => {

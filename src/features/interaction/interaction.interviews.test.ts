@@ -438,6 +438,8 @@ describe('the live stream across two instances on one PostgreSQL', () => {
     assert.equal(readers[0].status, 200);
     assert.match(String(readers[0].headers['content-type']), /text\/event-stream/);
     assert.equal(readers[0].headers['cache-control'], 'no-store');
+    const head = await fetch(`${s.baseB}/s/demo/interviews/${id}/live`, { method: 'HEAD' });
+    assert.equal(head.status, 200, 'a HEAD is answered, not held open');
     await Promise.all(readers.map((r) => r.next((e) => e.id === '1')));
     const sent = Date.now();
     await say('第二条：划片范围保持稳定');
