@@ -360,6 +360,13 @@ export function siteAgencyNames(ctx: Ctx, siteId: number): Promise<{ id: number;
   return agencyNamesOf(ctx.read, siteId);
 }
 
+/** The site's agencies as a form offers them (`[id, name]`); only those given, when a list is given. */
+export async function agencyChoices(ctx: Ctx, siteId: number, only?: number[]): Promise<[string, string][]> {
+  return (await siteAgencyNames(ctx, siteId))
+    .filter((a) => !only || only.includes(a.id))
+    .map((a): [string, string] => [String(a.id), a.name]);
+}
+
 /**
  * Who is told of a piece of work: the one user when given (e.g. a case's handler), otherwise the agency's active
  * holders of the role. Takes the transaction that writes the notices.

@@ -18,7 +18,7 @@ import {
   submitForm,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
-import { siteAgencyNames } from '../admin/admin.service.ts';
+import { agencyChoices } from '../admin/admin.service.ts';
 import { ConsultationFormPage, ConsultationPage, ConsultationsPage } from './interaction.consultations.admin.views.tsx';
 import { consultationAgenciesOf } from './interaction.consultations.policy.ts';
 import { CONSULTATION_PAGE, defaultPeriod } from './interaction.consultations.rules.ts';
@@ -54,12 +54,8 @@ const flashOf = (req: FastifyRequest) => doneMessage(req, DONE);
 
 /** The back office of 意见征集. */
 export async function consultationAdminRoutes(app: FastifyInstance, ctx: Ctx) {
-  const agencyChoices = async (p: Principal, siteId: number): Promise<[string, string][]> => {
-    const mine = consultationAgenciesOf(p, siteId);
-    return (await siteAgencyNames(ctx, siteId))
-      .filter((a) => !mine || mine.includes(a.id))
-      .map((a): [string, string] => [String(a.id), a.name]);
-  };
+  /** The agencies the member works for, as the form offers them (the office: every one of the site). */
+  const choices = (p: Principal, siteId: number) => agencyChoices(ctx, siteId, consultationAgenciesOf(p, siteId));
 
   app.get('/consultations', async (req, reply) => {
     const p = staff(req);
@@ -88,7 +84,7 @@ export async function consultationAdminRoutes(app: FastifyInstance, ctx: Ctx) {
     return ConsultationFormPage({
       principal: p,
       csrf: csrfToken(reply),
-      agencies: await agencyChoices(p, site.id),
+      agencies: await choices(p, site.id),
       values: (refused?.values as Record<string, string>) ?? { opensOn: period.opensOn, closesOn: period.closesOn },
       errors: refused?.errors ?? {},
       message: refused?.message,
@@ -120,7 +116,7 @@ export async function consultationAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       principal: p,
       csrf: csrfToken(reply),
       o,
-      agencies: await agencyChoices(p, o.c.site_id),
+      agencies: await choices(p, o.c.site_id),
       publicPath: `/s/${site.code}/consult/${o.c.id}`,
       refused: refused && { ...refused, values: refused.values as Record<string, string> },
       flash: flashOf(req),

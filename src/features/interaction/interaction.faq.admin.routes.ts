@@ -13,7 +13,7 @@ import {
   submitForm,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
-import { siteAgencies } from '../admin/admin.service.ts';
+import { agencyChoices } from '../admin/admin.service.ts';
 import { FaqEditPage, FaqsPage } from './interaction.faq.admin.views.tsx';
 import { faqAgenciesOf } from './interaction.faq.policy.ts';
 import { staffFaqQuery } from './interaction.faq.schema.ts';
@@ -30,12 +30,11 @@ const flashOf = (req: FastifyRequest) => doneMessage(req, DONE);
 /** The back office of the knowledge base. */
 export async function faqAdminRoutes(app: FastifyInstance, ctx: Ctx) {
   /** The agencies the member may answer for, as the form offers them. */
-  const agencyChoices = async (p: Principal, siteId: number): Promise<[string, string][]> => {
+  const choices = async (p: Principal, siteId: number): Promise<[string, string][]> => {
     const mine = faqAgenciesOf(p, siteId);
-    const agencies = (await siteAgencies(ctx, siteId)).filter((a) => !mine || mine.includes(a.id));
     return [
       ...(mine ? [] : [['', '政务公开办（本站点）'] as [string, string]]),
-      ...agencies.map((a): [string, string] => [String(a.id), a.name]),
+      ...(await agencyChoices(ctx, siteId, mine)),
     ];
   };
 
@@ -77,7 +76,7 @@ export async function faqAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       csrf: csrfToken(reply),
       mayEdit: true,
       mayPublish: false,
-      agencies: await agencyChoices(p, site.id),
+      agencies: await choices(p, site.id),
       values: (refused?.values as Record<string, string>) ?? {},
       errors: refused?.errors ?? {},
       message: refused?.message,
@@ -94,7 +93,7 @@ export async function faqAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       faq: o.faq,
       mayEdit: o.mayEdit,
       mayPublish: o.mayPublish,
-      agencies: await agencyChoices(p, o.faq.site_id),
+      agencies: await choices(p, o.faq.site_id),
       publicPath: `/s/${site.code}/mail/faq/${o.faq.id}`,
       values: (refused?.values as Record<string, string>) ?? {},
       errors: refused?.errors ?? {},

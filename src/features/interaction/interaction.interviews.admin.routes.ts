@@ -17,7 +17,7 @@ import {
   submitForm,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
-import { siteAgencyNames } from '../admin/admin.service.ts';
+import { agencyChoices } from '../admin/admin.service.ts';
 import { InterviewAdminPage, InterviewFormPage, InterviewsPage } from './interaction.interviews.admin.views.tsx';
 import { interviewAgenciesOf } from './interaction.interviews.policy.ts';
 import { forTimeField, guestsText } from './interaction.interviews.rules.ts';
@@ -53,12 +53,8 @@ const DONE: Record<string, string> = {
 
 /** The back office of 在线访谈. */
 export async function interviewAdminRoutes(app: FastifyInstance, ctx: Ctx) {
-  const agencyChoices = async (p: Principal, siteId: number): Promise<[string, string][]> => {
-    const mine = interviewAgenciesOf(p, siteId);
-    return (await siteAgencyNames(ctx, siteId))
-      .filter((a) => !mine || mine.includes(a.id))
-      .map((a): [string, string] => [String(a.id), a.name]);
-  };
+  /** The agencies the member works for, as the form offers them (the office: every one of the site). */
+  const choices = (p: Principal, siteId: number) => agencyChoices(ctx, siteId, interviewAgenciesOf(p, siteId));
 
   app.get('/interviews', async (req, reply) => {
     const p = staff(req);
@@ -79,7 +75,7 @@ export async function interviewAdminRoutes(app: FastifyInstance, ctx: Ctx) {
     return InterviewFormPage({
       principal: p,
       csrf: csrfToken(reply),
-      agencies: await agencyChoices(p, site.id),
+      agencies: await choices(p, site.id),
       values: refused?.values ?? { startsAt: `${day}T09:30`, endsAt: `${day}T10:30` },
       errors: refused?.errors ?? {},
       message: refused?.message,
@@ -108,7 +104,7 @@ export async function interviewAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       principal: p,
       csrf: csrfToken(reply),
       o,
-      agencies: await agencyChoices(p, o.i.site_id),
+      agencies: await choices(p, o.i.site_id),
       draftValues: {
         agencyId: String(o.i.agency_id),
         title: o.i.title,

@@ -18,7 +18,7 @@ import {
   XLSX_TYPE,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
-import { siteAgencyNames } from '../admin/admin.service.ts';
+import { agencyChoices } from '../admin/admin.service.ts';
 import { PaperPage, SurveyAdminPage, SurveyFormPage, SurveysPage } from './interaction.surveys.admin.views.tsx';
 import { surveyAgenciesOf } from './interaction.surveys.policy.ts';
 import { formOfQuestions, SURVEY_PAGE } from './interaction.surveys.rules.ts';
@@ -43,12 +43,8 @@ const DONE: Record<string, string> = {
 
 /** The back office of 网上调查. */
 export async function surveyAdminRoutes(app: FastifyInstance, ctx: Ctx) {
-  const agencyChoices = async (p: Principal, siteId: number): Promise<[string, string][]> => {
-    const mine = surveyAgenciesOf(p, siteId);
-    return (await siteAgencyNames(ctx, siteId))
-      .filter((a) => !mine || mine.includes(a.id))
-      .map((a): [string, string] => [String(a.id), a.name]);
-  };
+  /** The agencies the member works for, as the form offers them (the office: every one of the site). */
+  const choices = (p: Principal, siteId: number) => agencyChoices(ctx, siteId, surveyAgenciesOf(p, siteId));
 
   app.get('/surveys', async (req, reply) => {
     const p = staff(req);
@@ -77,7 +73,7 @@ export async function surveyAdminRoutes(app: FastifyInstance, ctx: Ctx) {
     return SurveyFormPage({
       principal: p,
       csrf: csrfToken(reply),
-      agencies: await agencyChoices(p, site.id),
+      agencies: await choices(p, site.id),
       values: refused?.values ?? { opensOn, closesOn: addDays(opensOn, 29), count: '1' },
       errors: refused?.errors ?? {},
       message: refused?.message,
@@ -106,7 +102,7 @@ export async function surveyAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       principal: p,
       csrf: csrfToken(reply),
       o,
-      agencies: await agencyChoices(p, o.s.site_id),
+      agencies: await choices(p, o.s.site_id),
       draftValues: {
         agencyId: String(o.s.agency_id),
         title: o.s.title,
