@@ -1,5 +1,5 @@
 import '@fastify/cookie';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import '@fastify/csrf-protection';
 import type { Actor, Principal } from '../core/access.ts';
 import type { Site } from '../core/db.types.ts';
@@ -107,6 +107,36 @@ export async function submitForm(
     const values = (req.body ?? {}) as Record<string, unknown>;
     return sendHtml(req, reply, again({ values, errors: e.details ?? {}, message: e.message }), e.status);
   }
+}
+
+/**
+ * The steps of a back-office record as `POST <path>/:id/:action`, each a use case by name: an unknown step is a 404;
+ * refused input shows the record's page again with that step's form and message; done, back to the page with
+ * `?done=<step>` (and the step's anchor on it).
+ */
+export function stepRoutes(
+  app: FastifyInstance,
+  path: string,
+  what: string,
+  steps: Record<string, (recordId: number, req: FastifyRequest) => Promise<unknown>>,
+  page: (req: FastifyRequest, reply: FastifyReply, refused: RefusedForm & { form: string }) => Promise<string>,
+  anchors: Record<string, string> = {},
+): void {
+  app.post(`${path}/:id/:action`, async (req, reply) => {
+    staff(req);
+    const recordId = idParam(req, what);
+    const action = (req.params as { action: string }).action;
+    if (!Object.hasOwn(steps, action)) throw notFound('没有这项操作');
+    return submitForm(
+      req,
+      reply,
+      async () => {
+        await steps[action](recordId, req);
+        return `/admin${path}/${recordId}?done=${action}${anchors[action] ?? ''}`;
+      },
+      (refused) => page(req, reply, { ...refused, form: action }),
+    );
+  });
 }
 
 export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

@@ -15,6 +15,7 @@ import {
   type RefusedForm,
   sendHtml,
   staff,
+  stepRoutes,
   submitForm,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
@@ -139,28 +140,19 @@ export async function consultationAdminRoutes(app: FastifyInstance, ctx: Ctx) {
     );
   });
 
-  const actions: Record<string, (cid: number, body: unknown, req: FastifyRequest) => Promise<unknown>> = {
-    publish: (cid, _body, req) => publishConsultation(ctx, actorOf(req), cid),
-    withdraw: (cid, body, req) => withdrawConsultation(ctx, actorOf(req), cid, body),
-    result: (cid, body, req) => publishResult(ctx, actorOf(req), cid, body),
-    link: (cid, body, req) => linkPolicy(ctx, actorOf(req), cid, body),
-    register: (cid, body, req) => registerComment(ctx, actorOf(req), cid, body),
-  };
-  app.post('/consultations/:id/:action', async (req, reply) => {
-    staff(req);
-    const cid = idParam(req, '意见征集');
-    const action = (req.params as { action: string }).action;
-    if (!Object.hasOwn(actions, action)) throw notFound('没有这项操作');
-    return submitForm(
-      req,
-      reply,
-      async () => {
-        await actions[action](cid, req.body ?? {}, req);
-        return `/admin/consultations/${cid}?done=${action}`;
-      },
-      (refused) => page(req, reply, { ...refused, form: action }),
-    );
-  });
+  stepRoutes(
+    app,
+    '/consultations',
+    '意见征集',
+    {
+      publish: (cid, req) => publishConsultation(ctx, actorOf(req), cid),
+      withdraw: (cid, req) => withdrawConsultation(ctx, actorOf(req), cid, req.body ?? {}),
+      result: (cid, req) => publishResult(ctx, actorOf(req), cid, req.body ?? {}),
+      link: (cid, req) => linkPolicy(ctx, actorOf(req), cid, req.body ?? {}),
+      register: (cid, req) => registerComment(ctx, actorOf(req), cid, req.body ?? {}),
+    },
+    page,
+  );
 
   // a draft's files: added (multipart: the form token in the address), taken off, opened by its staff
   const fileParam = (req: FastifyRequest) => {

@@ -14,6 +14,7 @@ import {
   type RefusedForm,
   sendHtml,
   staff,
+  stepRoutes,
   submitForm,
 } from '../../web/request.ts';
 import { workingSite } from '../../web/staff.ts';
@@ -148,30 +149,22 @@ export async function interviewAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       return setGuestPhoto(ctx, actorOf(req), iid, fields, file);
     },
   };
-  const actions: Record<string, (iid: number, req: FastifyRequest) => Promise<unknown>> = {
-    ...withFile,
-    publish: (iid, req) => publishInterview(ctx, actorOf(req), iid),
-    start: (iid, req) => startInterview(ctx, actorOf(req), iid),
-    end: (iid, req) => endInterview(ctx, actorOf(req), iid),
-    summary: (iid, req) => saveSummary(ctx, actorOf(req), iid, req.body ?? {}),
-    ask: (iid, req) => registerQuestion(ctx, actorOf(req), iid, req.body ?? {}),
-    withdraw: (iid, req) => withdrawInterview(ctx, actorOf(req), iid, req.body ?? {}),
-  };
-  app.post('/interviews/:id/:action', async (req, reply) => {
-    staff(req);
-    const iid = idParam(req, '在线访谈');
-    const action = (req.params as { action: string }).action;
-    if (!Object.hasOwn(actions, action)) throw notFound('没有这项操作');
-    return submitForm(
-      req,
-      reply,
-      async () => {
-        await actions[action](iid, req);
-        return `/admin/interviews/${iid}?done=${action}${action === 'post' ? '#post-h' : ''}`;
-      },
-      (refused) => page(req, reply, { ...refused, form: action }),
-    );
-  });
+  stepRoutes(
+    app,
+    '/interviews',
+    '在线访谈',
+    {
+      ...withFile,
+      publish: (iid, req) => publishInterview(ctx, actorOf(req), iid),
+      start: (iid, req) => startInterview(ctx, actorOf(req), iid),
+      end: (iid, req) => endInterview(ctx, actorOf(req), iid),
+      summary: (iid, req) => saveSummary(ctx, actorOf(req), iid, req.body ?? {}),
+      ask: (iid, req) => registerQuestion(ctx, actorOf(req), iid, req.body ?? {}),
+      withdraw: (iid, req) => withdrawInterview(ctx, actorOf(req), iid, req.body ?? {}),
+    },
+    page,
+    { post: '#post-h' },
+  );
 
   app.post('/interviews/:id/questions/:question/:action', async (req, reply) => {
     staff(req);

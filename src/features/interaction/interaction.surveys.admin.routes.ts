@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../core/access.ts';
 import { addDays, shanghaiDate } from '../../core/calendar.ts';
 import type { Ctx } from '../../core/context.ts';
-import { notFound } from '../../core/errors.ts';
 import { pageParam } from '../../core/validate.ts';
 import {
   actorOf,
@@ -14,6 +13,7 @@ import {
   type RefusedForm,
   sendHtml,
   staff,
+  stepRoutes,
   submitForm,
   XLSX_TYPE,
 } from '../../web/request.ts';
@@ -166,24 +166,15 @@ export async function surveyAdminRoutes(app: FastifyInstance, ctx: Ctx) {
     return attachment(reply, XLSX_TYPE, `${title}-答卷.xlsx`).send(data);
   });
 
-  const actions: Record<string, (sid: number, body: unknown, req: FastifyRequest) => Promise<unknown>> = {
-    publish: (sid, _body, req) => publishSurvey(ctx, actorOf(req), sid),
-    results: (sid, _body, req) => publishSurveyResults(ctx, actorOf(req), sid),
-    withdraw: (sid, body, req) => withdrawSurvey(ctx, actorOf(req), sid, body),
-  };
-  app.post('/surveys/:id/:action', async (req, reply) => {
-    staff(req);
-    const sid = idParam(req, '网上调查');
-    const action = (req.params as { action: string }).action;
-    if (!Object.hasOwn(actions, action)) throw notFound('没有这项操作');
-    return submitForm(
-      req,
-      reply,
-      async () => {
-        await actions[action](sid, req.body ?? {}, req);
-        return `/admin/surveys/${sid}?done=${action}`;
-      },
-      (refused) => page(req, reply, { ...refused, form: action }),
-    );
-  });
+  stepRoutes(
+    app,
+    '/surveys',
+    '网上调查',
+    {
+      publish: (sid, req) => publishSurvey(ctx, actorOf(req), sid),
+      results: (sid, req) => publishSurveyResults(ctx, actorOf(req), sid),
+      withdraw: (sid, req) => withdrawSurvey(ctx, actorOf(req), sid, req.body ?? {}),
+    },
+    page,
+  );
 }
