@@ -5,8 +5,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Config, dataKey } from '../core/config.ts';
-import { badInput } from '../core/errors.ts';
+import { AppError, badInput } from '../core/errors.ts';
 import { seal, unseal } from '../core/secrets.ts';
+import { type RefusedForm, sendHtml } from './request.ts';
 
 /** How long a field of a public form may be (the rest is cut: the schemas then say what is too long). */
 const MAX_FIELD = 4000;
@@ -82,4 +83,44 @@ export function sealedReceipt<T extends object>(config: Config, cookie: string) 
       }
     },
   };
+}
+
+/** A public form's captcha as it was answered. */
+export interface CaptchaAnswer {
+  token: string;
+  answer: string;
+}
+
+/**
+ * A public form that carries the captcha, posted to `path` (`perMinute` a minute from one address): the use case is
+ * given what was sent and the captcha's answer; done, the form's own page says so (`?sent=1`); refused input, the
+ * form again with what was typed and the messages.
+ */
+export function captchaForm(
+  app: FastifyInstance,
+  path: string,
+  perMinute: number,
+  run: (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    fields: Record<string, unknown>,
+    captcha: CaptchaAnswer,
+  ) => Promise<unknown>,
+  form: (req: FastifyRequest, reply: FastifyReply, refused: RefusedForm) => Promise<string>,
+): void {
+  app.post(path, { config: { rateLimit: { max: perMinute, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const fields = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      await run(req, reply, fields, { token: String(fields.captchaToken ?? ''), answer: String(fields.captcha ?? '') });
+      return reply.redirect(`${req.url.split('?')[0]}?sent=1`, 303);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
+      return sendHtml(
+        req,
+        reply,
+        form(req, reply, { values: typedAgain(fields), errors: e.details ?? {}, message: e.message }),
+        e.status,
+      );
+    }
+  });
 }

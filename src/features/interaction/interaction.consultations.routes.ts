@@ -6,7 +6,7 @@ import type { Ctx } from '../../core/context.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { id } from '../../core/validate.ts';
 import { pageCtx } from '../../web/portal.ts';
-import { privateForms, typedAgain } from '../../web/public.forms.ts';
+import { captchaForm, privateForms } from '../../web/public.forms.ts';
 import { attachment, csrfToken, idParam, type RefusedForm, sendHtml } from '../../web/request.ts';
 import { consultationListQuery } from './interaction.consultations.schema.ts';
 import {
@@ -66,32 +66,12 @@ export async function consultationPortalRoutes(portal: FastifyInstance, ctx: Ctx
       sendHtml(req, reply, commentPage(req, reply, undefined, commentQuery.parse(req.query ?? {}).sent === '1')),
     );
 
-    app.post(
+    captchaForm(
+      app,
       '/consult/:id/comment',
-      { config: { rateLimit: { max: 5, timeWindow: '1 minute' } } },
-      async (req, reply) => {
-        const id = idParam(req, '意见征集');
-        const fields = (req.body ?? {}) as Record<string, string>;
-        try {
-          await submitComment(
-            ctx,
-            req.site,
-            id,
-            fields,
-            { token: String(fields.captchaToken ?? ''), answer: String(fields.captcha ?? '') },
-            req.ip,
-          );
-          return reply.redirect(`${req.base}/consult/${id}/comment?sent=1`, 303);
-        } catch (e) {
-          if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
-          return sendHtml(
-            req,
-            reply,
-            commentPage(req, reply, { values: typedAgain(fields), errors: e.details ?? {}, message: e.message }),
-            e.status,
-          );
-        }
-      },
+      5,
+      (req, _reply, fields, captcha) => submitComment(ctx, req.site, idParam(req, '意见征集'), fields, captcha, req.ip),
+      (req, reply, refused) => commentPage(req, reply, refused),
     );
   });
 }

@@ -6,7 +6,7 @@ import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { pageCtx } from '../../web/portal.ts';
-import { privateForms, typedAgain } from '../../web/public.forms.ts';
+import { captchaForm, privateForms } from '../../web/public.forms.ts';
 import { csrfToken, idParam, prefsOf, type RefusedForm, sendHtml, toTraditional } from '../../web/request.ts';
 import { LiveStreams } from './interaction.interviews.live.ts';
 import { interviewListQuery, liveQuery } from './interaction.interviews.schema.ts';
@@ -143,32 +143,12 @@ export async function interviewPortalRoutes(portal: FastifyInstance, ctx: Ctx) {
       sendHtml(req, reply, askPage(req, reply, undefined, sentQuery.parse(req.query ?? {}).sent === '1')),
     );
 
-    app.post(
+    captchaForm(
+      app,
       '/interviews/:id/ask',
-      { config: { rateLimit: { max: 5, timeWindow: '1 minute' } } },
-      async (req, reply) => {
-        const id = idParam(req, '在线访谈');
-        const fields = (req.body ?? {}) as Record<string, string>;
-        try {
-          await askQuestion(
-            ctx,
-            req.site,
-            id,
-            fields,
-            { token: String(fields.captchaToken ?? ''), answer: String(fields.captcha ?? '') },
-            req.ip,
-          );
-          return reply.redirect(`${req.base}/interviews/${id}/ask?sent=1`, 303);
-        } catch (e) {
-          if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
-          return sendHtml(
-            req,
-            reply,
-            askPage(req, reply, { values: typedAgain(fields), errors: e.details ?? {}, message: e.message }),
-            e.status,
-          );
-        }
-      },
+      5,
+      (req, _reply, fields, captcha) => askQuestion(ctx, req.site, idParam(req, '在线访谈'), fields, captcha, req.ip),
+      (req, reply, refused) => askPage(req, reply, refused),
     );
   });
 }

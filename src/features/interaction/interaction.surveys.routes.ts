@@ -6,7 +6,7 @@ import { dataKey } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { pageCtx } from '../../web/portal.ts';
-import { privateForms, typedAgain } from '../../web/public.forms.ts';
+import { captchaForm, privateForms } from '../../web/public.forms.ts';
 import { csrfToken, idParam, type RefusedForm, sendHtml } from '../../web/request.ts';
 import { surveyListQuery } from './interaction.surveys.schema.ts';
 import { hasAnswered, publicSurvey, publishedSurveys, submitResponse } from './interaction.surveys.service.ts';
@@ -73,32 +73,16 @@ export async function surveyPortalRoutes(portal: FastifyInstance, ctx: Ctx) {
       sendHtml(req, reply, answerPage(req, reply, undefined, sentQuery.parse(req.query ?? {}).sent === '1')),
     );
 
-    app.post(
+    captchaForm(
+      app,
       '/survey/:id/answer',
-      { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
-      async (req, reply) => {
-        const id = idParam(req, '网上调查');
-        const fields = (req.body ?? {}) as Record<string, unknown>;
-        try {
-          await submitResponse(
-            ctx,
-            req.site,
-            id,
-            fields,
-            { token: String(fields.captchaToken ?? ''), answer: String(fields.captcha ?? '') },
-            { voterToken: voterOf(req, reply).token, ip: req.ip },
-          );
-          return reply.redirect(`${req.base}/survey/${id}/answer?sent=1`, 303);
-        } catch (e) {
-          if (!(e instanceof AppError) || e.code !== 'bad_input') throw e;
-          return sendHtml(
-            req,
-            reply,
-            answerPage(req, reply, { values: typedAgain(fields), errors: e.details ?? {}, message: e.message }),
-            e.status,
-          );
-        }
-      },
+      10,
+      (req, reply, fields, captcha) =>
+        submitResponse(ctx, req.site, idParam(req, '网上调查'), fields, captcha, {
+          voterToken: voterOf(req, reply).token,
+          ip: req.ip,
+        }),
+      (req, reply, refused) => answerPage(req, reply, refused),
     );
   });
 }
