@@ -173,10 +173,10 @@ export function publishSurvey(ctx: Ctx, actor: Actor, id: number) {
 
 /** Makes the results public (charts and tables on the survey's page), once the survey has been published. */
 export function publishSurveyResults(ctx: Ctx, actor: Actor, id: number) {
-  return onSurvey(ctx, actor, id, 'results', async (_trx, s) => {
+  return onSurvey(ctx, actor, id, 'results', async (trx, s) => {
     if (!s.published_at || s.withdrawn_reason) throw conflict('调查未发布，不能公布结果');
     if (s.results_published_at) throw conflict('调查结果已公布');
-    await updateSurvey(_trx, s.id, { results_published_at: ctx.now() });
+    await updateSurvey(trx, s.id, { results_published_at: ctx.now() });
     return { title: s.title };
   });
 }
