@@ -272,43 +272,47 @@ export function ConsultationPage(props: {
           </details>
         </>
       )}
-      <section aria-labelledby="files">
-        <h2 id="files" safe>{`附件（${o.attachments.length}）`}</h2>
-        {o.attachments.length ? (
-          <ul>
-            {o.attachments.map((a) => (
-              <li>
-                <a href={`${base}/files/${a.id}`} safe>
-                  {a.filename}
-                </a>{' '}
-                <span class="muted" safe>{`（${fmtSize(Number(a.size))}）`}</span>
-                {o.stage === 'draft' && o.may.edit ? (
-                  <form method="post" action={`${base}/files/${a.id}/remove`} class="inline-form">
-                    <Csrf token={csrf} />
-                    <button type="submit" class="btn secondary" aria-label={`删除附件 ${a.filename}`}>
-                      删除
-                    </button>
-                  </form>
-                ) : (
-                  ''
-                )}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p>无附件。</p>
-        )}
-        {o.stage === 'draft' && o.may.edit ? (
-          <UploadForm
-            action={`${base}/files`}
-            csrf={csrf}
-            id="f-file"
-            label="添加附件（PDF、Word、Excel 或图片，发布后不能再改）"
-          />
-        ) : (
-          ''
-        )}
-      </section>
+      {o.attachments.length || (o.stage === 'draft' && o.may.edit) ? (
+        <section aria-labelledby="files">
+          <h2 id="files" safe>{`附件（${o.attachments.length}）`}</h2>
+          {o.attachments.length ? (
+            <ul>
+              {o.attachments.map((a) => (
+                <li>
+                  <a href={`${base}/files/${a.id}`} safe>
+                    {a.filename}
+                  </a>{' '}
+                  <span class="muted" safe>{`（${fmtSize(Number(a.size))}）`}</span>
+                  {o.stage === 'draft' && o.may.edit ? (
+                    <form method="post" action={`${base}/files/${a.id}/remove`} class="inline-form">
+                      <Csrf token={csrf} />
+                      <button type="submit" class="btn secondary" aria-label={`删除附件 ${a.filename}`}>
+                        删除
+                      </button>
+                    </form>
+                  ) : (
+                    ''
+                  )}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>无附件。</p>
+          )}
+          {o.stage === 'draft' && o.may.edit ? (
+            <UploadForm
+              action={`${base}/files`}
+              csrf={csrf}
+              id="f-file"
+              label="添加附件（PDF、Word、Excel 或图片，发布后不能再改）"
+            />
+          ) : (
+            ''
+          )}
+        </section>
+      ) : (
+        ''
+      )}
       {o.stage === 'draft' && o.may.publish ? (
         <ActionForm action={`${base}/publish`} label="发布征求意见" csrf={csrf}>
           <p class="hint">发布后即在网站公开（开始日期已过的，从今天起算），征求意见稿不能再修改。</p>
